@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages ContactPoint needs to build, test and run,
+# skipping those already present so that a second run costs a second.
+# The package choices are explained in docs/ARCHITECTURE.md.
+set -euo pipefail
+
+packages=(
+  # build
+  cmake ninja-build ccache pkg-config g++ git make
+  # libraries
+  libsqlite3-dev libsodium-dev libcpp-httplib-dev nlohmann-json3-dev
+  libspdlog-dev libfmt-dev libcli11-dev libssl-dev zlib1g-dev libicu-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev curl
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: these Debian packages are missing: ${missing[*]}" >&2
+  echo "install-deps: run as root (or install them with apt-get) and try again." >&2
+  exit 1
+fi
+
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"

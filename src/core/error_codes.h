@@ -1,0 +1,93 @@
+// The one registry of ContactPoint error codes.
+//
+// Every error a user, a supplier or an operator can see carries one of these
+// codes. The numbers and names are stable: they are quoted in receipts, API
+// responses and documentation, so a code is never renumbered or reused. Add new
+// codes at the end of their block. The category groups codes for transport
+// mapping (the http module maps categories to HTTP statuses in one place).
+#ifndef CP_CORE_ERROR_CODES_H_
+#define CP_CORE_ERROR_CODES_H_
+
+#include <cstdint>
+#include <string_view>
+
+namespace cp::core {
+
+enum class ErrorCategory : std::uint8_t {
+  kOk,
+  kInvalidArgument,    // the input is wrong; the message says what to fix
+  kNotFound,           // the thing named does not exist
+  kAlreadyExists,      // it exists and may not be created again
+  kPermissionDenied,   // the caller may not do this
+  kUnauthenticated,    // the caller has not proved who they are
+  kFailedPrecondition, // the system is not in a state that allows this
+  kResourceExhausted,  // a limit was reached
+  kAborted,            // a conflict; retrying may succeed
+  kUnavailable,        // a dependency (disk, database) failed; retry later
+  kDataLoss,           // stored data is damaged
+  kInternal,           // a bug: an invariant did not hold
+};
+
+// X(enumerator, number, category, stable name)
+#define CP_ERROR_CODES(X)                                                       \
+  X(kOk, 0, kOk, "ok")                                                          \
+  /* 1xxx: input validation */                                                  \
+  X(kInvalidArgument, 1000, kInvalidArgument, "invalid_argument")               \
+  X(kInvalidNhsNumber, 1001, kInvalidArgument, "invalid_nhs_number")            \
+  X(kInvalidUpn, 1002, kInvalidArgument, "invalid_upn")                         \
+  X(kInvalidUln, 1003, kInvalidArgument, "invalid_uln")                         \
+  X(kInvalidPostcode, 1004, kInvalidArgument, "invalid_postcode")               \
+  X(kInvalidDate, 1005, kInvalidArgument, "invalid_date")                       \
+  X(kInvalidGender, 1006, kInvalidArgument, "invalid_gender")                   \
+  X(kInvalidServiceType, 1007, kInvalidArgument, "invalid_service_type")        \
+  X(kInvalidContactPointId, 1008, kInvalidArgument, "invalid_contactpoint_id")  \
+  X(kInvalidName, 1009, kInvalidArgument, "invalid_name")                       \
+  X(kInvalidRelationship, 1010, kInvalidArgument, "invalid_relationship")       \
+  X(kInvalidContactDetails, 1011, kInvalidArgument, "invalid_contact_details")  \
+  X(kInvalidRecord, 1012, kInvalidArgument, "invalid_record")                   \
+  X(kInvalidConfiguration, 1013, kInvalidArgument, "invalid_configuration")     \
+  /* 2xxx: existence */                                                         \
+  X(kNotFound, 2000, kNotFound, "not_found")                                    \
+  X(kChildNotFound, 2001, kNotFound, "child_not_found")                         \
+  X(kSourceRecordNotFound, 2002, kNotFound, "source_record_not_found")          \
+  X(kAlreadyExists, 2100, kAlreadyExists, "already_exists")                     \
+  X(kContactPointIdInUse, 2101, kAlreadyExists, "contactpoint_id_in_use")       \
+  /* 3xxx: access */                                                            \
+  X(kPermissionDenied, 3000, kPermissionDenied, "permission_denied")            \
+  X(kUnauthenticated, 3100, kUnauthenticated, "unauthenticated")                \
+  /* 4xxx: state */                                                             \
+  X(kFailedPrecondition, 4000, kFailedPrecondition, "failed_precondition")      \
+  X(kStoreSchemaTooNew, 4001, kFailedPrecondition, "store_schema_too_new")      \
+  X(kTransactionClosed, 4002, kFailedPrecondition, "transaction_closed")        \
+  X(kRedirectCycle, 4003, kFailedPrecondition, "redirect_cycle")                \
+  X(kResourceExhausted, 4100, kResourceExhausted, "resource_exhausted")         \
+  X(kAborted, 4200, kAborted, "aborted")                                        \
+  X(kStoreBusy, 4201, kAborted, "store_busy")                                   \
+  /* 5xxx: infrastructure */                                                    \
+  X(kUnavailable, 5000, kUnavailable, "unavailable")                            \
+  X(kStoreIo, 5001, kUnavailable, "store_io_error")                             \
+  X(kStoreCannotOpen, 5002, kUnavailable, "store_cannot_open")                  \
+  X(kNetwork, 5003, kUnavailable, "network_error")                              \
+  X(kDataLoss, 5100, kDataLoss, "data_loss")                                    \
+  X(kStoreCorrupt, 5101, kDataLoss, "store_corrupt")                            \
+  /* 9xxx: bugs */                                                              \
+  X(kInternal, 9000, kInternal, "internal")
+
+enum class ErrorCode : std::uint16_t {
+#define CP_ERROR_CODE_ENUMERATOR(name, number, category, text) name = number,
+  CP_ERROR_CODES(CP_ERROR_CODE_ENUMERATOR)
+#undef CP_ERROR_CODE_ENUMERATOR
+};
+
+// The stable snake_case name of a code, e.g. "invalid_nhs_number".
+std::string_view ErrorCodeName(ErrorCode code);
+
+// The category of a code, for transport mapping.
+ErrorCategory CategoryOf(ErrorCode code);
+
+// The name of a category, e.g. "invalid_argument".
+std::string_view ErrorCategoryName(ErrorCategory category);
+
+}  // namespace cp::core
+
+#endif  // CP_CORE_ERROR_CODES_H_
