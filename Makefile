@@ -1,0 +1,45 @@
+# ContactPoint — the two commands that do everything (see README.md):
+#   make demo   install what is missing, build (Release), load a synthetic population, serve
+#   make test   install what is missing, build (Debug + sanitizers), run every test
+# and `make bench` for the benchmark table (JSON under bench/results/).
+
+SHELL := /bin/bash
+DEBUG_DIR := build/debug
+RELEASE_DIR := build/release
+
+.PHONY: all deps build release test demo bench clean help
+
+all: build
+
+help:
+	@echo "make demo   - install, build (Release), create a demo store and serve on 127.0.0.1"
+	@echo "make test   - install, build (Debug, ASan+UBSan) and run every test"
+	@echo "make bench  - run the benchmarks; table on screen, JSON in bench/results/"
+	@echo "make clean  - remove build trees"
+
+deps:
+	@./scripts/install-deps.sh
+
+$(DEBUG_DIR)/build.ninja: | deps
+	cmake --preset debug
+
+$(RELEASE_DIR)/build.ninja: | deps
+	cmake --preset release
+
+build: deps $(DEBUG_DIR)/build.ninja
+	cmake --build --preset debug
+
+release: deps $(RELEASE_DIR)/build.ninja
+	cmake --build --preset release
+
+test: build
+	ctest --preset debug
+
+demo: release
+	./scripts/demo.sh $(RELEASE_DIR)/src/cli/contactpoint
+
+bench: release
+	./scripts/bench.sh $(RELEASE_DIR)
+
+clean:
+	rm -rf build

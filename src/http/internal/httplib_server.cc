@@ -1,0 +1,201 @@
+// cpp-httplib behind http::Server. Only this file includes httplib.h.
+#include <httplib.h>
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cctype>
+#include <mutex>
+#include <thread>
+
+#include "http/errors.h"
+#include "http/server.h"
+
+namespace cp::http {
+namespace {
+
+core::Status BadConfig(std::string message) {
+  return core::Status(core::ErrorCode::kInvalidConfiguration, std::move(message));
+}
+
+// Headers every response carries: nothing cached, framed or sniffed.
+void AddSecurityHeaders(httplib::Response& res) {
+  res.set_header("Cache-Control", "no-store");
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_header("X-Frame-Options", "DENY");
+  res.set_header("Referrer-Policy", "no-referrer");
+  if (!res.has_header("Content-Security-Policy")) {
+    res.set_header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+  }
+}
+
+Request ToRequest(const httplib::Request& req) {
+  Request out;
+  out.method = req.method;
+  out.path = req.path;
+  for (const auto& [k, v] : req.params) out.query.emplace(k, v);
+  for (const auto& [k, v] : req.headers) {
+    std::string name = k;
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    out.headers.emplace(std::move(name), v);
+  }
+  out.body = req.body;
+  out.remote_address = req.remote_addr;
+  return out;
+}
+
+void FromResponse(const Response& in, httplib::Response& res) {
+  res.status = in.status;
+  for (const auto& [k, v] : in.headers) res.set_header(k, v);
+  res.set_content(in.body, in.content_type);
+}
+
+// Owns the httplib server and the thread it listens on. Routes are registered
+// before Start(); after that the object is used from the owning thread only
+// (Stop/Wait), while httplib's pool runs handlers.
+class HttplibServer final : public Server {
+ public:
+  ~HttplibServer() override { Stop(); }
+
+  void Route(const std::string& method, const std::string& path, Handler handler) override {
+    routes_.push_back({method, path, std::move(handler)});
+  }
+
+  core::Status Start(const ServerOptions& options) override {
+    RETURN_IF_ERROR(ValidateOptions(options));
+    if (options.tls_certificate_file) {
+      auto tls = std::make_unique<httplib::SSLServer>(options.tls_certificate_file->c_str(),
+                                                      options.tls_private_key_file->c_str());
+      if (!tls->is_valid()) {
+        return BadConfig("cannot load the TLS certificate '" + *options.tls_certificate_file +
+                         "' or key '" + *options.tls_private_key_file +
+                         "': check both files exist, are PEM, and match");
+      }
+      server_ = std::move(tls);
+    } else {
+      server_ = std::make_unique<httplib::Server>();
+    }
+    // SO_REUSEADDR only: httplib's default also sets SO_REUSEPORT, which would
+    // let a second server silently share a port that is already in use.
+    server_->set_socket_options([](int sock) {
+      int yes = 1;
+      setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
+    const int threads = options.worker_threads;
+    server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    server_->set_keep_alive_timeout(options.keep_alive_seconds);
+    server_->set_read_timeout(options.read_timeout_seconds, 0);
+    server_->set_write_timeout(options.read_timeout_seconds, 0);
+    server_->set_payload_max_length(options.max_body_bytes);
+
+    for (const auto& route : routes_) {
+      auto handler = [h = route.handler](const httplib::Request& req, httplib::Response& res) {
+        FromResponse(h(ToRequest(req)), res);
+        AddSecurityHeaders(res);
+      };
+      if (route.method == "GET") server_->Get(route.path, handler);
+      else if (route.method == "POST") server_->Post(route.path, handler);
+      else if (route.method == "PUT") server_->Put(route.path, handler);
+      else if (route.method == "DELETE") server_->Delete(route.path, handler);
+      else return core::Internal("unsupported HTTP method in route: " + route.method);
+    }
+    server_->set_error_handler([](const httplib::Request&, httplib::Response& res) {
+      if (res.body.empty()) {
+        // Keep httplib's status (404, 413, ...) but give the body our error shape.
+        const int status = res.status;
+        FromResponse(ErrorResponse(status == 404
+                                       ? core::NotFound("no such endpoint")
+                                       : core::InvalidArgument("the request could not be read")),
+                     res);
+        res.status = status;
+      }
+      AddSecurityHeaders(res);
+    });
+    server_->set_exception_handler(
+        [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+          FromResponse(ErrorResponse(core::Internal("the server could not complete the request")),
+                       res);
+          AddSecurityHeaders(res);
+        });
+
+    if (options.port == 0) {
+      port_ = server_->bind_to_any_port(options.bind_address);
+      if (port_ < 0) port_ = 0;
+    } else if (server_->bind_to_port(options.bind_address, options.port)) {
+      port_ = options.port;
+    }
+    if (port_ <= 0) {
+      return core::Status(core::ErrorCode::kNetwork,
+                          "cannot listen on " + options.bind_address + ":" +
+                              std::to_string(options.port) +
+                              ": the port may be in use by another program, or the address is "
+                              "not one of this machine's; choose another with --port/--bind");
+    }
+    thread_ = std::thread([this] { server_->listen_after_bind(); });
+    // httplib's stop() is a no-op until the accept loop runs, so Start() returns
+    // only once it does; otherwise an early Stop() would leave it running.
+    for (int i = 0; i < 500 && !server_->is_running(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    if (!server_->is_running()) {
+      return core::Status(core::ErrorCode::kNetwork, "the HTTP server did not start listening");
+    }
+    return core::Status::Ok();
+  }
+
+  int port() const override { return port_; }
+
+  void Wait() override {
+    if (thread_.joinable()) thread_.join();
+  }
+
+  void Stop() override {
+    if (server_) server_->stop();
+    Wait();
+  }
+
+ private:
+  struct RouteEntry {
+    std::string method;
+    std::string path;
+    Handler handler;
+  };
+  std::vector<RouteEntry> routes_;
+  std::unique_ptr<httplib::Server> server_;
+  std::thread thread_;
+  int port_ = 0;
+};
+
+}  // namespace
+
+bool IsLoopback(const std::string& address) {
+  if (address == "localhost" || address == "::1") return true;
+  in_addr v4{};
+  if (inet_pton(AF_INET, address.c_str(), &v4) == 1) {
+    return (ntohl(v4.s_addr) >> 24) == 127;
+  }
+  return false;
+}
+
+core::Status ValidateOptions(const ServerOptions& options) {
+  if (options.tls_certificate_file.has_value() != options.tls_private_key_file.has_value()) {
+    return BadConfig("TLS needs both a certificate file and a private key file (--tls-cert and --tls-key)");
+  }
+  if (!options.tls_certificate_file && !IsLoopback(options.bind_address)) {
+    return BadConfig("plain HTTP is allowed only on a loopback address (127.0.0.1); to listen on " +
+                     options.bind_address + " configure TLS with --tls-cert and --tls-key");
+  }
+  if (options.port < 0 || options.port > 65535) {
+    return BadConfig("the port must be between 1 and 65535");
+  }
+  if (options.worker_threads < 1 || options.worker_threads > 1024) {
+    return BadConfig("worker threads must be between 1 and 1024");
+  }
+  return core::Status::Ok();
+}
+
+std::unique_ptr<Server> MakeHttpServer() { return std::make_unique<HttplibServer>(); }
+
+}  // namespace cp::http

@@ -1,0 +1,103 @@
+#include "http/server.h"
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+
+namespace cp::http {
+namespace {
+
+ServerOptions TestOptions() {
+  ServerOptions options;
+  options.port = 0;
+  options.worker_threads = 2;
+  return options;
+}
+
+TEST(ServerOptionsTest, PlainHttpOnlyOnLoopback) {
+  ServerOptions options = TestOptions();
+  for (const char* ok : {"127.0.0.1", "127.1.2.3", "localhost", "::1"}) {
+    options.bind_address = ok;
+    EXPECT_TRUE(ValidateOptions(options).ok()) << ok;
+  }
+  for (const char* bad : {"0.0.0.0", "10.0.0.1", "192.168.1.1", "::", "example.org"}) {
+    options.bind_address = bad;
+    const core::Status s = ValidateOptions(options);
+    EXPECT_EQ(s.code(), core::ErrorCode::kInvalidConfiguration) << bad;
+    EXPECT_NE(s.message().find("--tls-cert"), std::string::npos);
+  }
+}
+
+TEST(ServerOptionsTest, TlsNeedsBothFilesAndSanePortAndThreads) {
+  ServerOptions options = TestOptions();
+  options.tls_certificate_file = "/tmp/cert.pem";
+  EXPECT_EQ(ValidateOptions(options).code(), core::ErrorCode::kInvalidConfiguration);
+  options = TestOptions();
+  options.port = 70000;
+  EXPECT_EQ(ValidateOptions(options).code(), core::ErrorCode::kInvalidConfiguration);
+  options = TestOptions();
+  options.worker_threads = 0;
+  EXPECT_EQ(ValidateOptions(options).code(), core::ErrorCode::kInvalidConfiguration);
+}
+
+TEST(ServerTest, MissingTlsFilesAreReportedByName) {
+  auto server = MakeHttpServer();
+  ServerOptions options = TestOptions();
+  options.tls_certificate_file = "/nonexistent/cert.pem";
+  options.tls_private_key_file = "/nonexistent/key.pem";
+  const core::Status s = server->Start(options);
+  EXPECT_EQ(s.code(), core::ErrorCode::kInvalidConfiguration);
+  EXPECT_NE(s.message().find("/nonexistent/cert.pem"), std::string::npos);
+}
+
+TEST(ServerTest, ServesRoutesWithSecurityHeaders) {
+  auto server = MakeHttpServer();
+  std::atomic<int> calls = 0;
+  server->Route("GET", "/ping", [&](const Request& req) {
+    ++calls;
+    Response r;
+    r.body = "{\"q\":\"" + req.query.find("x")->second + "\"}";
+    return r;
+  });
+  ASSERT_TRUE(server->Start(TestOptions()).ok());
+  httplib::Client client("127.0.0.1", server->port());
+  auto res = client.Get("/ping?x=1");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->body, "{\"q\":\"1\"}");
+  EXPECT_EQ(res->get_header_value("X-Frame-Options"), "DENY");
+  EXPECT_EQ(res->get_header_value("Cache-Control"), "no-store");
+  EXPECT_EQ(res->get_header_value("X-Content-Type-Options"), "nosniff");
+  EXPECT_EQ(calls.load(), 1);
+  server->Stop();
+}
+
+TEST(ServerTest, UnknownPathIsJson404) {
+  auto server = MakeHttpServer();
+  ASSERT_TRUE(server->Start(TestOptions()).ok());
+  httplib::Client client("127.0.0.1", server->port());
+  auto res = client.Get("/no/such/thing");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 404);
+  const auto body = nlohmann::json::parse(res->body);
+  EXPECT_EQ(body["error"]["code"], "not_found");
+  EXPECT_EQ(res->get_header_value("X-Frame-Options"), "DENY");
+  server->Stop();
+}
+
+TEST(ServerTest, PortInUseIsAClearError) {
+  auto first = MakeHttpServer();
+  ASSERT_TRUE(first->Start(TestOptions()).ok());
+  auto second = MakeHttpServer();
+  ServerOptions options = TestOptions();
+  options.port = first->port();
+  const core::Status s = second->Start(options);
+  EXPECT_EQ(s.code(), core::ErrorCode::kNetwork);
+  EXPECT_NE(s.message().find(std::to_string(first->port())), std::string::npos);
+  first->Stop();
+}
+
+}  // namespace
+}  // namespace cp::http
