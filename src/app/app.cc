@@ -1,0 +1,84 @@
+#include "app/app.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <thread>
+
+#include "app/version.h"
+#include "http/errors.h"
+#include "storage/sqlite/sqlite_store.h"
+
+namespace cp::app {
+
+core::StatusOr<std::unique_ptr<storage::Store>> OpenStore(const std::string& location,
+                                                          const core::Clock& clock,
+                                                          bool create_if_missing) {
+  if (location.empty()) {
+    return core::Status(core::ErrorCode::kInvalidConfiguration,
+                        "no store given: pass --store PATH (or set CONTACTPOINT_STORE)");
+  }
+  if (location.starts_with("postgresql://") || location.starts_with("postgres://")) {
+    return core::Status(core::ErrorCode::kInvalidConfiguration,
+                        "the PostgreSQL backend is not available in this version; use a file "
+                        "path for the embedded SQLite store");
+  }
+  storage::SqliteStore::OpenOptions options;
+  options.create_if_missing = create_if_missing;
+  ASSIGN_OR_RETURN(auto store, storage::SqliteStore::Open(location, clock, options));
+  return std::unique_ptr<storage::Store>(std::move(store));
+}
+
+core::Status InitStore(const std::string& location, const core::Clock& clock, std::ostream& out) {
+  ASSIGN_OR_RETURN(auto store, OpenStore(location, clock, /*create_if_missing=*/true));
+  ASSIGN_OR_RETURN(storage::StoreInfo info, store->Info());
+  out << "Store ready at " << location << " (" << info.backend << ", schema version "
+      << info.schema_version << ", " << info.children << " children)\n";
+  return core::Status::Ok();
+}
+
+http::Response HealthCheck(storage::Store& store) {
+  auto info = store.Info();
+  if (!info.ok()) {
+    spdlog::warn("health check: store unavailable: {}", info.status().ToString());
+    return http::ErrorResponse(
+        core::Status(core::ErrorCode::kUnavailable, "the store is not answering"));
+  }
+  nlohmann::json body = {{"status", "ok"},
+                         {"version", kVersion},
+                         {"store", {{"backend", info->backend},
+                                    {"schema_version", info->schema_version}}}};
+  return http::JsonResponse(200, body.dump());
+}
+
+void RegisterRoutes(http::Server& server, storage::Store& store) {
+  server.Route("GET", "/health", [&store](const http::Request&) { return HealthCheck(store); });
+}
+
+core::Status Serve(const ServeConfig& config, const core::Clock& clock,
+                   const std::atomic<bool>& stop, std::ostream& out) {
+  RETURN_IF_ERROR(http::ValidateOptions(config.server));
+  ASSIGN_OR_RETURN(auto store,
+                   OpenStore(config.store_location, clock, /*create_if_missing=*/false));
+  auto server = http::MakeHttpServer();
+  RegisterRoutes(*server, *store);
+  RETURN_IF_ERROR(server->Start(config.server));
+  const std::string scheme = config.server.tls_certificate_file ? "https" : "http";
+  const std::string host = config.server.bind_address.find(':') != std::string::npos
+                               ? "[" + config.server.bind_address + "]"
+                               : config.server.bind_address;
+  out << "ContactPoint " << kVersion << " serving on " << scheme << "://" << host << ":"
+      << server->port() << "/ (health: " << scheme << "://" << host << ":" << server->port()
+      << "/health). Press Ctrl-C to stop.\n"
+      << std::flush;
+  spdlog::info("serving on port {} with {} worker threads", server->port(),
+               config.server.worker_threads);
+  while (!stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  spdlog::info("stopping");
+  server->Stop();
+  return core::Status::Ok();
+}
+
+}  // namespace cp::app

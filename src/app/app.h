@@ -1,0 +1,47 @@
+// The composition root: opens the store, wires modules together and runs the
+// commands the CLI exposes. Only app and cli know every module.
+#ifndef CP_APP_APP_H_
+#define CP_APP_APP_H_
+
+#include <atomic>
+#include <iosfwd>
+#include <memory>
+#include <string>
+
+#include "core/clock.h"
+#include "core/status.h"
+#include "http/server.h"
+#include "storage/store.h"
+
+namespace cp::app {
+
+// Opens the store named by `location`: a file path (SQLite). PostgreSQL URLs
+// ("postgresql://...") join when that backend lands.
+core::StatusOr<std::unique_ptr<storage::Store>> OpenStore(const std::string& location,
+                                                          const core::Clock& clock,
+                                                          bool create_if_missing);
+
+// `contactpoint init`: creates the store (or upgrades an existing one to the
+// current schema) and reports what it did on `out`.
+core::Status InitStore(const std::string& location, const core::Clock& clock, std::ostream& out);
+
+// GET /health: 200 {"status":"ok",...} when the store answers, 503 otherwise.
+// Reveals no counts and no personal data.
+http::Response HealthCheck(storage::Store& store);
+
+// Registers every route of the product on `server`. `store` must outlive it.
+void RegisterRoutes(http::Server& server, storage::Store& store);
+
+struct ServeConfig {
+  std::string store_location;
+  http::ServerOptions server;
+};
+
+// `contactpoint serve`: opens an existing store, serves until `stop` becomes
+// true, then shuts down cleanly. Prints the URL on `out` once listening.
+core::Status Serve(const ServeConfig& config, const core::Clock& clock,
+                   const std::atomic<bool>& stop, std::ostream& out);
+
+}  // namespace cp::app
+
+#endif  // CP_APP_APP_H_

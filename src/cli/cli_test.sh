@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# End-to-end checks of the contactpoint binary: every subcommand's success and
+# failure paths, exit codes and messages, and a served health check.
+# Usage: cli_test.sh PATH/TO/contactpoint
+set -u
+bin=$1
+tmp=$(mktemp -d)
+server_pid=""
+trap '[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+
+# expect NAME WANT_EXIT PATTERN -- COMMAND...: runs COMMAND, checks its exit
+# code and that stdout+stderr match the extended regular expression PATTERN.
+expect() {
+  local name=$1 want=$2 pattern=$3
+  shift 4
+  local out rc
+  out=$("$@" 2>&1)
+  rc=$?
+  if [ "$rc" -ne "$want" ]; then
+    echo "FAIL $name: exit $rc, wanted $want; output: $out"
+    failed=$((failed + 1))
+  elif ! grep -qE -- "$pattern" <<<"$out"; then
+    echo "FAIL $name: output does not match /$pattern/: $out"
+    failed=$((failed + 1))
+  else
+    echo "ok   $name"
+    passed=$((passed + 1))
+  fi
+}
+
+expect help_lists_init 0 '^  init ' -- "$bin" --help
+expect help_lists_serve 0 '^  serve ' -- "$bin" --help
+expect help_lists_version 0 '^  version ' -- "$bin" --help
+expect no_command_is_usage_error 2 'subcommand' -- "$bin"
+expect unknown_command 2 'unknown|Extras|subcommand' -- "$bin" frobnicate
+expect version 0 '^contactpoint [0-9]+\.[0-9]+\.[0-9]+' -- "$bin" version
+expect init_help 0 '--store' -- "$bin" init --help
+expect serve_help 0 '--port' -- "$bin" serve --help
+expect init_needs_store 2 'store' -- env -u CONTACTPOINT_STORE "$bin" init
+expect init_missing_dir 1 "$tmp/nope/cp.db.*does not exist" -- "$bin" init --store "$tmp/nope/cp.db"
+touch "$tmp/afile"
+expect init_under_a_file 1 "$tmp/afile/cp.db" -- "$bin" init --store "$tmp/afile/cp.db"
+head -c 8192 /dev/urandom >"$tmp/garbage.db"
+expect init_on_non_database 1 "garbage.db.*(not a ContactPoint store|not a database)" -- "$bin" init --store "$tmp/garbage.db"
+expect init_creates 0 "Store ready at $tmp/cp.db" -- "$bin" init --store "$tmp/cp.db"
+expect init_again_is_idempotent 0 "schema version [0-9]+" -- "$bin" init --store "$tmp/cp.db"
+expect init_from_environment 0 "Store ready at $tmp/env.db" -- env CONTACTPOINT_STORE="$tmp/env.db" "$bin" init
+expect serve_missing_store 1 "$tmp/missing.db" -- "$bin" serve --store "$tmp/missing.db" --port 18080
+if [ -e "$tmp/missing.db" ]; then echo "FAIL serve_missing_store created the store"; failed=$((failed + 1)); fi
+expect serve_refuses_plain_http_off_loopback 1 'TLS|tls' -- "$bin" serve --store "$tmp/cp.db" --bind 0.0.0.0
+expect serve_bad_port 2 'port' -- "$bin" serve --store "$tmp/cp.db" --port 99999
+expect serve_missing_tls_cert 2 'tls-cert|File does not exist' -- "$bin" serve --store "$tmp/cp.db" --tls-cert "$tmp/none.pem"
+
+# Serve for real on a free loopback port and ask for the health check.
+port=0
+for _ in 1 2 3 4 5; do
+  candidate=$((20000 + RANDOM % 20000))
+  "$bin" serve --store "$tmp/cp.db" --port "$candidate" >"$tmp/serve.out" 2>"$tmp/serve.err" &
+  server_pid=$!
+  for _ in $(seq 50); do
+    grep -q 'serving on' "$tmp/serve.out" 2>/dev/null && break
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if grep -q 'serving on' "$tmp/serve.out"; then port=$candidate; break; fi
+  wait "$server_pid" 2>/dev/null
+  server_pid=""
+done
+if [ "$port" -eq 0 ]; then
+  echo "FAIL serve: never started: $(cat "$tmp/serve.out" "$tmp/serve.err")"
+  failed=$((failed + 1))
+else
+  expect health_over_http 0 '"status":"ok"' -- curl -sS --max-time 5 "http://127.0.0.1:$port/health"
+  expect unknown_endpoint_is_json_404 0 '"code":"not_found"' -- curl -sS --max-time 5 "http://127.0.0.1:$port/nothing"
+  kill -TERM "$server_pid"
+  wait "$server_pid"
+  rc=$?
+  server_pid=""
+  if [ "$rc" -eq 0 ]; then echo "ok   serve_stops_cleanly_on_sigterm"; passed=$((passed + 1));
+  else echo "FAIL serve_stops_cleanly_on_sigterm: exit $rc"; failed=$((failed + 1)); fi
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,345 @@
+#include "storage/internal/record_json.h"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <utility>
+
+#include "storage/internal/codec.h"
+
+namespace cp::storage::internal {
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr std::string_view kDataField = "source record data";
+constexpr std::string_view kEventsField = "source record events";
+
+std::string Path(std::string_view base, std::string_view leaf) {
+  std::string out(base);
+  out += '.';
+  out += leaf;
+  return out;
+}
+
+std::string Indexed(std::string_view base, std::string_view list, std::size_t i) {
+  std::string out = Path(base, list);
+  out += '[';
+  out += std::to_string(i);
+  out += ']';
+  return out;
+}
+
+// Serialises refusing invalid UTF-8 rather than silently replacing it.
+core::StatusOr<std::string> Dump(const Json& j, std::string_view field) {
+  try {
+    return j.dump(-1, ' ', false, Json::error_handler_t::strict);
+  } catch (const Json::exception&) {
+    return core::Status(core::ErrorCode::kInvalidRecord,
+                        std::string(field) + ": a text field is not valid UTF-8");
+  }
+}
+
+// ---- Encoding --------------------------------------------------------------
+
+Json NameJson(const domain::PersonName& name) {
+  return Json{{"given_names", name.given_names.Reveal()},
+              {"family_name", name.family_name.Reveal()}};
+}
+
+Json AddressJson(const domain::Address& address) {
+  Json j = Json::object();
+  j["lines"] = address.lines.Reveal();
+  if (address.postcode) j["postcode"] = address.postcode->Reveal();
+  return j;
+}
+
+Json ContactJson(const domain::ContactDetails& contact) {
+  Json j = Json::object();
+  if (contact.phone) j["phone"] = contact.phone->Reveal();
+  if (contact.email) j["email"] = contact.email->Reveal();
+  if (contact.address) j["address"] = AddressJson(*contact.address);
+  return j;
+}
+
+core::StatusOr<Json> CarerJson(const domain::Carer& carer, const std::string& field) {
+  ASSIGN_OR_RETURN(std::string_view relationship,
+                   RelationshipText(Path(field, "relationship"), carer.relationship));
+  return Json{{"name", NameJson(carer.name)},
+              {"relationship", relationship},
+              {"parental_responsibility", carer.parental_responsibility},
+              {"contact", ContactJson(carer.contact)}};
+}
+
+core::StatusOr<Json> InvolvementJson(const domain::Involvement& v, const std::string& field) {
+  Json j = Json::object();
+  ASSIGN_OR_RETURN(std::string_view type, ServiceTypeText(Path(field, "type"), v.type));
+  j["type"] = type;
+  Json organisation = Json::object();
+  organisation["name"] = v.organisation.name;
+  if (v.organisation.code) organisation["code"] = *v.organisation.code;
+  organisation["contact"] = ContactJson(v.organisation.contact);
+  j["organisation"] = std::move(organisation);
+  if (v.practitioner) j["practitioner"] = NameJson(*v.practitioner);
+  j["practitioner_contact"] = ContactJson(v.practitioner_contact);
+  if (v.start) {
+    ASSIGN_OR_RETURN(j["start"], DateText(Path(field, "start"), *v.start));
+  }
+  if (v.end) {
+    ASSIGN_OR_RETURN(j["end"], DateText(Path(field, "end"), *v.end));
+  }
+  j["lead_professional"] = v.lead_professional;
+  j["caf_holder"] = v.caf_holder;
+  if (v.consent) {
+    const std::string consent_field = Path(field, "sensitive_consent");
+    ASSIGN_OR_RETURN(std::string_view given_by,
+                     GivenByText(Path(consent_field, "given_by"), v.consent->given_by));
+    ASSIGN_OR_RETURN(std::string date, DateText(Path(consent_field, "date"), v.consent->date));
+    j["sensitive_consent"] = Json{{"given_by", given_by}, {"date", date}};
+  }
+  if (v.override_ground) {
+    ASSIGN_OR_RETURN(std::string_view ground,
+                     OverrideText(Path(field, "sensitive_override"), *v.override_ground));
+    j["sensitive_override"] = ground;
+  }
+  return j;
+}
+
+core::StatusOr<Json> ChildJson(const domain::Child& child) {
+  const std::string field = "child";
+  Json j = Json::object();
+  j["name"] = NameJson(child.name);
+  Json others = Json::array();
+  for (const auto& name : child.other_names) others.push_back(NameJson(name));
+  j["other_names"] = std::move(others);
+  ASSIGN_OR_RETURN(std::string_view gender, GenderText(Path(field, "gender"), child.gender));
+  j["gender"] = gender;
+  ASSIGN_OR_RETURN(j["date_of_birth"],
+                   DateText(Path(field, "date_of_birth"), child.date_of_birth.Reveal()));
+  if (child.address) j["address"] = AddressJson(*child.address);
+  Json identifiers = Json::object();
+  const domain::Identifiers& ids = child.identifiers;
+  if (ids.nhs_number) identifiers["nhs_number"] = ids.nhs_number->Reveal();
+  if (ids.upn) identifiers["upn"] = ids.upn->Reveal();
+  if (ids.uln) identifiers["uln"] = ids.uln->Reveal();
+  j["identifiers"] = std::move(identifiers);
+  if (child.date_of_death) {
+    ASSIGN_OR_RETURN(j["date_of_death"],
+                     DateText(Path(field, "date_of_death"), *child.date_of_death));
+  }
+  Json carers = Json::array();
+  for (std::size_t i = 0; i < child.carers.size(); ++i) {
+    ASSIGN_OR_RETURN(Json carer, CarerJson(child.carers[i], Indexed(field, "carers", i)));
+    carers.push_back(std::move(carer));
+  }
+  j["carers"] = std::move(carers);
+  Json services = Json::array();
+  for (std::size_t i = 0; i < child.involvements.size(); ++i) {
+    ASSIGN_OR_RETURN(Json service,
+                     InvolvementJson(child.involvements[i], Indexed(field, "services", i)));
+    services.push_back(std::move(service));
+  }
+  j["services"] = std::move(services);
+  return j;
+}
+
+// ---- Decoding --------------------------------------------------------------
+// Shape errors (a missing key, a wrong type) throw nlohmann exceptions, which
+// the public functions below turn into kStoreCorrupt. Their messages may quote
+// stored text, so they are never passed on.
+
+std::string Text(const Json& j, const char* key) { return j.at(key).get<std::string>(); }
+
+std::optional<std::string> OptionalText(const Json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return std::nullopt;
+  return it->get<std::string>();
+}
+
+std::optional<domain::PersonalText> OptionalPersonal(const Json& j, const char* key) {
+  auto text = OptionalText(j, key);
+  if (!text) return std::nullopt;
+  return domain::PersonalText(std::move(*text));
+}
+
+domain::PersonName NameFrom(const Json& j) {
+  return domain::PersonName{domain::PersonalText(Text(j, "given_names")),
+                            domain::PersonalText(Text(j, "family_name"))};
+}
+
+domain::Address AddressFrom(const Json& j) {
+  domain::Address address;
+  address.lines = core::Sensitive<std::vector<std::string>>(
+      j.at("lines").get<std::vector<std::string>>());
+  address.postcode = OptionalPersonal(j, "postcode");
+  return address;
+}
+
+domain::ContactDetails ContactFrom(const Json& j) {
+  domain::ContactDetails contact;
+  contact.phone = OptionalPersonal(j, "phone");
+  contact.email = OptionalPersonal(j, "email");
+  auto it = j.find("address");
+  if (it != j.end() && !it->is_null()) contact.address = AddressFrom(*it);
+  return contact;
+}
+
+core::StatusOr<std::optional<domain::Date>> OptionalDate(const Json& j, const char* key,
+                                                          std::string_view field) {
+  auto text = OptionalText(j, key);
+  if (!text) return std::optional<domain::Date>();
+  ASSIGN_OR_RETURN(domain::Date date, DateFromText(Path(field, key), *text));
+  return std::optional<domain::Date>(date);
+}
+
+core::StatusOr<domain::Carer> CarerFrom(const Json& j) {
+  domain::Carer carer;
+  carer.name = NameFrom(j.at("name"));
+  ASSIGN_OR_RETURN(carer.relationship,
+                   RelationshipFromText("source record carer relationship",
+                                        Text(j, "relationship")));
+  carer.parental_responsibility = j.at("parental_responsibility").get<bool>();
+  carer.contact = ContactFrom(j.at("contact"));
+  return carer;
+}
+
+core::StatusOr<domain::Involvement> InvolvementFrom(const Json& j) {
+  const std::string_view field = "source record service";
+  domain::Involvement v;
+  ASSIGN_OR_RETURN(v.type, ServiceTypeFromText(Path(field, "type"), Text(j, "type")));
+  const Json& organisation = j.at("organisation");
+  v.organisation.name = Text(organisation, "name");
+  v.organisation.code = OptionalText(organisation, "code");
+  v.organisation.contact = ContactFrom(organisation.at("contact"));
+  auto practitioner = j.find("practitioner");
+  if (practitioner != j.end() && !practitioner->is_null()) v.practitioner = NameFrom(*practitioner);
+  v.practitioner_contact = ContactFrom(j.at("practitioner_contact"));
+  ASSIGN_OR_RETURN(v.start, OptionalDate(j, "start", field));
+  ASSIGN_OR_RETURN(v.end, OptionalDate(j, "end", field));
+  v.lead_professional = j.at("lead_professional").get<bool>();
+  v.caf_holder = j.at("caf_holder").get<bool>();
+  auto consent = j.find("sensitive_consent");
+  if (consent != j.end() && !consent->is_null()) {
+    domain::SensitiveConsent c;
+    ASSIGN_OR_RETURN(c.given_by, GivenByFromText(Path(field, "sensitive_consent.given_by"),
+                                                 Text(*consent, "given_by")));
+    ASSIGN_OR_RETURN(c.date, DateFromText(Path(field, "sensitive_consent.date"),
+                                          Text(*consent, "date")));
+    v.consent = c;
+  }
+  if (auto ground = OptionalText(j, "sensitive_override")) {
+    ASSIGN_OR_RETURN(v.override_ground,
+                     OverrideFromText(Path(field, "sensitive_override"), *ground));
+  }
+  return v;
+}
+
+core::StatusOr<domain::Child> ChildFrom(const Json& j) {
+  const std::string_view field = kDataField;
+  domain::Child child;
+  child.name = NameFrom(j.at("name"));
+  for (const Json& name : j.at("other_names")) child.other_names.push_back(NameFrom(name));
+  ASSIGN_OR_RETURN(child.gender, GenderFromText(Path(field, "gender"), Text(j, "gender")));
+  ASSIGN_OR_RETURN(domain::Date dob,
+                   DateFromText(Path(field, "date_of_birth"), Text(j, "date_of_birth")));
+  child.date_of_birth = core::Sensitive<domain::Date>(dob);
+  auto address = j.find("address");
+  if (address != j.end() && !address->is_null()) child.address = AddressFrom(*address);
+  const Json& identifiers = j.at("identifiers");
+  child.identifiers.nhs_number = OptionalPersonal(identifiers, "nhs_number");
+  child.identifiers.upn = OptionalPersonal(identifiers, "upn");
+  child.identifiers.uln = OptionalPersonal(identifiers, "uln");
+  ASSIGN_OR_RETURN(child.date_of_death, OptionalDate(j, "date_of_death", field));
+  for (const Json& carer : j.at("carers")) {
+    ASSIGN_OR_RETURN(domain::Carer c, CarerFrom(carer));
+    child.carers.push_back(std::move(c));
+  }
+  for (const Json& service : j.at("services")) {
+    ASSIGN_OR_RETURN(domain::Involvement v, InvolvementFrom(service));
+    child.involvements.push_back(std::move(v));
+  }
+  return child;
+}
+
+core::StatusOr<std::vector<domain::SourceEvent>> EventsFrom(const Json& j) {
+  std::vector<domain::SourceEvent> events;
+  for (const Json& e : j) {
+    domain::SourceEvent event;
+    ASSIGN_OR_RETURN(event.type, EventTypeFromText(Path(kEventsField, "type"), Text(e, "type")));
+    ASSIGN_OR_RETURN(event.date, OptionalDate(e, "date", kEventsField));
+    events.push_back(event);
+  }
+  return events;
+}
+
+core::StatusOr<Json> Parse(std::string_view text, std::string_view field) {
+  Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return Corrupt(field, "is not valid JSON");
+  return j;
+}
+
+}  // namespace
+
+core::StatusOr<std::string> EncodeChildJson(const domain::Child& child) {
+  try {
+    ASSIGN_OR_RETURN(Json j, ChildJson(child));
+    return Dump(j, "child");
+  } catch (const Json::exception&) {
+    return core::Status(core::ErrorCode::kInvalidRecord, "child: cannot be encoded as JSON");
+  }
+}
+
+core::StatusOr<std::string> EncodeEventsJson(const std::vector<domain::SourceEvent>& events) {
+  try {
+    Json j = Json::array();
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      const std::string field = Indexed("source record", "events", i);
+      Json e = Json::object();
+      ASSIGN_OR_RETURN(e["type"], EventTypeText(Path(field, "type"), events[i].type));
+      if (events[i].date) {
+        ASSIGN_OR_RETURN(e["date"], DateText(Path(field, "date"), *events[i].date));
+      }
+      j.push_back(std::move(e));
+    }
+    return Dump(j, "source record events");
+  } catch (const Json::exception&) {
+    return core::Status(core::ErrorCode::kInvalidRecord,
+                        "source record events: cannot be encoded as JSON");
+  }
+}
+
+core::StatusOr<domain::Child> DecodeChildJson(std::string_view json) {
+  try {
+    ASSIGN_OR_RETURN(Json j, Parse(json, kDataField));
+    return ChildFrom(j);
+  } catch (const Json::exception&) {
+    return Corrupt(kDataField, "does not have the shape of a child record");
+  }
+}
+
+core::StatusOr<std::vector<domain::SourceEvent>> DecodeEventsJson(std::string_view json) {
+  try {
+    ASSIGN_OR_RETURN(Json j, Parse(json, kEventsField));
+    if (!j.is_array()) return Corrupt(kEventsField, "is not a list");
+    return EventsFrom(j);
+  } catch (const Json::exception&) {
+    return Corrupt(kEventsField, "does not have the shape of a list of events");
+  }
+}
+
+core::StatusOr<std::string> EncodeLinesJson(std::string_view field,
+                                            const std::vector<std::string>& lines) {
+  return Dump(Json(lines), field);
+}
+
+core::StatusOr<std::vector<std::string>> DecodeLinesJson(std::string_view field,
+                                                         std::string_view json) {
+  try {
+    ASSIGN_OR_RETURN(Json j, Parse(json, field));
+    return j.get<std::vector<std::string>>();
+  } catch (const Json::exception&) {
+    return Corrupt(field, "is not a list of address lines");
+  }
+}
+
+}  // namespace cp::storage::internal

@@ -1,0 +1,43 @@
+// JSON documents for what a source said about a child.
+//
+// A SourceRecord keeps the source's own view of the child (a domain::Child,
+// whose id is not stored) and the life events it reported. Backends store
+// both as JSON text in one column each, since they are read and written whole
+// and never queried field by field. Key names follow DATA-SUPPLY.md; optional
+// fields are omitted when absent; enums and dates use the spellings of
+// codec.h. The same functions serve every backend, so a record copied between
+// backends stays byte-identical.
+//
+// nlohmann::json is private to this file's implementation: no exception
+// leaves it. Stateless functions; thread-safe.
+#ifndef CP_STORAGE_INTERNAL_RECORD_JSON_H_
+#define CP_STORAGE_INTERNAL_RECORD_JSON_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "domain/model.h"
+
+namespace cp::storage::internal {
+
+// Errors: kInvalidRecord or kInvalidDate naming the field (an enumerator out of
+// range, an impossible date, text that is not valid UTF-8).
+core::StatusOr<std::string> EncodeChildJson(const domain::Child& child);
+core::StatusOr<std::string> EncodeEventsJson(const std::vector<domain::SourceEvent>& events);
+
+// The id of the decoded child is unassigned. Errors: kStoreCorrupt.
+core::StatusOr<domain::Child> DecodeChildJson(std::string_view json);
+core::StatusOr<std::vector<domain::SourceEvent>> DecodeEventsJson(std::string_view json);
+
+// Address lines as a JSON array of strings: the column form of a list that
+// belongs to one row. `field` names the column in error messages.
+core::StatusOr<std::string> EncodeLinesJson(std::string_view field,
+                                            const std::vector<std::string>& lines);
+core::StatusOr<std::vector<std::string>> DecodeLinesJson(std::string_view field,
+                                                         std::string_view json);
+
+}  // namespace cp::storage::internal
+
+#endif  // CP_STORAGE_INTERNAL_RECORD_JSON_H_

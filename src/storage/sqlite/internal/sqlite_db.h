@@ -1,0 +1,106 @@
+// Thin, status-returning wrappers over the SQLite C API, private to the
+// SQLite backend.
+//
+// Every statement is fixed SQL text prepared with sqlite3_prepare_v2; values
+// only ever travel through sqlite3_bind_*. Nothing here builds SQL.
+#ifndef CP_STORAGE_SQLITE_INTERNAL_SQLITE_DB_H_
+#define CP_STORAGE_SQLITE_INTERNAL_SQLITE_DB_H_
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "core/status.h"
+
+namespace cp::storage::internal {
+
+// Maps an SQLite result code to a ContactPoint status: busy and locked to
+// kStoreBusy, full and I/O errors to kStoreIo, damage to kStoreCorrupt,
+// constraint violations to kAlreadyExists / kInvalidRecord /
+// kFailedPrecondition. `what` says what was being done ("writing a child
+// record"). `db` may be null; when given, SQLite's own message is appended
+// (it names constraints and columns, never values).
+core::Status SqliteStatus(sqlite3* db, int rc, std::string_view what);
+
+// A prepared statement in use. Borrowed from a Connection's cache (or owned,
+// when the cached one is already in use); on destruction it is reset and its
+// bindings cleared, so the next user finds it ready. Not thread-safe; lives
+// within one call on the connection's owning thread.
+class Statement {
+ public:
+  Statement(sqlite3_stmt* stmt, bool owned, std::string_view what);
+  ~Statement();
+  Statement(Statement&& other) noexcept;
+  Statement& operator=(Statement&&) = delete;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  // Parameters are 1-based, as in SQLite. A failed bind is reported by the
+  // next Step or Run, so call sites stay flat.
+  void BindInt64(int index, std::int64_t value);
+  void BindBool(int index, bool value) { BindInt64(index, value ? 1 : 0); }
+  void BindText(int index, std::string_view value);
+  void BindNull(int index);
+  void BindOptionalText(int index, const std::optional<std::string>& value);
+  void BindOptionalInt64(int index, const std::optional<std::int64_t>& value);
+
+  // true when a row is ready, false when the statement is done.
+  core::StatusOr<bool> Step();
+  // Steps to the end, for statements that return no rows.
+  core::Status Run();
+
+  // Columns are 0-based, as in SQLite.
+  bool IsNull(int column) const;
+  std::int64_t Int64(int column) const;
+  std::string Text(int column) const;
+  std::optional<std::string> OptionalText(int column) const;
+  std::optional<std::int64_t> OptionalInt64(int column) const;
+
+  // Rows changed by the last completed INSERT, UPDATE or DELETE.
+  int Changes() const;
+
+ private:
+  sqlite3_stmt* stmt_;
+  bool owned_;
+  std::string_view what_;
+  int bind_rc_ = SQLITE_OK;
+};
+
+// One open SQLite connection and its prepared-statement cache. Owned by a
+// SqliteStore; not thread-safe: the owner serialises all use with a mutex.
+class Connection {
+ public:
+  // Takes ownership of an open handle.
+  explicit Connection(sqlite3* db) : db_(db) {}
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  sqlite3* db() const { return db_; }
+
+  // The statement for fixed SQL text `sql`, prepared once per connection and
+  // cached. `sql` must be a string literal (never text built from values);
+  // `what` (also static text) names the operation in error messages.
+  core::StatusOr<Statement> Prepare(std::string_view sql, std::string_view what);
+
+  // Runs fixed SQL text of one or more statements that bind nothing, e.g. a
+  // migration file. Rows they return are ignored.
+  core::Status Exec(std::string_view sql, std::string_view what);
+
+  // True when SQLite has no transaction open on this connection (including
+  // after it rolled one back by itself on a serious error).
+  bool InAutocommit() const { return sqlite3_get_autocommit(db_) != 0; }
+
+ private:
+  sqlite3* db_;
+  std::unordered_map<std::string_view, sqlite3_stmt*> cache_;  // keys are string literals
+};
+
+}  // namespace cp::storage::internal
+
+#endif  // CP_STORAGE_SQLITE_INTERNAL_SQLITE_DB_H_

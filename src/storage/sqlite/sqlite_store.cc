@@ -1,0 +1,1186 @@
+#include "storage/sqlite/sqlite_store.h"
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <optional>
+#include <thread>
+#include <utility>
+
+#include "storage/internal/codec.h"
+#include "storage/internal/record_json.h"
+#include "storage/sqlite/internal/migrations.h"
+#include "storage/sqlite/internal/sqlite_db.h"
+
+namespace cp::storage {
+namespace internal {
+namespace {
+
+using core::ErrorCode;
+using core::Status;
+using core::StatusOr;
+using domain::ContactPointId;
+
+// AllocateChildId gives up after this many collisions: with 10^11 possible
+// IDs, even a store of ten million children collides once in ten thousand
+// draws, so reaching it means the random source is broken.
+constexpr int kMaxAllocationAttempts = 100;
+
+// Resolve and AddRedirect follow at most this many redirects. Cycles are
+// refused on write, so a longer chain means damaged data.
+constexpr int kMaxRedirectChain = 100;
+
+// ---- Opening -------------------------------------------------------------
+
+std::string OpenContext(const std::string& path) { return "cannot open store '" + path + "'"; }
+std::string CannotOpenPrefix(const std::string& path) { return OpenContext(path) + ": "; }
+
+// Why sqlite3_open_v2 failed, in plain words, from the file system's view.
+std::string DiagnoseOpenFailure(const std::string& path, bool create_if_missing) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) return "it is a directory, not a file";
+    if (::access(path.c_str(), R_OK | W_OK) != 0) return "permission denied";
+    return "the file cannot be opened";
+  }
+  if (errno == EACCES) return "permission denied on a directory of the path";
+  std::string dir = std::filesystem::path(path).parent_path().string();
+  if (dir.empty()) dir = ".";
+  if (::stat(dir.c_str(), &st) != 0) {
+    if (errno == ENOENT) return "directory '" + dir + "' does not exist";
+    if (errno == ENOTDIR) return "a part of '" + dir + "' is a file, not a directory";
+    if (errno == EACCES) return "permission denied on a directory of the path";
+    return "directory '" + dir + "' cannot be read";
+  }
+  if (!S_ISDIR(st.st_mode)) return "'" + dir + "' is a file, not a directory";
+  if (!create_if_missing) return "the file does not exist (and creating it was not requested)";
+  if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+    return "permission denied: cannot create a file in directory '" + dir + "'";
+  }
+  return "the file cannot be created";
+}
+
+// Runs fixed SQL through the connection's statement cache.
+Status Run(Connection& conn, std::string_view sql, std::string_view what) {
+  ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(sql, what));
+  return stmt.Run();
+}
+
+// One row, one integer column; `fallback` when there is no row or it is NULL.
+StatusOr<std::int64_t> QueryInt(Connection& conn, std::string_view sql, std::string_view what,
+                                std::int64_t fallback = 0) {
+  ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(sql, what));
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row || stmt.IsNull(0)) return fallback;
+  return stmt.Int64(0);
+}
+
+StatusOr<std::string> QueryText(Connection& conn, std::string_view sql, std::string_view what) {
+  ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(sql, what));
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return std::string();
+  return stmt.Text(0);
+}
+
+// Opens one connection and applies the per-connection settings, verifying
+// that each took effect.
+StatusOr<std::unique_ptr<Connection>> OpenConnection(const std::string& path,
+                                                     const SqliteOpenOptions& options,
+                                                     bool reader) {
+  const std::string prefix = CannotOpenPrefix(path);
+  const std::string context = OpenContext(path);
+  sqlite3* db = nullptr;
+  const int flags = SQLITE_OPEN_READWRITE | (options.create_if_missing ? SQLITE_OPEN_CREATE : 0) |
+                    SQLITE_OPEN_NOMUTEX;
+  const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    sqlite3_close_v2(db);
+    return Status(ErrorCode::kStoreCannotOpen,
+                  prefix + DiagnoseOpenFailure(path, options.create_if_missing));
+  }
+  auto conn = std::make_unique<Connection>(db);
+  sqlite3_extended_result_codes(db, 1);
+  // SQLite falls back to read-only when the file is not writable.
+  if (sqlite3_db_readonly(db, "main") == 1) {
+    return Status(ErrorCode::kStoreCannotOpen,
+                  prefix + "permission denied: the file can be read but not written");
+  }
+  sqlite3_busy_timeout(db, static_cast<int>(options.busy_timeout.count()));
+
+  // The first statement reads the file header: this is where a file that is
+  // not a database shows itself. Switching a new file to WAL needs a lock
+  // that SQLite does not wait for, so when another process is creating the
+  // same store at this moment, retry for up to the busy timeout.
+  constexpr std::chrono::milliseconds kRetryPause{10};
+  auto mode = QueryText(*conn, "PRAGMA journal_mode = WAL", "setting the journal mode");
+  for (auto waited = std::chrono::milliseconds(0);
+       !mode.ok() && mode.status().code() == ErrorCode::kStoreBusy &&
+       waited < options.busy_timeout;
+       waited += kRetryPause) {
+    std::this_thread::sleep_for(kRetryPause);
+    mode = QueryText(*conn, "PRAGMA journal_mode = WAL", "setting the journal mode");
+  }
+  if (!mode.ok()) {
+    if (mode.status().code() == ErrorCode::kStoreCorrupt) {
+      const bool not_a_db = sqlite3_errcode(db) == SQLITE_NOTADB;
+      return Status(ErrorCode::kStoreCorrupt,
+                    prefix + (not_a_db ? "it is not a ContactPoint store (not a database)"
+                                       : "the file is damaged (" + mode.status().message() + ")"));
+    }
+    return mode.status().WithContext(context);
+  }
+  if (*mode != "wal") {
+    return Status(ErrorCode::kStoreCannotOpen,
+                  prefix + "write-ahead logging (WAL) could not be enabled; the store needs a "
+                           "file on a local file system");
+  }
+  RETURN_IF_ERROR(Run(*conn, "PRAGMA foreign_keys = ON", "enabling foreign keys")
+                      .WithContext(context));
+  ASSIGN_OR_RETURN(std::int64_t fk, QueryInt(*conn, "PRAGMA foreign_keys", "reading settings"));
+  if (fk != 1) {
+    return Status(ErrorCode::kStoreCannotOpen,
+                  prefix + "this SQLite library cannot enforce foreign keys");
+  }
+  RETURN_IF_ERROR(Run(*conn, "PRAGMA synchronous = FULL", "setting durable commits")
+                      .WithContext(context));
+  ASSIGN_OR_RETURN(std::int64_t sync, QueryInt(*conn, "PRAGMA synchronous", "reading settings"));
+  if (sync != 2) {
+    return Status(ErrorCode::kStoreCannotOpen, prefix + "durable commits could not be enabled");
+  }
+  if (reader) {
+    RETURN_IF_ERROR(
+        Run(*conn, "PRAGMA query_only = ON", "making the reader read-only").WithContext(context));
+  }
+  return conn;
+}
+
+// Applies every migration newer than the file's schema, each in its own
+// transaction. Safe against other processes opening the same file at once:
+// the version is re-read under the write lock.
+Status Migrate(Connection& conn, const std::string& path, const core::Clock& clock) {
+  const std::string prefix = CannotOpenPrefix(path);
+  const std::string context = OpenContext(path);
+  const auto migrations = SqliteMigrations();
+  const int known = migrations.empty() ? 0 : migrations.back().version;
+
+  auto current_version = [&]() -> StatusOr<int> {
+    ASSIGN_OR_RETURN(std::int64_t has_table,
+                     QueryInt(conn,
+                              "SELECT count(*) FROM sqlite_schema "
+                              "WHERE type = 'table' AND name = 'schema_migrations'",
+                              "reading the schema version"));
+    if (has_table == 0) {
+      ASSIGN_OR_RETURN(std::int64_t objects, QueryInt(conn, "SELECT count(*) FROM sqlite_schema",
+                                                      "reading the schema"));
+      if (objects > 0) {
+        return Status(ErrorCode::kStoreCorrupt,
+                      prefix + "it is not a ContactPoint store (an SQLite database of "
+                               "another application)");
+      }
+      RETURN_IF_ERROR(conn.Exec(
+          "CREATE TABLE schema_migrations ("
+          "  version INTEGER PRIMARY KEY,"
+          "  applied_at_ms INTEGER NOT NULL"
+          ") STRICT",
+          "creating the schema_migrations table"));
+      return 0;
+    }
+    ASSIGN_OR_RETURN(std::int64_t version,
+                     QueryInt(conn, "SELECT max(version) FROM schema_migrations",
+                              "reading the schema version"));
+    if (version > known) {
+      return Status(ErrorCode::kStoreSchemaTooNew,
+                    prefix + "its schema (version " + std::to_string(version) +
+                        ") is newer than this build of ContactPoint knows (version " +
+                        std::to_string(known) + "): upgrade ContactPoint to open it");
+    }
+    return static_cast<int>(version);
+  };
+
+  // Each pending migration in its own transaction; the version is re-read
+  // under the write lock in case another process migrated meanwhile. The
+  // first pass also refuses a foreign or too-new file.
+  for (const SqliteMigration& m : migrations) {
+    RETURN_IF_ERROR(Run(conn, "BEGIN IMMEDIATE", "locking the store to migrate its schema")
+                        .WithContext(context));
+    Status status = [&]() -> Status {
+      ASSIGN_OR_RETURN(int version, current_version());
+      if (version >= m.version) return Status::Ok();
+      RETURN_IF_ERROR(conn.Exec(m.sql, "applying the migration"));
+      ASSIGN_OR_RETURN(Statement record,
+                       conn.Prepare("INSERT INTO schema_migrations (version, applied_at_ms) "
+                                    "VALUES (?1, ?2)",
+                                    "recording the migration"));
+      record.BindInt64(1, m.version);
+      record.BindInt64(2, core::ToUnixMillis(clock.Now()));
+      return record.Run();
+    }();
+    if (status.ok()) status = Run(conn, "COMMIT", "committing the migration");
+    if (!status.ok()) {
+      if (!conn.InAutocommit()) (void)Run(conn, "ROLLBACK", "abandoning the migration");
+      if (status.code() == ErrorCode::kStoreSchemaTooNew ||
+          status.message().starts_with(prefix)) {
+        return status;
+      }
+      return status.WithContext(context + ": migration " + std::string(m.name));
+    }
+  }
+  return Status::Ok();
+}
+
+// ---- Reading and writing rows ---------------------------------------------
+
+std::string Field(std::string_view base, std::string_view leaf) {
+  std::string out(base);
+  out += '.';
+  out += leaf;
+  return out;
+}
+
+std::string Indexed(std::string_view base, std::string_view list, std::size_t i) {
+  return Field(base, list) + "[" + std::to_string(i) + "]";
+}
+
+std::optional<std::string> Reveal(const std::optional<domain::PersonalText>& text) {
+  if (!text) return std::nullopt;
+  return text->Reveal();
+}
+
+std::optional<domain::PersonalText> Personal(std::optional<std::string> text) {
+  if (!text) return std::nullopt;
+  return domain::PersonalText(std::move(*text));
+}
+
+std::int64_t Stored(ContactPointId id) { return static_cast<std::int64_t>(id.number()); }
+
+// An address as two columns: its lines as a JSON array (NULL when there is
+// no address) and its postcode.
+struct AddressColumns {
+  std::optional<std::string> lines;
+  std::optional<std::string> postcode;
+};
+
+StatusOr<AddressColumns> ToColumns(std::string_view field,
+                                   const std::optional<domain::Address>& address) {
+  AddressColumns out;
+  if (!address) return out;
+  ASSIGN_OR_RETURN(out.lines, EncodeLinesJson(Field(field, "lines"), address->lines.Reveal()));
+  out.postcode = Reveal(address->postcode);
+  return out;
+}
+
+StatusOr<std::optional<domain::Address>> FromColumns(std::string_view field,
+                                                     std::optional<std::string> lines,
+                                                     std::optional<std::string> postcode) {
+  if (!lines) {
+    if (postcode) return Corrupt(field, "has a postcode but no address");
+    return std::optional<domain::Address>();
+  }
+  ASSIGN_OR_RETURN(std::vector<std::string> decoded, DecodeLinesJson(field, *lines));
+  domain::Address address;
+  address.lines = core::Sensitive<std::vector<std::string>>(std::move(decoded));
+  address.postcode = Personal(std::move(postcode));
+  return std::optional<domain::Address>(std::move(address));
+}
+
+StatusOr<std::optional<domain::Date>> OptionalDateFrom(std::string_view field,
+                                                       const std::optional<std::string>& text) {
+  if (!text) return std::optional<domain::Date>();
+  ASSIGN_OR_RETURN(domain::Date date, DateFromText(field, *text));
+  return std::optional<domain::Date>(date);
+}
+
+StatusOr<std::optional<std::string>> OptionalDateText(std::string_view field,
+                                                      const std::optional<domain::Date>& date) {
+  if (!date) return std::optional<std::string>();
+  ASSIGN_OR_RETURN(std::string text, DateText(field, *date));
+  return std::optional<std::string>(std::move(text));
+}
+
+// Contact details: phone, email, address lines, postcode, bound from `first`.
+Status BindContact(Statement& stmt, int first, std::string_view field,
+                   const domain::ContactDetails& contact) {
+  ASSIGN_OR_RETURN(AddressColumns address, ToColumns(Field(field, "address"), contact.address));
+  stmt.BindOptionalText(first, Reveal(contact.phone));
+  stmt.BindOptionalText(first + 1, Reveal(contact.email));
+  stmt.BindOptionalText(first + 2, address.lines);
+  stmt.BindOptionalText(first + 3, address.postcode);
+  return Status::Ok();
+}
+
+StatusOr<domain::ContactDetails> ContactFrom(const Statement& stmt, int first,
+                                             std::string_view field) {
+  domain::ContactDetails contact;
+  contact.phone = Personal(stmt.OptionalText(first));
+  contact.email = Personal(stmt.OptionalText(first + 1));
+  ASSIGN_OR_RETURN(contact.address, FromColumns(field, stmt.OptionalText(first + 2),
+                                                stmt.OptionalText(first + 3)));
+  return contact;
+}
+
+StatusOr<SourceRecord> SourceRecordFrom(const Statement& stmt) {
+  SourceRecord record;
+  record.source = domain::SourceId(stmt.Text(0));
+  record.key = domain::SourceKey(stmt.Text(1));
+  if (auto child = stmt.OptionalInt64(2)) {
+    ASSIGN_OR_RETURN(record.child, IdFromStored("source_records.child_id", *child));
+  }
+  ASSIGN_OR_RETURN(record.state, LinkStateFromText("source_records.state", stmt.Text(3)));
+  record.batch = domain::BatchId(stmt.Text(4));
+  record.extracted_at = core::FromUnixMillis(stmt.Int64(5));
+  record.received_at = core::FromUnixMillis(stmt.Int64(6));
+  ASSIGN_OR_RETURN(record.data, DecodeChildJson(stmt.Text(7)));
+  ASSIGN_OR_RETURN(record.events, DecodeEventsJson(stmt.Text(8)));
+  return record;
+}
+
+Status InvalidId(std::string message) {
+  return Status(ErrorCode::kInvalidContactPointId, std::move(message));
+}
+
+Status ChildNotFound(std::string message) {
+  return Status(ErrorCode::kChildNotFound, std::move(message));
+}
+
+}  // namespace
+
+// ---- The transaction --------------------------------------------------------
+
+// A transaction on the writing connection of a SqliteStore. Created by
+// SqliteStore::Begin, owned by the caller; holds the store's writer mutex
+// until it commits, is rolled back or is destroyed. Used only by the thread
+// that began it.
+//
+// Each mutating call runs inside a savepoint, so a call that fails changes
+// nothing and the transaction can still be committed or dropped.
+class SqliteTransaction final : public Transaction {
+ public:
+  SqliteTransaction(SqliteStore& store, std::unique_lock<std::mutex> lock, TxMode mode)
+      : store_(store), conn_(*store.writer_), lock_(std::move(lock)), mode_(mode) {}
+
+  ~SqliteTransaction() override {
+    if (state_ != State::kOpen) return;  // already closed, lock released
+    if (!conn_.InAutocommit()) {
+      // Nothing to report to: a failure here leaves the transaction open, and
+      // the next Begin rolls it back before starting.
+      (void)Run(conn_, "ROLLBACK", "rolling back a dropped transaction");
+    }
+    Close(State::kRolledBack);
+  }
+
+  SqliteTransaction(const SqliteTransaction&) = delete;
+  SqliteTransaction& operator=(const SqliteTransaction&) = delete;
+
+  StatusOr<ContactPointId> AllocateChildId(core::Random& random) override {
+    ContactPointId allocated;
+    RETURN_IF_ERROR(Atomically([&]() -> Status {
+      for (int attempt = 0; attempt < kMaxAllocationAttempts; ++attempt) {
+        const ContactPointId id = ContactPointId::Generate(random);
+        ASSIGN_OR_RETURN(Statement insert,
+                         conn_.Prepare("INSERT INTO issued_ids (contactpoint_id, issued_at_ms) "
+                                       "VALUES (?1, ?2) ON CONFLICT (contactpoint_id) DO NOTHING",
+                                       "issuing a ContactPoint ID"));
+        insert.BindInt64(1, Stored(id));
+        insert.BindInt64(2, NowMillis());
+        RETURN_IF_ERROR(insert.Run());
+        if (insert.Changes() == 1) {
+          allocated = id;
+          return Status::Ok();
+        }
+      }
+      return core::Internal("could not draw an unused ContactPoint ID in " +
+                            std::to_string(kMaxAllocationAttempts) +
+                            " attempts: the random source is not random");
+    }));
+    return allocated;
+  }
+
+  Status PutChild(const domain::Child& child) override {
+    return Atomically([&]() -> Status {
+      RETURN_IF_ERROR(CheckIssued(child.id, "the child"));
+      RETURN_IF_ERROR(WriteChildRow(child));
+      RETURN_IF_ERROR(WriteNames(child));
+      RETURN_IF_ERROR(WriteCarers(child));
+      RETURN_IF_ERROR(WriteInvolvements(child));
+      return AppendChange(ChangeKind::kChildPut, child.id, nullptr, nullptr);
+    });
+  }
+
+  StatusOr<domain::Child> GetChild(ContactPointId id) override {
+    RETURN_IF_ERROR(CheckOpen());
+    RETURN_IF_ERROR(CheckAssigned(id, "the requested child"));
+    domain::Child child;
+    child.id = id;
+    {
+      ASSIGN_OR_RETURN(Statement stmt,
+                       conn_.Prepare("SELECT gender, date_of_birth, date_of_death, address_lines, "
+                                     "address_postcode, nhs_number, upn, uln "
+                                     "FROM children WHERE contactpoint_id = ?1",
+                                     "reading a child record"));
+      stmt.BindInt64(1, Stored(id));
+      ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) return ChildNotFound("no child record has this ContactPoint ID");
+      ASSIGN_OR_RETURN(child.gender, GenderFromText("children.gender", stmt.Text(0)));
+      ASSIGN_OR_RETURN(domain::Date dob, DateFromText("children.date_of_birth", stmt.Text(1)));
+      child.date_of_birth = core::Sensitive<domain::Date>(dob);
+      ASSIGN_OR_RETURN(child.date_of_death,
+                       OptionalDateFrom("children.date_of_death", stmt.OptionalText(2)));
+      ASSIGN_OR_RETURN(child.address, FromColumns("children.address", stmt.OptionalText(3),
+                                                  stmt.OptionalText(4)));
+      child.identifiers.nhs_number = Personal(stmt.OptionalText(5));
+      child.identifiers.upn = Personal(stmt.OptionalText(6));
+      child.identifiers.uln = Personal(stmt.OptionalText(7));
+    }
+    RETURN_IF_ERROR(ReadNames(child));
+    RETURN_IF_ERROR(ReadCarers(child));
+    RETURN_IF_ERROR(ReadInvolvements(child));
+    return child;
+  }
+
+  Status DeleteChild(ContactPointId id) override {
+    return Atomically([&]() -> Status {
+      RETURN_IF_ERROR(CheckAssigned(id, "the child to delete"));
+      ASSIGN_OR_RETURN(bool live, IsLive(id));
+      if (!live) return ChildNotFound("no child record has this ContactPoint ID");
+      // Source records go with the child (they hold the same personal data),
+      // each with its own change-log entry so tailers learn of it.
+      std::vector<std::pair<domain::SourceId, domain::SourceKey>> attached;
+      {
+        ASSIGN_OR_RETURN(Statement stmt,
+                         conn_.Prepare("SELECT source, key FROM source_records "
+                                       "WHERE child_id = ?1 ORDER BY source, key",
+                                       "listing a child's source records"));
+        stmt.BindInt64(1, Stored(id));
+        for (;;) {
+          ASSIGN_OR_RETURN(bool row, stmt.Step());
+          if (!row) break;
+          attached.emplace_back(domain::SourceId(stmt.Text(0)), domain::SourceKey(stmt.Text(1)));
+        }
+      }
+      for (const auto& [source, key] : attached) {
+        RETURN_IF_ERROR(DeleteSourceRow(source, key));
+        RETURN_IF_ERROR(AppendChange(ChangeKind::kSourceRecordDeleted, id, &source, &key));
+      }
+      ASSIGN_OR_RETURN(Statement del,
+                       conn_.Prepare("DELETE FROM children WHERE contactpoint_id = ?1",
+                                     "deleting a child record"));
+      del.BindInt64(1, Stored(id));
+      RETURN_IF_ERROR(del.Run());
+      return AppendChange(ChangeKind::kChildDeleted, id, nullptr, nullptr);
+    });
+  }
+
+  Status AddRedirect(ContactPointId from, ContactPointId to) override {
+    return Atomically([&]() -> Status {
+      RETURN_IF_ERROR(CheckAssigned(from, "the merged ID"));
+      RETURN_IF_ERROR(CheckAssigned(to, "the surviving ID"));
+      if (from == to) {
+        return Status(ErrorCode::kRedirectCycle, "a ContactPoint ID cannot redirect to itself");
+      }
+      ASSIGN_OR_RETURN(bool issued, IsIssued(from));
+      if (!issued) return InvalidId("the merged ContactPoint ID was never issued by this store");
+      ASSIGN_OR_RETURN(bool from_live, IsLive(from));
+      if (from_live) {
+        return core::FailedPrecondition(
+            "the merged record still exists: delete it before redirecting its ID");
+      }
+      ASSIGN_OR_RETURN(bool to_live, IsLive(to));
+      if (!to_live) return ChildNotFound("the surviving record does not exist");
+      // Refuse any redirect that would close a loop, even through IDs whose
+      // records were later revived: Resolve must always end.
+      ContactPointId current = to;
+      for (int hops = 0;; ++hops) {
+        if (hops >= kMaxRedirectChain) {
+          return Corrupt("redirects", "a chain is longer than " +
+                                          std::to_string(kMaxRedirectChain) + " merges");
+        }
+        ASSIGN_OR_RETURN(std::optional<ContactPointId> next, RedirectOf(current));
+        if (!next) break;
+        if (*next == from) {
+          return Status(ErrorCode::kRedirectCycle,
+                        "this redirect would make a cycle: the surviving ID already "
+                        "redirects to the merged one");
+        }
+        current = *next;
+      }
+      ASSIGN_OR_RETURN(Statement insert,
+                       conn_.Prepare("INSERT INTO redirects (from_id, to_id) VALUES (?1, ?2) "
+                                     "ON CONFLICT (from_id) DO UPDATE SET to_id = excluded.to_id",
+                                     "recording a redirect"));
+      insert.BindInt64(1, Stored(from));
+      insert.BindInt64(2, Stored(to));
+      RETURN_IF_ERROR(insert.Run());
+      return AppendChange(ChangeKind::kChildRedirected, from, nullptr, nullptr);
+    });
+  }
+
+  StatusOr<ContactPointId> Resolve(ContactPointId id) override {
+    RETURN_IF_ERROR(CheckOpen());
+    RETURN_IF_ERROR(CheckAssigned(id, "the ID to resolve"));
+    ContactPointId current = id;
+    for (int hops = 0; hops <= kMaxRedirectChain; ++hops) {
+      ASSIGN_OR_RETURN(bool live, IsLive(current));
+      if (live) return current;
+      ASSIGN_OR_RETURN(std::optional<ContactPointId> next, RedirectOf(current));
+      if (!next) return ChildNotFound("no child record has this ContactPoint ID");
+      current = *next;
+    }
+    return Corrupt("redirects", "a chain is longer than " + std::to_string(kMaxRedirectChain) +
+                                    " merges");
+  }
+
+  Status PutSourceRecord(const SourceRecord& record) override {
+    return Atomically([&]() -> Status {
+      if (record.source.value().empty() || record.key.value().empty()) {
+        return Status(ErrorCode::kInvalidRecord, "a source record needs a source and a key");
+      }
+      ASSIGN_OR_RETURN(std::string_view state, LinkStateText("source record state", record.state));
+      if (record.child) {
+        RETURN_IF_ERROR(CheckAssigned(*record.child, "the source record's child"));
+        ASSIGN_OR_RETURN(bool live, IsLive(*record.child));
+        if (!live) return ChildNotFound("the source record's child has no record");
+      } else if (record.state == LinkState::kLinked || record.state == LinkState::kReview) {
+        return Status(ErrorCode::kInvalidRecord,
+                      "a linked or review source record must name its child");
+      }
+      ASSIGN_OR_RETURN(std::string data, EncodeChildJson(record.data));
+      ASSIGN_OR_RETURN(std::string events, EncodeEventsJson(record.events));
+      ASSIGN_OR_RETURN(
+          Statement upsert,
+          conn_.Prepare("INSERT INTO source_records (source, key, child_id, state, batch, "
+                        "extracted_at_ms, received_at_ms, data_json, events_json) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+                        "ON CONFLICT (source, key) DO UPDATE SET child_id = excluded.child_id, "
+                        "state = excluded.state, batch = excluded.batch, "
+                        "extracted_at_ms = excluded.extracted_at_ms, "
+                        "received_at_ms = excluded.received_at_ms, "
+                        "data_json = excluded.data_json, events_json = excluded.events_json",
+                        "writing a source record"));
+      upsert.BindText(1, record.source.value());
+      upsert.BindText(2, record.key.value());
+      if (record.child) {
+        upsert.BindInt64(3, Stored(*record.child));
+      } else {
+        upsert.BindNull(3);
+      }
+      upsert.BindText(4, state);
+      upsert.BindText(5, record.batch.value());
+      upsert.BindInt64(6, core::ToUnixMillis(record.extracted_at));
+      upsert.BindInt64(7, core::ToUnixMillis(record.received_at));
+      upsert.BindText(8, data);
+      upsert.BindText(9, events);
+      RETURN_IF_ERROR(upsert.Run());
+      const ContactPointId* child = record.child ? &*record.child : nullptr;
+      return AppendChange(ChangeKind::kSourceRecordPut, child, &record.source, &record.key);
+    });
+  }
+
+  StatusOr<SourceRecord> GetSourceRecord(const domain::SourceId& source,
+                                         const domain::SourceKey& key) override {
+    RETURN_IF_ERROR(CheckOpen());
+    ASSIGN_OR_RETURN(Statement stmt,
+                     conn_.Prepare("SELECT source, key, child_id, state, batch, extracted_at_ms, "
+                                   "received_at_ms, data_json, events_json FROM source_records "
+                                   "WHERE source = ?1 AND key = ?2",
+                                   "reading a source record"));
+    stmt.BindText(1, source.value());
+    stmt.BindText(2, key.value());
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) {
+      return Status(ErrorCode::kSourceRecordNotFound, "this source holds no record with this key");
+    }
+    return SourceRecordFrom(stmt);
+  }
+
+  StatusOr<std::vector<SourceRecord>> SourceRecordsOf(ContactPointId child) override {
+    RETURN_IF_ERROR(CheckOpen());
+    RETURN_IF_ERROR(CheckAssigned(child, "the child"));
+    ASSIGN_OR_RETURN(Statement stmt,
+                     conn_.Prepare("SELECT source, key, child_id, state, batch, extracted_at_ms, "
+                                   "received_at_ms, data_json, events_json FROM source_records "
+                                   "WHERE child_id = ?1 ORDER BY source, key",
+                                   "reading a child's source records"));
+    stmt.BindInt64(1, Stored(child));
+    std::vector<SourceRecord> records;
+    for (;;) {
+      ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      ASSIGN_OR_RETURN(SourceRecord record, SourceRecordFrom(stmt));
+      records.push_back(std::move(record));
+    }
+    return records;
+  }
+
+  Status DeleteSourceRecord(const domain::SourceId& source,
+                            const domain::SourceKey& key) override {
+    return Atomically([&]() -> Status {
+      std::optional<ContactPointId> child;
+      {
+        ASSIGN_OR_RETURN(Statement stmt,
+                         conn_.Prepare("SELECT child_id FROM source_records "
+                                       "WHERE source = ?1 AND key = ?2",
+                                       "finding a source record"));
+        stmt.BindText(1, source.value());
+        stmt.BindText(2, key.value());
+        ASSIGN_OR_RETURN(bool row, stmt.Step());
+        if (!row) {
+          return Status(ErrorCode::kSourceRecordNotFound,
+                        "this source holds no record with this key");
+        }
+        if (auto stored = stmt.OptionalInt64(0)) {
+          ASSIGN_OR_RETURN(child, IdFromStored("source_records.child_id", *stored));
+        }
+      }
+      RETURN_IF_ERROR(DeleteSourceRow(source, key));
+      return AppendChange(ChangeKind::kSourceRecordDeleted, child ? &*child : nullptr, &source,
+                          &key);
+    });
+  }
+
+  Status Commit() override {
+    RETURN_IF_ERROR(CheckOpen());
+    Status status = Run(conn_, "COMMIT", "committing");
+    if (status.ok()) {
+      Close(State::kCommitted);
+      return status;
+    }
+    // A failed commit leaves nothing applied.
+    if (!conn_.InAutocommit()) (void)Run(conn_, "ROLLBACK", "rolling back a failed commit");
+    Close(State::kRolledBack);
+    return status;
+  }
+
+ private:
+  enum class State { kOpen, kCommitted, kRolledBack };
+
+  std::int64_t NowMillis() const { return core::ToUnixMillis(store_.clock_.Now()); }
+
+  // Ends the transaction's hold on the store: from here on every call is
+  // refused without touching the connection, which the next Begin may own.
+  void Close(State state) {
+    state_ = state;
+    store_.writer_owner_.store(std::thread::id());
+    lock_.unlock();
+  }
+
+  Status CheckOpen() const {
+    switch (state_) {
+      case State::kOpen:
+        return Status::Ok();
+      case State::kCommitted:
+        return Status(ErrorCode::kTransactionClosed,
+                      "this transaction has been committed; begin a new one");
+      case State::kRolledBack:
+        return Status(ErrorCode::kTransactionClosed,
+                      "this transaction was rolled back after an error; begin a new one");
+    }
+    return Status::Ok();
+  }
+
+  static Status CheckAssigned(ContactPointId id, std::string_view what) {
+    if (id.assigned()) return Status::Ok();
+    return InvalidId(std::string(what) +
+                     " has no ContactPoint ID; IDs come from AllocateChildId");
+  }
+
+  // Runs one mutating call inside a savepoint: all of it or none of it.
+  template <typename Body>
+  Status Atomically(Body&& body) {
+    RETURN_IF_ERROR(CheckOpen());
+    if (mode_ != TxMode::kReadWrite) {
+      return core::FailedPrecondition(
+          "this transaction is read-only; begin a read-write transaction to write");
+    }
+    RETURN_IF_ERROR(Run(conn_, "SAVEPOINT cp_call", "starting a write"));
+    Status status = body();
+    if (status.ok()) {
+      status = Run(conn_, "RELEASE cp_call", "finishing a write");
+      if (status.ok()) return status;
+    }
+    if (conn_.InAutocommit()) {
+      // SQLite rolled the whole transaction back by itself (disk full, I/O).
+      Close(State::kRolledBack);
+      return status;
+    }
+    Status undone = Run(conn_, "ROLLBACK TO cp_call", "undoing a failed write");
+    if (undone.ok()) undone = Run(conn_, "RELEASE cp_call", "undoing a failed write");
+    if (!undone.ok()) {
+      // The call's effects could not be isolated: abandon the transaction.
+      if (!conn_.InAutocommit()) (void)Run(conn_, "ROLLBACK", "abandoning the transaction");
+      Close(State::kRolledBack);
+    }
+    return status;
+  }
+
+  StatusOr<bool> IsIssued(ContactPointId id) {
+    ASSIGN_OR_RETURN(Statement stmt,
+                     conn_.Prepare("SELECT 1 FROM issued_ids WHERE contactpoint_id = ?1",
+                                   "checking a ContactPoint ID was issued"));
+    stmt.BindInt64(1, Stored(id));
+    return stmt.Step();
+  }
+
+  StatusOr<bool> IsLive(ContactPointId id) {
+    ASSIGN_OR_RETURN(Statement stmt,
+                     conn_.Prepare("SELECT 1 FROM children WHERE contactpoint_id = ?1",
+                                   "checking a child record exists"));
+    stmt.BindInt64(1, Stored(id));
+    return stmt.Step();
+  }
+
+  StatusOr<std::optional<ContactPointId>> RedirectOf(ContactPointId id) {
+    ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare("SELECT to_id FROM redirects WHERE from_id = ?1",
+                                                   "following a redirect"));
+    stmt.BindInt64(1, Stored(id));
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return std::optional<ContactPointId>();
+    ASSIGN_OR_RETURN(ContactPointId to, IdFromStored("redirects.to_id", stmt.Int64(0)));
+    return std::optional<ContactPointId>(to);
+  }
+
+  Status CheckIssued(ContactPointId id, std::string_view what) {
+    RETURN_IF_ERROR(CheckAssigned(id, what));
+    ASSIGN_OR_RETURN(bool issued, IsIssued(id));
+    if (!issued) {
+      return InvalidId(std::string(what) +
+                       " has a ContactPoint ID this store never issued; IDs come from "
+                       "AllocateChildId");
+    }
+    return Status::Ok();
+  }
+
+  Status AppendChange(ChangeKind kind, const ContactPointId* child,
+                      const domain::SourceId* source, const domain::SourceKey* key) {
+    ASSIGN_OR_RETURN(std::string_view kind_text, ChangeKindText("change kind", kind));
+    ASSIGN_OR_RETURN(Statement insert,
+                     conn_.Prepare("INSERT INTO change_log (at_ms, kind, child_id, source, key) "
+                                   "VALUES (?1, ?2, ?3, ?4, ?5)",
+                                   "appending to the change log"));
+    insert.BindInt64(1, NowMillis());
+    insert.BindText(2, kind_text);
+    if (child != nullptr) {
+      insert.BindInt64(3, Stored(*child));
+    } else {
+      insert.BindNull(3);
+    }
+    if (source != nullptr && key != nullptr) {
+      insert.BindText(4, source->value());
+      insert.BindText(5, key->value());
+    } else {
+      insert.BindNull(4);
+      insert.BindNull(5);
+    }
+    return insert.Run();
+  }
+  Status AppendChange(ChangeKind kind, const ContactPointId& child, const domain::SourceId* source,
+                      const domain::SourceKey* key) {
+    return AppendChange(kind, &child, source, key);
+  }
+
+  Status DeleteSourceRow(const domain::SourceId& source, const domain::SourceKey& key) {
+    ASSIGN_OR_RETURN(Statement del,
+                     conn_.Prepare("DELETE FROM source_records WHERE source = ?1 AND key = ?2",
+                                   "deleting a source record"));
+    del.BindText(1, source.value());
+    del.BindText(2, key.value());
+    return del.Run();
+  }
+
+  // -- Child rows --
+
+  Status WriteChildRow(const domain::Child& child) {
+    ASSIGN_OR_RETURN(std::string_view gender, GenderText("child.gender", child.gender));
+    ASSIGN_OR_RETURN(std::string dob,
+                     DateText("child.date_of_birth", child.date_of_birth.Reveal()));
+    ASSIGN_OR_RETURN(std::optional<std::string> dod,
+                     OptionalDateText("child.date_of_death", child.date_of_death));
+    ASSIGN_OR_RETURN(AddressColumns address, ToColumns("child.address", child.address));
+    ASSIGN_OR_RETURN(
+        Statement upsert,
+        conn_.Prepare("INSERT INTO children (contactpoint_id, gender, date_of_birth, "
+                      "date_of_death, address_lines, address_postcode, nhs_number, upn, uln) "
+                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+                      "ON CONFLICT (contactpoint_id) DO UPDATE SET gender = excluded.gender, "
+                      "date_of_birth = excluded.date_of_birth, "
+                      "date_of_death = excluded.date_of_death, "
+                      "address_lines = excluded.address_lines, "
+                      "address_postcode = excluded.address_postcode, "
+                      "nhs_number = excluded.nhs_number, upn = excluded.upn, uln = excluded.uln",
+                      "writing a child record"));
+    upsert.BindInt64(1, Stored(child.id));
+    upsert.BindText(2, gender);
+    upsert.BindText(3, dob);
+    upsert.BindOptionalText(4, dod);
+    upsert.BindOptionalText(5, address.lines);
+    upsert.BindOptionalText(6, address.postcode);
+    upsert.BindOptionalText(7, Reveal(child.identifiers.nhs_number));
+    upsert.BindOptionalText(8, Reveal(child.identifiers.upn));
+    upsert.BindOptionalText(9, Reveal(child.identifiers.uln));
+    return upsert.Run();
+  }
+
+  Status ClearList(std::string_view sql, std::string_view what, ContactPointId id) {
+    ASSIGN_OR_RETURN(Statement del, conn_.Prepare(sql, what));
+    del.BindInt64(1, Stored(id));
+    return del.Run();
+  }
+
+  Status WriteNames(const domain::Child& child) {
+    RETURN_IF_ERROR(ClearList("DELETE FROM child_names WHERE contactpoint_id = ?1",
+                              "replacing a child's names", child.id));
+    auto write = [&](std::size_t ordinal, const domain::PersonName& name) -> Status {
+      ASSIGN_OR_RETURN(Statement insert,
+                       conn_.Prepare("INSERT INTO child_names (contactpoint_id, ordinal, kind, "
+                                     "given_names, family_name) VALUES (?1, ?2, ?3, ?4, ?5)",
+                                     "writing a child's names"));
+      insert.BindInt64(1, Stored(child.id));
+      insert.BindInt64(2, static_cast<std::int64_t>(ordinal));
+      insert.BindText(3, ordinal == 0 ? "primary" : "alias");
+      insert.BindText(4, name.given_names.Reveal());
+      insert.BindText(5, name.family_name.Reveal());
+      return insert.Run();
+    };
+    RETURN_IF_ERROR(write(0, child.name));
+    for (std::size_t i = 0; i < child.other_names.size(); ++i) {
+      RETURN_IF_ERROR(write(i + 1, child.other_names[i]));
+    }
+    return Status::Ok();
+  }
+
+  Status WriteCarers(const domain::Child& child) {
+    RETURN_IF_ERROR(ClearList("DELETE FROM carers WHERE contactpoint_id = ?1",
+                              "replacing a child's carers", child.id));
+    for (std::size_t i = 0; i < child.carers.size(); ++i) {
+      const domain::Carer& carer = child.carers[i];
+      const std::string field = Indexed("child", "carers", i);
+      ASSIGN_OR_RETURN(std::string_view relationship,
+                       RelationshipText(Field(field, "relationship"), carer.relationship));
+      ASSIGN_OR_RETURN(Statement insert,
+                       conn_.Prepare("INSERT INTO carers (contactpoint_id, ordinal, given_names, "
+                                     "family_name, relationship, parental_responsibility, phone, "
+                                     "email, address_lines, address_postcode) "
+                                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                                     "writing a child's carers"));
+      insert.BindInt64(1, Stored(child.id));
+      insert.BindInt64(2, static_cast<std::int64_t>(i));
+      insert.BindText(3, carer.name.given_names.Reveal());
+      insert.BindText(4, carer.name.family_name.Reveal());
+      insert.BindText(5, relationship);
+      insert.BindBool(6, carer.parental_responsibility);
+      RETURN_IF_ERROR(BindContact(insert, 7, Field(field, "contact"), carer.contact));
+      RETURN_IF_ERROR(insert.Run());
+    }
+    return Status::Ok();
+  }
+
+  Status WriteInvolvements(const domain::Child& child) {
+    RETURN_IF_ERROR(ClearList("DELETE FROM involvements WHERE contactpoint_id = ?1",
+                              "replacing a child's involvements", child.id));
+    for (std::size_t i = 0; i < child.involvements.size(); ++i) {
+      const domain::Involvement& v = child.involvements[i];
+      const std::string field = Indexed("child", "involvements", i);
+      ASSIGN_OR_RETURN(std::string_view type, ServiceTypeText(Field(field, "type"), v.type));
+      ASSIGN_OR_RETURN(std::optional<std::string> start,
+                       OptionalDateText(Field(field, "start"), v.start));
+      ASSIGN_OR_RETURN(std::optional<std::string> end,
+                       OptionalDateText(Field(field, "end"), v.end));
+      std::optional<std::string> given_by;
+      std::optional<std::string> consent_date;
+      if (v.consent) {
+        ASSIGN_OR_RETURN(std::string_view by,
+                         GivenByText(Field(field, "consent.given_by"), v.consent->given_by));
+        given_by = std::string(by);
+        ASSIGN_OR_RETURN(consent_date, DateText(Field(field, "consent.date"), v.consent->date));
+      }
+      std::optional<std::string> ground;
+      if (v.override_ground) {
+        ASSIGN_OR_RETURN(std::string_view g,
+                         OverrideText(Field(field, "override_ground"), *v.override_ground));
+        ground = std::string(g);
+      }
+      ASSIGN_OR_RETURN(
+          Statement insert,
+          conn_.Prepare("INSERT INTO involvements (contactpoint_id, ordinal, service_type, "
+                        "organisation_name, organisation_code, organisation_phone, "
+                        "organisation_email, organisation_address_lines, "
+                        "organisation_address_postcode, practitioner_given_names, "
+                        "practitioner_family_name, practitioner_phone, practitioner_email, "
+                        "practitioner_address_lines, practitioner_address_postcode, start_date, "
+                        "end_date, lead_professional, caf_holder, consent_given_by, "
+                        "consent_date, override_ground) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+                        "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
+                        "writing a child's involvements"));
+      insert.BindInt64(1, Stored(child.id));
+      insert.BindInt64(2, static_cast<std::int64_t>(i));
+      insert.BindText(3, type);
+      insert.BindText(4, v.organisation.name);
+      insert.BindOptionalText(5, v.organisation.code);
+      RETURN_IF_ERROR(
+          BindContact(insert, 6, Field(field, "organisation.contact"), v.organisation.contact));
+      if (v.practitioner) {
+        insert.BindText(10, v.practitioner->given_names.Reveal());
+        insert.BindText(11, v.practitioner->family_name.Reveal());
+      } else {
+        insert.BindNull(10);
+        insert.BindNull(11);
+      }
+      RETURN_IF_ERROR(
+          BindContact(insert, 12, Field(field, "practitioner_contact"), v.practitioner_contact));
+      insert.BindOptionalText(16, start);
+      insert.BindOptionalText(17, end);
+      insert.BindBool(18, v.lead_professional);
+      insert.BindBool(19, v.caf_holder);
+      insert.BindOptionalText(20, given_by);
+      insert.BindOptionalText(21, consent_date);
+      insert.BindOptionalText(22, ground);
+      RETURN_IF_ERROR(insert.Run());
+    }
+    return Status::Ok();
+  }
+
+  Status ReadNames(domain::Child& child) {
+    ASSIGN_OR_RETURN(Statement stmt,
+                     conn_.Prepare("SELECT ordinal, given_names, family_name FROM child_names "
+                                   "WHERE contactpoint_id = ?1 ORDER BY ordinal",
+                                   "reading a child's names"));
+    stmt.BindInt64(1, Stored(child.id));
+    bool primary = false;
+    for (;;) {
+      ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      domain::PersonName name{domain::PersonalText(stmt.Text(1)),
+                              domain::PersonalText(stmt.Text(2))};
+      if (stmt.Int64(0) == 0) {
+        child.name = std::move(name);
+        primary = true;
+      } else {
+        child.other_names.push_back(std::move(name));
+      }
+    }
+    if (!primary) return Corrupt("child_names", "a child record has no primary name");
+    return Status::Ok();
+  }
+
+  Status ReadCarers(domain::Child& child) {
+    ASSIGN_OR_RETURN(Statement stmt,
+                     conn_.Prepare("SELECT given_names, family_name, relationship, "
+                                   "parental_responsibility, phone, email, address_lines, "
+                                   "address_postcode FROM carers WHERE contactpoint_id = ?1 "
+                                   "ORDER BY ordinal",
+                                   "reading a child's carers"));
+    stmt.BindInt64(1, Stored(child.id));
+    for (;;) {
+      ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      domain::Carer carer;
+      carer.name = domain::PersonName{domain::PersonalText(stmt.Text(0)),
+                                      domain::PersonalText(stmt.Text(1))};
+      ASSIGN_OR_RETURN(carer.relationship,
+                       RelationshipFromText("carers.relationship", stmt.Text(2)));
+      carer.parental_responsibility = stmt.Int64(3) != 0;
+      ASSIGN_OR_RETURN(carer.contact, ContactFrom(stmt, 4, "carers.address"));
+      child.carers.push_back(std::move(carer));
+    }
+    return Status::Ok();
+  }
+
+  Status ReadInvolvements(domain::Child& child) {
+    ASSIGN_OR_RETURN(
+        Statement stmt,
+        conn_.Prepare("SELECT service_type, organisation_name, organisation_code, "
+                      "organisation_phone, organisation_email, organisation_address_lines, "
+                      "organisation_address_postcode, practitioner_given_names, "
+                      "practitioner_family_name, practitioner_phone, practitioner_email, "
+                      "practitioner_address_lines, practitioner_address_postcode, start_date, "
+                      "end_date, lead_professional, caf_holder, consent_given_by, consent_date, "
+                      "override_ground FROM involvements WHERE contactpoint_id = ?1 "
+                      "ORDER BY ordinal",
+                      "reading a child's involvements"));
+    stmt.BindInt64(1, Stored(child.id));
+    for (;;) {
+      ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      domain::Involvement v;
+      ASSIGN_OR_RETURN(v.type, ServiceTypeFromText("involvements.service_type", stmt.Text(0)));
+      v.organisation.name = stmt.Text(1);
+      v.organisation.code = stmt.OptionalText(2);
+      ASSIGN_OR_RETURN(v.organisation.contact,
+                       ContactFrom(stmt, 3, "involvements.organisation_address"));
+      if (!stmt.IsNull(7) && !stmt.IsNull(8)) {
+        v.practitioner = domain::PersonName{domain::PersonalText(stmt.Text(7)),
+                                            domain::PersonalText(stmt.Text(8))};
+      }
+      ASSIGN_OR_RETURN(v.practitioner_contact,
+                       ContactFrom(stmt, 9, "involvements.practitioner_address"));
+      ASSIGN_OR_RETURN(v.start, OptionalDateFrom("involvements.start_date", stmt.OptionalText(13)));
+      ASSIGN_OR_RETURN(v.end, OptionalDateFrom("involvements.end_date", stmt.OptionalText(14)));
+      v.lead_professional = stmt.Int64(15) != 0;
+      v.caf_holder = stmt.Int64(16) != 0;
+      if (auto by = stmt.OptionalText(17)) {
+        domain::SensitiveConsent consent;
+        ASSIGN_OR_RETURN(consent.given_by, GivenByFromText("involvements.consent_given_by", *by));
+        ASSIGN_OR_RETURN(consent.date,
+                         DateFromText("involvements.consent_date", stmt.Text(18)));
+        v.consent = consent;
+      }
+      if (auto ground = stmt.OptionalText(19)) {
+        ASSIGN_OR_RETURN(v.override_ground,
+                         OverrideFromText("involvements.override_ground", *ground));
+      }
+      child.involvements.push_back(std::move(v));
+    }
+    return Status::Ok();
+  }
+
+  SqliteStore& store_;
+  Connection& conn_;                   // the store's writer; ours while state_ is kOpen
+  std::unique_lock<std::mutex> lock_;  // the store's writer_mu_, held while state_ is kOpen
+  const TxMode mode_;
+  State state_ = State::kOpen;
+};
+
+}  // namespace internal
+
+// ---- SqliteStore --------------------------------------------------------------
+
+using core::ErrorCode;
+using core::Status;
+using core::StatusOr;
+
+SqliteStore::SqliteStore(std::string path, const core::Clock& clock,
+                         std::unique_ptr<internal::Connection> writer,
+                         std::unique_ptr<internal::Connection> reader)
+    : path_(std::move(path)),
+      clock_(clock),
+      writer_(std::move(writer)),
+      reader_(std::move(reader)) {}
+
+SqliteStore::~SqliteStore() = default;
+
+int SqliteStore::KnownSchemaVersion() {
+  const auto migrations = internal::SqliteMigrations();
+  return migrations.empty() ? 0 : migrations.back().version;
+}
+
+StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
+                                                         const core::Clock& clock,
+                                                         OpenOptions options) {
+  if (path.empty() || path == ":memory:" || path.front() == ':') {
+    return Status(ErrorCode::kStoreCannotOpen,
+                  "cannot open store '" + path + "': give the path of a file");
+  }
+  ASSIGN_OR_RETURN(auto writer, internal::OpenConnection(path, options, /*reader=*/false));
+  RETURN_IF_ERROR(internal::Migrate(*writer, path, clock));
+  ASSIGN_OR_RETURN(auto reader, internal::OpenConnection(path, options, /*reader=*/true));
+  return std::unique_ptr<SqliteStore>(
+      new SqliteStore(path, clock, std::move(writer), std::move(reader)));
+}
+
+Status SqliteStore::CheckNotHeldByThisThread() const {
+  if (writer_owner_.load() == std::this_thread::get_id()) {
+    return core::FailedPrecondition(
+        "this thread already has a transaction open on this store; commit or drop it first");
+  }
+  return Status::Ok();
+}
+
+StatusOr<std::unique_ptr<Transaction>> SqliteStore::Begin(TxMode mode) {
+  RETURN_IF_ERROR(CheckNotHeldByThisThread());
+  std::unique_lock<std::mutex> lock(writer_mu_);
+  if (!writer_->InAutocommit()) {
+    // A dropped transaction whose rollback failed: finish it now.
+    RETURN_IF_ERROR(internal::Run(*writer_, "ROLLBACK", "rolling back an abandoned transaction"));
+  }
+  RETURN_IF_ERROR(mode == TxMode::kReadWrite
+                      ? internal::Run(*writer_, "BEGIN IMMEDIATE", "beginning a write transaction")
+                      : internal::Run(*writer_, "BEGIN", "beginning a read transaction"));
+  writer_owner_.store(std::this_thread::get_id());
+  return std::unique_ptr<Transaction>(
+      std::make_unique<internal::SqliteTransaction>(*this, std::move(lock), mode));
+}
+
+StatusOr<std::vector<Change>> SqliteStore::ReadChanges(std::int64_t after, int limit) {
+  if (limit < 0) return core::InvalidArgument("ReadChanges: limit must not be negative");
+  std::vector<Change> changes;
+  if (limit == 0) return changes;
+  std::lock_guard<std::mutex> lock(reader_mu_);
+  internal::Connection& conn = *reader_;
+  RETURN_IF_ERROR(internal::Run(conn, "BEGIN", "beginning to read the change log"));
+  Status status = [&]() -> Status {
+    ASSIGN_OR_RETURN(internal::Statement stmt,
+                     conn.Prepare("SELECT seq, at_ms, kind, child_id, source, key FROM change_log "
+                                  "WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+                                  "reading the change log"));
+    stmt.BindInt64(1, after);
+    stmt.BindInt64(2, limit);
+    for (;;) {
+      ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      Change change;
+      change.seq = stmt.Int64(0);
+      change.at = core::FromUnixMillis(stmt.Int64(1));
+      ASSIGN_OR_RETURN(change.kind, internal::ChangeKindFromText("change_log.kind", stmt.Text(2)));
+      if (auto child = stmt.OptionalInt64(3)) {
+        ASSIGN_OR_RETURN(change.child, internal::IdFromStored("change_log.child_id", *child));
+      }
+      if (auto source = stmt.OptionalText(4)) change.source = domain::SourceId(std::move(*source));
+      if (auto key = stmt.OptionalText(5)) change.key = domain::SourceKey(std::move(*key));
+      changes.push_back(std::move(change));
+    }
+    return Status::Ok();
+  }();
+  Status end = internal::Run(conn, "COMMIT", "finishing reading the change log");
+  RETURN_IF_ERROR(status);
+  RETURN_IF_ERROR(end);
+  return changes;
+}
+
+StatusOr<StoreInfo> SqliteStore::Info() {
+  std::lock_guard<std::mutex> lock(reader_mu_);
+  internal::Connection& conn = *reader_;
+  RETURN_IF_ERROR(internal::Run(conn, "BEGIN", "beginning to read store information"));
+  StoreInfo info;
+  info.backend = "sqlite";
+  Status status = [&]() -> Status {
+    ASSIGN_OR_RETURN(std::int64_t version,
+                     internal::QueryInt(conn, "SELECT max(version) FROM schema_migrations",
+                                        "reading the schema version"));
+    info.schema_version = static_cast<int>(version);
+    ASSIGN_OR_RETURN(info.children, internal::QueryInt(conn, "SELECT count(*) FROM children",
+                                                       "counting child records"));
+    ASSIGN_OR_RETURN(info.source_records,
+                     internal::QueryInt(conn, "SELECT count(*) FROM source_records",
+                                        "counting source records"));
+    ASSIGN_OR_RETURN(info.last_change, internal::QueryInt(conn, "SELECT max(seq) FROM change_log",
+                                                          "reading the change log"));
+    return Status::Ok();
+  }();
+  Status end = internal::Run(conn, "COMMIT", "finishing reading store information");
+  RETURN_IF_ERROR(status);
+  RETURN_IF_ERROR(end);
+  return info;
+}
+
+StatusOr<SqliteSettings> SqliteStore::Settings() {
+  RETURN_IF_ERROR(CheckNotHeldByThisThread());
+  std::lock_guard<std::mutex> lock(writer_mu_);
+  internal::Connection& conn = *writer_;
+  SqliteSettings settings;
+  ASSIGN_OR_RETURN(settings.journal_mode,
+                   internal::QueryText(conn, "PRAGMA journal_mode", "reading settings"));
+  ASSIGN_OR_RETURN(std::int64_t fk,
+                   internal::QueryInt(conn, "PRAGMA foreign_keys", "reading settings"));
+  settings.foreign_keys = fk == 1;
+  ASSIGN_OR_RETURN(std::int64_t sync,
+                   internal::QueryInt(conn, "PRAGMA synchronous", "reading settings"));
+  settings.synchronous = static_cast<int>(sync);
+  ASSIGN_OR_RETURN(std::int64_t timeout,
+                   internal::QueryInt(conn, "PRAGMA busy_timeout", "reading settings"));
+  settings.busy_timeout_ms = static_cast<int>(timeout);
+  return settings;
+}
+
+}  // namespace cp::storage

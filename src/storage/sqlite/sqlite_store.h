@@ -1,0 +1,122 @@
+// SqliteStore: the embedded Store backend, one SQLite database file in WAL
+// mode. It is the default for `make demo`, a single local authority and the
+// tests; nothing to install or start.
+//
+// Opening applies the versioned schema migrations (migrations/NNNN_*.sql,
+// embedded at build time) in order, each in its own transaction, and records
+// them in schema_migrations; a file whose schema is newer than this build is
+// refused (kStoreSchemaTooNew). Commits are durable (synchronous=FULL) and
+// foreign keys are enforced. Every SQL statement is fixed text with bound
+// parameters.
+//
+// Several SqliteStore instances, in one process or many, may open the same
+// file: SQLite's locking lets one writer and many readers work at once, and a
+// writer that finds another process writing waits up to the busy timeout,
+// then fails with kStoreBusy.
+#ifndef CP_STORAGE_SQLITE_SQLITE_STORE_H_
+#define CP_STORAGE_SQLITE_SQLITE_STORE_H_
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/status.h"
+#include "storage/store.h"
+
+namespace cp::storage {
+
+namespace internal {
+class Connection;
+class SqliteTransaction;
+}  // namespace internal
+
+struct SqliteOpenOptions {
+  // Create the file (and its schema) when it does not exist.
+  bool create_if_missing = true;
+  // How long a write transaction waits for another connection's write lock
+  // before Begin fails with kStoreBusy.
+  std::chrono::milliseconds busy_timeout{5000};
+};
+
+// The connection settings as SQLite reports them, for diagnostics.
+struct SqliteSettings {
+  std::string journal_mode;  // "wal"
+  bool foreign_keys = false;
+  int synchronous = 0;       // 2 is FULL
+  int busy_timeout_ms = 0;
+};
+
+// A Store on one SQLite file. Owned by its creator (Open returns the only
+// owner); the Clock passed to Open must outlive it, and it must outlive every
+// Transaction it began. Thread-safe: Begin serialises transactions on a mutex
+// held by the open Transaction; ReadChanges and Info use a second connection
+// of their own, so a change-log tailer never waits for a writer (and never
+// sees uncommitted changes, even those of a transaction open in its own
+// thread).
+class SqliteStore final : public Store {
+ public:
+  using OpenOptions = SqliteOpenOptions;
+
+  // Opens (or creates) the store at `path`. Errors name the path and the
+  // reason: kStoreCannotOpen (a missing or unwritable directory, permission
+  // denied, WAL unavailable), kStoreCorrupt (not a database, or another
+  // application's database), kStoreSchemaTooNew, kStoreBusy.
+  static core::StatusOr<std::unique_ptr<SqliteStore>> Open(const std::string& path,
+                                                           const core::Clock& clock,
+                                                           OpenOptions options = {});
+
+  // The highest schema version this build knows (its newest migration).
+  static int KnownSchemaVersion();
+
+  ~SqliteStore() override;
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  // kReadWrite takes SQLite's write lock at once (BEGIN IMMEDIATE), so a
+  // transaction never fails half-way for want of it. Calling Begin from a
+  // thread that already holds a transaction of this store is refused
+  // (kFailedPrecondition) rather than deadlocking.
+  core::StatusOr<std::unique_ptr<Transaction>> Begin(TxMode mode) override;
+  core::StatusOr<std::vector<Change>> ReadChanges(std::int64_t after, int limit) override;
+  core::StatusOr<StoreInfo> Info() override;
+
+  const std::string& path() const { return path_; }
+
+  // The live settings of the writing connection. Waits for an open
+  // transaction to end, like Begin.
+  core::StatusOr<SqliteSettings> Settings();
+
+ private:
+  friend class internal::SqliteTransaction;
+
+  SqliteStore(std::string path, const core::Clock& clock,
+              std::unique_ptr<internal::Connection> writer,
+              std::unique_ptr<internal::Connection> reader);
+
+  core::Status CheckNotHeldByThisThread() const;
+
+  const std::string path_;
+  const core::Clock& clock_;
+
+  // Serialises transactions: locked by Begin and held by the Transaction until
+  // it commits or is destroyed.
+  std::mutex writer_mu_;
+  std::unique_ptr<internal::Connection> writer_;  // GUARDED_BY(writer_mu_)
+  // The thread holding writer_mu_ (default id when none), so that a nested
+  // Begin on the same thread fails instead of deadlocking. Written only by
+  // the holder of writer_mu_.
+  std::atomic<std::thread::id> writer_owner_;
+
+  std::mutex reader_mu_;
+  std::unique_ptr<internal::Connection> reader_;  // GUARDED_BY(reader_mu_)
+};
+
+}  // namespace cp::storage
+
+#endif  // CP_STORAGE_SQLITE_SQLITE_STORE_H_

@@ -1,0 +1,566 @@
+#include "storage/sqlite/sqlite_store.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "storage/sqlite/internal/migrations.h"
+#include "storage/store_contract.h"
+#include "storage/testing/scripted_random.h"
+
+namespace cp::storage {
+namespace {
+
+using contract::FullChild;
+using contract::FullSourceRecord;
+using contract::HasCode;
+using contract::IsOk;
+using contract::MinimalChild;
+using core::ErrorCode;
+using domain::ContactPointId;
+using testing::ScriptedId;
+using testing::ScriptedRandom;
+
+// A directory for this test process's databases, removed at exit.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "cp-storage-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) std::abort();
+    path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  // A fresh file name in the directory (the file is not created).
+  std::string NewPath(const std::string& stem = "store") {
+    return (std::filesystem::path(path_) / (stem + "-" + std::to_string(next_++) + ".db"))
+        .string();
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  std::atomic<int> next_{0};
+};
+
+TempDir& Temp() {
+  static TempDir* dir = new TempDir();  // deleted by the atexit hook below
+  static const bool registered = [] {
+    std::atexit([] { delete dir; });
+    return true;
+  }();
+  (void)registered;
+  return *dir;
+}
+
+StoreFactory SqliteStoreFactory() {
+  StoreFactory factory;
+  factory.name = "Sqlite";
+  factory.make = [](const core::Clock& clock) -> std::unique_ptr<Store> {
+    auto store = SqliteStore::Open(Temp().NewPath(), clock);
+    if (!store.ok()) {
+      ADD_FAILURE() << store.status().ToString();
+      return nullptr;
+    }
+    return std::move(*store);
+  };
+  factory.connect = [](Store& store, const core::Clock& clock) -> std::unique_ptr<Store> {
+    auto* sqlite = dynamic_cast<SqliteStore*>(&store);
+    if (sqlite == nullptr) {
+      ADD_FAILURE() << "not a SqliteStore";
+      return nullptr;
+    }
+    auto other = SqliteStore::Open(sqlite->path(), clock);
+    if (!other.ok()) {
+      ADD_FAILURE() << other.status().ToString();
+      return nullptr;
+    }
+    return std::move(*other);
+  };
+  return factory;
+}
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContractTest, ::testing::Values(SqliteStoreFactory()),
+                         StoreFactoryName);
+
+// A raw connection to a store file, for looking behind the Store interface.
+class RawDb {
+ public:
+  explicit RawDb(const std::string& path) {
+    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                        nullptr) != SQLITE_OK) {
+      ADD_FAILURE() << "cannot open " << path;
+    }
+    sqlite3_busy_timeout(db_, 5000);
+  }
+  ~RawDb() { sqlite3_close_v2(db_); }
+
+  // Runs fixed SQL; returns the result code.
+  int Exec(const char* sql) { return sqlite3_exec(db_, sql, nullptr, nullptr, nullptr); }
+
+  // The first column of every row of fixed SQL, as text.
+  std::vector<std::string> Column(const char* sql, std::int64_t bind = 0, bool bind_it = false) {
+    std::vector<std::string> out;
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db_, sql, -1, &stmt, nullptr) != SQLITE_OK) {
+      ADD_FAILURE() << sqlite3_errmsg(db_);
+      return out;
+    }
+    if (bind_it) sqlite3_bind_int64(stmt, 1, bind);
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+      const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+      out.push_back(text != nullptr ? text : "NULL");
+    }
+    sqlite3_finalize(stmt);
+    return out;
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  core::StatusOr<std::unique_ptr<SqliteStore>> Open(const std::string& path,
+                                                     SqliteOpenOptions options = {}) {
+    return SqliteStore::Open(path, clock_, options);
+  }
+
+  core::FakeClock clock_{core::FromUnixMillis(1'760'000'000'000)};
+};
+
+// Puts a minimal child under the scripted ID `value` and commits.
+core::StatusOr<ContactPointId> PutOne(Store& store, std::uint64_t value) {
+  ASSIGN_OR_RETURN(auto tx, store.Begin(TxMode::kReadWrite));
+  ScriptedRandom random({value});
+  ASSIGN_OR_RETURN(ContactPointId id, tx->AllocateChildId(random));
+  RETURN_IF_ERROR(tx->PutChild(MinimalChild(id)));
+  RETURN_IF_ERROR(tx->Commit());
+  return id;
+}
+
+// ---- Opening ------------------------------------------------------------------------
+
+TEST_F(SqliteStoreTest, OpensWithWalForeignKeysAndDurableCommits) {
+  CP_ASSERT_OK_AND_ASSIGN(auto store, Open(Temp().NewPath()));
+  CP_ASSERT_OK_AND_ASSIGN(SqliteSettings settings, store->Settings());
+  EXPECT_EQ(settings.journal_mode, "wal");
+  EXPECT_TRUE(settings.foreign_keys);
+  EXPECT_EQ(settings.synchronous, 2);  // FULL
+  EXPECT_EQ(settings.busy_timeout_ms, 5000);
+}
+
+TEST_F(SqliteStoreTest, EmbeddedMigrationsAreNumberedWithoutGaps) {
+  const auto migrations = internal::SqliteMigrations();
+  ASSERT_FALSE(migrations.empty());
+  for (std::size_t i = 0; i < migrations.size(); ++i) {
+    EXPECT_EQ(migrations[i].version, static_cast<int>(i + 1));
+    EXPECT_TRUE(std::regex_match(std::string(migrations[i].name),
+                                 std::regex("[0-9]{4}_[a-z0-9_]+\\.sql")));
+    EXPECT_FALSE(migrations[i].sql.empty());
+  }
+  EXPECT_EQ(migrations[0].name, "0001_initial.sql");
+  EXPECT_NE(migrations[0].sql.find("CREATE TABLE children"), std::string_view::npos);
+  EXPECT_EQ(SqliteStore::KnownSchemaVersion(), migrations.back().version);
+}
+
+TEST_F(SqliteStoreTest, RecordsEachMigrationWithTheTimeItWasApplied) {
+  const std::string path = Temp().NewPath();
+  { CP_ASSERT_OK(Open(path)); }
+  RawDb raw(path);
+  std::vector<std::string> want_versions;
+  for (int v = 1; v <= SqliteStore::KnownSchemaVersion(); ++v) {
+    want_versions.push_back(std::to_string(v));
+  }
+  EXPECT_EQ(raw.Column("SELECT version FROM schema_migrations ORDER BY version"), want_versions);
+  for (const std::string& at : raw.Column("SELECT applied_at_ms FROM schema_migrations")) {
+    EXPECT_EQ(at, std::to_string(core::ToUnixMillis(clock_.Now())));
+  }
+}
+
+TEST_F(SqliteStoreTest, ReopeningKeepsTheDataAndAppliesNothingTwice) {
+  const std::string path = Temp().NewPath();
+  ContactPointId id;
+  {
+    CP_ASSERT_OK_AND_ASSIGN(auto store, Open(path));
+    CP_ASSERT_OK_AND_ASSIGN(id, PutOne(*store, 1));
+  }
+  clock_.Advance(std::chrono::hours(1));
+  for (int i = 0; i < 2; ++i) {
+    CP_ASSERT_OK_AND_ASSIGN(auto store, Open(path));
+    CP_ASSERT_OK_AND_ASSIGN(auto tx, store->Begin(TxMode::kReadOnly));
+    EXPECT_TRUE(IsOk(tx->GetChild(id)));
+    CP_ASSERT_OK_AND_ASSIGN(StoreInfo info, store->Info());
+    EXPECT_EQ(info.schema_version, SqliteStore::KnownSchemaVersion());
+    EXPECT_EQ(info.children, 1);
+  }
+  RawDb raw(path);
+  EXPECT_EQ(raw.Column("SELECT count(*) FROM schema_migrations"),
+            std::vector<std::string>{std::to_string(SqliteStore::KnownSchemaVersion())});
+  // Still the first open's time: nothing was re-applied.
+  EXPECT_EQ(raw.Column("SELECT DISTINCT applied_at_ms FROM schema_migrations"),
+            std::vector<std::string>{std::to_string(1'760'000'000'000)});
+}
+
+TEST_F(SqliteStoreTest, RefusesASchemaNewerThanThisBuild) {
+  const std::string path = Temp().NewPath();
+  { CP_ASSERT_OK(Open(path)); }
+  {
+    RawDb raw(path);
+    ASSERT_EQ(raw.Exec("INSERT INTO schema_migrations (version, applied_at_ms) "
+                       "VALUES (9999, 0)"),
+              SQLITE_OK);
+  }
+  auto store = Open(path);
+  ASSERT_TRUE(HasCode(store, ErrorCode::kStoreSchemaTooNew));
+  const std::string message = store.status().message();
+  EXPECT_NE(message.find(path), std::string::npos) << message;
+  EXPECT_NE(message.find("9999"), std::string::npos) << message;
+  EXPECT_NE(message.find("upgrade ContactPoint"), std::string::npos) << message;
+}
+
+TEST_F(SqliteStoreTest, RefusesAFileThatIsNotADatabase) {
+  const std::string path = Temp().NewPath("text");
+  {
+    std::ofstream file(path);
+    for (int i = 0; i < 100; ++i) file << "this is a text file, not a ContactPoint store\n";
+  }
+  auto store = Open(path);
+  ASSERT_TRUE(HasCode(store, ErrorCode::kStoreCorrupt));
+  EXPECT_EQ(store.status().message(),
+            "cannot open store '" + path + "': it is not a ContactPoint store (not a database)");
+}
+
+TEST_F(SqliteStoreTest, RefusesAnotherApplicationsDatabase) {
+  const std::string path = Temp().NewPath("foreign");
+  {
+    RawDb raw(path);
+    ASSERT_EQ(raw.Exec("CREATE TABLE invoices (id INTEGER PRIMARY KEY)"), SQLITE_OK);
+  }
+  auto store = Open(path);
+  ASSERT_TRUE(HasCode(store, ErrorCode::kStoreCorrupt));
+  EXPECT_NE(store.status().message().find(path), std::string::npos);
+  EXPECT_NE(store.status().message().find("not a ContactPoint store"), std::string::npos);
+  // And it was left untouched.
+  RawDb raw(path);
+  EXPECT_EQ(raw.Column("SELECT name FROM sqlite_schema"), std::vector<std::string>{"invoices"});
+}
+
+TEST_F(SqliteStoreTest, APathInAMissingDirectoryNamesTheDirectory) {
+  const std::string dir = Temp().path() + "/no/such/dir";
+  const std::string path = dir + "/x.db";
+  auto store = Open(path);
+  ASSERT_TRUE(HasCode(store, ErrorCode::kStoreCannotOpen));
+  EXPECT_EQ(store.status().message(),
+            "cannot open store '" + path + "': directory '" + dir + "' does not exist");
+}
+
+TEST_F(SqliteStoreTest, APathThroughARegularFileSaysItIsNotADirectory) {
+  const std::string file = Temp().NewPath("plain");
+  { std::ofstream(file) << "x"; }
+  const std::string path = file + "/x.db";
+  auto store = Open(path);
+  ASSERT_TRUE(HasCode(store, ErrorCode::kStoreCannotOpen));
+  EXPECT_EQ(store.status().message(),
+            "cannot open store '" + path + "': '" + file + "' is a file, not a directory");
+}
+
+TEST_F(SqliteStoreTest, AnUnwritableDirectoryIsPermissionDenied) {
+  if (::geteuid() == 0) {
+    GTEST_SKIP() << "running as root, which may write to any directory";
+  }
+  const std::string dir = Temp().path() + "/locked";
+  ASSERT_EQ(::mkdir(dir.c_str(), 0500), 0);
+  const std::string path = dir + "/x.db";
+  auto store = Open(path);
+  ::chmod(dir.c_str(), 0700);
+  ASSERT_TRUE(HasCode(store, ErrorCode::kStoreCannotOpen));
+  EXPECT_NE(store.status().message().find("permission denied"), std::string::npos)
+      << store.status().message();
+  EXPECT_NE(store.status().message().find(path), std::string::npos);
+}
+
+TEST_F(SqliteStoreTest, ADirectoryIsNotAStore) {
+  auto store = Open(Temp().path());
+  ASSERT_TRUE(HasCode(store, ErrorCode::kStoreCannotOpen));
+  EXPECT_NE(store.status().message().find("is a directory"), std::string::npos)
+      << store.status().message();
+}
+
+TEST_F(SqliteStoreTest, WithoutCreateIfMissingAMissingFileIsAnError) {
+  const std::string path = Temp().NewPath();
+  SqliteOpenOptions options;
+  options.create_if_missing = false;
+  auto store = Open(path, options);
+  ASSERT_TRUE(HasCode(store, ErrorCode::kStoreCannotOpen));
+  EXPECT_NE(store.status().message().find("does not exist"), std::string::npos)
+      << store.status().message();
+  EXPECT_FALSE(std::filesystem::exists(path));
+  // Once it exists, it opens.
+  { CP_ASSERT_OK(Open(path)); }
+  CP_EXPECT_OK(Open(path, options));
+}
+
+TEST_F(SqliteStoreTest, InMemoryDatabasesAreRefused) {
+  EXPECT_TRUE(HasCode(Open(":memory:"), ErrorCode::kStoreCannotOpen));
+  EXPECT_TRUE(HasCode(Open(""), ErrorCode::kStoreCannotOpen));
+}
+
+TEST_F(SqliteStoreTest, ManyOpenersOfANewFileAtOnceAllSucceedAndMigrateOnce) {
+  const std::string path = Temp().NewPath();
+  constexpr int kOpeners = 6;
+  std::vector<std::thread> threads;
+  std::vector<core::Status> results(kOpeners);
+  std::atomic<bool> go{false};
+  for (int i = 0; i < kOpeners; ++i) {
+    threads.emplace_back([&, i] {
+      while (!go.load()) std::this_thread::yield();
+      auto store = Open(path);
+      results[i] = store.status();
+    });
+  }
+  go.store(true);
+  for (auto& thread : threads) thread.join();
+  for (const core::Status& status : results) EXPECT_TRUE(IsOk(status));
+  RawDb raw(path);
+  EXPECT_EQ(raw.Column("SELECT count(*) FROM schema_migrations"),
+            std::vector<std::string>{std::to_string(SqliteStore::KnownSchemaVersion())});
+}
+
+TEST_F(SqliteStoreTest, TheSchemaHasNoFreeTextColumn) {
+  const std::string path = Temp().NewPath();
+  { CP_ASSERT_OK(Open(path)); }
+  RawDb raw(path);
+  const std::regex free_text("note|comment|remark|description|free|text|detail|concern|reason");
+  int columns = 0;
+  for (const std::string& table :
+       raw.Column("SELECT name FROM sqlite_schema WHERE type = 'table' "
+                  "AND name NOT LIKE 'sqlite_%'")) {
+    // Table names come from the database itself, but are bound all the same.
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+    sqlite3_stmt* stmt = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info(?1)", -1, &stmt, nullptr),
+              SQLITE_OK);
+    sqlite3_bind_text(stmt, 1, table.c_str(), -1, SQLITE_TRANSIENT);
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+      const std::string column = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+      EXPECT_FALSE(std::regex_search(column, free_text)) << table << "." << column;
+      ++columns;
+    }
+    sqlite3_finalize(stmt);
+    sqlite3_close_v2(db);
+  }
+  EXPECT_GT(columns, 50);
+}
+
+// ---- Transactions --------------------------------------------------------------------
+
+TEST_F(SqliteStoreTest, ASecondBeginOnTheSameThreadIsRefusedNotDeadlocked) {
+  CP_ASSERT_OK_AND_ASSIGN(auto store, Open(Temp().NewPath()));
+  CP_ASSERT_OK_AND_ASSIGN(auto tx, store->Begin(TxMode::kReadOnly));
+  EXPECT_TRUE(HasCode(store->Begin(TxMode::kReadWrite), ErrorCode::kFailedPrecondition));
+  EXPECT_TRUE(HasCode(store->Settings(), ErrorCode::kFailedPrecondition));
+  tx.reset();
+  CP_EXPECT_OK(store->Begin(TxMode::kReadWrite));
+}
+
+TEST_F(SqliteStoreTest, ReadChangesNeverSeesTheOpenTransactionOfItsOwnStore) {
+  CP_ASSERT_OK_AND_ASSIGN(auto store, Open(Temp().NewPath()));
+  CP_ASSERT_OK_AND_ASSIGN(auto tx, store->Begin(TxMode::kReadWrite));
+  ScriptedRandom random({2});
+  CP_ASSERT_OK_AND_ASSIGN(ContactPointId id, tx->AllocateChildId(random));
+  CP_ASSERT_OK(tx->PutChild(MinimalChild(id)));
+  // Called from the thread holding the transaction: answers at once.
+  CP_ASSERT_OK_AND_ASSIGN(auto changes, store->ReadChanges(0, 10));
+  EXPECT_TRUE(changes.empty());
+  CP_ASSERT_OK_AND_ASSIGN(StoreInfo info, store->Info());
+  EXPECT_EQ(info.children, 0);
+  CP_ASSERT_OK(tx->Commit());
+  CP_ASSERT_OK_AND_ASSIGN(auto after, store->ReadChanges(0, 10));
+  EXPECT_EQ(after.size(), 1u);
+}
+
+TEST_F(SqliteStoreTest, AnotherWriterHoldingTheLockGivesStoreBusyAndAppliesNothing) {
+  const std::string path = Temp().NewPath();
+  SqliteOpenOptions options;
+  options.busy_timeout = std::chrono::milliseconds(50);
+  CP_ASSERT_OK_AND_ASSIGN(auto store, Open(path, options));
+  CP_ASSERT_OK(PutOne(*store, 3));
+  CP_ASSERT_OK_AND_ASSIGN(StoreInfo before, store->Info());
+
+  RawDb other(path);  // as another process would
+  ASSERT_EQ(other.Exec("BEGIN IMMEDIATE"), SQLITE_OK);
+  auto tx = store->Begin(TxMode::kReadWrite);
+  ASSERT_TRUE(HasCode(tx, ErrorCode::kStoreBusy));
+  EXPECT_NE(tx.status().message().find("retry"), std::string::npos) << tx.status().message();
+  // Readers are not blocked by the writer.
+  CP_ASSERT_OK_AND_ASSIGN(auto reader, store->Begin(TxMode::kReadOnly));
+  CP_ASSERT_OK(reader->Commit());
+  reader.reset();
+  CP_ASSERT_OK_AND_ASSIGN(StoreInfo during, store->Info());
+  EXPECT_EQ(during.last_change, before.last_change);
+  ASSERT_EQ(other.Exec("ROLLBACK"), SQLITE_OK);
+
+  // The failed Begin left the store free and unchanged.
+  CP_ASSERT_OK_AND_ASSIGN(StoreInfo after, store->Info());
+  EXPECT_EQ(after.children, before.children);
+  EXPECT_EQ(after.last_change, before.last_change);
+  CP_EXPECT_OK(PutOne(*store, 4));
+}
+
+// The child process of a fork() test: runs `body` and exits with its code,
+// never returning into the test framework.
+template <typename Body>
+[[noreturn]] void RunChild(Body&& body) {
+  int code = 99;
+  code = body();
+  ::_exit(code);
+}
+
+// A disk that fills up in the middle of a transaction: a forked child
+// process limits its file size (RLIMIT_FSIZE), then writes until the store
+// fails. The failure must be kStoreIo and leave the file as before.
+TEST_F(SqliteStoreTest, ADiskFullMidTransactionIsStoreIoAndAppliesNothing) {
+  const std::string path = Temp().NewPath();
+  {
+    CP_ASSERT_OK_AND_ASSIGN(auto store, Open(path));
+    CP_ASSERT_OK(PutOne(*store, 5));
+  }  // closed: no connection crosses the fork
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    RunChild([&]() -> int {
+      ::signal(SIGXFSZ, SIG_IGN);  // fail the write instead of killing the process
+      core::FakeClock clock(core::FromUnixMillis(1'760'000'000'000));
+      auto store = SqliteStore::Open(path, clock);
+      if (!store.ok()) return 10;
+      struct rlimit limit;
+      limit.rlim_cur = limit.rlim_max = 256 * 1024;
+      if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) return 11;
+      auto tx = (*store)->Begin(TxMode::kReadWrite);
+      if (!tx.ok()) return 12;
+      core::SeededRandom random(7);
+      for (int i = 0; i < 5000; ++i) {
+        auto id = (*tx)->AllocateChildId(random);
+        core::Status status = id.ok() ? (*tx)->PutChild(FullChild(*id)) : id.status();
+        if (!status.ok()) return status.code() == ErrorCode::kStoreIo ? 0 : 20;
+      }
+      const core::Status commit = (*tx)->Commit();
+      if (commit.ok()) return 30;  // the limit was never reached
+      return commit.code() == ErrorCode::kStoreIo ? 0 : 21;
+    });
+  }
+  int wstatus = 0;
+  ASSERT_EQ(::waitpid(pid, &wstatus, 0), pid);
+  ASSERT_TRUE(WIFEXITED(wstatus)) << "child died with status " << wstatus;
+  ASSERT_EQ(WEXITSTATUS(wstatus), 0) << "see the exit codes in the child's body";
+
+  CP_ASSERT_OK_AND_ASSIGN(auto store, Open(path));
+  CP_ASSERT_OK_AND_ASSIGN(StoreInfo info, store->Info());
+  EXPECT_EQ(info.children, 1);
+  EXPECT_EQ(info.last_change, 1);
+  {
+    RawDb raw(path);
+    EXPECT_EQ(raw.Column("PRAGMA integrity_check"), std::vector<std::string>{"ok"});
+  }
+  CP_EXPECT_OK(PutOne(*store, 6));
+}
+
+// Another process writes; this one tails the change log and sees each entry.
+TEST_F(SqliteStoreTest, AForkedWritersChangesReachATailingParent) {
+  const std::string path = Temp().NewPath();
+  constexpr int kTransactions = 3;
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    RunChild([&]() -> int {
+      core::FakeClock clock(core::FromUnixMillis(1'760'000'000'000));
+      auto store = SqliteStore::Open(path, clock);
+      if (!store.ok()) return 10;
+      for (int i = 0; i < kTransactions; ++i) {
+        if (!PutOne(**store, 200 + static_cast<std::uint64_t>(i)).ok()) return 11;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+      return 0;
+    });
+  }
+  // Both processes may create the file at once; migrations are serialised by
+  // SQLite's write lock.
+  auto store = Open(path);
+  if (!store.ok()) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    FAIL() << store.status().ToString();
+  }
+  std::vector<Change> seen;
+  std::int64_t after = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (static_cast<int>(seen.size()) < kTransactions &&
+         std::chrono::steady_clock::now() < deadline) {
+    auto changes = (*store)->ReadChanges(after, 10);
+    ASSERT_TRUE(IsOk(changes));
+    for (const Change& c : *changes) {
+      seen.push_back(c);
+      after = c.seq;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  int wstatus = 0;
+  ASSERT_EQ(::waitpid(pid, &wstatus, 0), pid);
+  ASSERT_TRUE(WIFEXITED(wstatus));
+  EXPECT_EQ(WEXITSTATUS(wstatus), 0);
+  ASSERT_EQ(seen.size(), static_cast<std::size_t>(kTransactions));
+  for (int i = 0; i < kTransactions; ++i) {
+    EXPECT_EQ(seen[i].kind, ChangeKind::kChildPut);
+    EXPECT_EQ(seen[i].child, ScriptedId(200 + static_cast<std::uint64_t>(i)));
+    if (i > 0) {
+      EXPECT_GT(seen[i].seq, seen[i - 1].seq);
+    }
+  }
+  CP_ASSERT_OK_AND_ASSIGN(auto tx, (*store)->Begin(TxMode::kReadOnly));
+  EXPECT_TRUE(IsOk(tx->GetChild(ScriptedId(200))));
+}
+
+// ---- Damaged data ---------------------------------------------------------------------
+
+TEST_F(SqliteStoreTest, DamagedRowsReadAsStoreCorruptWithoutTheirContent) {
+  const std::string path = Temp().NewPath();
+  CP_ASSERT_OK_AND_ASSIGN(auto store, Open(path));
+  CP_ASSERT_OK_AND_ASSIGN(ContactPointId id, PutOne(*store, 7));
+  {
+    CP_ASSERT_OK_AND_ASSIGN(auto tx, store->Begin(TxMode::kReadWrite));
+    CP_ASSERT_OK(tx->PutSourceRecord(FullSourceRecord("gro", "k", id)));
+    CP_ASSERT_OK(tx->Commit());
+  }
+  {
+    RawDb raw(path);
+    ASSERT_EQ(raw.Exec("UPDATE source_records SET data_json = '{\"name\": \"Secret Name\"}'"),
+              SQLITE_OK);
+  }
+  CP_ASSERT_OK_AND_ASSIGN(auto tx, store->Begin(TxMode::kReadOnly));
+  auto record = tx->GetSourceRecord(domain::SourceId("gro"), domain::SourceKey("k"));
+  ASSERT_TRUE(HasCode(record, ErrorCode::kStoreCorrupt));
+  EXPECT_EQ(record.status().message().find("Secret"), std::string::npos);
+  EXPECT_TRUE(IsOk(tx->GetChild(id)));
+}
+
+}  // namespace
+}  // namespace cp::storage

@@ -1,0 +1,35 @@
+#include "storage/store.h"
+
+namespace cp::storage {
+
+std::string_view LinkStateName(LinkState state) {
+  switch (state) {
+    case LinkState::kLinked:
+      return "linked";
+    case LinkState::kReview:
+      return "review";
+    case LinkState::kSealed:
+      return "sealed";
+    case LinkState::kWithdrawn:
+      return "withdrawn";
+  }
+  return "unknown";
+}
+
+std::string_view ChangeKindName(ChangeKind kind) {
+  switch (kind) {
+    case ChangeKind::kChildPut:
+      return "child_put";
+    case ChangeKind::kChildDeleted:
+      return "child_deleted";
+    case ChangeKind::kChildRedirected:
+      return "child_redirected";
+    case ChangeKind::kSourceRecordPut:
+      return "source_record_put";
+    case ChangeKind::kSourceRecordDeleted:
+      return "source_record_deleted";
+  }
+  return "unknown";
+}
+
+}  // namespace cp::storage

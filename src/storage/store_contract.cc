@@ -1,0 +1,1280 @@
+#include "storage/store_contract.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <thread>
+#include <utility>
+
+#include "core/random.h"
+#include "storage/testing/fault_injecting_store.h"
+#include "storage/testing/scripted_random.h"
+
+namespace cp::storage {
+
+void PrintTo(const StoreFactory& factory, std::ostream* os) { *os << factory.name; }
+
+std::string StoreFactoryName(const ::testing::TestParamInfo<StoreFactory>& info) {
+  return info.param.name;
+}
+
+void PrintTo(const Change& change, std::ostream* os) {
+  *os << "{seq " << change.seq << ", at " << core::ToUnixMillis(change.at) << ", "
+      << ChangeKindName(change.kind);
+  if (change.child) *os << ", child " << change.child->ToString();
+  if (change.source) *os << ", source " << change.source->value();
+  if (change.key) *os << ", key " << change.key->value();
+  *os << "}";
+}
+
+void PrintTo(const StoreInfo& info, std::ostream* os) {
+  *os << "{" << info.backend << " schema " << info.schema_version << ", children "
+      << info.children << ", source records " << info.source_records << ", last change "
+      << info.last_change << "}";
+}
+
+void PrintTo(LinkState state, std::ostream* os) { *os << LinkStateName(state); }
+void PrintTo(ChangeKind kind, std::ostream* os) { *os << ChangeKindName(kind); }
+
+namespace contract {
+namespace {
+
+using std::chrono::April;
+using std::chrono::December;
+using std::chrono::February;
+using std::chrono::January;
+using std::chrono::July;
+using std::chrono::June;
+using std::chrono::March;
+using std::chrono::May;
+using std::chrono::September;
+using std::chrono::day;
+using std::chrono::year;
+
+domain::Date D(int y, std::chrono::month m, unsigned d) { return year{y} / m / day{d}; }
+
+domain::PersonName Name(std::string given, std::string family) {
+  return domain::PersonName{domain::PersonalText(std::move(given)),
+                            domain::PersonalText(std::move(family))};
+}
+
+domain::Address Address(std::vector<std::string> lines, std::optional<std::string> postcode) {
+  domain::Address address;
+  address.lines = core::Sensitive<std::vector<std::string>>(std::move(lines));
+  if (postcode) address.postcode = domain::PersonalText(std::move(*postcode));
+  return address;
+}
+
+domain::ContactDetails Contact(std::optional<std::string> phone, std::optional<std::string> email,
+                               std::optional<domain::Address> address) {
+  domain::ContactDetails contact;
+  if (phone) contact.phone = domain::PersonalText(std::move(*phone));
+  if (email) contact.email = domain::PersonalText(std::move(*email));
+  contact.address = std::move(address);
+  return contact;
+}
+
+std::string Opt(const std::optional<domain::PersonalText>& text) {
+  return text ? "'" + text->Reveal() + "'" : "(none)";
+}
+std::string Opt(const std::optional<std::string>& text) {
+  return text ? "'" + *text + "'" : "(none)";
+}
+std::string Opt(const std::optional<domain::Date>& date) {
+  if (!date) return "(none)";
+  std::ostringstream out;
+  out << static_cast<int>(date->year()) << "-" << static_cast<unsigned>(date->month()) << "-"
+      << static_cast<unsigned>(date->day());
+  return out.str();
+}
+
+void DescribeName(std::vector<std::string>& out, const std::string& path,
+                  const domain::PersonName& name) {
+  out.push_back(path + ".given_names='" + name.given_names.Reveal() + "'");
+  out.push_back(path + ".family_name='" + name.family_name.Reveal() + "'");
+}
+
+void DescribeAddress(std::vector<std::string>& out, const std::string& path,
+                     const std::optional<domain::Address>& address) {
+  if (!address) {
+    out.push_back(path + "=(none)");
+    return;
+  }
+  const auto& lines = address->lines.Reveal();
+  out.push_back(path + ".lines.size=" + std::to_string(lines.size()));
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    out.push_back(path + ".lines[" + std::to_string(i) + "]='" + lines[i] + "'");
+  }
+  out.push_back(path + ".postcode=" + Opt(address->postcode));
+}
+
+void DescribeContact(std::vector<std::string>& out, const std::string& path,
+                     const domain::ContactDetails& contact) {
+  out.push_back(path + ".phone=" + Opt(contact.phone));
+  out.push_back(path + ".email=" + Opt(contact.email));
+  DescribeAddress(out, path + ".address", contact.address);
+}
+
+void DescribeChild(std::vector<std::string>& out, const std::string& path,
+                   const domain::Child& child) {
+  out.push_back(path + ".id=" + std::to_string(child.id.number()));
+  DescribeName(out, path + ".name", child.name);
+  out.push_back(path + ".other_names.size=" + std::to_string(child.other_names.size()));
+  for (std::size_t i = 0; i < child.other_names.size(); ++i) {
+    DescribeName(out, path + ".other_names[" + std::to_string(i) + "]", child.other_names[i]);
+  }
+  out.push_back(path + ".gender=" + std::to_string(static_cast<int>(child.gender)));
+  out.push_back(path + ".date_of_birth=" + Opt(std::optional(child.date_of_birth.Reveal())));
+  DescribeAddress(out, path + ".address", child.address);
+  out.push_back(path + ".identifiers.nhs_number=" + Opt(child.identifiers.nhs_number));
+  out.push_back(path + ".identifiers.upn=" + Opt(child.identifiers.upn));
+  out.push_back(path + ".identifiers.uln=" + Opt(child.identifiers.uln));
+  out.push_back(path + ".date_of_death=" + Opt(child.date_of_death));
+  out.push_back(path + ".carers.size=" + std::to_string(child.carers.size()));
+  for (std::size_t i = 0; i < child.carers.size(); ++i) {
+    const std::string p = path + ".carers[" + std::to_string(i) + "]";
+    const domain::Carer& c = child.carers[i];
+    DescribeName(out, p + ".name", c.name);
+    out.push_back(p + ".relationship=" + std::to_string(static_cast<int>(c.relationship)));
+    out.push_back(p + ".parental_responsibility=" + std::to_string(c.parental_responsibility));
+    DescribeContact(out, p + ".contact", c.contact);
+  }
+  out.push_back(path + ".involvements.size=" + std::to_string(child.involvements.size()));
+  for (std::size_t i = 0; i < child.involvements.size(); ++i) {
+    const std::string p = path + ".involvements[" + std::to_string(i) + "]";
+    const domain::Involvement& v = child.involvements[i];
+    out.push_back(p + ".type=" + std::to_string(static_cast<int>(v.type)));
+    out.push_back(p + ".organisation.name='" + v.organisation.name + "'");
+    out.push_back(p + ".organisation.code=" + Opt(v.organisation.code));
+    DescribeContact(out, p + ".organisation.contact", v.organisation.contact);
+    if (v.practitioner) {
+      DescribeName(out, p + ".practitioner", *v.practitioner);
+    } else {
+      out.push_back(p + ".practitioner=(none)");
+    }
+    DescribeContact(out, p + ".practitioner_contact", v.practitioner_contact);
+    out.push_back(p + ".start=" + Opt(v.start));
+    out.push_back(p + ".end=" + Opt(v.end));
+    out.push_back(p + ".lead_professional=" + std::to_string(v.lead_professional));
+    out.push_back(p + ".caf_holder=" + std::to_string(v.caf_holder));
+    if (v.consent) {
+      out.push_back(p + ".consent.given_by=" +
+                    std::to_string(static_cast<int>(v.consent->given_by)));
+      out.push_back(p + ".consent.date=" + Opt(std::optional(v.consent->date)));
+    } else {
+      out.push_back(p + ".consent=(none)");
+    }
+    out.push_back(p + ".override_ground=" +
+                  (v.override_ground ? std::to_string(static_cast<int>(*v.override_ground))
+                                     : std::string("(none)")));
+  }
+}
+
+::testing::AssertionResult SameLines(const std::vector<std::string>& want,
+                                     const std::vector<std::string>& got) {
+  if (want == got) return ::testing::AssertionSuccess();
+  auto failure = ::testing::AssertionFailure();
+  const std::size_t n = std::max(want.size(), got.size());
+  int shown = 0;
+  for (std::size_t i = 0; i < n && shown < 12; ++i) {
+    const std::string w = i < want.size() ? want[i] : "(missing)";
+    const std::string g = i < got.size() ? got[i] : "(missing)";
+    if (w != g) {
+      failure << "\n  want " << w << "\n  got  " << g;
+      ++shown;
+    }
+  }
+  return failure;
+}
+
+}  // namespace
+
+domain::Child FullChild(domain::ContactPointId id) {
+  domain::Child child;
+  child.id = id;
+  child.name = Name("Zoë Ånne", "O'Brien-Łukasiewicz");
+  child.other_names = {Name("Zoe Anne", "O'Brien"), Name("Zoé", "Nguyễn"), Name("", "Smith"),
+                       Name("Σοφία", "Παπαδοπούλου")};
+  child.gender = domain::Gender::kFemale;
+  child.date_of_birth = core::Sensitive<domain::Date>(D(2015, March, 2));
+  child.address = Address({"12 High Street", "Flat 2", "Leeds"}, "LS1 4AB");
+  child.identifiers.nhs_number = domain::PersonalText("9434765919");
+  child.identifiers.upn = domain::PersonalText("A123456789012");
+  child.identifiers.uln = domain::PersonalText("1234567890");
+  child.date_of_death = D(2023, December, 31);
+
+  domain::Carer mother;
+  mother.name = Name("Jane", "Smith");
+  mother.relationship = domain::Relationship::kMother;
+  mother.parental_responsibility = true;
+  mother.contact = Contact("0113 496 0000", "jane.smith@example.org",
+                           Address({"12 High Street", "Leeds"}, "LS1 4AB"));
+  domain::Carer council;
+  council.name = Name("", "Leeds City Council");
+  council.relationship = domain::Relationship::kLocalAuthority;
+  council.parental_responsibility = true;
+  council.contact = Contact(std::nullopt, std::nullopt, Address({}, std::nullopt));
+  domain::Carer father;
+  father.name = Name("Tomás", "García");
+  father.relationship = domain::Relationship::kFather;
+  father.parental_responsibility = false;
+  child.carers = {mother, council, father};
+
+  domain::Involvement school;
+  school.type = domain::ServiceType::kSchool;
+  school.organisation.name = "Leeds Primary";
+  school.organisation.code = "URN:107999";
+  school.organisation.contact = Contact("0113 496 0001", "office@leeds-primary.example",
+                                        Address({"1 School Lane", "Leeds"}, "LS2 9JT"));
+  school.practitioner = Name("Ann", "Teacher");
+  school.practitioner_contact = Contact("0113 496 0002", "ann.teacher@leeds-primary.example",
+                                        Address({"1 School Lane"}, std::nullopt));
+  school.start = D(2020, September, 1);
+  school.end = D(2023, July, 20);
+  school.lead_professional = true;
+  school.caf_holder = true;
+  school.consent = domain::SensitiveConsent{domain::SensitiveConsent::GivenBy::kParent,
+                                            D(2021, January, 4)};
+  school.override_ground = domain::SensitiveOverride::kChildProtection;
+  domain::Involvement sexual_health;
+  sexual_health.type = domain::ServiceType::kSexualHealth;
+  sexual_health.organisation.name = "Leeds Sexual Health";
+  sexual_health.consent = domain::SensitiveConsent{domain::SensitiveConsent::GivenBy::kChild,
+                                                   D(2023, April, 30)};
+  sexual_health.start = D(2023, May, 1);
+  domain::Involvement mental_health;
+  mental_health.type = domain::ServiceType::kMentalHealth;
+  mental_health.organisation.name = "CAMHS Leeds";
+  mental_health.override_ground = domain::SensitiveOverride::kChildProtection;
+  domain::Involvement gp;
+  gp.type = domain::ServiceType::kGp;
+  gp.organisation.name = "Park Surgery";
+  gp.organisation.code = "ODS:B86001";
+  child.involvements = {school, sexual_health, mental_health, gp};
+  return child;
+}
+
+domain::Child MinimalChild(domain::ContactPointId id) {
+  domain::Child child;
+  child.id = id;
+  child.name = Name("Sam", "Jones");
+  child.gender = domain::Gender::kUnknown;
+  child.date_of_birth = core::Sensitive<domain::Date>(D(2019, June, 30));
+  return child;
+}
+
+SourceRecord FullSourceRecord(std::string source, std::string key,
+                              std::optional<domain::ContactPointId> child) {
+  SourceRecord record;
+  record.source = domain::SourceId(std::move(source));
+  record.key = domain::SourceKey(std::move(key));
+  record.child = child;
+  record.state = child ? LinkState::kLinked : LinkState::kSealed;
+  record.batch = domain::BatchId("batch-0001");
+  record.extracted_at = core::FromUnixMillis(1'700'000'000'123);
+  record.received_at = core::FromUnixMillis(1'700'000'360'456);
+  record.data = FullChild(domain::ContactPointId());
+  record.events = {
+      domain::SourceEvent{domain::SourceEvent::Type::kDeath, D(2023, December, 31)},
+      domain::SourceEvent{domain::SourceEvent::Type::kLeftEngland, D(2022, May, 1)},
+      domain::SourceEvent{domain::SourceEvent::Type::kAdoption, std::nullopt},
+  };
+  return record;
+}
+
+std::vector<std::string> DescribeForTest(const domain::Child& child) {
+  std::vector<std::string> out;
+  DescribeChild(out, "child", child);
+  return out;
+}
+
+std::vector<std::string> DescribeForTest(const SourceRecord& record) {
+  std::vector<std::string> out;
+  out.push_back("source='" + record.source.value() + "'");
+  out.push_back("key='" + record.key.value() + "'");
+  out.push_back("child=" + (record.child ? record.child->ToString() : std::string("(none)")));
+  out.push_back("state=" + std::string(LinkStateName(record.state)));
+  out.push_back("batch='" + record.batch.value() + "'");
+  out.push_back("extracted_at=" + std::to_string(core::ToUnixMillis(record.extracted_at)));
+  out.push_back("received_at=" + std::to_string(core::ToUnixMillis(record.received_at)));
+  DescribeChild(out, "data", record.data);
+  out.push_back("events.size=" + std::to_string(record.events.size()));
+  for (std::size_t i = 0; i < record.events.size(); ++i) {
+    out.push_back("events[" + std::to_string(i) + "].type=" +
+                  std::to_string(static_cast<int>(record.events[i].type)));
+    out.push_back("events[" + std::to_string(i) + "].date=" + Opt(record.events[i].date));
+  }
+  return out;
+}
+
+::testing::AssertionResult SameChild(const domain::Child& want, const domain::Child& got) {
+  auto lines = SameLines(DescribeForTest(want), DescribeForTest(got));
+  if (lines && !(want == got)) {
+    return ::testing::AssertionFailure() << "descriptions match but the records differ";
+  }
+  return lines;
+}
+
+::testing::AssertionResult SameSourceRecord(const SourceRecord& want, const SourceRecord& got) {
+  auto lines = SameLines(DescribeForTest(want), DescribeForTest(got));
+  if (lines && !(want == got)) {
+    return ::testing::AssertionFailure() << "descriptions match but the records differ";
+  }
+  return lines;
+}
+
+::testing::AssertionResult HasCode(const core::Status& status, core::ErrorCode code) {
+  if (status.code() == code) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure()
+         << "expected " << core::ErrorCodeName(code) << ", got " << status.ToString();
+}
+
+}  // namespace contract
+
+// ---- Fixture ------------------------------------------------------------------
+
+StoreContractTest::StoreContractTest() : clock_(core::FromUnixMillis(1'760'000'000'000)) {}
+
+void StoreContractTest::SetUp() {
+  store_ = GetParam().make(clock_);
+  ASSERT_NE(store_, nullptr) << "the " << GetParam().name << " factory made no store";
+}
+
+domain::ContactPointId StoreContractTest::CreateChild(core::Random& random, domain::Child child) {
+  auto tx = store_->Begin(TxMode::kReadWrite);
+  EXPECT_TRUE(contract::IsOk(tx));
+  if (!tx.ok()) return {};
+  auto id = (*tx)->AllocateChildId(random);
+  EXPECT_TRUE(contract::IsOk(id));
+  if (!id.ok()) return {};
+  child.id = *id;
+  EXPECT_TRUE(contract::IsOk((*tx)->PutChild(child)));
+  EXPECT_TRUE(contract::IsOk((*tx)->Commit()));
+  return *id;
+}
+
+domain::ContactPointId StoreContractTest::CreateChild(std::uint64_t value) {
+  testing::ScriptedRandom random({value});
+  return CreateChild(random, contract::MinimalChild({}));
+}
+
+void StoreContractTest::CreateSourceRecord(const SourceRecord& record) {
+  auto tx = store_->Begin(TxMode::kReadWrite);
+  ASSERT_TRUE(contract::IsOk(tx));
+  EXPECT_TRUE(contract::IsOk((*tx)->PutSourceRecord(record)));
+  EXPECT_TRUE(contract::IsOk((*tx)->Commit()));
+}
+
+std::vector<Change> StoreContractTest::AllChanges(Store& store) {
+  auto changes = store.ReadChanges(0, 1'000'000);
+  EXPECT_TRUE(contract::IsOk(changes));
+  return changes.ok() ? *changes : std::vector<Change>();
+}
+
+namespace {
+
+using contract::FullChild;
+using contract::FullSourceRecord;
+using contract::HasCode;
+using contract::IsOk;
+using contract::MinimalChild;
+using contract::SameChild;
+using contract::SameSourceRecord;
+using core::ErrorCode;
+using domain::ContactPointId;
+using domain::SourceId;
+using domain::SourceKey;
+using testing::ScriptedId;
+using testing::ScriptedRandom;
+
+std::vector<std::int64_t> Seqs(const std::vector<Change>& changes) {
+  std::vector<std::int64_t> seqs;
+  for (const Change& c : changes) seqs.push_back(c.seq);
+  return seqs;
+}
+
+bool StrictlyIncreasing(const std::vector<std::int64_t>& seqs) {
+  return std::adjacent_find(seqs.begin(), seqs.end(),
+                            [](std::int64_t a, std::int64_t b) { return a >= b; }) == seqs.end();
+}
+
+// Everything a client can observe about the given IDs and source keys, as
+// text, so two observations compare (and print) easily.
+struct Observation {
+  std::vector<Change> changes;
+  std::string info;
+  std::vector<std::string> facts;
+  friend bool operator==(const Observation&, const Observation&) = default;
+};
+
+void PrintTo(const Observation& o, std::ostream* os) {
+  *os << o.info << " with " << o.changes.size() << " changes";
+  for (const std::string& fact : o.facts) *os << "\n    " << fact;
+}
+
+template <typename T>
+std::string CodeOf(const core::StatusOr<T>& s) {
+  return s.ok() ? "ok" : std::string(core::ErrorCodeName(s.status().code()));
+}
+
+std::string Joined(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const auto& line : lines) out += line + "; ";
+  return out;
+}
+
+Observation Observe(Store& store, const std::vector<ContactPointId>& ids,
+                    const std::vector<std::pair<SourceId, SourceKey>>& keys) {
+  Observation o;
+  auto changes = store.ReadChanges(0, 1'000'000);
+  EXPECT_TRUE(IsOk(changes));
+  if (changes.ok()) o.changes = *changes;
+  auto info = store.Info();
+  EXPECT_TRUE(IsOk(info));
+  if (info.ok()) {
+    std::ostringstream out;
+    PrintTo(*info, &out);
+    o.info = out.str();
+  }
+  {
+    auto tx = store.Begin(TxMode::kReadOnly);
+    EXPECT_TRUE(IsOk(tx));
+    if (!tx.ok()) return o;
+    for (ContactPointId id : ids) {
+      const std::string name = id.ToString();
+      auto child = (*tx)->GetChild(id);
+      o.facts.push_back(name + " get=" + CodeOf(child) +
+                        (child.ok() ? " " + Joined(contract::DescribeForTest(*child)) : ""));
+      auto resolved = (*tx)->Resolve(id);
+      o.facts.push_back(name + " resolve=" + CodeOf(resolved) +
+                        (resolved.ok() ? " " + resolved->ToString() : ""));
+      auto records = (*tx)->SourceRecordsOf(id);
+      std::string keys_of = name + " records=" + CodeOf(records);
+      if (records.ok()) {
+        for (const auto& r : *records) keys_of += " " + r.source.value() + "/" + r.key.value();
+      }
+      o.facts.push_back(keys_of);
+    }
+    for (const auto& [source, key] : keys) {
+      auto record = (*tx)->GetSourceRecord(source, key);
+      o.facts.push_back(source.value() + "/" + key.value() + "=" + CodeOf(record) +
+                        (record.ok() ? " " + Joined(contract::DescribeForTest(*record)) : ""));
+    }
+    CP_EXPECT_OK((*tx)->Commit());
+  }
+  // Whether each ID is issued shows only through a write: probe with PutChild
+  // in a transaction that is then dropped.
+  {
+    auto tx = store.Begin(TxMode::kReadWrite);
+    EXPECT_TRUE(IsOk(tx));
+    if (!tx.ok()) return o;
+    for (ContactPointId id : ids) {
+      const core::Status put = (*tx)->PutChild(MinimalChild(id));
+      o.facts.push_back(id.ToString() + (put.ok() ? " issued" : " not issued (" +
+                                                                    std::string(core::ErrorCodeName(
+                                                                        put.code())) +
+                                                                    ")"));
+    }
+  }
+  return o;
+}
+
+// ---- Children -------------------------------------------------------------------
+
+TEST_P(StoreContractTest, PutThenGetReturnsAFullyPopulatedChildUnchanged) {
+  ScriptedRandom random({11});
+  CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
+  CP_ASSERT_OK_AND_ASSIGN(ContactPointId id, tx->AllocateChildId(random));
+  const domain::Child child = FullChild(id);
+  CP_ASSERT_OK(tx->PutChild(child));
+  {
+    CP_ASSERT_OK_AND_ASSIGN(domain::Child in_tx, tx->GetChild(id));
+    EXPECT_TRUE(SameChild(child, in_tx));
+  }
+  CP_ASSERT_OK(tx->Commit());
+
+  CP_ASSERT_OK_AND_ASSIGN(auto reader, store_->Begin(TxMode::kReadOnly));
+  CP_ASSERT_OK_AND_ASSIGN(domain::Child got, reader->GetChild(id));
+  EXPECT_TRUE(SameChild(child, got));
+}
+
+TEST_P(StoreContractTest, PutReplacesTheWholeRecordAndShrinksItsLists) {
+  ScriptedRandom random({12});
+  const ContactPointId id = CreateChild(random, FullChild({}));
+  domain::Child smaller = FullChild(id);
+  smaller.other_names.resize(1);
+  smaller.carers.resize(1);
+  smaller.involvements = {smaller.involvements[3]};
+  smaller.address.reset();
+  smaller.identifiers.upn.reset();
+  smaller.date_of_death.reset();
+  smaller.gender = domain::Gender::kUnspecified;
+  {
+    CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
+    CP_ASSERT_OK(tx->PutChild(smaller));
+    CP_ASSERT_OK(tx->Commit());
+  }
+  {
+    CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadOnly));
+    CP_ASSERT_OK_AND_ASSIGN(domain::Child got, tx->GetChild(id));
+    EXPECT_TRUE(SameChild(smaller, got));
+  }
+  // And back to a minimal record with no lists at all.
+  {
+    CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
+    CP_ASSERT_OK(tx->PutChild(MinimalChild(id)));
+    CP_ASSERT_OK_AND_ASSIGN(domain::Child got, tx->GetChild(id));
+    EXPECT_TRUE(SameChild(MinimalChild(id), got));
+    CP_ASSERT_OK(tx->Commit());
+  }
+}
+
+TEST_P(StoreContractTest, GetOfAnIdWithNoRecordIsChildNotFound) {
+  const ContactPointId issued = CreateChild(13);
+  CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadOnly));
+  EXPECT_TRUE(HasCode(tx->GetChild(ScriptedId(14)), ErrorCode::kChildNotFound));
+  EXPECT_TRUE(IsOk(tx->GetChild(issued)));
+  EXPECT_TRUE(HasCode(tx->GetChild(ContactPointId()), ErrorCode::kInvalidContactPointId));
+}
+
+TEST_P(StoreContractTest, PutRefusesAnUnassignedOrNeverIssuedId) {
+  CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
+  EXPECT_TRUE(HasCode(tx->PutChild(MinimalChild(ContactPointId())),
+                      ErrorCode::kInvalidContactPointId));
+  EXPECT_TRUE(HasCode(tx->PutChild(MinimalChild(ScriptedId(15))),
+                      ErrorCode::kInvalidContactPointId));
+  CP_ASSERT_OK(tx->Commit());
+  EXPECT_TRUE(AllChanges(*store_).empty());
+}
+
+TEST_P(StoreContractTest, PutRefusesAnImpossibleDate) {
+  ScriptedRandom random({16});
+  CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
+  CP_ASSERT_OK_AND_ASSIGN(ContactPointId id, tx->AllocateChildId(random));
+  domain::Child child = MinimalChild(id);
+  child.date_of_birth = core::Sensitive<domain::Date>(domain::Date{});  // never set
+  const core::Status status = tx->PutChild(child);
+  EXPECT_TRUE(HasCode(status, ErrorCode::kInvalidDate));
+  EXPECT_NE(status.message().find("date_of_birth"), std::string::npos) << status.ToString();
+  EXPECT_TRUE(HasCode(tx->GetChild(id), ErrorCode::kChildNotFound));
+}
+
+TEST_P(StoreContractTest, AFailedPutLeavesThePreviousVersionIntact) {
+  ScriptedRandom random({17});
+  const ContactPointId id = CreateChild(random, FullChild({}));
+  const std::size_t changes_before = AllChanges(*store_).size();
+  domain::Child broken = FullChild(id);
+  broken.other_names.clear();
+  broken.carers.clear();
+  // Only the last list item is wrong, so a backend writing item by item has
+  // already replaced names and carers when it finds out.
+  broken.involvements.back().end = std::chrono::year{2020} / 2 / 30;
+  {
+    CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
+    EXPECT_TRUE(HasCode(tx->PutChild(broken), ErrorCode::kInvalidDate));
+    CP_ASSERT_OK_AND_ASSIGN(domain::Child in_tx, tx->GetChild(id));
+    EXPECT_TRUE(SameChild(FullChild(id), in_tx));
+    // The transaction is still usable and commits nothing of the failed call.
+    CP_ASSERT_OK(tx->Commit());
+  }
+  CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadOnly));
+  CP_ASSERT_OK_AND_ASSIGN(domain::Child got, tx->GetChild(id));
+  EXPECT_TRUE(SameChild(FullChild(id), got));
+  EXPECT_EQ(AllChanges(*store_).size(), changes_before);
+}
+
+TEST_P(StoreContractTest, AFailedCallKeepsTheEarlierWritesOfItsTransaction) {
+  ScriptedRandom random({18});
+  CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
+  CP_ASSERT_OK_AND_ASSIGN(ContactPointId id, tx->AllocateChildId(random));
+  CP_ASSERT_OK(tx->PutChild(MinimalChild(id)));
+  EXPECT_TRUE(HasCode(tx->PutChild(MinimalChild(ScriptedId(19))),
+                      ErrorCode::kInvalidContactPointId));
+  EXPECT_TRUE(HasCode(tx->DeleteChild(ScriptedId(19)), ErrorCode::kChildNotFound));
+  CP_ASSERT_OK(tx->Commit());
+  const auto changes = AllChanges(*store_);
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].kind, ChangeKind::kChildPut);
+  CP_ASSERT_OK_AND_ASSIGN(auto reader, store_->Begin(TxMode::kReadOnly));
+  EXPECT_TRUE(IsOk(reader->GetChild(id)));
+}
+
+// ---- Allocation -------------------------------------------------------------------
+
+TEST_P(StoreContractTest, AllocateDrawsTheScriptedIdAndRecordsItAsIssued) {
+  ScriptedRandom random({20});
+  CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
+  CP_ASSERT_OK_AND_ASSIGN(ContactPointId id, tx->AllocateChildId(random));
+  EXPECT_EQ(id.number(), ScriptedId(20).number());
+  EXPECT_TRUE(id.assigned());
+  // Issued, so it may now be put.
+  CP_EXPECT_OK(tx->PutChild(MinimalChild(id)));
+  CP_ASSERT_OK(tx->Commit());
+}
+
+TEST_P(StoreContractTest, AllocateDrawsAgainWhenTheIdWasIssuedInTheSameTransaction) {
+  CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
+  ScriptedRandom first({21});
+  CP_ASSERT_OK_AND_ASSIGN(ContactPointId a, tx->AllocateChildId(first));
+  ScriptedRandom second({21, 21, 22});
+  CP_ASSERT_OK_AND_ASSIGN(ContactPointId b, tx->AllocateChildId(second));
+  EXPECT_EQ(a.number(), ScriptedId(21).number());
+  EXPECT_EQ(b.number(), ScriptedId(22).number());
+  CP_ASSERT_OK(tx->Commit());
+}
+
+TEST_P(StoreContractTest, AllocateNeverReissuesTheIdOfADeletedChild) {
+  ScriptedRandom first({23});
+  const ContactPointId id = CreateChild(first, FullChild({}));
+  ASSERT_EQ(id.number(), ScriptedId(23).number());
+  {
+    CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
+    CP_ASSERT_OK(tx->DeleteChild(id));
+    CP_ASSERT_OK(tx->Commit());
+  }
+  // The random source offers the deleted child's ID twice before a new one.
+  ScriptedRandom again({23, 23, 24});
+  CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
+  CP_ASSERT_OK_AND_ASSIGN(ContactPointId next, tx->AllocateChildId(again));
+  EXPECT_EQ(next.number(), ScriptedId(24).number());
+  EXPECT_EQ(again.draws(), 3u);
+  CP_ASSERT_OK(tx->Commit());
+}
+
+TEST_P(StoreContractTest, AllocateGivesUpWhenEveryDrawCollides) {
+  const ContactPointId id = CreateChild(25);
+  ASSERT_TRUE(id.assigned());
+  ScriptedRandom stuck({25});  // repeats forever
+  CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
+  EXPECT_TRUE(HasCode(tx->AllocateChildId(stuck), ErrorCode::kInternal));
+  EXPECT_GT(stuck.draws(), 1u);
+  EXPECT_LE(stuck.draws(), 10'000u);  // bounded, however it is counted
+  // The transaction survives the failure.
+  ScriptedRandom fine({26});
+  CP_EXPECT_OK(tx->AllocateChildId(fine));
+  CP_ASSERT_OK(tx->Commit());
+}
+
+// ---- Deletion -----------------------------------------------------------------------
+
+TEST_P(StoreContractTest, DeleteRemovesTheRecordAndEverythingAttached) {
+  ScriptedRandom random({27});
+  const ContactPointId id = CreateChild(random, FullChild({}));
+  const ContactPointId other = CreateChild(28);
+  CreateSourceRecord(FullSourceRecord("gro-births", "GRO-1", id));
+  CreateSourceRecord(FullSourceRecord("leeds-schools", "S-9", id));
+  CreateSourceRecord(FullSourceRecord("leeds-schools", "S-10", other));
+  {
+    CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
+    CP_ASSERT_OK(tx->DeleteChild(id));
+    EXPECT_TRUE(HasCode(tx->GetChild(id), ErrorCode::kChildNotFound));
+    CP_ASSERT_OK(tx->Commit());
+  }
+  CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
+  EXPECT_TRUE(HasCode(tx->GetChild(id), ErrorCode::kChildNotFound));
+  EXPECT_TRUE(HasCode(tx->Resolve(id), ErrorCode::kChildNotFound));
+  CP_ASSERT_OK_AND_ASSIGN(auto records, tx->SourceRecordsOf(id));
+  EXPECT_TRUE(records.empty());
+  EXPECT_TRUE(HasCode(tx->GetSourceRecord(SourceId("gro-births"), SourceKey("GRO-1")),
+                      ErrorCode::kSourceRecordNotFound));
+  EXPECT_TRUE(HasCode(tx->GetSourceRecord(SourceId("leeds-schools"), SourceKey("S-9")),
+                      ErrorCode::kSourceRecordNotFound));
+  // Another child's records stay.
+  EXPECT_TRUE(IsOk(tx->GetSourceRecord(SourceId("leeds-schools"), SourceKey("S-10"))));
+  EXPECT_TRUE(IsOk(tx->GetChild(other)));
+  // The ID stays issued: a record may be put under it again, and it starts
+  // empty (nothing of the old names, carers or involvements survived).
+  CP_ASSERT_OK(tx->PutChild(MinimalChild(id)));
+  CP_ASSERT_OK_AND_ASSIGN(domain::Child again, tx->GetChild(id));
+  EXPECT_TRUE(SameChild(MinimalChild(id), again));
+}
+
+TEST_P(StoreContractTest, DeleteLogsTheAttachedSourceRecordsAndThenTheChild) {
+  const ContactPointId id = CreateChild(29);
+  CreateSourceRecord(FullSourceRecord("b-source", "k", id));
+  CreateSourceRecord(FullSourceRecord("a-source", "k", id));
+  const std::int64_t last = AllChanges(*store_).back().seq;
+  {
+    CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
+    CP_ASSERT_OK(tx->DeleteChild(id));
+    CP_ASSERT_OK(tx->Commit());
+  }
+  CP_ASSERT_OK_AND_ASSIGN(auto changes, store_->ReadChanges(last, 100));
+  ASSERT_EQ(changes.size(), 3u);
+  EXPECT_EQ(changes[0].kind, ChangeKind::kSourceRecordDeleted);
+  EXPECT_EQ(changes[0].source, SourceId("a-source"));
+  EXPECT_EQ(changes[1].kind, ChangeKind::kSourceRecordDeleted);
+  EXPECT_EQ(changes[1].source, SourceId("b-source"));
+  EXPECT_EQ(changes[2].kind, ChangeKind::kChildDeleted);
+  for (const Change& c : changes) EXPECT_EQ(c.child, id);
+}
+
+TEST_P(StoreContractTest, DeleteOfAMissingChildIsChildNotFound) {
+  CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
+  EXPECT_TRUE(HasCode(tx->DeleteChild(ScriptedId(30)), ErrorCode::kChildNotFound));
+  ScriptedRandom random({31});
+  CP_ASSERT_OK_AND_ASSIGN(ContactPointId issued, tx->AllocateChildId(random));
+  EXPECT_TRUE(HasCode(tx->DeleteChild(issued), ErrorCode::kChildNotFound));
+}
+
+// ---- Redirects ----------------------------------------------------------------------
+
+// Merges `from` into `to`: deletes the record `from` and redirects its ID.
+core::Status Merge(Transaction& tx, ContactPointId from, ContactPointId to) {
+  RETURN_IF_ERROR(tx.DeleteChild(from));
+  return tx.AddRedirect(from, to);
+}
+
+TEST_P(StoreContractTest, AMergedIdResolvesToTheSurvivor) {
+  const ContactPointId merged = CreateChild(32);
+  const ContactPointId survivor = CreateChild(33);
+  {
+    CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
+    CP_ASSERT_OK(Merge(*tx, merged, survivor));
+    CP_ASSERT_OK(tx->Commit());
+  }
+  CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadOnly));
+  CP_ASSERT_OK_AND_ASSIGN(ContactPointId resolved, tx->Resolve(merged));
+  EXPECT_EQ(resolved.number(), survivor.number());
+  CP_ASSERT_OK_AND_ASSIGN(ContactPointId itself, tx->Resolve(survivor));
+  EXPECT_EQ(itself.number(), survivor.number());
+  // GetChild does not follow redirects.
+  EXPECT_TRUE(HasCode(tx->GetChild(merged), ErrorCode::kChildNotFound));
+  EXPECT_TRUE(HasCode(tx->Resolve(ScriptedId(34)), ErrorCode::kChildNotFound));
+}
+
+TEST_P(StoreContractTest, ResolveFollowsAChainOfMerges) {
+  const ContactPointId a = CreateChild(35);
+  const ContactPointId b = CreateChild(36);
+  const ContactPointId c = CreateChild(37);
+  {
+    CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
+    CP_ASSERT_OK(Merge(*tx, a, b));
+    CP_ASSERT_OK(tx->Commit());
+  }
+  {
+    CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
+    CP_ASSERT_OK(Merge(*tx, b, c));
+    CP_ASSERT_OK(tx->Commit());
+  }
+  CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadOnly));
+  CP_ASSERT_OK_AND_ASSIGN(ContactPointId from_a, tx->Resolve(a));
+  CP_ASSERT_OK_AND_ASSIGN(ContactPointId from_b, tx->Resolve(b));
+  EXPECT_EQ(from_a.number(), c.number());
+  EXPECT_EQ(from_b.number(), c.number());
+}
+
+TEST_P(StoreContractTest, ARedirectThatWouldMakeACycleIsRefused) {
+  const ContactPointId a = CreateChild(38);
+  const ContactPointId b = CreateChild(39);
+  CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
+  EXPECT_TRUE(HasCode(tx->AddRedirect(b, b), ErrorCode::kRedirectCycle));
+  // a -> b; then a's record comes back (a split) and b is merged into a.
+  CP_ASSERT_OK(Merge(*tx, a, b));
+  CP_ASSERT_OK(tx->PutChild(MinimalChild(a)));
+  CP_ASSERT_OK(tx->DeleteChild(b));
+  EXPECT_TRUE(HasCode(tx->AddRedirect(b, a), ErrorCode::kRedirectCycle));
+  CP_ASSERT_OK(tx->Commit());
+}
+
+TEST_P(StoreContractTest, ARedirectFromALiveRecordIsRefused) {
+  const ContactPointId a = CreateChild(40);
+  const ContactPointId b = CreateChild(41);
+  CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
+  EXPECT_TRUE(HasCode(tx->AddRedirect(a, b), ErrorCode::kFailedPrecondition));
+  CP_ASSERT_OK_AND_ASSIGN(ContactPointId still_a, tx->Resolve(a));
+  EXPECT_EQ(still_a.number(), a.number());
+}
+
+TEST_P(StoreContractTest, ARedirectNeedsAnIssuedSourceAndALiveTarget) {
+  const ContactPointId live = CreateChild(42);
+  const ContactPointId gone = CreateChild(43);
+  const ContactPointId merged = CreateChild(44);
+  {
+    CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
+    CP_ASSERT_OK(tx->DeleteChild(gone));
+    CP_ASSERT_OK(tx->DeleteChild(merged));
+    CP_ASSERT_OK(tx->Commit());
+  }
+  const std::size_t changes_before = AllChanges(*store_).size();
+  CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
+  EXPECT_TRUE(HasCode(tx->AddRedirect(ScriptedId(45), live), ErrorCode::kInvalidContactPointId));
+  EXPECT_TRUE(HasCode(tx->AddRedirect(merged, gone), ErrorCode::kChildNotFound));
+  EXPECT_TRUE(HasCode(tx->AddRedirect(merged, ScriptedId(46)), ErrorCode::kChildNotFound));
+  EXPECT_TRUE(HasCode(tx->AddRedirect(ContactPointId(), live), ErrorCode::kInvalidContactPointId));
+  CP_ASSERT_OK(tx->Commit());
+  EXPECT_EQ(AllChanges(*store_).size(), changes_before);
+}
+
+// ---- Source records -------------------------------------------------------------------
+
+TEST_P(StoreContractTest, SourceRecordsRoundTripWithTheirEvents) {
+  const ContactPointId id = CreateChild(47);
+  const SourceRecord record = FullSourceRecord("gro-births", "GRO-1978-000123", id);
+  CreateSourceRecord(record);
+  CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadOnly));
+  CP_ASSERT_OK_AND_ASSIGN(SourceRecord got,
+                          tx->GetSourceRecord(record.source, record.key));
+  EXPECT_TRUE(SameSourceRecord(record, got));
+}
+
+TEST_P(StoreContractTest, KeysAreValuesNeverSql) {
+  const ContactPointId id = CreateChild(48);
+  SourceRecord record = FullSourceRecord("src'); DROP TABLE children; --", "k' OR '1'='1", id);
+  record.batch = domain::BatchId("\"; DELETE FROM change_log; --");
+  CreateSourceRecord(record);
+  CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadOnly));
+  CP_ASSERT_OK_AND_ASSIGN(SourceRecord got, tx->GetSourceRecord(record.source, record.key));
+  EXPECT_TRUE(SameSourceRecord(record, got));
+  EXPECT_TRUE(HasCode(tx->GetSourceRecord(record.source, SourceKey("k")),
+                      ErrorCode::kSourceRecordNotFound));
+  EXPECT_TRUE(IsOk(tx->GetChild(id)));
+  EXPECT_EQ(AllChanges(*store_).size(), 2u);
+}
+
+TEST_P(StoreContractTest, PutSourceRecordReplacesTheRecordWithTheSameKey) {
+  const ContactPointId first = CreateChild(49);
+  const ContactPointId second = CreateChild(50);
+  CreateSourceRecord(FullSourceRecord("leeds-schools", "S-1", first));
+  SourceRecord replacement = FullSourceRecord("leeds-schools", "S-1", second);
+  replacement.state = LinkState::kReview;
+  replacement.batch = domain::BatchId("batch-0002");
+  replacement.data = MinimalChild({});
+  replacement.events.clear();
+  replacement.received_at += std::chrono::hours(24);
+  CreateSourceRecord(replacement);
+  CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadOnly));
+  CP_ASSERT_OK_AND_ASSIGN(SourceRecord got, tx->GetSourceRecord(replacement.source,
+                                                                replacement.key));
+  EXPECT_TRUE(SameSourceRecord(replacement, got));
+  CP_ASSERT_OK_AND_ASSIGN(auto of_first, tx->SourceRecordsOf(first));
+  EXPECT_TRUE(of_first.empty());
+  CP_ASSERT_OK_AND_ASSIGN(auto of_second, tx->SourceRecordsOf(second));
+  ASSERT_EQ(of_second.size(), 1u);
+  EXPECT_TRUE(SameSourceRecord(replacement, of_second[0]));
+}
+
+TEST_P(StoreContractTest, DeleteSourceRecordRemovesItOnce) {
+  const ContactPointId id = CreateChild(51);
+  CreateSourceRecord(FullSourceRecord("gp-feed", "P-1", id));
+  CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
+  CP_ASSERT_OK(tx->DeleteSourceRecord(SourceId("gp-feed"), SourceKey("P-1")));
+  EXPECT_TRUE(HasCode(tx->GetSourceRecord(SourceId("gp-feed"), SourceKey("P-1")),
+                      ErrorCode::kSourceRecordNotFound));
+  EXPECT_TRUE(HasCode(tx->DeleteSourceRecord(SourceId("gp-feed"), SourceKey("P-1")),
+                      ErrorCode::kSourceRecordNotFound));
+  EXPECT_TRUE(HasCode(tx->DeleteSourceRecord(SourceId("other"), SourceKey("P-1")),
+                      ErrorCode::kSourceRecordNotFound));
+  CP_ASSERT_OK(tx->Commit());
+  // The child is untouched.
+  CP_ASSERT_OK_AND_ASSIGN(auto reader, store_->Begin(TxMode::kReadOnly));
+  EXPECT_TRUE(IsOk(reader->GetChild(id)));
+}
+
+TEST_P(StoreContractTest, SourceRecordsOfListsAChildsRecordsBySourceThenKey) {
+  const ContactPointId id = CreateChild(52);
+  const ContactPointId other = CreateChild(53);
+  // Inserted out of order; byte order puts upper case before lower case.
+  for (const auto& [source, key] : std::vector<std::pair<std::string, std::string>>{
+           {"schools", "k2"}, {"gro", "b"}, {"schools", "K9"}, {"gro", "a"}, {"gp", "z"}}) {
+    CreateSourceRecord(FullSourceRecord(source, key, id));
+  }
+  CreateSourceRecord(FullSourceRecord("gro", "aa", other));
+  SourceRecord sealed = FullSourceRecord("gro", "ab", std::nullopt);
+  CreateSourceRecord(sealed);
+  CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadOnly));
+  CP_ASSERT_OK_AND_ASSIGN(auto records, tx->SourceRecordsOf(id));
+  std::vector<std::string> order;
+  for (const auto& r : records) order.push_back(r.source.value() + "/" + r.key.value());
+  EXPECT_EQ(order, (std::vector<std::string>{"gp/z", "gro/a", "gro/b", "schools/K9",
+                                             "schools/k2"}));
+  CP_ASSERT_OK_AND_ASSIGN(auto none, tx->SourceRecordsOf(ScriptedId(54)));
+  EXPECT_TRUE(none.empty());
+}
+
+TEST_P(StoreContractTest, OnlySealedOrWithdrawnRecordsMayLackAChild) {
+  CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
+  SourceRecord sealed = FullSourceRecord("adoptions", "pre-1", std::nullopt);
+  sealed.state = LinkState::kSealed;
+  CP_ASSERT_OK(tx->PutSourceRecord(sealed));
+  SourceRecord withdrawn = FullSourceRecord("schools", "left-1", std::nullopt);
+  withdrawn.state = LinkState::kWithdrawn;
+  CP_ASSERT_OK(tx->PutSourceRecord(withdrawn));
+  for (LinkState state : {LinkState::kLinked, LinkState::kReview}) {
+    SourceRecord orphan = FullSourceRecord("schools", "orphan", std::nullopt);
+    orphan.state = state;
+    EXPECT_TRUE(HasCode(tx->PutSourceRecord(orphan), ErrorCode::kInvalidRecord))
+        << LinkStateName(state);
+  }
+  CP_ASSERT_OK_AND_ASSIGN(SourceRecord got, tx->GetSourceRecord(sealed.source, sealed.key));
+  EXPECT_TRUE(SameSourceRecord(sealed, got));
+  CP_ASSERT_OK(tx->Commit());
+}
+
+TEST_P(StoreContractTest, ASourceRecordMustNameALiveChildAndHaveAKey) {
+  const ContactPointId deleted = CreateChild(55);
+  {
+    CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
+    CP_ASSERT_OK(tx->DeleteChild(deleted));
+    CP_ASSERT_OK(tx->Commit());
+  }
+  CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
+  EXPECT_TRUE(HasCode(tx->PutSourceRecord(FullSourceRecord("gro", "x", deleted)),
+                      ErrorCode::kChildNotFound));
+  EXPECT_TRUE(HasCode(tx->PutSourceRecord(FullSourceRecord("gro", "x", ScriptedId(56))),
+                      ErrorCode::kChildNotFound));
+  EXPECT_TRUE(HasCode(tx->PutSourceRecord(FullSourceRecord("gro", "", std::nullopt)),
+                      ErrorCode::kInvalidRecord));
+  EXPECT_TRUE(HasCode(tx->PutSourceRecord(FullSourceRecord("", "x", std::nullopt)),
+                      ErrorCode::kInvalidRecord));
+  EXPECT_TRUE(HasCode(tx->GetSourceRecord(SourceId("gro"), SourceKey("x")),
+                      ErrorCode::kSourceRecordNotFound));
+}
+
+// ---- Transactions ---------------------------------------------------------------------
+
+TEST_P(StoreContractTest, ADroppedTransactionLeavesNothingBehind) {
+  const ContactPointId kept = CreateChild(57);
+  CreateSourceRecord(FullSourceRecord("gro", "kept", kept));
+  const std::vector<ContactPointId> ids = {kept, ScriptedId(58), ScriptedId(59)};
+  const std::vector<std::pair<SourceId, SourceKey>> keys = {
+      {SourceId("gro"), SourceKey("kept")}, {SourceId("gro"), SourceKey("new")}};
+  const Observation before = Observe(*store_, ids, keys);
+  {
+    CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
+    ScriptedRandom random({58, 59});
+    CP_ASSERT_OK_AND_ASSIGN(ContactPointId a, tx->AllocateChildId(random));
+    CP_ASSERT_OK_AND_ASSIGN(ContactPointId b, tx->AllocateChildId(random));
+    CP_ASSERT_OK(tx->PutChild(FullChild(a)));
+    CP_ASSERT_OK(tx->PutChild(MinimalChild(b)));
+    CP_ASSERT_OK(tx->PutSourceRecord(FullSourceRecord("gro", "new", a)));
+    CP_ASSERT_OK(tx->DeleteSourceRecord(SourceId("gro"), SourceKey("kept")));
+    CP_ASSERT_OK(tx->PutChild(FullChild(kept)));
+    CP_ASSERT_OK(tx->DeleteChild(b));
+    CP_ASSERT_OK(tx->AddRedirect(b, a));
+    // Dropped here without Commit.
+  }
+  EXPECT_EQ(Observe(*store_, ids, keys), before);
+  // The IDs drawn in the dropped transaction were never issued: the same
+  // draws give them out again.
+  ScriptedRandom random({58});
+  CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
+  CP_ASSERT_OK_AND_ASSIGN(ContactPointId again, tx->AllocateChildId(random));
+  EXPECT_EQ(again.number(), ScriptedId(58).number());
+}
+
+TEST_P(StoreContractTest, ACommittedTransactionIsClosed) {
+  CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
+  ScriptedRandom random({60});
+  CP_ASSERT_OK_AND_ASSIGN(ContactPointId id, tx->AllocateChildId(random));
+  CP_ASSERT_OK(tx->PutChild(MinimalChild(id)));
+  CP_ASSERT_OK(tx->Commit());
+  const ErrorCode closed = ErrorCode::kTransactionClosed;
+  EXPECT_TRUE(HasCode(tx->Commit(), closed));
+  EXPECT_TRUE(HasCode(tx->AllocateChildId(random), closed));
+  EXPECT_TRUE(HasCode(tx->PutChild(MinimalChild(id)), closed));
+  EXPECT_TRUE(HasCode(tx->GetChild(id), closed));
+  EXPECT_TRUE(HasCode(tx->DeleteChild(id), closed));
+  EXPECT_TRUE(HasCode(tx->AddRedirect(id, id), closed));
+  EXPECT_TRUE(HasCode(tx->Resolve(id), closed));
+  EXPECT_TRUE(HasCode(tx->PutSourceRecord(FullSourceRecord("s", "k", id)), closed));
+  EXPECT_TRUE(HasCode(tx->GetSourceRecord(SourceId("s"), SourceKey("k")), closed));
+  EXPECT_TRUE(HasCode(tx->SourceRecordsOf(id), closed));
+  EXPECT_TRUE(HasCode(tx->DeleteSourceRecord(SourceId("s"), SourceKey("k")), closed));
+  tx.reset();
+  // The store is free for the next transaction.
+  CP_ASSERT_OK_AND_ASSIGN(auto next, store_->Begin(TxMode::kReadOnly));
+  EXPECT_TRUE(IsOk(next->GetChild(id)));
+}
+
+TEST_P(StoreContractTest, AReadOnlyTransactionRefusesWrites) {
+  const ContactPointId id = CreateChild(61);
+  CreateSourceRecord(FullSourceRecord("s", "k", id));
+  const std::size_t changes_before = AllChanges(*store_).size();
+  CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadOnly));
+  ScriptedRandom random({62});
+  const ErrorCode refused = ErrorCode::kFailedPrecondition;
+  EXPECT_TRUE(HasCode(tx->AllocateChildId(random), refused));
+  EXPECT_TRUE(HasCode(tx->PutChild(MinimalChild(id)), refused));
+  EXPECT_TRUE(HasCode(tx->DeleteChild(id), refused));
+  EXPECT_TRUE(HasCode(tx->AddRedirect(ScriptedId(62), id), refused));
+  EXPECT_TRUE(HasCode(tx->PutSourceRecord(FullSourceRecord("s", "k2", id)), refused));
+  EXPECT_TRUE(HasCode(tx->DeleteSourceRecord(SourceId("s"), SourceKey("k")), refused));
+  EXPECT_TRUE(IsOk(tx->GetChild(id)));
+  EXPECT_TRUE(IsOk(tx->Resolve(id)));
+  EXPECT_TRUE(IsOk(tx->GetSourceRecord(SourceId("s"), SourceKey("k"))));
+  EXPECT_TRUE(IsOk(tx->SourceRecordsOf(id)));
+  CP_ASSERT_OK(tx->Commit());
+  EXPECT_EQ(AllChanges(*store_).size(), changes_before);
+}
+
+TEST_P(StoreContractTest, ConcurrentTransactionsAreSerialised) {
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 8;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      core::SeededRandom random(1000 + static_cast<std::uint64_t>(t));
+      for (int i = 0; i < kPerThread; ++i) {
+        auto tx = store_->Begin(TxMode::kReadWrite);
+        if (!tx.ok()) {
+          ++failures;
+          continue;
+        }
+        auto id = (*tx)->AllocateChildId(random);
+        if (!id.ok() || !(*tx)->PutChild(MinimalChild(*id)).ok() || !(*tx)->Commit().ok()) {
+          ++failures;
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
+  CP_ASSERT_OK_AND_ASSIGN(StoreInfo info, store_->Info());
+  EXPECT_EQ(info.children, kThreads * kPerThread);
+  const auto changes = AllChanges(*store_);
+  EXPECT_EQ(changes.size(), static_cast<std::size_t>(kThreads * kPerThread));
+  EXPECT_TRUE(StrictlyIncreasing(Seqs(changes)));
+}
+
+// ---- Change log ------------------------------------------------------------------------
+
+TEST_P(StoreContractTest, EveryWriteAppendsOneChangeNamingWhatChanged) {
+  CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
+  ScriptedRandom random({63, 64});
+  CP_ASSERT_OK_AND_ASSIGN(ContactPointId a, tx->AllocateChildId(random));
+  CP_ASSERT_OK_AND_ASSIGN(ContactPointId b, tx->AllocateChildId(random));
+  const core::Timestamp t0 = clock_.Now();
+  CP_ASSERT_OK(tx->PutChild(FullChild(a)));
+  clock_.Advance(std::chrono::milliseconds(5));
+  CP_ASSERT_OK(tx->PutChild(MinimalChild(b)));
+  clock_.Advance(std::chrono::milliseconds(5));
+  CP_ASSERT_OK(tx->PutSourceRecord(FullSourceRecord("gro", "k1", a)));
+  CP_ASSERT_OK(tx->PutSourceRecord(FullSourceRecord("gro", "sealed", std::nullopt)));
+  clock_.Advance(std::chrono::milliseconds(5));
+  CP_ASSERT_OK(tx->DeleteSourceRecord(SourceId("gro"), SourceKey("k1")));
+  CP_ASSERT_OK(tx->DeleteChild(b));
+  CP_ASSERT_OK(tx->AddRedirect(b, a));
+  // Reads write nothing.
+  CP_ASSERT_OK(tx->GetChild(a));
+  CP_ASSERT_OK(tx->Resolve(b));
+  CP_ASSERT_OK(tx->SourceRecordsOf(a));
+  CP_ASSERT_OK(tx->Commit());
+
+  const auto changes = AllChanges(*store_);
+  ASSERT_EQ(changes.size(), 7u);
+  const auto at = [&](int ms) { return t0 + std::chrono::milliseconds(ms); };
+  const SourceId gro("gro");
+  std::vector<Change> want = {
+      {0, at(0), ChangeKind::kChildPut, a, std::nullopt, std::nullopt},
+      {0, at(5), ChangeKind::kChildPut, b, std::nullopt, std::nullopt},
+      {0, at(10), ChangeKind::kSourceRecordPut, a, gro, SourceKey("k1")},
+      {0, at(10), ChangeKind::kSourceRecordPut, std::nullopt, gro, SourceKey("sealed")},
+      {0, at(15), ChangeKind::kSourceRecordDeleted, a, gro, SourceKey("k1")},
+      {0, at(15), ChangeKind::kChildDeleted, b, std::nullopt, std::nullopt},
+      {0, at(15), ChangeKind::kChildRedirected, b, std::nullopt, std::nullopt},
+  };
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    want[i].seq = changes[i].seq;
+    EXPECT_EQ(changes[i], want[i]) << "entry " << i;
+  }
+  EXPECT_TRUE(StrictlyIncreasing(Seqs(changes)));
+}
+
+TEST_P(StoreContractTest, ChangeSeqsOnlyIncreaseAcrossRollbacksAndDeletes) {
+  std::vector<std::int64_t> committed;
+  auto commit_one = [&](std::uint64_t value) {
+    const ContactPointId id = CreateChild(value);
+    committed = Seqs(AllChanges(*store_));
+    return id;
+  };
+  const ContactPointId a = commit_one(65);
+  // A rolled-back transaction with several writes.
+  {
+    CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
+    ScriptedRandom random({66});
+    CP_ASSERT_OK_AND_ASSIGN(ContactPointId id, tx->AllocateChildId(random));
+    CP_ASSERT_OK(tx->PutChild(MinimalChild(id)));
+    CP_ASSERT_OK(tx->PutChild(FullChild(a)));
+    CP_ASSERT_OK(tx->DeleteChild(id));
+  }
+  EXPECT_EQ(Seqs(AllChanges(*store_)), committed);
+  const std::int64_t before_b = committed.back();
+  const ContactPointId b = commit_one(67);
+  EXPECT_GT(committed.back(), before_b);
+  // Deleting records never rewinds the log.
+  {
+    CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
+    CP_ASSERT_OK(tx->DeleteChild(a));
+    CP_ASSERT_OK(tx->DeleteChild(b));
+    CP_ASSERT_OK(tx->Commit());
+  }
+  commit_one(68);
+  EXPECT_TRUE(StrictlyIncreasing(committed)) << ::testing::PrintToString(committed);
+  const std::set<std::int64_t> unique(committed.begin(), committed.end());
+  EXPECT_EQ(unique.size(), committed.size());
+  EXPECT_EQ(committed.size(), 5u);
+  CP_ASSERT_OK_AND_ASSIGN(StoreInfo info, store_->Info());
+  EXPECT_EQ(info.last_change, committed.back());
+}
+
+TEST_P(StoreContractTest, ReadChangesPagesByAfterAndLimit) {
+  for (std::uint64_t v = 69; v < 74; ++v) CreateChild(v);
+  const auto all = AllChanges(*store_);
+  ASSERT_EQ(all.size(), 5u);
+  CP_ASSERT_OK_AND_ASSIGN(auto page1, store_->ReadChanges(0, 2));
+  ASSERT_EQ(page1.size(), 2u);
+  EXPECT_EQ(page1[0], all[0]);
+  EXPECT_EQ(page1[1], all[1]);
+  CP_ASSERT_OK_AND_ASSIGN(auto page2, store_->ReadChanges(page1.back().seq, 2));
+  ASSERT_EQ(page2.size(), 2u);
+  EXPECT_EQ(page2[0], all[2]);
+  CP_ASSERT_OK_AND_ASSIGN(auto page3, store_->ReadChanges(page2.back().seq, 2));
+  ASSERT_EQ(page3.size(), 1u);
+  EXPECT_EQ(page3[0], all[4]);
+  CP_ASSERT_OK_AND_ASSIGN(auto end, store_->ReadChanges(all.back().seq, 10));
+  EXPECT_TRUE(end.empty());
+  CP_ASSERT_OK_AND_ASSIGN(auto none, store_->ReadChanges(0, 0));
+  EXPECT_TRUE(none.empty());
+  EXPECT_TRUE(HasCode(store_->ReadChanges(0, -1), ErrorCode::kInvalidArgument));
+}
+
+TEST_P(StoreContractTest, InfoCountsRecordsAndTheLastChange) {
+  CP_ASSERT_OK_AND_ASSIGN(StoreInfo empty, store_->Info());
+  EXPECT_FALSE(empty.backend.empty());
+  EXPECT_GE(empty.schema_version, 1);
+  EXPECT_EQ(empty.children, 0);
+  EXPECT_EQ(empty.source_records, 0);
+  EXPECT_EQ(empty.last_change, 0);
+  const ContactPointId a = CreateChild(74);
+  CreateChild(75);
+  CreateSourceRecord(FullSourceRecord("gro", "1", a));
+  CreateSourceRecord(FullSourceRecord("gro", "2", std::nullopt));
+  CP_ASSERT_OK_AND_ASSIGN(StoreInfo info, store_->Info());
+  EXPECT_EQ(info.backend, empty.backend);
+  EXPECT_EQ(info.schema_version, empty.schema_version);
+  EXPECT_EQ(info.children, 2);
+  EXPECT_EQ(info.source_records, 2);
+  EXPECT_EQ(info.last_change, AllChanges(*store_).back().seq);
+}
+
+// ---- Another connection ------------------------------------------------------------------
+
+TEST_P(StoreContractTest, AnotherConnectionSeesCommittedChangesOnly) {
+  ASSERT_TRUE(GetParam().connect) << "the factory must say how to open a second connection";
+  std::unique_ptr<Store> other = GetParam().connect(*store_, clock_);
+  ASSERT_NE(other, nullptr);
+  ScriptedRandom random({76});
+  CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
+  CP_ASSERT_OK_AND_ASSIGN(ContactPointId id, tx->AllocateChildId(random));
+  CP_ASSERT_OK(tx->PutChild(FullChild(id)));
+  CP_ASSERT_OK(tx->PutSourceRecord(FullSourceRecord("gro", "k", id)));
+  {
+    CP_ASSERT_OK_AND_ASSIGN(auto unseen, other->ReadChanges(0, 100));
+    EXPECT_TRUE(unseen.empty());
+    CP_ASSERT_OK_AND_ASSIGN(auto reader, other->Begin(TxMode::kReadOnly));
+    EXPECT_TRUE(HasCode(reader->GetChild(id), ErrorCode::kChildNotFound));
+    CP_ASSERT_OK(reader->Commit());
+    CP_ASSERT_OK_AND_ASSIGN(StoreInfo info, other->Info());
+    EXPECT_EQ(info.children, 0);
+  }
+  CP_ASSERT_OK(tx->Commit());
+  tx.reset();
+
+  CP_ASSERT_OK_AND_ASSIGN(auto seen, other->ReadChanges(0, 100));
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0].kind, ChangeKind::kChildPut);
+  EXPECT_EQ(seen[0].child, id);
+  EXPECT_EQ(seen[1].kind, ChangeKind::kSourceRecordPut);
+  {
+    CP_ASSERT_OK_AND_ASSIGN(auto reader, other->Begin(TxMode::kReadOnly));
+    CP_ASSERT_OK_AND_ASSIGN(domain::Child got, reader->GetChild(id));
+    EXPECT_TRUE(SameChild(FullChild(id), got));
+  }
+  // And the other way round, continuing the same sequence.
+  {
+    CP_ASSERT_OK_AND_ASSIGN(auto writer, other->Begin(TxMode::kReadWrite));
+    CP_ASSERT_OK(writer->DeleteSourceRecord(SourceId("gro"), SourceKey("k")));
+    CP_ASSERT_OK(writer->Commit());
+  }
+  CP_ASSERT_OK_AND_ASSIGN(auto next, store_->ReadChanges(seen.back().seq, 100));
+  ASSERT_EQ(next.size(), 1u);
+  EXPECT_EQ(next[0].kind, ChangeKind::kSourceRecordDeleted);
+  EXPECT_GT(next[0].seq, seen.back().seq);
+  // Issued IDs are shared too: the other connection will not reissue this one.
+  ScriptedRandom same({76, 77});
+  CP_ASSERT_OK_AND_ASSIGN(auto writer, other->Begin(TxMode::kReadWrite));
+  CP_ASSERT_OK_AND_ASSIGN(ContactPointId fresh, writer->AllocateChildId(same));
+  EXPECT_EQ(fresh.number(), ScriptedId(77).number());
+}
+
+// ---- Fault injection ------------------------------------------------------------------------
+
+// A unit of work touching every kind of write: nine mutating calls, then
+// Commit. Returns the first failure.
+constexpr int kUnitOfWorkCalls = 9;
+
+core::Status UnitOfWork(Store& store, ContactPointId existing) {
+  ASSIGN_OR_RETURN(auto tx, store.Begin(TxMode::kReadWrite));
+  ScriptedRandom random({101, 102});
+  ASSIGN_OR_RETURN(ContactPointId a, tx->AllocateChildId(random));                      // 1
+  RETURN_IF_ERROR(tx->PutChild(FullChild(a)));                                           // 2
+  ASSIGN_OR_RETURN(ContactPointId b, tx->AllocateChildId(random));                      // 3
+  RETURN_IF_ERROR(tx->PutChild(MinimalChild(b)));                                        // 4
+  RETURN_IF_ERROR(tx->PutSourceRecord(FullSourceRecord("gro", "new", a)));               // 5
+  RETURN_IF_ERROR(tx->DeleteSourceRecord(SourceId("gro"), SourceKey("existing")));       // 6
+  RETURN_IF_ERROR(tx->PutChild(FullChild(existing)));                                    // 7
+  RETURN_IF_ERROR(tx->DeleteChild(b));                                                   // 8
+  RETURN_IF_ERROR(tx->AddRedirect(b, a));                                                // 9
+  return tx->Commit();
+}
+
+TEST_P(StoreContractTest, AFaultAtAnyWriteOrAtCommitLeavesTheStoreAsItWas) {
+  const ContactPointId existing = CreateChild(100);
+  CreateSourceRecord(FullSourceRecord("gro", "existing", existing));
+  const std::vector<ContactPointId> ids = {existing, ScriptedId(101), ScriptedId(102)};
+  const std::vector<std::pair<SourceId, SourceKey>> keys = {
+      {SourceId("gro"), SourceKey("existing")}, {SourceId("gro"), SourceKey("new")}};
+  const Observation before = Observe(*store_, ids, keys);
+
+  testing::FaultInjectingStore faulty(*store_);
+  for (testing::FaultTiming timing :
+       {testing::FaultTiming::kBeforeCall, testing::FaultTiming::kAfterCall}) {
+    for (int n = 1; n <= kUnitOfWorkCalls; ++n) {
+      SCOPED_TRACE("fault at call " + std::to_string(n) +
+                   (timing == testing::FaultTiming::kAfterCall ? " (after it ran)" : ""));
+      faulty.FailAtCall(n, timing);
+      const core::Status status = UnitOfWork(faulty, existing);
+      EXPECT_TRUE(HasCode(status, ErrorCode::kStoreIo));
+      EXPECT_EQ(status.message(), "injected fault");
+      EXPECT_EQ(faulty.mutating_calls(), n);
+      EXPECT_EQ(Observe(*store_, ids, keys), before);
+    }
+  }
+  faulty.FailAtCall(0);
+  faulty.FailOnCommit(true);
+  {
+    SCOPED_TRACE("fault at commit");
+    EXPECT_TRUE(HasCode(UnitOfWork(faulty, existing), ErrorCode::kStoreIo));
+    EXPECT_EQ(faulty.mutating_calls(), kUnitOfWorkCalls);
+    EXPECT_EQ(Observe(*store_, ids, keys), before);
+  }
+  // Without faults the same unit of work applies, drawing the same IDs: no
+  // failed attempt left one of them issued.
+  faulty.FailOnCommit(false);
+  CP_ASSERT_OK(UnitOfWork(faulty, existing));
+  const Observation after = Observe(*store_, ids, keys);
+  EXPECT_NE(after, before);
+  EXPECT_EQ(after.changes.size(), before.changes.size() + 7);
+  CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadOnly));
+  CP_ASSERT_OK_AND_ASSIGN(ContactPointId resolved, tx->Resolve(ScriptedId(102)));
+  EXPECT_EQ(resolved.number(), ScriptedId(101).number());
+  EXPECT_GE(faulty.faults_injected(), 2 * kUnitOfWorkCalls + 1);
+}
+
+}  // namespace
+}  // namespace cp::storage

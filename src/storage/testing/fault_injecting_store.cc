@@ -1,0 +1,97 @@
+#include "storage/testing/fault_injecting_store.h"
+
+#include <utility>
+
+namespace cp::storage::testing {
+
+// Forwards to the inner transaction, failing where the store says to.
+// Owned by the caller of FaultInjectingStore::Begin; used by one thread.
+class FaultInjectingTransaction final : public Transaction {
+ public:
+  FaultInjectingTransaction(FaultInjectingStore& store, std::unique_ptr<Transaction> inner)
+      : store_(store), inner_(std::move(inner)) {}
+
+  core::StatusOr<domain::ContactPointId> AllocateChildId(core::Random& random) override {
+    return Mutate([&] { return inner_->AllocateChildId(random); });
+  }
+  core::Status PutChild(const domain::Child& child) override {
+    return Mutate([&] { return inner_->PutChild(child); });
+  }
+  core::StatusOr<domain::Child> GetChild(domain::ContactPointId id) override {
+    return inner_->GetChild(id);
+  }
+  core::Status DeleteChild(domain::ContactPointId id) override {
+    return Mutate([&] { return inner_->DeleteChild(id); });
+  }
+  core::Status AddRedirect(domain::ContactPointId from, domain::ContactPointId to) override {
+    return Mutate([&] { return inner_->AddRedirect(from, to); });
+  }
+  core::StatusOr<domain::ContactPointId> Resolve(domain::ContactPointId id) override {
+    return inner_->Resolve(id);
+  }
+  core::Status PutSourceRecord(const SourceRecord& record) override {
+    return Mutate([&] { return inner_->PutSourceRecord(record); });
+  }
+  core::StatusOr<SourceRecord> GetSourceRecord(const domain::SourceId& source,
+                                               const domain::SourceKey& key) override {
+    return inner_->GetSourceRecord(source, key);
+  }
+  core::StatusOr<std::vector<SourceRecord>> SourceRecordsOf(
+      domain::ContactPointId child) override {
+    return inner_->SourceRecordsOf(child);
+  }
+  core::Status DeleteSourceRecord(const domain::SourceId& source,
+                                  const domain::SourceKey& key) override {
+    return Mutate([&] { return inner_->DeleteSourceRecord(source, key); });
+  }
+  core::Status Commit() override {
+    if (store_.CheckCommitFault()) return FaultInjectingStore::InjectedFault();
+    return inner_->Commit();
+  }
+
+ private:
+  template <typename Call>
+  auto Mutate(Call&& call) -> decltype(call()) {
+    if (!store_.CountCallAndCheckFault()) return call();
+    if (store_.timing_.load() == FaultTiming::kAfterCall) {
+      auto ignored = call();
+      (void)ignored;
+    }
+    return FaultInjectingStore::InjectedFault();
+  }
+
+  FaultInjectingStore& store_;
+  std::unique_ptr<Transaction> inner_;
+};
+
+core::Status FaultInjectingStore::InjectedFault() {
+  return core::Status(core::ErrorCode::kStoreIo, "injected fault");
+}
+
+void FaultInjectingStore::FailAtCall(int n, FaultTiming timing) {
+  timing_.store(timing);
+  calls_.store(0);
+  fail_at_.store(n);
+}
+
+bool FaultInjectingStore::CountCallAndCheckFault() {
+  const int call = calls_.fetch_add(1) + 1;
+  const int fail_at = fail_at_.load();
+  if (fail_at <= 0 || call != fail_at) return false;
+  faults_.fetch_add(1);
+  return true;
+}
+
+bool FaultInjectingStore::CheckCommitFault() {
+  if (!fail_on_commit_.load()) return false;
+  faults_.fetch_add(1);
+  return true;
+}
+
+core::StatusOr<std::unique_ptr<Transaction>> FaultInjectingStore::Begin(TxMode mode) {
+  ASSIGN_OR_RETURN(std::unique_ptr<Transaction> inner, inner_.Begin(mode));
+  return std::unique_ptr<Transaction>(
+      std::make_unique<FaultInjectingTransaction>(*this, std::move(inner)));
+}
+
+}  // namespace cp::storage::testing

@@ -1,0 +1,170 @@
+#include "storage/testing/fault_injecting_store.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <vector>
+
+#include "storage/store_contract.h"
+#include "storage/testing/scripted_random.h"
+
+namespace cp::storage::testing {
+namespace {
+
+using contract::HasCode;
+using contract::MinimalChild;
+using core::ErrorCode;
+
+// A Store whose transactions record which calls reached them.
+class RecordingStore final : public Store {
+ public:
+  std::vector<std::string> calls;
+
+  core::StatusOr<std::unique_ptr<Transaction>> Begin(TxMode) override {
+    return std::unique_ptr<Transaction>(std::make_unique<Tx>(calls));
+  }
+  core::StatusOr<std::vector<Change>> ReadChanges(std::int64_t, int) override {
+    calls.push_back("ReadChanges");
+    return std::vector<Change>();
+  }
+  core::StatusOr<StoreInfo> Info() override {
+    calls.push_back("Info");
+    return StoreInfo();
+  }
+
+ private:
+  class Tx final : public Transaction {
+   public:
+    explicit Tx(std::vector<std::string>& calls) : calls_(calls) {}
+    core::StatusOr<domain::ContactPointId> AllocateChildId(core::Random& random) override {
+      calls_.push_back("AllocateChildId");
+      return domain::ContactPointId::Generate(random);
+    }
+    core::Status PutChild(const domain::Child&) override { return Record("PutChild"); }
+    core::StatusOr<domain::Child> GetChild(domain::ContactPointId id) override {
+      calls_.push_back("GetChild");
+      return MinimalChild(id);
+    }
+    core::Status DeleteChild(domain::ContactPointId) override { return Record("DeleteChild"); }
+    core::Status AddRedirect(domain::ContactPointId, domain::ContactPointId) override {
+      return Record("AddRedirect");
+    }
+    core::StatusOr<domain::ContactPointId> Resolve(domain::ContactPointId id) override {
+      calls_.push_back("Resolve");
+      return id;
+    }
+    core::Status PutSourceRecord(const SourceRecord&) override {
+      return Record("PutSourceRecord");
+    }
+    core::StatusOr<SourceRecord> GetSourceRecord(const domain::SourceId&,
+                                                 const domain::SourceKey&) override {
+      calls_.push_back("GetSourceRecord");
+      return SourceRecord();
+    }
+    core::StatusOr<std::vector<SourceRecord>> SourceRecordsOf(domain::ContactPointId) override {
+      calls_.push_back("SourceRecordsOf");
+      return std::vector<SourceRecord>();
+    }
+    core::Status DeleteSourceRecord(const domain::SourceId&, const domain::SourceKey&) override {
+      return Record("DeleteSourceRecord");
+    }
+    core::Status Commit() override { return Record("Commit"); }
+
+   private:
+    core::Status Record(std::string call) {
+      calls_.push_back(std::move(call));
+      return core::Status::Ok();
+    }
+    std::vector<std::string>& calls_;
+  };
+};
+
+TEST(FaultInjectingStoreTest, ForwardsEverythingWhenNoFaultIsSet) {
+  RecordingStore inner;
+  FaultInjectingStore store(inner);
+  auto tx = store.Begin(TxMode::kReadWrite);
+  ASSERT_TRUE(tx.ok());
+  ScriptedRandom random({1});
+  const domain::ContactPointId id = ScriptedId(1);
+  EXPECT_TRUE((*tx)->AllocateChildId(random).ok());
+  EXPECT_TRUE((*tx)->PutChild(MinimalChild(id)).ok());
+  EXPECT_TRUE((*tx)->GetChild(id).ok());
+  EXPECT_TRUE((*tx)->DeleteChild(id).ok());
+  EXPECT_TRUE((*tx)->AddRedirect(id, id).ok());
+  EXPECT_TRUE((*tx)->Resolve(id).ok());
+  EXPECT_TRUE((*tx)->PutSourceRecord(SourceRecord()).ok());
+  EXPECT_TRUE((*tx)->GetSourceRecord(domain::SourceId("s"), domain::SourceKey("k")).ok());
+  EXPECT_TRUE((*tx)->SourceRecordsOf(id).ok());
+  EXPECT_TRUE((*tx)->DeleteSourceRecord(domain::SourceId("s"), domain::SourceKey("k")).ok());
+  EXPECT_TRUE((*tx)->Commit().ok());
+  EXPECT_TRUE(store.ReadChanges(0, 1).ok());
+  EXPECT_TRUE(store.Info().ok());
+  EXPECT_EQ(inner.calls,
+            (std::vector<std::string>{"AllocateChildId", "PutChild", "GetChild", "DeleteChild",
+                                      "AddRedirect", "Resolve", "PutSourceRecord",
+                                      "GetSourceRecord", "SourceRecordsOf", "DeleteSourceRecord",
+                                      "Commit", "ReadChanges", "Info"}));
+  EXPECT_EQ(store.mutating_calls(), 6);
+  EXPECT_EQ(store.faults_injected(), 0);
+}
+
+TEST(FaultInjectingStoreTest, FailsOnlyTheNthMutatingCallCountedAcrossTransactions) {
+  RecordingStore inner;
+  FaultInjectingStore store(inner);
+  store.FailAtCall(3);
+  const domain::ContactPointId id = ScriptedId(1);
+  {
+    auto tx = store.Begin(TxMode::kReadWrite);
+    ASSERT_TRUE(tx.ok());
+    EXPECT_TRUE((*tx)->PutChild(MinimalChild(id)).ok());   // 1
+    EXPECT_TRUE((*tx)->GetChild(id).ok());                 // reads are not counted
+    EXPECT_TRUE((*tx)->DeleteChild(id).ok());              // 2
+  }
+  auto tx = store.Begin(TxMode::kReadWrite);
+  ASSERT_TRUE(tx.ok());
+  const core::Status third = (*tx)->AddRedirect(id, id);  // 3
+  EXPECT_TRUE(HasCode(third, ErrorCode::kStoreIo));
+  EXPECT_EQ(third.message(), "injected fault");
+  EXPECT_TRUE((*tx)->AddRedirect(id, id).ok());  // 4: only the third fails
+  EXPECT_EQ(inner.calls, (std::vector<std::string>{"PutChild", "GetChild", "DeleteChild",
+                                                   "AddRedirect"}));
+  EXPECT_EQ(store.faults_injected(), 1);
+}
+
+TEST(FaultInjectingStoreTest, AFaultAfterTheCallLetsTheInnerCallRun) {
+  RecordingStore inner;
+  FaultInjectingStore store(inner);
+  store.FailAtCall(1, FaultTiming::kAfterCall);
+  auto tx = store.Begin(TxMode::kReadWrite);
+  ASSERT_TRUE(tx.ok());
+  ScriptedRandom random({1});
+  EXPECT_TRUE(HasCode((*tx)->AllocateChildId(random), ErrorCode::kStoreIo));
+  EXPECT_EQ(inner.calls, std::vector<std::string>{"AllocateChildId"});
+}
+
+TEST(FaultInjectingStoreTest, ACommitFaultNeverCommits) {
+  RecordingStore inner;
+  FaultInjectingStore store(inner);
+  store.FailOnCommit(true);
+  auto tx = store.Begin(TxMode::kReadWrite);
+  ASSERT_TRUE(tx.ok());
+  EXPECT_TRUE(HasCode((*tx)->Commit(), ErrorCode::kStoreIo));
+  EXPECT_TRUE(inner.calls.empty());
+  store.FailOnCommit(false);
+  EXPECT_TRUE((*tx)->Commit().ok());
+  EXPECT_EQ(inner.calls, std::vector<std::string>{"Commit"});
+}
+
+TEST(ScriptedRandomTest, PlaysTheScriptThenRepeatsTheLastValue) {
+  ScriptedRandom random({5, 6});
+  EXPECT_EQ(random.Uniform(100), 5u);
+  EXPECT_EQ(random.Uniform(100), 6u);
+  EXPECT_EQ(random.Uniform(100), 6u);
+  EXPECT_EQ(random.draws(), 3u);
+  EXPECT_EQ(ScriptedId(5), ScriptedId(5));
+  EXPECT_NE(ScriptedId(5), ScriptedId(6));
+  EXPECT_TRUE(ScriptedId(5).assigned());
+}
+
+}  // namespace
+}  // namespace cp::storage::testing
