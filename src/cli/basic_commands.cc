@@ -1,0 +1,86 @@
+// version, init and serve.
+#include <atomic>
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+
+#include "app/app.h"
+#include "app/version.h"
+#include "cli/commands.h"
+
+namespace cp::cli {
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+void OnSignal(int) { g_stop.store(true); }
+
+}  // namespace
+
+int Fail(const core::Status& status) {
+  std::cerr << "contactpoint: error: " << status.message() << " ["
+            << core::ErrorCodeName(status.code()) << "]\n";
+  return 1;
+}
+
+std::string DefaultStore() {
+  const char* env = std::getenv("CONTACTPOINT_STORE");
+  return env != nullptr ? env : "";
+}
+
+void AddStoreOption(CLI::App& command, std::string& store) {
+  store = DefaultStore();
+  command.add_option("--store", store, "Store location: a file path for the embedded store")
+      ->required(store.empty());
+}
+
+void AddBasicCommands(CLI::App& app, Context& context) {
+  auto* version = app.add_subcommand("version", "Print the version and exit");
+  version->callback([&context] {
+    *context.action = [] {
+      std::cout << "contactpoint " << app::kVersion << "\n";
+      return 0;
+    };
+  });
+
+  auto* init = app.add_subcommand(
+      "init", "Create a new store, or upgrade an existing one to this version's schema");
+  auto init_store = std::make_shared<std::string>();
+  AddStoreOption(*init, *init_store);
+  init->callback([&context, init_store] {
+    *context.action = [&context, init_store] {
+      const core::Status s = app::InitStore(*init_store, *context.clock, std::cout);
+      return s.ok() ? 0 : Fail(s);
+    };
+  });
+
+  auto* serve = app.add_subcommand("serve", "Serve the web interface and API");
+  auto config = std::make_shared<app::ServeConfig>();
+  auto tls_cert = std::make_shared<std::string>();
+  auto tls_key = std::make_shared<std::string>();
+  AddStoreOption(*serve, config->store_location);
+  serve->add_option("--bind", config->server.bind_address,
+                    "Address to listen on; plain HTTP only on loopback")
+      ->capture_default_str();
+  serve->add_option("--port", config->server.port, "TCP port")
+      ->check(CLI::Range(1, 65535))
+      ->capture_default_str();
+  serve->add_option("--threads", config->server.worker_threads, "Worker threads")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  serve->add_option("--tls-cert", *tls_cert, "TLS certificate (PEM)")->check(CLI::ExistingFile);
+  serve->add_option("--tls-key", *tls_key, "TLS private key (PEM)")->check(CLI::ExistingFile);
+  serve->callback([&context, config, tls_cert, tls_key] {
+    *context.action = [&context, config, tls_cert, tls_key] {
+      if (!tls_cert->empty()) config->server.tls_certificate_file = *tls_cert;
+      if (!tls_key->empty()) config->server.tls_private_key_file = *tls_key;
+      std::signal(SIGINT, OnSignal);
+      std::signal(SIGTERM, OnSignal);
+      const core::Status s = app::Serve(*config, *context.clock, g_stop, std::cout);
+      return s.ok() ? 0 : Fail(s);
+    };
+  });
+}
+
+}  // namespace cp::cli
