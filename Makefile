@@ -6,8 +6,10 @@
 SHELL := /bin/bash
 DEBUG_DIR := build/debug
 RELEASE_DIR := build/release
+FUZZ_DIR := build/fuzz
+FUZZ_SECONDS ?= 30
 
-.PHONY: all deps build release test demo bench clean help
+.PHONY: all deps build release fuzz test demo bench clean help
 
 all: build
 
@@ -15,6 +17,7 @@ help:
 	@echo "make demo   - install, build (Release), create a demo store and serve on 127.0.0.1"
 	@echo "make test   - install, build (Debug, ASan+UBSan) and run every test"
 	@echo "make bench  - run the benchmarks; table on screen, JSON in bench/results/"
+	@echo "make fuzz   - build and run the libFuzzer targets for FUZZ_SECONDS (30) each"
 	@echo "make clean  - remove build trees"
 
 deps:
@@ -26,13 +29,22 @@ $(DEBUG_DIR)/build.ninja: | deps
 $(RELEASE_DIR)/build.ninja: | deps
 	cmake --preset release
 
+$(FUZZ_DIR)/build.ninja: | deps
+	cmake --preset fuzz
+
 build: deps $(DEBUG_DIR)/build.ninja
 	cmake --build --preset debug
 
 release: deps $(RELEASE_DIR)/build.ninja
 	cmake --build --preset release
 
-test: build
+# libFuzzer targets (clang), run for FUZZ_SECONDS each.
+fuzz: deps $(FUZZ_DIR)/build.ninja
+	cmake --build --preset fuzz --target batch_parser_fuzz
+	./scripts/fuzz.sh $(FUZZ_DIR) $(FUZZ_SECONDS)
+
+# The fuzz run comes first so that CTest's summary is the last thing printed.
+test: build fuzz
 	ctest --preset debug
 
 demo: release

@@ -53,6 +53,19 @@ expect serve_refuses_plain_http_off_loopback 1 'TLS|tls' -- "$bin" serve --store
 expect serve_bad_port 2 'port' -- "$bin" serve --store "$tmp/cp.db" --port 99999
 expect serve_missing_tls_cert 2 'tls-cert|File does not exist' -- "$bin" serve --store "$tmp/cp.db" --tls-cert "$tmp/none.pem"
 
+# feed check: a clean batch passes; bad lines are reported with line, path and reason.
+header='{"contactpoint_feed": 1, "source": "la-leeds", "batch": "b1", "extracted_at": "2026-11-21T02:00:00Z", "mode": "delta"}'
+good='{"key": "K1", "op": "upsert", "child": {"given_names": "Ann", "family_name": "Lee", "date_of_birth": "2015-01-02"}}'
+printf '%s\n%s\n' "$header" "$good" >"$tmp/good.jsonl"
+gzip -c "$tmp/good.jsonl" >"$tmp/good.jsonl.gz"
+printf '%s\n%s\n%s\n' "$header" "$good" '{"key": "K2", "op": "upsert", "child": {"family_name": "Lee", "date_of_birth": "2015-01-02", "notes": "x"}}' >"$tmp/bad.jsonl"
+expect feed_check_clean 0 '1 records, 1 accepted \(0 withdrawals\), 0 rejected' -- "$bin" feed check "$tmp/good.jsonl"
+expect feed_check_gzip 0 '1 accepted' -- "$bin" feed check "$tmp/good.jsonl.gz"
+expect feed_check_reports_line_and_path 1 'line 3: child.notes: unknown field' -- "$bin" feed check "$tmp/bad.jsonl"
+expect feed_check_missing_file 2 'does not exist|File does not exist' -- "$bin" feed check "$tmp/none.jsonl"
+printf '{"contactpoint_feed": 2}\n' >"$tmp/badheader.jsonl"
+expect feed_check_bad_header 1 'header' -- "$bin" feed check "$tmp/badheader.jsonl"
+
 # Serve for real on a free loopback port and ask for the health check.
 port=0
 for _ in 1 2 3 4 5; do

@@ -34,6 +34,7 @@ std::string DefaultStore();
 void AddStoreOption(CLI::App& command, std::string& store);
 
 void AddBasicCommands(CLI::App& app, Context& context);  // version, init, serve
+void AddFeedCommands(CLI::App& app, Context& context);   // feed check
 
 }  // namespace cp::cli
 

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   cp::cli::Action action;
   cp::cli::Context context{&clock, &action};
   cp::cli::AddBasicCommands(app, context);
+  cp::cli::AddFeedCommands(app, context);
 
   try {
     app.parse(argc, argv);

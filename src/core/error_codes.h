@@ -46,10 +46,15 @@ enum class ErrorCategory : std::uint8_t {
   X(kInvalidContactDetails, 1011, kInvalidArgument, "invalid_contact_details")  \
   X(kInvalidRecord, 1012, kInvalidArgument, "invalid_record")                   \
   X(kInvalidConfiguration, 1013, kInvalidArgument, "invalid_configuration")     \
+  X(kInvalidAuditEvent, 1014, kInvalidArgument, "invalid_audit_event")         \
+  X(kAuditKeyInvalid, 1015, kInvalidArgument, "audit_key_invalid")             \
+  X(kInvalidFeedLine, 1016, kInvalidArgument, "invalid_feed_line")             \
+  X(kInvalidBatchHeader, 1017, kInvalidArgument, "invalid_batch_header")       \
   /* 2xxx: existence */                                                         \
   X(kNotFound, 2000, kNotFound, "not_found")                                    \
   X(kChildNotFound, 2001, kNotFound, "child_not_found")                         \
   X(kSourceRecordNotFound, 2002, kNotFound, "source_record_not_found")          \
+  X(kAuditKeyNotFound, 2003, kNotFound, "audit_key_not_found")                \
   X(kAlreadyExists, 2100, kAlreadyExists, "already_exists")                     \
   X(kContactPointIdInUse, 2101, kAlreadyExists, "contactpoint_id_in_use")       \
   /* 3xxx: access */                                                            \
@@ -70,6 +75,7 @@ enum class ErrorCategory : std::uint8_t {
   X(kNetwork, 5003, kUnavailable, "network_error")                              \
   X(kDataLoss, 5100, kDataLoss, "data_loss")                                    \
   X(kStoreCorrupt, 5101, kDataLoss, "store_corrupt")                            \
+  X(kAuditTampered, 5102, kDataLoss, "audit_tampered")                          \
   /* 9xxx: bugs */                                                              \
   X(kInternal, 9000, kInternal, "internal")
 

@@ -1,0 +1,115 @@
+#include "ingest/line_reader.h"
+
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "ingest/feed.h"
+
+namespace cp::ingest {
+namespace {
+
+namespace fs = std::filesystem;
+
+class LineReaderTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("cp_line_reader_" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string Write(const std::string& name, const std::string& content) {
+    const std::string path = (dir_ / name).string();
+    std::ofstream(path, std::ios::binary) << content;
+    return path;
+  }
+  std::string WriteGz(const std::string& name, const std::string& content) {
+    const std::string path = (dir_ / name).string();
+    gzFile f = gzopen(path.c_str(), "wb");
+    gzwrite(f, content.data(), static_cast<unsigned>(content.size()));
+    gzclose(f);
+    return path;
+  }
+  std::vector<LineReader::Line> ReadAll(const std::string& path) {
+    auto reader = LineReader::Open(path);
+    EXPECT_TRUE(reader.ok()) << reader.status().ToString();
+    std::vector<LineReader::Line> lines;
+    LineReader::Line line;
+    for (;;) {
+      auto more = (*reader)->Next(line);
+      EXPECT_TRUE(more.ok()) << more.status().ToString();
+      if (!more.ok() || !*more) break;
+      lines.push_back(line);
+    }
+    return lines;
+  }
+  fs::path dir_;
+};
+
+TEST_F(LineReaderTest, ReadsLinesWithNumbersAndEndings) {
+  const auto lines = ReadAll(Write("a.jsonl", "one\ntwo\r\n\nlast-without-newline"));
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_EQ(lines[0].text, "one");
+  EXPECT_EQ(lines[1].text, "two");
+  EXPECT_EQ(lines[2].text, "");
+  EXPECT_EQ(lines[3].text, "last-without-newline");
+  EXPECT_EQ(lines[3].number, 4);
+}
+
+TEST_F(LineReaderTest, GzipIsDetectedByContent) {
+  std::string content;
+  for (int i = 0; i < 100000; ++i) content += "line " + std::to_string(i) + "\n";
+  const auto lines = ReadAll(WriteGz("b.jsonl.gz", content));
+  ASSERT_EQ(lines.size(), 100000u);
+  EXPECT_EQ(lines[99999].text, "line 99999");
+}
+
+TEST_F(LineReaderTest, OverlongLineIsFlaggedAndSkippedInBoundedMemory) {
+  std::string content = "short\n" + std::string(kMaxLineBytes + 10, 'x') + "\nafter\n";
+  const auto lines = ReadAll(Write("c.jsonl", content));
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_TRUE(lines[1].too_long);
+  EXPECT_TRUE(lines[1].text.empty());
+  EXPECT_EQ(lines[2].text, "after");
+  EXPECT_EQ(lines[2].number, 3);
+}
+
+TEST_F(LineReaderTest, MissingFileNamesThePath) {
+  auto reader = LineReader::Open((dir_ / "none.jsonl").string());
+  ASSERT_FALSE(reader.ok());
+  EXPECT_NE(reader.status().message().find("none.jsonl"), std::string::npos);
+  EXPECT_NE(reader.status().message().find("does not exist"), std::string::npos);
+}
+
+TEST_F(LineReaderTest, DirectoryIsRejected) {
+  auto reader = LineReader::Open(dir_.string());
+  ASSERT_FALSE(reader.ok());
+  EXPECT_NE(reader.status().message().find("directory"), std::string::npos);
+}
+
+TEST_F(LineReaderTest, TruncatedGzipIsAnErrorNotSilentSuccess) {
+  std::string content;
+  for (int i = 0; i < 50000; ++i) content += "line " + std::to_string(i) + "\n";
+  const std::string path = WriteGz("d.jsonl.gz", content);
+  fs::resize_file(path, fs::file_size(path) / 2);
+  auto reader = LineReader::Open(path);
+  ASSERT_TRUE(reader.ok());
+  LineReader::Line line;
+  core::Status error;
+  for (;;) {
+    auto more = (*reader)->Next(line);
+    if (!more.ok()) {
+      error = more.status();
+      break;
+    }
+    if (!*more) break;
+  }
+  EXPECT_FALSE(error.ok()) << "a truncated gzip file must not read as a shorter batch";
+  EXPECT_NE(error.message().find("d.jsonl.gz"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace cp::ingest
