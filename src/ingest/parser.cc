@@ -15,25 +15,46 @@ namespace {
 namespace dom = simdjson::dom;
 using core::ErrorCode;
 
+// A JSON path built on the stack as the parser descends. It becomes text only
+// when a line is rejected, so accepted lines cost no path strings. A Path
+// refers to its parent and key: both must outlive it (keys are static names or
+// views into the parsed document).
+class Path {
+ public:
+  Path() = default;
+  // A path written out in full, e.g. "child.family_name" (a string literal).
+  Path(const char* literal) : key_(literal) {}  // NOLINT: literals convert
+  Path Key(std::string_view key) const { return Path(this, key, kNoIndex); }
+  Path At(std::size_t index) const { return Path(this, {}, index); }
+
+  std::string str() const {
+    std::string out = parent_ != nullptr ? parent_->str() : std::string();
+    if (index_ != kNoIndex) {
+      out += "[" + std::to_string(index_) + "]";
+    } else if (!key_.empty()) {
+      if (!out.empty()) out += '.';
+      out += key_;
+    }
+    return out;
+  }
+
+ private:
+  static constexpr std::size_t kNoIndex = static_cast<std::size_t>(-1);
+  Path(const Path* parent, std::string_view key, std::size_t index)
+      : parent_(parent), key_(key), index_(index) {}
+  const Path* parent_ = nullptr;
+  std::string_view key_;
+  std::size_t index_ = kNoIndex;
+};
+
 // The first problem found on a line. Never holds the offending value.
 struct Error {
+  Error(const Path& at, ErrorCode c, std::string why) : field(at.str()), code(c), reason(std::move(why)) {}
   std::string field;
   ErrorCode code = ErrorCode::kInvalidFeedLine;
   std::string reason;
 };
 using Result = std::optional<Error>;  // nullopt: fine
-
-std::string Join(const std::string& base, std::string_view key) {
-  if (base.empty()) return std::string(key);
-  std::string out = base;
-  out += '.';
-  out += key;
-  return out;
-}
-
-std::string Index(const std::string& base, std::size_t i) {
-  return base + "[" + std::to_string(i) + "]";
-}
 
 // A field name from the supplier, safe to echo: printable ASCII, bounded.
 std::string SafeKey(std::string_view key) {
@@ -46,11 +67,15 @@ std::string SafeKey(std::string_view key) {
 }
 
 // Turns a domain Status, whose message is "field.path: rule", into an Error.
-Error FromStatus(const core::Status& status) {
+// The parser calls domain validators with an empty field name and supplies
+// the path itself (`at`), so paths are built only for rejected lines; where
+// the domain names the field (ValidateChild), that name is kept.
+Error FromStatus(const core::Status& status, const Path& at = Path()) {
   const std::string& m = status.message();
   const std::size_t colon = m.find(": ");
-  if (colon == std::string::npos) return {"", status.code(), m};
-  return {m.substr(0, colon), status.code(), m.substr(colon + 2)};
+  Error error(at, status.code(), colon == std::string::npos ? m : m.substr(colon + 2));
+  if (colon != std::string::npos && colon > 0) error.field = m.substr(0, colon);
+  return error;
 }
 
 const char* TypeName(dom::element_type type) {
@@ -67,7 +92,7 @@ const char* TypeName(dom::element_type type) {
   return "unknown";
 }
 
-Error WrongType(const std::string& path, const char* wanted, dom::element value) {
+Error WrongType(const Path& path, const char* wanted, dom::element value) {
   return {path, ErrorCode::kInvalidFeedLine,
           std::string("must be ") + wanted + ", not " + TypeName(value.type())};
 }
@@ -78,11 +103,11 @@ bool IsNull(dom::element v) { return v.type() == dom::element_type::NULL_VALUE; 
 // is the key's position in `allowed`. Unknown and repeated keys are errors:
 // nothing outside the specification may enter.
 template <std::size_t N, typename F>
-Result Fields(dom::element e, const std::string& path,
+Result Fields(dom::element e, const Path& path,
               const std::array<std::string_view, N>& allowed, F&& on_field) {
   static_assert(N <= 64);
   dom::object object;
-  if (e.get_object().get(object)) return WrongType(path.empty() ? "" : path, "an object", e);
+  if (e.get_object().get(object)) return WrongType(path, "an object", e);
   std::uint64_t seen = 0;
   for (dom::key_value_pair field : object) {
     std::size_t i = 0;
@@ -93,12 +118,12 @@ Result Fields(dom::element e, const std::string& path,
         if (!allowed_list.empty()) allowed_list += ", ";
         allowed_list += a;
       }
-      return Error{Join(path, SafeKey(field.key)), ErrorCode::kInvalidFeedLine,
+      return Error{path.Key(SafeKey(field.key)), ErrorCode::kInvalidFeedLine,
                    "unknown field: the specification allows only " + allowed_list +
                        " here (no free text or case information is accepted)"};
     }
     if (seen & (1ULL << i)) {
-      return Error{Join(path, field.key), ErrorCode::kInvalidFeedLine,
+      return Error{path.Key(field.key), ErrorCode::kInvalidFeedLine,
                    "appears more than once in the same object"};
     }
     seen |= 1ULL << i;
@@ -110,7 +135,7 @@ Result Fields(dom::element e, const std::string& path,
 // Calls on_item(index, path, value) for each element of an array (null is an
 // empty array).
 template <typename F>
-Result Items(dom::element e, const std::string& path, std::size_t max_items, F&& on_item) {
+Result Items(dom::element e, const Path& path, std::size_t max_items, F&& on_item) {
   if (IsNull(e)) return std::nullopt;
   dom::array array;
   if (e.get_array().get(array)) return WrongType(path, "an array", e);
@@ -120,13 +145,13 @@ Result Items(dom::element e, const std::string& path, std::size_t max_items, F&&
       return Error{path, ErrorCode::kInvalidFeedLine,
                    "has more than " + std::to_string(max_items) + " entries"};
     }
-    if (Result r = on_item(i, Index(path, i), item)) return r;
+    if (Result r = on_item(i, path.At(i), item)) return r;
     ++i;
   }
   return std::nullopt;
 }
 
-Result String(dom::element v, const std::string& path, std::optional<std::string>* out) {
+Result String(dom::element v, const Path& path, std::optional<std::string>* out) {
   if (IsNull(v)) {
     out->reset();
     return std::nullopt;
@@ -137,7 +162,7 @@ Result String(dom::element v, const std::string& path, std::optional<std::string
   return std::nullopt;
 }
 
-Result Text(dom::element v, const std::string& path, std::optional<domain::PersonalText>* out) {
+Result Text(dom::element v, const Path& path, std::optional<domain::PersonalText>* out) {
   std::optional<std::string> s;
   if (Result r = String(v, path, &s)) return r;
   if (s) *out = domain::PersonalText(std::move(*s));
@@ -145,7 +170,7 @@ Result Text(dom::element v, const std::string& path, std::optional<domain::Perso
   return std::nullopt;
 }
 
-Result Bool(dom::element v, const std::string& path, bool* out) {
+Result Bool(dom::element v, const Path& path, bool* out) {
   if (IsNull(v)) {
     *out = false;
     return std::nullopt;
@@ -154,26 +179,26 @@ Result Bool(dom::element v, const std::string& path, bool* out) {
   return std::nullopt;
 }
 
-Result Date(dom::element v, const std::string& path, std::optional<domain::Date>* out) {
+Result Date(dom::element v, const Path& path, std::optional<domain::Date>* out) {
   std::optional<std::string> s;
   if (Result r = String(v, path, &s)) return r;
   if (!s) {
     out->reset();
     return std::nullopt;
   }
-  auto date = domain::ParseDate(path, *s);
-  if (!date.ok()) return FromStatus(date.status());
+  auto date = domain::ParseDate("", *s);
+  if (!date.ok()) return FromStatus(date.status(), path);
   *out = *date;
   return std::nullopt;
 }
 
-Error Missing(const std::string& path, std::string_view what) {
+Error Missing(const Path& path, std::string_view what) {
   return {path, ErrorCode::kInvalidFeedLine, std::string("is required: ") + std::string(what)};
 }
 
 constexpr std::size_t kMaxListEntries = 50;
 
-Result ParseAddress(dom::element v, const std::string& path, std::optional<domain::Address>* out) {
+Result ParseAddress(dom::element v, const Path& path, std::optional<domain::Address>* out) {
   if (IsNull(v)) {
     out->reset();
     return std::nullopt;
@@ -181,10 +206,10 @@ Result ParseAddress(dom::element v, const std::string& path, std::optional<domai
   domain::Address address;
   constexpr std::array<std::string_view, 2> kKeys = {"lines", "postcode"};
   Result r = Fields(v, path, kKeys, [&](std::size_t i, dom::element value) -> Result {
-    const std::string field = Join(path, kKeys[i]);
+    const Path field = path.Key(kKeys[i]);
     if (i == 0) {
       return Items(value, field, domain::kMaxAddressLines,
-                   [&](std::size_t, const std::string& item_path, dom::element item) -> Result {
+                   [&](std::size_t, const Path& item_path, dom::element item) -> Result {
                      std::optional<std::string> line;
                      if (Result e = String(item, item_path, &line)) return e;
                      if (!line) return WrongType(item_path, "a string", item);
@@ -195,8 +220,8 @@ Result ParseAddress(dom::element v, const std::string& path, std::optional<domai
     std::optional<std::string> postcode;
     if (Result e = String(value, field, &postcode)) return e;
     if (postcode) {
-      auto normalised = domain::NormalisePostcode(field, *postcode);
-      if (!normalised.ok()) return FromStatus(normalised.status());
+      auto normalised = domain::NormalisePostcode("", *postcode);
+      if (!normalised.ok()) return FromStatus(normalised.status(), field);
       address.postcode = domain::PersonalText(std::move(*normalised));
     }
     return std::nullopt;
@@ -209,11 +234,11 @@ Result ParseAddress(dom::element v, const std::string& path, std::optional<domai
 // Given and family name, as they appear on the child, an alias, a carer or a
 // practitioner. `extra` handles the object's other keys (index >= 2).
 template <std::size_t N, typename F>
-Result ParsePerson(dom::element v, const std::string& path,
+Result ParsePerson(dom::element v, const Path& path,
                    const std::array<std::string_view, N>& keys, domain::PersonName* name,
                    bool* has_given, bool* has_family, F&& extra) {
   return Fields(v, path, keys, [&](std::size_t i, dom::element value) -> Result {
-    const std::string field = Join(path, keys[i]);
+    const Path field = path.Key(keys[i]);
     if (i == 0 || i == 1) {
       std::optional<domain::PersonalText> text;
       if (Result r = Text(value, field, &text)) return r;
@@ -227,39 +252,40 @@ Result ParsePerson(dom::element v, const std::string& path,
   });
 }
 
-Result ParseContact(std::string_view key, dom::element value, const std::string& field,
+Result ParseContact(std::string_view key, dom::element value, const Path& field,
                     domain::ContactDetails* contact) {
   if (key == "phone") return Text(value, field, &contact->phone);
   if (key == "email") return Text(value, field, &contact->email);
   return ParseAddress(value, field, &contact->address);
 }
 
-Result ParseNamePair(dom::element v, const std::string& path, domain::PersonName* name) {
+Result ParseNamePair(dom::element v, const Path& path, domain::PersonName* name) {
   constexpr std::array<std::string_view, 2> kKeys = {"given_names", "family_name"};
   bool has_given = false, has_family = false;
   if (Result r = ParsePerson(v, path, kKeys, name, &has_given, &has_family,
-                             [](std::size_t, const std::string&, dom::element) -> Result {
+                             [](std::size_t, const Path&, dom::element) -> Result {
                                return std::nullopt;
                              })) {
     return r;
   }
-  if (!has_family) return Missing(Join(path, "family_name"), "every name has a family name");
+  if (!has_family) return Missing(path.Key("family_name"), "every name has a family name");
   return std::nullopt;
 }
 
 Result ParseChild(dom::element v, const BatchHeader& header, domain::Child* child) {
-  const std::string path = "child";
+  const Path root;
+  const Path path = root.Key("child");
   constexpr std::array<std::string_view, 8> kKeys = {
       "given_names", "family_name", "other_names",  "gender",
       "date_of_birth", "address",   "identifiers", "date_of_death"};
   bool has_given = false, has_family = false, has_dob = false;
   Result r = ParsePerson(
       v, path, kKeys, &child->name, &has_given, &has_family,
-      [&](std::size_t i, const std::string& field, dom::element value) -> Result {
+      [&](std::size_t i, const Path& field, dom::element value) -> Result {
         switch (i) {
           case 2:
             return Items(value, field, kMaxListEntries,
-                         [&](std::size_t, const std::string& item_path, dom::element item) {
+                         [&](std::size_t, const Path& item_path, dom::element item) {
                            domain::PersonName alias;
                            Result e = ParseNamePair(item, item_path, &alias);
                            if (!e) child->other_names.push_back(std::move(alias));
@@ -269,8 +295,8 @@ Result ParseChild(dom::element v, const BatchHeader& header, domain::Child* chil
             std::optional<std::string> gender;
             if (Result e = String(value, field, &gender)) return e;
             if (!gender) return std::optional<Error>();
-            auto parsed = domain::ParseGender(field, *gender);
-            if (!parsed.ok()) return std::optional<Error>(FromStatus(parsed.status()));
+            auto parsed = domain::ParseGender("", *gender);
+            if (!parsed.ok()) return std::optional<Error>(FromStatus(parsed.status(), field));
             child->gender = *parsed;
             return std::optional<Error>();
           }
@@ -288,7 +314,7 @@ Result ParseChild(dom::element v, const BatchHeader& header, domain::Child* chil
           case 6: {
             constexpr std::array<std::string_view, 3> kIds = {"nhs_number", "upn", "uln"};
             return Fields(value, field, kIds, [&](std::size_t j, dom::element id) -> Result {
-              const std::string id_path = Join(field, kIds[j]);
+              const Path id_path = field.Key(kIds[j]);
               std::optional<domain::PersonalText>* slot =
                   j == 0 ? &child->identifiers.nhs_number
                          : (j == 1 ? &child->identifiers.upn : &child->identifiers.uln);
@@ -316,20 +342,20 @@ Result ParseChild(dom::element v, const BatchHeader& header, domain::Child* chil
   return std::nullopt;
 }
 
-Result ParseCarer(dom::element v, const std::string& path, domain::Carer* carer) {
+Result ParseCarer(dom::element v, const Path& path, domain::Carer* carer) {
   constexpr std::array<std::string_view, 7> kKeys = {
       "given_names", "family_name", "relationship", "parental_responsibility",
       "phone",       "email",       "address"};
   bool has_given = false, has_family = false, has_relationship = false;
   Result r = ParsePerson(
       v, path, kKeys, &carer->name, &has_given, &has_family,
-      [&](std::size_t i, const std::string& field, dom::element value) -> Result {
+      [&](std::size_t i, const Path& field, dom::element value) -> Result {
         if (i == 2) {
           std::optional<std::string> rel;
           if (Result e = String(value, field, &rel)) return e;
           if (!rel) return std::nullopt;
-          auto parsed = domain::ParseRelationship(field, *rel);
-          if (!parsed.ok()) return FromStatus(parsed.status());
+          auto parsed = domain::ParseRelationship("", *rel);
+          if (!parsed.ok()) return FromStatus(parsed.status(), field);
           carer->relationship = *parsed;
           has_relationship = true;
           return std::nullopt;
@@ -338,18 +364,18 @@ Result ParseCarer(dom::element v, const std::string& path, domain::Carer* carer)
         return ParseContact(kKeys[i], value, field, &carer->contact);
       });
   if (r) return r;
-  if (!has_family) return Missing(Join(path, "family_name"), "every carer has a family name");
+  if (!has_family) return Missing(path.Key("family_name"), "every carer has a family name");
   if (!has_relationship) {
-    return Missing(Join(path, "relationship"), "say how the carer is related to the child");
+    return Missing(path.Key("relationship"), "say how the carer is related to the child");
   }
   return std::nullopt;
 }
 
-Result ParseOrganisation(dom::element v, const std::string& path, domain::Organisation* org) {
+Result ParseOrganisation(dom::element v, const Path& path, domain::Organisation* org) {
   constexpr std::array<std::string_view, 5> kKeys = {"name", "code", "phone", "email", "address"};
   bool has_name = false;
   Result r = Fields(v, path, kKeys, [&](std::size_t i, dom::element value) -> Result {
-    const std::string field = Join(path, kKeys[i]);
+    const Path field = path.Key(kKeys[i]);
     if (i == 0 || i == 1) {
       std::optional<std::string> s;
       if (Result e = String(value, field, &s)) return e;
@@ -364,24 +390,24 @@ Result ParseOrganisation(dom::element v, const std::string& path, domain::Organi
     return ParseContact(kKeys[i], value, field, &org->contact);
   });
   if (r) return r;
-  if (!has_name) return Missing(Join(path, "name"), "every service names its organisation");
+  if (!has_name) return Missing(path.Key("name"), "every service names its organisation");
   return std::nullopt;
 }
 
-Result ParseService(dom::element v, const std::string& path, domain::Involvement* inv) {
+Result ParseService(dom::element v, const Path& path, domain::Involvement* inv) {
   constexpr std::array<std::string_view, 9> kKeys = {
       "type",       "organisation", "practitioner",      "start",             "end",
       "lead_professional", "caf_holder", "sensitive_consent", "sensitive_override"};
   bool has_type = false, has_org = false;
   Result r = Fields(v, path, kKeys, [&](std::size_t i, dom::element value) -> Result {
-    const std::string field = Join(path, kKeys[i]);
+    const Path field = path.Key(kKeys[i]);
     switch (i) {
       case 0: {
         std::optional<std::string> type;
         if (Result e = String(value, field, &type)) return e;
         if (!type) return std::nullopt;
-        auto parsed = domain::ParseServiceType(field, *type);
-        if (!parsed.ok()) return FromStatus(parsed.status());
+        auto parsed = domain::ParseServiceType("", *type);
+        if (!parsed.ok()) return FromStatus(parsed.status(), field);
         inv->type = *parsed;
         has_type = true;
         return std::nullopt;
@@ -397,13 +423,13 @@ Result ParseService(dom::element v, const std::string& path, domain::Involvement
         domain::PersonName name;
         bool has_given = false, has_family = false;
         Result e = ParsePerson(value, field, kPractitioner, &name, &has_given, &has_family,
-                               [&](std::size_t j, const std::string& f, dom::element x) {
+                               [&](std::size_t j, const Path& f, dom::element x) {
                                  return ParseContact(kPractitioner[j], x, f,
                                                      &inv->practitioner_contact);
                                });
         if (e) return e;
         if (!has_family) {
-          return Missing(Join(field, "family_name"), "a named practitioner has a family name");
+          return Missing(field.Key("family_name"), "a named practitioner has a family name");
         }
         inv->practitioner = std::move(name);
         return std::nullopt;
@@ -418,7 +444,7 @@ Result ParseService(dom::element v, const std::string& path, domain::Involvement
         bool has_by = false, has_date = false;
         constexpr std::array<std::string_view, 2> kConsent = {"given_by", "date"};
         Result e = Fields(value, field, kConsent, [&](std::size_t j, dom::element x) -> Result {
-          const std::string f = Join(field, kConsent[j]);
+          const Path f = field.Key(kConsent[j]);
           if (j == 0) {
             std::optional<std::string> by;
             if (Result e2 = String(x, f, &by)) return e2;
@@ -437,8 +463,8 @@ Result ParseService(dom::element v, const std::string& path, domain::Involvement
           return std::nullopt;
         });
         if (e) return e;
-        if (!has_by) return Missing(Join(field, "given_by"), "say who gave consent");
-        if (!has_date) return Missing(Join(field, "date"), "say when consent was given");
+        if (!has_by) return Missing(field.Key("given_by"), "say who gave consent");
+        if (!has_date) return Missing(field.Key("date"), "say when consent was given");
         inv->consent = consent;
         return std::nullopt;
       }
@@ -456,17 +482,17 @@ Result ParseService(dom::element v, const std::string& path, domain::Involvement
     }
   });
   if (r) return r;
-  if (!has_type) return Missing(Join(path, "type"), "every service has a type");
-  if (!has_org) return Missing(Join(path, "organisation"), "every service names its organisation");
+  if (!has_type) return Missing(path.Key("type"), "every service has a type");
+  if (!has_org) return Missing(path.Key("organisation"), "every service names its organisation");
   return std::nullopt;
 }
 
-Result ParseEvent(dom::element v, const std::string& path, const domain::Child& child,
+Result ParseEvent(dom::element v, const Path& path, const domain::Child& child,
                   const BatchHeader& header, domain::SourceEvent* event) {
   constexpr std::array<std::string_view, 2> kKeys = {"type", "date"};
   bool has_type = false;
   Result r = Fields(v, path, kKeys, [&](std::size_t i, dom::element value) -> Result {
-    const std::string field = Join(path, kKeys[i]);
+    const Path field = path.Key(kKeys[i]);
     if (i == 1) return Date(value, field, &event->date);
     std::optional<std::string> type;
     if (Result e = String(value, field, &type)) return e;
@@ -479,18 +505,18 @@ Result ParseEvent(dom::element v, const std::string& path, const domain::Child& 
     return std::nullopt;
   });
   if (r) return r;
-  if (!has_type) return Missing(Join(path, "type"), "every event has a type");
+  if (!has_type) return Missing(path.Key("type"), "every event has a type");
   if (event->type != domain::SourceEvent::Type::kAdoption && !event->date) {
-    return Missing(Join(path, "date"), "death and left_england events carry their date");
+    return Missing(path.Key("date"), "death and left_england events carry their date");
   }
   if (event->date) {
     const auto day = std::chrono::sys_days(*event->date);
     if (day > std::chrono::floor<std::chrono::days>(header.extracted_at)) {
-      return Error{Join(path, "date"), ErrorCode::kInvalidDate,
+      return Error{path.Key("date"), ErrorCode::kInvalidDate,
                    "an event cannot be dated after the batch was extracted"};
     }
     if (day < std::chrono::sys_days(child.date_of_birth.Reveal())) {
-      return Error{Join(path, "date"), ErrorCode::kInvalidDate,
+      return Error{path.Key("date"), ErrorCode::kInvalidDate,
                    "an event cannot be dated before the child's date of birth"};
     }
   }
@@ -546,7 +572,7 @@ Result ParseRecordObject(dom::element doc, const BatchHeader& header, FeedRecord
   if (Result e = ParseChild(*child, header, &record->child)) return e;
   if (carers) {
     if (Result e = Items(*carers, "carers", kMaxListEntries,
-                         [&](std::size_t, const std::string& p, dom::element item) {
+                         [&](std::size_t, const Path& p, dom::element item) {
                            domain::Carer carer;
                            Result c = ParseCarer(item, p, &carer);
                            if (!c) record->child.carers.push_back(std::move(carer));
@@ -557,7 +583,7 @@ Result ParseRecordObject(dom::element doc, const BatchHeader& header, FeedRecord
   }
   if (services) {
     if (Result e = Items(*services, "services", kMaxListEntries,
-                         [&](std::size_t, const std::string& p, dom::element item) {
+                         [&](std::size_t, const Path& p, dom::element item) {
                            domain::Involvement inv;
                            Result s = ParseService(item, p, &inv);
                            if (!s) record->child.involvements.push_back(std::move(inv));
@@ -568,7 +594,7 @@ Result ParseRecordObject(dom::element doc, const BatchHeader& header, FeedRecord
   }
   if (events) {
     if (Result e = Items(*events, "events", 10,
-                         [&](std::size_t, const std::string& p, dom::element item) {
+                         [&](std::size_t, const Path& p, dom::element item) {
                            domain::SourceEvent event;
                            Result ev = ParseEvent(item, p, record->child, header, &event);
                            if (!ev) record->events.push_back(event);
@@ -655,8 +681,9 @@ core::StatusOr<BatchHeader> LineParser::ParseHeader(std::string_view line) {
   constexpr std::array<std::string_view, 6> kKeys = {"contactpoint_feed", "source", "batch",
                                                      "sequence", "extracted_at", "mode"};
   bool has[6] = {};
-  Result r = Fields(doc, "", kKeys, [&](std::size_t i, dom::element value) -> Result {
-    const std::string field(kKeys[i]);
+  const Path root;
+  Result r = Fields(doc, root, kKeys, [&](std::size_t i, dom::element value) -> Result {
+    const Path field = root.Key(kKeys[i]);
     has[i] = !IsNull(value);
     if (i == 0 || i == 3) {
       if (IsNull(value) && i == 3) return std::nullopt;
@@ -690,8 +717,8 @@ core::StatusOr<BatchHeader> LineParser::ParseHeader(std::string_view line) {
       return std::nullopt;
     }
     if (i == 4) {
-      auto at = ParseRfc3339Utc(field, *s);
-      if (!at.ok()) return FromStatus(at.status());
+      auto at = ParseRfc3339Utc("", *s);
+      if (!at.ok()) return FromStatus(at.status(), field);
       header.extracted_at = *at;
       return std::nullopt;
     }
