@@ -8,7 +8,7 @@ packages=(
   # build
   cmake ninja-build ccache pkg-config g++ git make
   # libraries
-  libsqlite3-dev libsodium-dev libcpp-httplib-dev nlohmann-json3-dev libsimdjson-dev
+  libsqlite3-dev libsodium-dev libcpp-httplib-dev nlohmann-json3-dev libsimdjson-dev libcsv-dev
   libspdlog-dev libfmt-dev libcli11-dev libssl-dev zlib1g-dev libicu-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev curl clang libclang-rt-14-dev

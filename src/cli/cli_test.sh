@@ -66,6 +66,10 @@ expect feed_check_missing_file 2 'does not exist|File does not exist' -- "$bin" 
 printf '{"contactpoint_feed": 2}\n' >"$tmp/badheader.jsonl"
 expect feed_check_bad_header 1 'header' -- "$bin" feed check "$tmp/badheader.jsonl"
 
+printf 'key,family_name,date_of_birth,given_names\nK1,Lee,2015-01-02,Ann\nK2,Lee,2015-02-30,Bo\n' >"$tmp/batch.csv"
+expect feed_check_csv_needs_source 1 'give --source and --batch' -- "$bin" feed check "$tmp/batch.csv"
+expect feed_check_csv_reports_row_and_column 1 'row 3: date_of_birth: must be a real calendar date' -- "$bin" feed check --source la-x --batch m1 "$tmp/batch.csv"
+
 # Serve for real on a free loopback port and ask for the health check.
 port=0
 for _ in 1 2 3 4 5; do
