@@ -39,6 +39,11 @@ class LineReader {
   std::uint64_t position() const;
   std::uint64_t size() const { return size_; }
 
+  // SHA-256 of the uncompressed bytes read so far, as 64 hex digits; once
+  // Next() has returned false, the digest of the whole content. Identical
+  // content gives the same digest whether sent plain or gzip-compressed.
+  std::string ContentDigest() const;
+
  private:
   LineReader() = default;
   struct Impl;

@@ -77,6 +77,22 @@ TEST_F(LineReaderTest, OverlongLineIsFlaggedAndSkippedInBoundedMemory) {
   EXPECT_EQ(lines[2].number, 3);
 }
 
+TEST_F(LineReaderTest, DigestIsOfUncompressedContent) {
+  const std::string content = "a\nb\n";
+  auto digest_of = [&](const std::string& path) {
+    auto reader = LineReader::Open(path);
+    LineReader::Line line;
+    while (*(*reader)->Next(line)) {
+    }
+    return (*reader)->ContentDigest();
+  };
+  const std::string plain = digest_of(Write("p.jsonl", content));
+  EXPECT_EQ(plain, digest_of(WriteGz("p.jsonl.gz", content)));
+  // SHA-256("a\nb\n")
+  EXPECT_EQ(plain, "911169ddaaf146aff539f58c26c489af3b892dff0fe283c1c264c65ae5aa59a2");
+  EXPECT_NE(plain, digest_of(Write("q.jsonl", "a\nc\n")));
+}
+
 TEST_F(LineReaderTest, MissingFileNamesThePath) {
   auto reader = LineReader::Open((dir_ / "none.jsonl").string());
   ASSERT_FALSE(reader.ok());
