@@ -9,7 +9,7 @@ packages=(
   cmake ninja-build ccache pkg-config g++ git make
   # libraries
   libsqlite3-dev libsodium-dev libcpp-httplib-dev nlohmann-json3-dev libsimdjson-dev libcsv-dev
-  libspdlog-dev libfmt-dev libcli11-dev libssl-dev zlib1g-dev libicu-dev
+  libspdlog-dev libfmt-dev libcli11-dev libssl-dev zlib1g-dev libicu-dev liboath-dev libqrencode-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev curl clang libclang-rt-14-dev
 )

@@ -50,6 +50,10 @@ enum class ErrorCategory : std::uint8_t {
   X(kAuditKeyInvalid, 1015, kInvalidArgument, "audit_key_invalid")             \
   X(kInvalidFeedLine, 1016, kInvalidArgument, "invalid_feed_line")             \
   X(kInvalidBatchHeader, 1017, kInvalidArgument, "invalid_batch_header")       \
+  X(kInvalidPassword, 1018, kInvalidArgument, "invalid_password")             \
+  X(kInvalidPin, 1019, kInvalidArgument, "invalid_pin")                       \
+  X(kInvalidRole, 1020, kInvalidArgument, "invalid_role")                     \
+  X(kInvalidOrganisation, 1021, kInvalidArgument, "invalid_organisation")     \
   /* 2xxx: existence */                                                         \
   X(kNotFound, 2000, kNotFound, "not_found")                                    \
   X(kChildNotFound, 2001, kNotFound, "child_not_found")                         \
