@@ -10,25 +10,8 @@ trap '[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$tmp"' EXI
 passed=0
 failed=0
 
-# expect NAME WANT_EXIT PATTERN -- COMMAND...: runs COMMAND, checks its exit
-# code and that stdout+stderr match the extended regular expression PATTERN.
-expect() {
-  local name=$1 want=$2 pattern=$3
-  shift 4
-  local out rc
-  out=$("$@" 2>&1)
-  rc=$?
-  if [ "$rc" -ne "$want" ]; then
-    echo "FAIL $name: exit $rc, wanted $want; output: $out"
-    failed=$((failed + 1))
-  elif ! grep -qE -- "$pattern" <<<"$out"; then
-    echo "FAIL $name: output does not match /$pattern/: $out"
-    failed=$((failed + 1))
-  else
-    echo "ok   $name"
-    passed=$((passed + 1))
-  fi
-}
+# expect NAME WANT_EXIT PATTERN -- COMMAND... (see expect.sh).
+source "$(dirname "$0")/expect.sh"
 
 expect help_lists_init 0 '^  init ' -- "$bin" --help
 expect help_lists_serve 0 '^  serve ' -- "$bin" --help
