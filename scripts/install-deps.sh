@@ -11,7 +11,7 @@ packages=(
   libsqlite3-dev libsodium-dev libcpp-httplib-dev nlohmann-json3-dev libsimdjson-dev libcsv-dev
   libspdlog-dev libfmt-dev libcli11-dev libssl-dev zlib1g-dev libicu-dev liboath-dev libqrencode-dev
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev curl clang libclang-rt-14-dev
+  libgtest-dev libgmock-dev libbenchmark-dev curl sqlite3 clang libclang-rt-14-dev
 )
 
 missing=()

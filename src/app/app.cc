@@ -3,11 +3,13 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <thread>
 
 #include "app/version.h"
+#include "audit/signing.h"
 #include "http/errors.h"
 #include "storage/sqlite/sqlite_store.h"
 
@@ -36,6 +38,15 @@ core::Status InitStore(const std::string& location, const core::Clock& clock, st
   ASSIGN_OR_RETURN(storage::StoreInfo info, store->Info());
   out << "Store ready at " << location << " (" << info.backend << ", schema version "
       << info.schema_version << ", " << info.children << " children)\n";
+  // The audit trail's signing key lives beside the store but outside it;
+  // production sites move it (and point --key at it) or make their own with
+  // `contactpoint audit keygen`.
+  const std::string key_path = audit::DefaultKeyPath(location);
+  if (!std::filesystem::exists(key_path)) {
+    RETURN_IF_ERROR(audit::SigningKey::CreateFile(key_path));
+    out << "Audit signing key created at " << key_path << " (public key "
+        << audit::PublicKeyPath(key_path) << ")\n";
+  }
   return core::Status::Ok();
 }
 

@@ -22,7 +22,8 @@ core::StatusOr<std::unique_ptr<storage::Store>> OpenStore(const std::string& loc
                                                           bool create_if_missing);
 
 // `contactpoint init`: creates the store (or upgrades an existing one to the
-// current schema) and reports what it did on `out`.
+// current schema), creates the audit signing key STORE.audit-key (and
+// .pub) when there is none, and reports what it did on `out`.
 core::Status InitStore(const std::string& location, const core::Clock& clock, std::ostream& out);
 
 // GET /health: 200 {"status":"ok",...} when the store answers, 503 otherwise.

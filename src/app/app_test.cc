@@ -39,6 +39,22 @@ class BrokenStore final : public storage::Store {
   core::StatusOr<storage::StoreInfo> Info() override {
     return core::Status(core::ErrorCode::kStoreIo, "disk I/O error");
   }
+  core::StatusOr<std::vector<storage::AuditLeaf>> ReadAuditEntries(std::int64_t, int) override {
+    return core::Status(core::ErrorCode::kStoreIo, "disk I/O error");
+  }
+  core::StatusOr<std::int64_t> AuditLogSize() override {
+    return core::Status(core::ErrorCode::kStoreIo, "disk I/O error");
+  }
+  core::StatusOr<std::vector<storage::AuditLeaf>> QueryAudit(const storage::AuditFilter&) override {
+    return core::Status(core::ErrorCode::kStoreIo, "disk I/O error");
+  }
+  core::StatusOr<std::vector<storage::AuditCheckpoint>> ReadAuditCheckpoints(std::int64_t,
+                                                                             int) override {
+    return core::Status(core::ErrorCode::kStoreIo, "disk I/O error");
+  }
+  core::StatusOr<std::optional<storage::AuditCheckpoint>> LatestAuditCheckpoint() override {
+    return core::Status(core::ErrorCode::kStoreIo, "disk I/O error");
+  }
 };
 
 TEST_F(AppTest, InitCreatesStoreAndIsIdempotent) {
@@ -47,9 +63,16 @@ TEST_F(AppTest, InitCreatesStoreAndIsIdempotent) {
   ASSERT_TRUE(InitStore(path, clock_, out).ok());
   EXPECT_NE(out.str().find("Store ready at " + path), std::string::npos);
   EXPECT_TRUE(fs::exists(path));
+  // The audit signing key is made beside the store, readable by its owner only.
+  EXPECT_NE(out.str().find("Audit signing key created at " + path + ".audit-key"),
+            std::string::npos);
+  EXPECT_EQ(fs::status(path + ".audit-key").permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_TRUE(fs::exists(path + ".audit-key.pub"));
   std::ostringstream again;
   ASSERT_TRUE(InitStore(path, clock_, again).ok());
   EXPECT_NE(again.str().find("0 children"), std::string::npos);
+  EXPECT_EQ(again.str().find("Audit signing key created"), std::string::npos);  // kept
 }
 
 TEST_F(AppTest, InitInMissingDirectoryNamesThePath) {

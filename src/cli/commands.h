@@ -35,6 +35,7 @@ void AddStoreOption(CLI::App& command, std::string& store);
 
 void AddBasicCommands(CLI::App& app, Context& context);  // version, init, serve
 void AddFeedCommands(CLI::App& app, Context& context);   // feed check
+void AddAuditCommands(CLI::App& app, Context& context);  // audit keygen, checkpoint, verify, show
 void AddSynthCommands(CLI::App& app, Context& context);  // synth
 
 }  // namespace cp::cli

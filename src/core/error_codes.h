@@ -54,11 +54,13 @@ enum class ErrorCategory : std::uint8_t {
   X(kInvalidPin, 1019, kInvalidArgument, "invalid_pin")                       \
   X(kInvalidRole, 1020, kInvalidArgument, "invalid_role")                     \
   X(kInvalidOrganisation, 1021, kInvalidArgument, "invalid_organisation")     \
+  X(kInvalidLinkageData, 1022, kInvalidArgument, "invalid_linkage_data")     \
   /* 2xxx: existence */                                                         \
   X(kNotFound, 2000, kNotFound, "not_found")                                    \
   X(kChildNotFound, 2001, kNotFound, "child_not_found")                         \
   X(kSourceRecordNotFound, 2002, kNotFound, "source_record_not_found")          \
   X(kAuditKeyNotFound, 2003, kNotFound, "audit_key_not_found")                \
+  X(kLinkageDataNotFound, 2004, kNotFound, "linkage_data_not_found")         \
   X(kAlreadyExists, 2100, kAlreadyExists, "already_exists")                     \
   X(kContactPointIdInUse, 2101, kAlreadyExists, "contactpoint_id_in_use")       \
   /* 3xxx: access */                                                            \

@@ -8,6 +8,10 @@
 // reader tailing the log (another process, another machine) sees each change
 // exactly once and in order.
 //
+// The store also keeps the audit trail's entries, checkpoints and search
+// criteria (the AuditEntry types below) for the audit module, which gives them
+// meaning: the store never interprets an entry's bytes.
+//
 // Backends: SqliteStore (storage/sqlite) now; PostgreSQL later. Both must pass
 // the contract suite in store_contract.h. Every SQL statement is parameterised.
 //
@@ -25,6 +29,7 @@
 
 #include "core/clock.h"
 #include "core/random.h"
+#include "core/sensitive.h"
 #include "core/status.h"
 #include "domain/ids.h"
 #include "domain/model.h"
@@ -82,6 +87,57 @@ struct StoreInfo {
 
 enum class TxMode { kReadOnly, kReadWrite };
 
+// ---- The audit trail's storage (meaning and hashing live in audit/) ----------
+
+// One entry of the append-only audit log, as written. `leaf` is the entry's
+// canonical encoding, the bytes the audit module hashes into its Merkle tree;
+// `at`, `actor`, `action` and `children` are copies of what it says, kept only
+// so that queries can select entries. Entries are never changed or removed.
+struct AuditEntry {
+  std::int64_t index = 0;  // leaf index: 0, 1, 2... without gaps
+  core::Timestamp at;
+  std::string actor;   // the acting user's or source system's identifier
+  std::string action;  // the action's stable name
+  std::vector<domain::ContactPointId> children;
+  std::string leaf;
+};
+
+// An entry as read back: its index and its bytes, which are the truth.
+struct AuditLeaf {
+  std::int64_t index = 0;
+  std::string leaf;
+  friend bool operator==(const AuditLeaf&, const AuditLeaf&) = default;
+};
+
+// A signed statement of the log's Merkle tree: "the first tree_size entries
+// have this root". The store keeps it; the audit module makes and checks it.
+struct AuditCheckpoint {
+  std::int64_t tree_size = 0;  // > 0; one checkpoint per size
+  core::Timestamp at;
+  std::string root_hash;   // 32 bytes
+  std::string key_id;      // names the signing key (not secret)
+  std::string signature;   // 64 bytes (Ed25519)
+  std::string right_edge;  // unsigned resume state: the tree's right-edge subtree hashes
+  friend bool operator==(const AuditCheckpoint&, const AuditCheckpoint&) = default;
+};
+
+// What an audit query selects: every given criterion must hold. Results are
+// newest first (highest index first).
+struct AuditFilter {
+  std::optional<domain::ContactPointId> child;  // entries naming this child
+  std::optional<std::string> actor;
+  std::optional<std::string> action;
+  std::optional<core::Timestamp> from;  // at >= from
+  std::optional<core::Timestamp> to;    // at < to
+  std::optional<std::int64_t> before;   // index < before (paging backwards)
+  int limit = 100;                      // at least 1
+};
+
+// Search criteria (names, dates of birth...) are personal data: they live
+// apart from the log, keyed by the entry, and are destroyed with the records
+// they point to while the log itself stays untouched.
+using AuditCriteria = core::Sensitive<std::string>;
+
 // A unit of work. Ends by Commit(); destroying it uncommitted rolls it back,
 // so an early return on error leaves nothing behind. After a failed call the
 // transaction may still be committed or dropped; callers normally drop it.
@@ -126,6 +182,29 @@ class Transaction {
   virtual core::Status DeleteSourceRecord(const domain::SourceId& source,
                                           const domain::SourceKey& key) = 0;
 
+  // The index the next audit entry takes: the number of entries so far.
+  virtual core::StatusOr<std::int64_t> NextAuditIndex() = 0;
+
+  // Appends `entry`, whose index must be NextAuditIndex() (kAborted when the
+  // log has moved on). It becomes durable with the rest of this transaction,
+  // so an audited change and its entry commit, or fail, together.
+  virtual core::Status AppendAuditEntry(const AuditEntry& entry) = 0;
+
+  // Records the search criteria of entry `index` (written in this or an
+  // earlier transaction). kAlreadyExists if it has some.
+  virtual core::Status PutAuditCriteria(std::int64_t index, const AuditCriteria& criteria) = 0;
+
+  // The search criteria of entry `index`, if it has (still) any.
+  virtual core::StatusOr<std::optional<AuditCriteria>> GetAuditCriteria(std::int64_t index) = 0;
+
+  // Destroys the search criteria of every entry naming `child` (at the end of
+  // the child record's retention); returns how many were destroyed. The
+  // entries themselves stay. DeleteChild does this too.
+  virtual core::StatusOr<std::int64_t> DeleteAuditCriteriaOf(domain::ContactPointId child) = 0;
+
+  // Stores a checkpoint. kAlreadyExists if one of that tree size exists.
+  virtual core::Status PutAuditCheckpoint(const AuditCheckpoint& checkpoint) = 0;
+
   // Makes every write of this transaction durable at once.
   virtual core::Status Commit() = 0;
 };
@@ -140,6 +219,24 @@ class Store {
   virtual core::StatusOr<std::vector<Change>> ReadChanges(std::int64_t after, int limit) = 0;
 
   virtual core::StatusOr<StoreInfo> Info() = 0;
+
+  // The audit log as committed, read without waiting for writers. Up to
+  // `limit` entries with index >= `from`, in index order.
+  virtual core::StatusOr<std::vector<AuditLeaf>> ReadAuditEntries(std::int64_t from,
+                                                                  int limit) = 0;
+
+  // The number of committed audit entries.
+  virtual core::StatusOr<std::int64_t> AuditLogSize() = 0;
+
+  // Entries matching `filter`, newest first. kInvalidArgument on limit < 1.
+  virtual core::StatusOr<std::vector<AuditLeaf>> QueryAudit(const AuditFilter& filter) = 0;
+
+  // Up to `limit` checkpoints with tree_size > `after_size`, by tree size.
+  virtual core::StatusOr<std::vector<AuditCheckpoint>> ReadAuditCheckpoints(
+      std::int64_t after_size, int limit) = 0;
+
+  // The checkpoint with the largest tree size, if any.
+  virtual core::StatusOr<std::optional<AuditCheckpoint>> LatestAuditCheckpoint() = 0;
 };
 
 std::string_view LinkStateName(LinkState state);

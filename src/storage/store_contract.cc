@@ -1276,5 +1276,194 @@ TEST_P(StoreContractTest, AFaultAtAnyWriteOrAtCommitLeavesTheStoreAsItWas) {
   EXPECT_GE(faulty.faults_injected(), 2 * kUnitOfWorkCalls + 1);
 }
 
+// ---- The audit trail's storage ---------------------------------------------------------
+
+AuditEntry Entry(std::int64_t index, std::int64_t at_ms, std::string actor, std::string action,
+                 std::vector<ContactPointId> children) {
+  AuditEntry entry;
+  entry.index = index;
+  entry.at = core::FromUnixMillis(at_ms);
+  entry.actor = std::move(actor);
+  entry.action = std::move(action);
+  entry.children = std::move(children);
+  entry.leaf = "leaf " + std::to_string(index) + std::string(1, '\0') + "binary";
+  return entry;
+}
+
+std::vector<std::int64_t> Indices(const std::vector<AuditLeaf>& leaves) {
+  std::vector<std::int64_t> out;
+  for (const AuditLeaf& leaf : leaves) out.push_back(leaf.index);
+  return out;
+}
+
+TEST_P(StoreContractTest, AuditEntriesAreDenseAndReadBackByteForByte) {
+  {
+    CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
+    for (std::int64_t i = 0; i < 7; ++i) {
+      CP_ASSERT_OK_AND_ASSIGN(std::int64_t next, tx->NextAuditIndex());
+      EXPECT_EQ(next, i);
+      CP_ASSERT_OK(tx->AppendAuditEntry(Entry(i, 1000 + i, "u-1", "view_record", {})));
+    }
+    // An entry prepared for a stale index is refused, not renumbered.
+    EXPECT_TRUE(HasCode(tx->AppendAuditEntry(Entry(3, 0, "u-1", "x", {})), ErrorCode::kAborted));
+    EXPECT_TRUE(HasCode(tx->AppendAuditEntry(Entry(9, 0, "u-1", "x", {})), ErrorCode::kAborted));
+    CP_ASSERT_OK(tx->Commit());
+  }
+  CP_ASSERT_OK_AND_ASSIGN(std::int64_t size, store_->AuditLogSize());
+  EXPECT_EQ(size, 7);
+  CP_ASSERT_OK_AND_ASSIGN(auto page, store_->ReadAuditEntries(2, 3));
+  EXPECT_EQ(Indices(page), (std::vector<std::int64_t>{2, 3, 4}));
+  EXPECT_EQ(page[0].leaf, Entry(2, 0, "", "", {}).leaf);  // the NUL byte survives
+  CP_ASSERT_OK_AND_ASSIGN(auto rest, store_->ReadAuditEntries(5, 100));
+  EXPECT_EQ(Indices(rest), (std::vector<std::int64_t>{5, 6}));
+  CP_ASSERT_OK_AND_ASSIGN(auto none, store_->ReadAuditEntries(7, 100));
+  EXPECT_TRUE(none.empty());
+  EXPECT_FALSE(store_->ReadAuditEntries(0, -1).ok());
+}
+
+TEST_P(StoreContractTest, ADroppedTransactionLeavesNoAuditEntryAndNoGap) {
+  {
+    CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
+    CP_ASSERT_OK(tx->AppendAuditEntry(Entry(0, 1, "u-1", "search", {})));
+  }
+  CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
+  CP_ASSERT_OK_AND_ASSIGN(std::int64_t next, tx->NextAuditIndex());
+  EXPECT_EQ(next, 0);
+}
+
+TEST_P(StoreContractTest, AuditWritesNeedAReadWriteTransactionAndAValidEntry) {
+  {
+    CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadOnly));
+    EXPECT_TRUE(HasCode(tx->AppendAuditEntry(Entry(0, 1, "u-1", "search", {})),
+                        ErrorCode::kFailedPrecondition));
+    EXPECT_TRUE(HasCode(tx->PutAuditCheckpoint(AuditCheckpoint()), ErrorCode::kFailedPrecondition));
+  }
+  CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
+  EXPECT_TRUE(HasCode(tx->AppendAuditEntry(Entry(0, 1, "", "search", {})),
+                      ErrorCode::kInvalidRecord));
+  EXPECT_TRUE(HasCode(tx->AppendAuditEntry(Entry(0, 1, "u-1", "search", {ContactPointId()})),
+                      ErrorCode::kInvalidContactPointId));
+  // The failed calls left nothing: the next index is still 0.
+  CP_ASSERT_OK_AND_ASSIGN(std::int64_t next, tx->NextAuditIndex());
+  EXPECT_EQ(next, 0);
+}
+
+TEST_P(StoreContractTest, AuditQueriesSelectByChildActorActionAndTimeNewestFirst) {
+  const ContactPointId amy = ScriptedId(1);
+  const ContactPointId ben = ScriptedId(2);
+  {
+    CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
+    CP_ASSERT_OK(tx->AppendAuditEntry(Entry(0, 100, "u-1", "view_record", {amy})));
+    CP_ASSERT_OK(tx->AppendAuditEntry(Entry(1, 200, "u-2", "search", {amy, ben, amy})));
+    CP_ASSERT_OK(tx->AppendAuditEntry(Entry(2, 300, "u-1", "view_record", {ben})));
+    CP_ASSERT_OK(tx->AppendAuditEntry(Entry(3, 400, "u-3", "sign_in", {})));
+    CP_ASSERT_OK(tx->Commit());
+  }
+  using V = std::vector<std::int64_t>;
+  auto query = [&](AuditFilter filter) {
+    auto leaves = store_->QueryAudit(filter);
+    EXPECT_TRUE(IsOk(leaves));
+    return leaves.ok() ? Indices(*leaves) : V{};
+  };
+  EXPECT_EQ(query({.child = amy}), (V{1, 0}));
+  EXPECT_EQ(query({.child = ben}), (V{2, 1}));
+  EXPECT_EQ(query({.actor = "u-1"}), (V{2, 0}));
+  EXPECT_EQ(query({.action = "view_record"}), (V{2, 0}));
+  EXPECT_EQ(query({.from = core::FromUnixMillis(200), .to = core::FromUnixMillis(400)}),
+            (V{2, 1}));
+  EXPECT_EQ(query({.child = amy, .actor = "u-2"}), (V{1}));
+  EXPECT_EQ(query({.child = ben, .action = "view_record", .from = core::FromUnixMillis(300)}),
+            (V{2}));
+  EXPECT_EQ(query({.actor = "u-1", .to = core::FromUnixMillis(300)}), (V{0}));
+  EXPECT_EQ(query({}), (V{3, 2, 1, 0}));
+  EXPECT_EQ(query({.limit = 1}), (V{3}));
+  EXPECT_EQ(query({.before = 2, .limit = 10}), (V{1, 0}));
+  EXPECT_EQ(query({.actor = "' OR 1=1 --"}), V{});  // values, never SQL
+  EXPECT_TRUE(HasCode(store_->QueryAudit({.limit = 0}), ErrorCode::kInvalidArgument));
+}
+
+TEST_P(StoreContractTest, SearchCriteriaAreKeptByEntryAndDestroyedWithTheChild) {
+  const ContactPointId child = CreateChild(7);
+  const ContactPointId other = CreateChild(8);
+  {
+    CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
+    CP_ASSERT_OK(tx->AppendAuditEntry(Entry(0, 1, "u-1", "search", {child})));
+    CP_ASSERT_OK(tx->AppendAuditEntry(Entry(1, 2, "u-1", "search", {other})));
+    CP_ASSERT_OK(tx->AppendAuditEntry(Entry(2, 3, "u-1", "search", {child, other})));
+    for (std::int64_t i = 0; i < 3; ++i) {
+      CP_ASSERT_OK(tx->PutAuditCriteria(i, AuditCriteria("criteria " + std::to_string(i))));
+    }
+    EXPECT_TRUE(HasCode(tx->PutAuditCriteria(0, AuditCriteria("again")), ErrorCode::kAlreadyExists));
+    CP_ASSERT_OK(tx->Commit());
+  }
+  {
+    CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
+    CP_ASSERT_OK_AND_ASSIGN(auto criteria, tx->GetAuditCriteria(0));
+    ASSERT_TRUE(criteria.has_value());
+    EXPECT_EQ(criteria->Reveal(), "criteria 0");
+    CP_ASSERT_OK_AND_ASSIGN(std::int64_t destroyed, tx->DeleteAuditCriteriaOf(other));
+    EXPECT_EQ(destroyed, 2);  // entries 1 and 2
+    CP_ASSERT_OK(tx->Commit());
+  }
+  {
+    CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
+    CP_ASSERT_OK(tx->DeleteChild(child));  // takes entry 0's criteria with it
+    CP_ASSERT_OK(tx->Commit());
+  }
+  CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadOnly));
+  for (std::int64_t i = 0; i < 3; ++i) {
+    CP_ASSERT_OK_AND_ASSIGN(auto criteria, tx->GetAuditCriteria(i));
+    EXPECT_FALSE(criteria.has_value()) << i;
+  }
+  tx.reset();
+  CP_ASSERT_OK_AND_ASSIGN(std::int64_t size, store_->AuditLogSize());
+  EXPECT_EQ(size, 3);  // the entries stay
+}
+
+TEST_P(StoreContractTest, AuditCheckpointsAreKeptOncePerSizeAndListedBySize) {
+  auto checkpoint = [](std::int64_t size) {
+    AuditCheckpoint cp;
+    cp.tree_size = size;
+    cp.at = core::FromUnixMillis(size * 10);
+    cp.root_hash = std::string(32, static_cast<char>(size));
+    cp.key_id = "key";
+    cp.signature = std::string(64, 's');
+    cp.right_edge = std::string(32, 'e');
+    return cp;
+  };
+  CP_ASSERT_OK_AND_ASSIGN(auto none, store_->LatestAuditCheckpoint());
+  EXPECT_FALSE(none.has_value());
+  {
+    CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
+    for (std::int64_t size : {4, 1, 9}) CP_ASSERT_OK(tx->PutAuditCheckpoint(checkpoint(size)));
+    EXPECT_TRUE(HasCode(tx->PutAuditCheckpoint(checkpoint(4)), ErrorCode::kAlreadyExists));
+    AuditCheckpoint bad = checkpoint(5);
+    bad.root_hash = "short";
+    EXPECT_FALSE(tx->PutAuditCheckpoint(bad).ok());
+    CP_ASSERT_OK(tx->Commit());
+  }
+  CP_ASSERT_OK_AND_ASSIGN(auto all, store_->ReadAuditCheckpoints(0, 10));
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0], checkpoint(1));
+  EXPECT_EQ(all[1], checkpoint(4));
+  EXPECT_EQ(all[2], checkpoint(9));
+  CP_ASSERT_OK_AND_ASSIGN(auto after, store_->ReadAuditCheckpoints(1, 1));
+  ASSERT_EQ(after.size(), 1u);
+  EXPECT_EQ(after[0].tree_size, 4);
+  CP_ASSERT_OK_AND_ASSIGN(auto latest, store_->LatestAuditCheckpoint());
+  ASSERT_TRUE(latest.has_value());
+  EXPECT_EQ(*latest, checkpoint(9));
+}
+
+TEST_P(StoreContractTest, AuditReadsSeeOnlyCommittedEntries) {
+  CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
+  CP_ASSERT_OK(tx->AppendAuditEntry(Entry(0, 1, "u-1", "search", {})));
+  CP_ASSERT_OK_AND_ASSIGN(std::int64_t during, store_->AuditLogSize());
+  EXPECT_EQ(during, 0);
+  CP_ASSERT_OK(tx->Commit());
+  CP_ASSERT_OK_AND_ASSIGN(std::int64_t after, store_->AuditLogSize());
+  EXPECT_EQ(after, 1);
+}
+
 }  // namespace
 }  // namespace cp::storage

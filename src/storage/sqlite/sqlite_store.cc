@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <filesystem>
+#include <limits>
 #include <optional>
 #include <thread>
 #include <utility>
@@ -464,6 +466,7 @@ class SqliteTransaction final : public Transaction {
         RETURN_IF_ERROR(DeleteSourceRow(source, key));
         RETURN_IF_ERROR(AppendChange(ChangeKind::kSourceRecordDeleted, id, &source, &key));
       }
+      RETURN_IF_ERROR(DeleteCriteriaRows(id));
       ASSIGN_OR_RETURN(Statement del,
                        conn_.Prepare("DELETE FROM children WHERE contactpoint_id = ?1",
                                      "deleting a child record"));
@@ -640,6 +643,98 @@ class SqliteTransaction final : public Transaction {
     });
   }
 
+  StatusOr<std::int64_t> NextAuditIndex() override {
+    RETURN_IF_ERROR(CheckOpen());
+    return QueryInt(conn_, "SELECT coalesce(max(leaf_index) + 1, 0) FROM audit_log",
+                    "reading the audit log's size");
+  }
+
+  Status AppendAuditEntry(const AuditEntry& entry) override {
+    return Atomically([&]() -> Status {
+      ASSIGN_OR_RETURN(std::int64_t next, NextAuditIndex());
+      if (entry.index != next) {
+        return Status(ErrorCode::kAborted,
+                      "the audit log has moved on: entry " + std::to_string(entry.index) +
+                          " was prepared but the next index is " + std::to_string(next));
+      }
+      if (entry.actor.empty() || entry.action.empty() || entry.leaf.empty()) {
+        return Status(ErrorCode::kInvalidRecord,
+                      "an audit entry needs an actor, an action and its bytes");
+      }
+      ASSIGN_OR_RETURN(Statement insert,
+                       conn_.Prepare("INSERT INTO audit_log (leaf_index, at_ms, actor, action, "
+                                     "leaf) VALUES (?1, ?2, ?3, ?4, ?5)",
+                                     "appending to the audit log"));
+      insert.BindInt64(1, entry.index);
+      insert.BindInt64(2, core::ToUnixMillis(entry.at));
+      insert.BindText(3, entry.actor);
+      insert.BindText(4, entry.action);
+      insert.BindBlob(5, entry.leaf);
+      RETURN_IF_ERROR(insert.Run());
+      for (const ContactPointId& child : entry.children) {
+        RETURN_IF_ERROR(CheckAssigned(child, "a child named by the audit entry"));
+        ASSIGN_OR_RETURN(Statement link,
+                         conn_.Prepare("INSERT INTO audit_children (child_id, leaf_index) "
+                                       "VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+                                       "indexing an audit entry by child"));
+        link.BindInt64(1, Stored(child));
+        link.BindInt64(2, entry.index);
+        RETURN_IF_ERROR(link.Run());
+      }
+      return Status::Ok();
+    });
+  }
+
+  Status PutAuditCriteria(std::int64_t index, const AuditCriteria& criteria) override {
+    return Atomically([&]() -> Status {
+      ASSIGN_OR_RETURN(Statement insert,
+                       conn_.Prepare("INSERT INTO audit_criteria (leaf_index, criteria) "
+                                     "VALUES (?1, ?2)",
+                                     "recording search criteria"));
+      insert.BindInt64(1, index);
+      insert.BindText(2, criteria.Reveal());
+      return insert.Run();
+    });
+  }
+
+  StatusOr<std::optional<AuditCriteria>> GetAuditCriteria(std::int64_t index) override {
+    RETURN_IF_ERROR(CheckOpen());
+    ASSIGN_OR_RETURN(Statement stmt,
+                     conn_.Prepare("SELECT criteria FROM audit_criteria WHERE leaf_index = ?1",
+                                   "reading search criteria"));
+    stmt.BindInt64(1, index);
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return std::optional<AuditCriteria>();
+    return std::optional<AuditCriteria>(AuditCriteria(stmt.Text(0)));
+  }
+
+  StatusOr<std::int64_t> DeleteAuditCriteriaOf(ContactPointId child) override {
+    std::int64_t deleted = 0;
+    RETURN_IF_ERROR(Atomically([&]() -> Status {
+      RETURN_IF_ERROR(CheckAssigned(child, "the child"));
+      ASSIGN_OR_RETURN(deleted, DeleteCriteriaRows(child));
+      return Status::Ok();
+    }));
+    return deleted;
+  }
+
+  Status PutAuditCheckpoint(const AuditCheckpoint& checkpoint) override {
+    return Atomically([&]() -> Status {
+      ASSIGN_OR_RETURN(Statement insert,
+                       conn_.Prepare("INSERT INTO audit_checkpoints (tree_size, at_ms, root_hash, "
+                                     "key_id, signature, right_edge) "
+                                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                                     "storing an audit checkpoint"));
+      insert.BindInt64(1, checkpoint.tree_size);
+      insert.BindInt64(2, core::ToUnixMillis(checkpoint.at));
+      insert.BindBlob(3, checkpoint.root_hash);
+      insert.BindText(4, checkpoint.key_id);
+      insert.BindBlob(5, checkpoint.signature);
+      insert.BindBlob(6, checkpoint.right_edge);
+      return insert.Run();
+    });
+  }
+
   Status Commit() override {
     RETURN_IF_ERROR(CheckOpen());
     Status status = Run(conn_, "COMMIT", "committing");
@@ -778,6 +873,16 @@ class SqliteTransaction final : public Transaction {
   Status AppendChange(ChangeKind kind, const ContactPointId& child, const domain::SourceId* source,
                       const domain::SourceKey* key) {
     return AppendChange(kind, &child, source, key);
+  }
+
+  StatusOr<std::int64_t> DeleteCriteriaRows(ContactPointId child) {
+    ASSIGN_OR_RETURN(Statement del,
+                     conn_.Prepare("DELETE FROM audit_criteria WHERE leaf_index IN "
+                                   "(SELECT leaf_index FROM audit_children WHERE child_id = ?1)",
+                                   "destroying search criteria"));
+    del.BindInt64(1, Stored(child));
+    RETURN_IF_ERROR(del.Run());
+    return static_cast<std::int64_t>(del.Changes());
   }
 
   Status DeleteSourceRow(const domain::SourceId& source, const domain::SourceKey& key) {
@@ -1102,14 +1207,22 @@ StatusOr<std::unique_ptr<Transaction>> SqliteStore::Begin(TxMode mode) {
       std::make_unique<internal::SqliteTransaction>(*this, std::move(lock), mode));
 }
 
+Status SqliteStore::OnReader(std::string_view what,
+                             const std::function<Status(internal::Connection&)>& body) {
+  std::lock_guard<std::mutex> lock(reader_mu_);
+  internal::Connection& conn = *reader_;
+  RETURN_IF_ERROR(internal::Run(conn, "BEGIN", what));
+  Status status = body(conn);
+  Status end = internal::Run(conn, "COMMIT", what);
+  RETURN_IF_ERROR(status);
+  return end;
+}
+
 StatusOr<std::vector<Change>> SqliteStore::ReadChanges(std::int64_t after, int limit) {
   if (limit < 0) return core::InvalidArgument("ReadChanges: limit must not be negative");
   std::vector<Change> changes;
   if (limit == 0) return changes;
-  std::lock_guard<std::mutex> lock(reader_mu_);
-  internal::Connection& conn = *reader_;
-  RETURN_IF_ERROR(internal::Run(conn, "BEGIN", "beginning to read the change log"));
-  Status status = [&]() -> Status {
+  RETURN_IF_ERROR(OnReader("reading the change log", [&](internal::Connection& conn) -> Status {
     ASSIGN_OR_RETURN(internal::Statement stmt,
                      conn.Prepare("SELECT seq, at_ms, kind, child_id, source, key FROM change_log "
                                   "WHERE seq > ?1 ORDER BY seq LIMIT ?2",
@@ -1131,37 +1244,175 @@ StatusOr<std::vector<Change>> SqliteStore::ReadChanges(std::int64_t after, int l
       changes.push_back(std::move(change));
     }
     return Status::Ok();
-  }();
-  Status end = internal::Run(conn, "COMMIT", "finishing reading the change log");
-  RETURN_IF_ERROR(status);
-  RETURN_IF_ERROR(end);
+  }));
   return changes;
 }
 
 StatusOr<StoreInfo> SqliteStore::Info() {
-  std::lock_guard<std::mutex> lock(reader_mu_);
-  internal::Connection& conn = *reader_;
-  RETURN_IF_ERROR(internal::Run(conn, "BEGIN", "beginning to read store information"));
   StoreInfo info;
   info.backend = "sqlite";
-  Status status = [&]() -> Status {
-    ASSIGN_OR_RETURN(std::int64_t version,
-                     internal::QueryInt(conn, "SELECT max(version) FROM schema_migrations",
-                                        "reading the schema version"));
-    info.schema_version = static_cast<int>(version);
-    ASSIGN_OR_RETURN(info.children, internal::QueryInt(conn, "SELECT count(*) FROM children",
-                                                       "counting child records"));
-    ASSIGN_OR_RETURN(info.source_records,
-                     internal::QueryInt(conn, "SELECT count(*) FROM source_records",
-                                        "counting source records"));
-    ASSIGN_OR_RETURN(info.last_change, internal::QueryInt(conn, "SELECT max(seq) FROM change_log",
-                                                          "reading the change log"));
-    return Status::Ok();
-  }();
-  Status end = internal::Run(conn, "COMMIT", "finishing reading store information");
-  RETURN_IF_ERROR(status);
-  RETURN_IF_ERROR(end);
+  RETURN_IF_ERROR(
+      OnReader("reading store information", [&](internal::Connection& conn) -> Status {
+        ASSIGN_OR_RETURN(std::int64_t version,
+                         internal::QueryInt(conn, "SELECT max(version) FROM schema_migrations",
+                                            "reading the schema version"));
+        info.schema_version = static_cast<int>(version);
+        ASSIGN_OR_RETURN(info.children, internal::QueryInt(conn, "SELECT count(*) FROM children",
+                                                           "counting child records"));
+        ASSIGN_OR_RETURN(info.source_records,
+                         internal::QueryInt(conn, "SELECT count(*) FROM source_records",
+                                            "counting source records"));
+        ASSIGN_OR_RETURN(info.last_change,
+                         internal::QueryInt(conn, "SELECT max(seq) FROM change_log",
+                                            "reading the change log"));
+        return Status::Ok();
+      }));
   return info;
+}
+
+namespace {
+
+// Collects (leaf_index, leaf) rows of a stepped statement.
+Status CollectLeaves(internal::Statement& stmt, std::vector<AuditLeaf>& out) {
+  for (;;) {
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return Status::Ok();
+    out.push_back(AuditLeaf{stmt.Int64(0), stmt.Blob(1)});
+  }
+}
+
+AuditCheckpoint CheckpointFrom(const internal::Statement& stmt) {
+  AuditCheckpoint checkpoint;
+  checkpoint.tree_size = stmt.Int64(0);
+  checkpoint.at = core::FromUnixMillis(stmt.Int64(1));
+  checkpoint.root_hash = stmt.Blob(2);
+  checkpoint.key_id = stmt.Text(3);
+  checkpoint.signature = stmt.Blob(4);
+  checkpoint.right_edge = stmt.Blob(5);
+  return checkpoint;
+}
+
+}  // namespace
+
+StatusOr<std::vector<AuditLeaf>> SqliteStore::ReadAuditEntries(std::int64_t from, int limit) {
+  if (limit < 0) return core::InvalidArgument("ReadAuditEntries: limit must not be negative");
+  std::vector<AuditLeaf> leaves;
+  if (limit == 0) return leaves;
+  leaves.reserve(static_cast<std::size_t>(std::min(limit, 100000)));
+  RETURN_IF_ERROR(OnReader("reading the audit log", [&](internal::Connection& conn) -> Status {
+    ASSIGN_OR_RETURN(internal::Statement stmt,
+                     conn.Prepare("SELECT leaf_index, leaf FROM audit_log WHERE leaf_index >= ?1 "
+                                  "ORDER BY leaf_index LIMIT ?2",
+                                  "reading the audit log"));
+    stmt.BindInt64(1, from);
+    stmt.BindInt64(2, limit);
+    return CollectLeaves(stmt, leaves);
+  }));
+  return leaves;
+}
+
+StatusOr<std::int64_t> SqliteStore::AuditLogSize() {
+  std::int64_t size = 0;
+  RETURN_IF_ERROR(OnReader("reading the audit log's size", [&](internal::Connection& conn) {
+    ASSIGN_OR_RETURN(size, internal::QueryInt(conn,
+                                              "SELECT coalesce(max(leaf_index) + 1, 0) "
+                                              "FROM audit_log",
+                                              "reading the audit log's size"));
+    return Status::Ok();
+  }));
+  return size;
+}
+
+StatusOr<std::vector<AuditLeaf>> SqliteStore::QueryAudit(const AuditFilter& filter) {
+  if (filter.limit < 1) return core::InvalidArgument("an audit query's limit must be at least 1");
+  std::vector<AuditLeaf> leaves;
+  RETURN_IF_ERROR(OnReader("querying the audit log", [&](internal::Connection& conn) -> Status {
+    // One fixed statement per access path, so each uses its index: by child,
+    // by actor, or by index (newest first) for everything else. Absent
+    // criteria are bound as NULL and match everything.
+    auto prepare = [&]() -> StatusOr<internal::Statement> {
+      if (filter.child) {
+        return conn.Prepare(
+            "SELECT l.leaf_index, l.leaf FROM audit_children c "
+            "JOIN audit_log l ON l.leaf_index = c.leaf_index "
+            "WHERE c.child_id = ?1 AND (?2 IS NULL OR l.actor = ?2) "
+            "AND (?3 IS NULL OR l.action = ?3) AND (?4 IS NULL OR l.at_ms >= ?4) "
+            "AND (?5 IS NULL OR l.at_ms < ?5) AND c.leaf_index < ?6 "
+            "ORDER BY c.leaf_index DESC LIMIT ?7",
+            "querying the audit log by child");
+      }
+      if (filter.actor) {
+        return conn.Prepare(
+            "SELECT leaf_index, leaf FROM audit_log "
+            "WHERE ?1 IS NULL AND actor = ?2 AND (?3 IS NULL OR action = ?3) "
+            "AND (?4 IS NULL OR at_ms >= ?4) AND (?5 IS NULL OR at_ms < ?5) "
+            "AND leaf_index < ?6 ORDER BY leaf_index DESC LIMIT ?7",
+            "querying the audit log by user");
+      }
+      return conn.Prepare(
+          "SELECT leaf_index, leaf FROM audit_log "
+          "WHERE ?1 IS NULL AND ?2 IS NULL AND (?3 IS NULL OR action = ?3) "
+          "AND (?4 IS NULL OR at_ms >= ?4) AND (?5 IS NULL OR at_ms < ?5) "
+          "AND leaf_index < ?6 ORDER BY leaf_index DESC LIMIT ?7",
+          "querying the audit log");
+    };
+    ASSIGN_OR_RETURN(internal::Statement stmt, prepare());
+    if (filter.child) {
+      stmt.BindInt64(1, static_cast<std::int64_t>(filter.child->number()));
+    } else {
+      stmt.BindNull(1);
+    }
+    stmt.BindOptionalText(2, filter.actor);
+    stmt.BindOptionalText(3, filter.action);
+    stmt.BindOptionalInt64(
+        4, filter.from ? std::optional(core::ToUnixMillis(*filter.from)) : std::nullopt);
+    stmt.BindOptionalInt64(
+        5, filter.to ? std::optional(core::ToUnixMillis(*filter.to)) : std::nullopt);
+    stmt.BindInt64(6, filter.before.value_or(std::numeric_limits<std::int64_t>::max()));
+    stmt.BindInt64(7, filter.limit);
+    return CollectLeaves(stmt, leaves);
+  }));
+  return leaves;
+}
+
+StatusOr<std::vector<AuditCheckpoint>> SqliteStore::ReadAuditCheckpoints(std::int64_t after_size,
+                                                                         int limit) {
+  if (limit < 0) return core::InvalidArgument("ReadAuditCheckpoints: limit must not be negative");
+  std::vector<AuditCheckpoint> checkpoints;
+  if (limit == 0) return checkpoints;
+  RETURN_IF_ERROR(
+      OnReader("reading audit checkpoints", [&](internal::Connection& conn) -> Status {
+        ASSIGN_OR_RETURN(internal::Statement stmt,
+                         conn.Prepare("SELECT tree_size, at_ms, root_hash, key_id, signature, "
+                                      "right_edge FROM audit_checkpoints WHERE tree_size > ?1 "
+                                      "ORDER BY tree_size LIMIT ?2",
+                                      "reading audit checkpoints"));
+        stmt.BindInt64(1, after_size);
+        stmt.BindInt64(2, limit);
+        for (;;) {
+          ASSIGN_OR_RETURN(bool row, stmt.Step());
+          if (!row) return Status::Ok();
+          checkpoints.push_back(CheckpointFrom(stmt));
+        }
+      }));
+  return checkpoints;
+}
+
+StatusOr<std::optional<AuditCheckpoint>> SqliteStore::LatestAuditCheckpoint() {
+  std::optional<AuditCheckpoint> latest;
+  RETURN_IF_ERROR(
+      OnReader("reading the latest audit checkpoint", [&](internal::Connection& conn) -> Status {
+        ASSIGN_OR_RETURN(internal::Statement stmt,
+                         conn.Prepare("SELECT tree_size, at_ms, root_hash, key_id, signature, "
+                                      "right_edge FROM audit_checkpoints "
+                                      "ORDER BY tree_size DESC LIMIT 1",
+                                      "reading the latest audit checkpoint"));
+        ASSIGN_OR_RETURN(bool row, stmt.Step());
+        if (!row) return Status::Ok();
+        latest = CheckpointFrom(stmt);
+        return Status::Ok();
+      }));
+  return latest;
 }
 
 StatusOr<SqliteSettings> SqliteStore::Settings() {

@@ -19,9 +19,12 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -55,10 +58,10 @@ struct SqliteSettings {
 // A Store on one SQLite file. Owned by its creator (Open returns the only
 // owner); the Clock passed to Open must outlive it, and it must outlive every
 // Transaction it began. Thread-safe: Begin serialises transactions on a mutex
-// held by the open Transaction; ReadChanges and Info use a second connection
-// of their own, so a change-log tailer never waits for a writer (and never
-// sees uncommitted changes, even those of a transaction open in its own
-// thread).
+// held by the open Transaction; ReadChanges, Info and the audit reads use a
+// second connection of their own, so a change-log tailer never waits for a
+// writer (and never sees uncommitted changes, even those of a transaction
+// open in its own thread).
 class SqliteStore final : public Store {
  public:
   using OpenOptions = SqliteOpenOptions;
@@ -85,6 +88,12 @@ class SqliteStore final : public Store {
   core::StatusOr<std::unique_ptr<Transaction>> Begin(TxMode mode) override;
   core::StatusOr<std::vector<Change>> ReadChanges(std::int64_t after, int limit) override;
   core::StatusOr<StoreInfo> Info() override;
+  core::StatusOr<std::vector<AuditLeaf>> ReadAuditEntries(std::int64_t from, int limit) override;
+  core::StatusOr<std::int64_t> AuditLogSize() override;
+  core::StatusOr<std::vector<AuditLeaf>> QueryAudit(const AuditFilter& filter) override;
+  core::StatusOr<std::vector<AuditCheckpoint>> ReadAuditCheckpoints(std::int64_t after_size,
+                                                                    int limit) override;
+  core::StatusOr<std::optional<AuditCheckpoint>> LatestAuditCheckpoint() override;
 
   const std::string& path() const { return path_; }
 
@@ -100,6 +109,12 @@ class SqliteStore final : public Store {
               std::unique_ptr<internal::Connection> reader);
 
   core::Status CheckNotHeldByThisThread() const;
+
+  // Runs `body` in one read transaction on the reader connection: a
+  // consistent snapshot of committed data that never waits for a writer.
+  // `what` names the read in error messages.
+  core::Status OnReader(std::string_view what,
+                        const std::function<core::Status(internal::Connection&)>& body);
 
   const std::string path_;
   const core::Clock& clock_;

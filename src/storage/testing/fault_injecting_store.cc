@@ -44,6 +44,22 @@ class FaultInjectingTransaction final : public Transaction {
                                   const domain::SourceKey& key) override {
     return Mutate([&] { return inner_->DeleteSourceRecord(source, key); });
   }
+  core::StatusOr<std::int64_t> NextAuditIndex() override { return inner_->NextAuditIndex(); }
+  core::Status AppendAuditEntry(const AuditEntry& entry) override {
+    return Mutate([&] { return inner_->AppendAuditEntry(entry); });
+  }
+  core::Status PutAuditCriteria(std::int64_t index, const AuditCriteria& criteria) override {
+    return Mutate([&] { return inner_->PutAuditCriteria(index, criteria); });
+  }
+  core::StatusOr<std::optional<AuditCriteria>> GetAuditCriteria(std::int64_t index) override {
+    return inner_->GetAuditCriteria(index);
+  }
+  core::StatusOr<std::int64_t> DeleteAuditCriteriaOf(domain::ContactPointId child) override {
+    return Mutate([&] { return inner_->DeleteAuditCriteriaOf(child); });
+  }
+  core::Status PutAuditCheckpoint(const AuditCheckpoint& checkpoint) override {
+    return Mutate([&] { return inner_->PutAuditCheckpoint(checkpoint); });
+  }
   core::Status Commit() override {
     if (store_.CheckCommitFault()) return FaultInjectingStore::InjectedFault();
     return inner_->Commit();

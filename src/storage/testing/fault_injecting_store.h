@@ -2,14 +2,15 @@
 // a failure anywhere in a unit of work leaves nothing behind.
 //
 // It forwards everything to an inner Store. Mutating calls (AllocateChildId,
-// PutChild, DeleteChild, AddRedirect, PutSourceRecord, DeleteSourceRecord)
-// are counted across all transactions of the wrapper; the Nth (FailAtCall)
+// PutChild, DeleteChild, AddRedirect, PutSourceRecord, DeleteSourceRecord,
+// AppendAuditEntry, PutAuditCriteria, DeleteAuditCriteriaOf,
+// PutAuditCheckpoint) are counted across all transactions of the wrapper; the Nth (FailAtCall)
 // fails with kStoreIo "injected fault", either before reaching the inner
 // store or after the inner call succeeded (a write that happened but whose
 // success was lost, as with an I/O error on the reply). Commit can be made to
 // fail too (FailOnCommit), in which case the inner transaction is not
-// committed and rolls back when dropped. Reads, ReadChanges and Info are
-// never failed.
+// committed and rolls back when dropped. Reads (ReadChanges, Info, the audit
+// reads) are never failed.
 //
 // In the spirit of leveldb's SpecialEnv (db/db_test.cc). The wrapper borrows
 // the inner store, which must outlive it and its transactions. Thread-safe:
@@ -21,6 +22,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "core/status.h"
@@ -56,6 +58,20 @@ class FaultInjectingStore final : public Store {
     return inner_.ReadChanges(after, limit);
   }
   core::StatusOr<StoreInfo> Info() override { return inner_.Info(); }
+  core::StatusOr<std::vector<AuditLeaf>> ReadAuditEntries(std::int64_t from, int limit) override {
+    return inner_.ReadAuditEntries(from, limit);
+  }
+  core::StatusOr<std::int64_t> AuditLogSize() override { return inner_.AuditLogSize(); }
+  core::StatusOr<std::vector<AuditLeaf>> QueryAudit(const AuditFilter& filter) override {
+    return inner_.QueryAudit(filter);
+  }
+  core::StatusOr<std::vector<AuditCheckpoint>> ReadAuditCheckpoints(std::int64_t after_size,
+                                                                    int limit) override {
+    return inner_.ReadAuditCheckpoints(after_size, limit);
+  }
+  core::StatusOr<std::optional<AuditCheckpoint>> LatestAuditCheckpoint() override {
+    return inner_.LatestAuditCheckpoint();
+  }
 
   // The status every injected fault returns.
   static core::Status InjectedFault();

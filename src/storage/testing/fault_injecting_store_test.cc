@@ -31,6 +31,26 @@ class RecordingStore final : public Store {
     calls.push_back("Info");
     return StoreInfo();
   }
+  core::StatusOr<std::vector<AuditLeaf>> ReadAuditEntries(std::int64_t, int) override {
+    calls.push_back("ReadAuditEntries");
+    return std::vector<AuditLeaf>();
+  }
+  core::StatusOr<std::int64_t> AuditLogSize() override {
+    calls.push_back("AuditLogSize");
+    return 0;
+  }
+  core::StatusOr<std::vector<AuditLeaf>> QueryAudit(const AuditFilter&) override {
+    calls.push_back("QueryAudit");
+    return std::vector<AuditLeaf>();
+  }
+  core::StatusOr<std::vector<AuditCheckpoint>> ReadAuditCheckpoints(std::int64_t, int) override {
+    calls.push_back("ReadAuditCheckpoints");
+    return std::vector<AuditCheckpoint>();
+  }
+  core::StatusOr<std::optional<AuditCheckpoint>> LatestAuditCheckpoint() override {
+    calls.push_back("LatestAuditCheckpoint");
+    return std::optional<AuditCheckpoint>();
+  }
 
  private:
   class Tx final : public Transaction {
@@ -68,6 +88,27 @@ class RecordingStore final : public Store {
     core::Status DeleteSourceRecord(const domain::SourceId&, const domain::SourceKey&) override {
       return Record("DeleteSourceRecord");
     }
+    core::StatusOr<std::int64_t> NextAuditIndex() override {
+      calls_.push_back("NextAuditIndex");
+      return 0;
+    }
+    core::Status AppendAuditEntry(const AuditEntry&) override {
+      return Record("AppendAuditEntry");
+    }
+    core::Status PutAuditCriteria(std::int64_t, const AuditCriteria&) override {
+      return Record("PutAuditCriteria");
+    }
+    core::StatusOr<std::optional<AuditCriteria>> GetAuditCriteria(std::int64_t) override {
+      calls_.push_back("GetAuditCriteria");
+      return std::optional<AuditCriteria>();
+    }
+    core::StatusOr<std::int64_t> DeleteAuditCriteriaOf(domain::ContactPointId) override {
+      calls_.push_back("DeleteAuditCriteriaOf");
+      return 0;
+    }
+    core::Status PutAuditCheckpoint(const AuditCheckpoint&) override {
+      return Record("PutAuditCheckpoint");
+    }
     core::Status Commit() override { return Record("Commit"); }
 
    private:
@@ -96,15 +137,29 @@ TEST(FaultInjectingStoreTest, ForwardsEverythingWhenNoFaultIsSet) {
   EXPECT_TRUE((*tx)->GetSourceRecord(domain::SourceId("s"), domain::SourceKey("k")).ok());
   EXPECT_TRUE((*tx)->SourceRecordsOf(id).ok());
   EXPECT_TRUE((*tx)->DeleteSourceRecord(domain::SourceId("s"), domain::SourceKey("k")).ok());
+  EXPECT_TRUE((*tx)->NextAuditIndex().ok());
+  EXPECT_TRUE((*tx)->AppendAuditEntry(AuditEntry()).ok());
+  EXPECT_TRUE((*tx)->PutAuditCriteria(0, AuditCriteria("c")).ok());
+  EXPECT_TRUE((*tx)->GetAuditCriteria(0).ok());
+  EXPECT_TRUE((*tx)->DeleteAuditCriteriaOf(id).ok());
+  EXPECT_TRUE((*tx)->PutAuditCheckpoint(AuditCheckpoint()).ok());
   EXPECT_TRUE((*tx)->Commit().ok());
   EXPECT_TRUE(store.ReadChanges(0, 1).ok());
   EXPECT_TRUE(store.Info().ok());
+  EXPECT_TRUE(store.ReadAuditEntries(0, 1).ok());
+  EXPECT_TRUE(store.AuditLogSize().ok());
+  EXPECT_TRUE(store.QueryAudit(AuditFilter()).ok());
+  EXPECT_TRUE(store.ReadAuditCheckpoints(0, 1).ok());
+  EXPECT_TRUE(store.LatestAuditCheckpoint().ok());
   EXPECT_EQ(inner.calls,
-            (std::vector<std::string>{"AllocateChildId", "PutChild", "GetChild", "DeleteChild",
-                                      "AddRedirect", "Resolve", "PutSourceRecord",
-                                      "GetSourceRecord", "SourceRecordsOf", "DeleteSourceRecord",
-                                      "Commit", "ReadChanges", "Info"}));
-  EXPECT_EQ(store.mutating_calls(), 6);
+            (std::vector<std::string>{
+                "AllocateChildId", "PutChild", "GetChild", "DeleteChild", "AddRedirect",
+                "Resolve", "PutSourceRecord", "GetSourceRecord", "SourceRecordsOf",
+                "DeleteSourceRecord", "NextAuditIndex", "AppendAuditEntry", "PutAuditCriteria",
+                "GetAuditCriteria", "DeleteAuditCriteriaOf", "PutAuditCheckpoint", "Commit",
+                "ReadChanges", "Info", "ReadAuditEntries", "AuditLogSize", "QueryAudit",
+                "ReadAuditCheckpoints", "LatestAuditCheckpoint"}));
+  EXPECT_EQ(store.mutating_calls(), 10);
   EXPECT_EQ(store.faults_injected(), 0);
 }
 

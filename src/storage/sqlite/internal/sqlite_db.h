@@ -46,6 +46,7 @@ class Statement {
   void BindBool(int index, bool value) { BindInt64(index, value ? 1 : 0); }
   void BindText(int index, std::string_view value);
   void BindNull(int index);
+  void BindBlob(int index, std::string_view bytes);
   void BindOptionalText(int index, const std::optional<std::string>& value);
   void BindOptionalInt64(int index, const std::optional<std::int64_t>& value);
 
@@ -58,6 +59,7 @@ class Statement {
   bool IsNull(int column) const;
   std::int64_t Int64(int column) const;
   std::string Text(int column) const;
+  std::string Blob(int column) const;
   std::optional<std::string> OptionalText(int column) const;
   std::optional<std::int64_t> OptionalInt64(int column) const;
 
