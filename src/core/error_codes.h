@@ -61,8 +61,11 @@ enum class ErrorCategory : std::uint8_t {
   X(kSourceRecordNotFound, 2002, kNotFound, "source_record_not_found")          \
   X(kAuditKeyNotFound, 2003, kNotFound, "audit_key_not_found")                \
   X(kLinkageDataNotFound, 2004, kNotFound, "linkage_data_not_found")         \
+  X(kSourceNotFound, 2005, kNotFound, "source_not_found")                      \
   X(kAlreadyExists, 2100, kAlreadyExists, "already_exists")                     \
   X(kContactPointIdInUse, 2101, kAlreadyExists, "contactpoint_id_in_use")       \
+  X(kBatchConflict, 2102, kAlreadyExists, "batch_conflict")                     \
+  X(kSourceExists, 2103, kAlreadyExists, "source_exists")                       \
   /* 3xxx: access */                                                            \
   X(kPermissionDenied, 3000, kPermissionDenied, "permission_denied")            \
   X(kUnauthenticated, 3100, kUnauthenticated, "unauthenticated")                \

@@ -1,0 +1,30 @@
+// The run-time data of linkage, loaded together from one directory (see
+// ResolveLinkageDataDir in name_variants.h): the given-name and family-name
+// variant tables and the model file.
+#ifndef CP_LINKAGE_LINKAGE_DATA_H_
+#define CP_LINKAGE_LINKAGE_DATA_H_
+
+#include <filesystem>
+
+#include "core/status.h"
+#include "linkage/model.h"
+#include "linkage/name_variants.h"
+
+namespace cp::linkage {
+
+// Immutable after loading; owned by the composition root and shared by const
+// reference; thread-safe for concurrent reads.
+struct LinkageData {
+  NameEquivalence given_name_variants;
+  NameEquivalence family_name_variants;
+  Model model;
+};
+
+// Loads firstname_uk_variant.csv, lastname_uk_variant.csv and model.json from
+// `dir`. The errors of NameEquivalence::LoadCsv and Model::Load, each naming
+// the file.
+core::StatusOr<LinkageData> LoadLinkageData(const std::filesystem::path& dir);
+
+}  // namespace cp::linkage
+
+#endif  // CP_LINKAGE_LINKAGE_DATA_H_
