@@ -12,6 +12,7 @@ using core::Status;
 
 constexpr std::size_t kMaxTokenLength = 64;
 constexpr std::size_t kMaxChildren = 1000;
+constexpr std::size_t kMaxCounts = 32;
 
 struct ActionEntry {
   Action action;
@@ -196,12 +197,23 @@ Status Validate(const Event& event) {
     default:
       return Invalid("outcome is not a known outcome");
   }
+  RETURN_IF_ERROR(CheckToken("subject", event.subject, /*required=*/false, /*code=*/false));
+  if (event.counts.size() > kMaxCounts) {
+    return Invalid("an event may carry at most " + std::to_string(kMaxCounts) + " counts");
+  }
+  for (std::size_t i = 0; i < event.counts.size(); ++i) {
+    RETURN_IF_ERROR(CheckToken("counts", event.counts[i].first, /*required=*/true, /*code=*/true));
+    if (event.counts[i].second < 0) return Invalid("counts must not be negative");
+    if (i > 0 && !(event.counts[i - 1].first < event.counts[i].first)) {
+      return Invalid("counts must be sorted by name without repeats");
+    }
+  }
   return Status::Ok();
 }
 
 std::string EncodeLeaf(core::Timestamp at, const Event& event) {
-  // Keys in sorted order: action, actor, at, children, on_behalf_of, outcome,
-  // reason, refusal, v.
+  // Keys in sorted order: action, actor, at, children, counts, on_behalf_of,
+  // outcome, reason, refusal, subject, v. Empty optional parts are left out.
   std::string out;
   out.reserve(256);
   out += "{\"action\":";
@@ -216,6 +228,16 @@ std::string EncodeLeaf(core::Timestamp at, const Event& event) {
     AppendString(out, event.children[i].ToString());
   }
   out += ']';
+  if (!event.counts.empty()) {
+    out += ",\"counts\":{";
+    for (std::size_t i = 0; i < event.counts.size(); ++i) {
+      if (i > 0) out += ',';
+      AppendString(out, event.counts[i].first);
+      out += ':';
+      out += std::to_string(event.counts[i].second);
+    }
+    out += '}';
+  }
   if (event.on_behalf_of) {
     out += ",\"on_behalf_of\":";
     AppendPrincipal(out, *event.on_behalf_of);
@@ -229,6 +251,10 @@ std::string EncodeLeaf(core::Timestamp at, const Event& event) {
   if (!event.refusal.empty()) {
     out += ",\"refusal\":";
     AppendString(out, event.refusal);
+  }
+  if (!event.subject.empty()) {
+    out += ",\"subject\":";
+    AppendString(out, event.subject);
   }
   out += ",\"v\":1}";
   return out;
@@ -269,6 +295,12 @@ core::StatusOr<LoggedEvent> DecodeLeaf(std::int64_t index, std::string_view leaf
     }
     logged.event.reason = j.value("reason", "");
     logged.event.refusal = j.value("refusal", "");
+    logged.event.subject = j.value("subject", "");
+    if (j.contains("counts")) {
+      for (const auto& [name, count] : j.at("counts").items()) {
+        logged.event.counts.emplace_back(name, count.get<std::int64_t>());
+      }
+    }
   } catch (const nlohmann::json::exception&) {
     return damaged("a field is missing or has the wrong type");
   }

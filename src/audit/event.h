@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/clock.h"
@@ -79,6 +80,12 @@ struct Event {
   std::string reason;  // the stated reason's code, e.g. "child_protection"; may be empty
   Outcome outcome = Outcome::kAllowed;
   std::string refusal;  // why it was refused, as a code; empty exactly when allowed
+  // What the action was about when that is not a child: a batch ID, a user ID,
+  // a source ID (an identifier token); may be empty.
+  std::string subject;
+  // Figures of the action as (code, count), sorted by code without repeats:
+  // e.g. a batch load's accepted, rejected, created... counts.
+  std::vector<std::pair<std::string, std::int64_t>> counts;
   friend bool operator==(const Event&, const Event&) = default;
 };
 

@@ -55,6 +55,37 @@ TEST(EventTest, ARefusalRecordsWhy) {
   EXPECT_EQ(back->event.refusal, "shielded_record");
 }
 
+TEST(EventTest, ABatchLoadRecordsItsSubjectAndCountsCanonically) {
+  Event e;
+  e.actor = Principal{PrincipalKind::kSourceSystem, "gro-births", "", ""};
+  e.action = Action::kApplyFeed;
+  e.subject = "2026-11-21-0001";
+  e.counts = {{"accepted", 3}, {"created", 2}, {"rejected", 1}};
+  ASSERT_TRUE(Validate(e).ok());
+  const std::string leaf = EncodeLeaf(kAt, e);
+  EXPECT_EQ(leaf,
+            "{\"action\":\"apply_feed\",\"actor\":{\"id\":\"gro-births\",\"kind\":"
+            "\"source_system\"},\"at\":1760000000123,\"children\":[],\"counts\":{\"accepted\":3,"
+            "\"created\":2,\"rejected\":1},\"outcome\":\"allowed\",\"subject\":\"2026-11-21-0001\","
+            "\"v\":1}");
+  auto back = DecodeLeaf(0, leaf);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->event, e);
+
+  Event unsorted = e;
+  unsorted.counts = {{"rejected", 1}, {"accepted", 3}};
+  EXPECT_FALSE(Validate(unsorted).ok());
+  Event repeated = e;
+  repeated.counts = {{"accepted", 1}, {"accepted", 3}};
+  EXPECT_FALSE(Validate(repeated).ok());
+  Event negative = e;
+  negative.counts = {{"accepted", -1}};
+  EXPECT_FALSE(Validate(negative).ok());
+  Event spaced = e;
+  spaced.subject = "Amelia Smith";  // a name cannot pass as a subject
+  EXPECT_FALSE(Validate(spaced).ok());
+}
+
 TEST(EventTest, EventsThatCouldCarryPersonalDataOrNonsenseAreRefused) {
   struct Case {
     std::string name;

@@ -22,6 +22,7 @@
 #define CP_STORAGE_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,6 +34,7 @@
 #include "core/status.h"
 #include "domain/ids.h"
 #include "domain/model.h"
+#include "domain/source.h"
 
 namespace cp::storage {
 
@@ -138,6 +140,53 @@ struct AuditFilter {
 // they point to while the log itself stays untouched.
 using AuditCriteria = core::Sensitive<std::string>;
 
+// A registered source system (DOMAIN.md section 4, DATA-SUPPLY.md).
+struct SourceEntry {
+  domain::SourceId id;
+  std::string name;  // the organisation and system, e.g. "GRO birth registrations"
+  domain::SourceKind kind = domain::SourceKind::kLocal;
+  domain::SourceState state = domain::SourceState::kRegistered;
+  // Hash (hex) of the source's feed credential; empty until one is issued.
+  // The credential itself is shown once and never stored.
+  std::string credential_hash;
+  core::Timestamp created_at;
+  core::Timestamp updated_at;
+  friend bool operator==(const SourceEntry&, const SourceEntry&) = default;
+};
+
+// A batch applied for a source: its content digest makes resubmission
+// idempotent; its receipt is returned again for an identical resubmission.
+struct BatchEntry {
+  domain::SourceId source;
+  domain::BatchId batch;
+  std::string content_digest;  // SHA-256 of the uncompressed batch, hex
+  std::optional<std::int64_t> sequence;
+  core::Timestamp received_at;
+  std::string receipt_json;  // ingest::Receipt; holds no personal data
+  friend bool operator==(const BatchEntry&, const BatchEntry&) = default;
+};
+
+// A rejected line kept with its batch for the data administrator. The raw
+// line is personal data.
+struct QuarantineEntry {
+  domain::SourceId source;
+  domain::BatchId batch;
+  std::int64_t line = 0;
+  std::string field;
+  core::ErrorCode code = core::ErrorCode::kInvalidRecord;
+  std::string reason;
+  core::Sensitive<std::string> raw_line;
+  friend bool operator==(const QuarantineEntry&, const QuarantineEntry&) = default;
+};
+
+// One row of the link export (DATA-SUPPLY.md "Link export").
+struct SourceLink {
+  domain::SourceId source;
+  domain::SourceKey key;
+  std::optional<domain::ContactPointId> child;
+  LinkState state = LinkState::kLinked;
+};
+
 // A unit of work. Ends by Commit(); destroying it uncommitted rolls it back,
 // so an early return on error leaves nothing behind. After a failed call the
 // transaction may still be committed or dropped; callers normally drop it.
@@ -204,6 +253,43 @@ class Transaction {
 
   // Stores a checkpoint. kAlreadyExists if one of that tree size exists.
   virtual core::Status PutAuditCheckpoint(const AuditCheckpoint& checkpoint) = 0;
+
+  // ---- Data supply ----
+
+  // Creates or replaces a source's registry entry.
+  virtual core::Status PutSource(const SourceEntry& source) = 0;
+  // kSourceNotFound if the source is not registered.
+  virtual core::StatusOr<SourceEntry> GetSource(const domain::SourceId& id) = 0;
+  // Every registered source, ordered by ID.
+  virtual core::StatusOr<std::vector<SourceEntry>> ListSources() = 0;
+
+  // The batch (source, batch) if it was applied before.
+  virtual core::StatusOr<std::optional<BatchEntry>> GetBatch(const domain::SourceId& source,
+                                                             const domain::BatchId& batch) = 0;
+  // The highest sequence number of the source's applied batches, if any.
+  virtual core::StatusOr<std::optional<std::int64_t>> LastBatchSequence(
+      const domain::SourceId& source) = 0;
+  // Records an applied batch; kBatchConflict if (source, batch) exists.
+  virtual core::Status PutBatch(const BatchEntry& batch) = 0;
+
+  virtual core::Status AddQuarantine(const QuarantineEntry& entry) = 0;
+  // The quarantined lines of a batch, in line order.
+  virtual core::StatusOr<std::vector<QuarantineEntry>> QuarantineOf(
+      const domain::SourceId& source, const domain::BatchId& batch) = 0;
+
+  // Live children whose best view carries this NHS number.
+  virtual core::StatusOr<std::vector<domain::ContactPointId>> ChildrenWithNhsNumber(
+      const std::string& nhs_number) = 0;
+
+  // The keys of the source's records that are not withdrawn, ordered.
+  virtual core::StatusOr<std::vector<domain::SourceKey>> CurrentKeysOf(
+      const domain::SourceId& source) = 0;
+
+  // Calls `fn` for every source record (of `source` only, if given), ordered
+  // by (source, key); stops at the first error `fn` returns.
+  virtual core::Status ForEachSourceLink(
+      const std::optional<domain::SourceId>& source,
+      const std::function<core::Status(const SourceLink&)>& fn) = 0;
 
   // Makes every write of this transaction durable at once.
   virtual core::Status Commit() = 0;

@@ -1467,3 +1467,158 @@ TEST_P(StoreContractTest, AuditReadsSeeOnlyCommittedEntries) {
 
 }  // namespace
 }  // namespace cp::storage
+
+// ---- Data supply -------------------------------------------------------------
+
+namespace cp::storage {
+namespace {
+
+using contract::HasCode;
+using contract::IsOk;
+
+SourceEntry Source(const std::string& id, domain::SourceState state) {
+  SourceEntry s;
+  s.id = domain::SourceId(id);
+  s.name = "Test source " + id;
+  s.kind = domain::SourceKind::kNational;
+  s.state = state;
+  s.credential_hash = std::string(64, 'c');
+  s.created_at = core::FromUnixMillis(1'760'000'000'000);
+  s.updated_at = s.created_at;
+  return s;
+}
+
+BatchEntry Batch(const std::string& source, const std::string& batch, std::int64_t sequence) {
+  BatchEntry b;
+  b.source = domain::SourceId(source);
+  b.batch = domain::BatchId(batch);
+  b.content_digest = std::string(64, 'a');
+  b.sequence = sequence;
+  b.received_at = core::FromUnixMillis(1'760'000'000'500);
+  b.receipt_json = "{\"counts\": {}}";
+  return b;
+}
+
+TEST_P(StoreContractTest, SourcesArePutReplacedListedAndMissingOnesNamed) {
+  {
+    auto tx = store_->Begin(TxMode::kReadWrite);
+    ASSERT_TRUE(IsOk(tx));
+    EXPECT_TRUE(IsOk((*tx)->PutSource(Source("gro-births", domain::SourceState::kRegistered))));
+    EXPECT_TRUE(IsOk((*tx)->PutSource(Source("dwp-child-benefit", domain::SourceState::kActive))));
+    SourceEntry bad = Source("Not An Id", domain::SourceState::kActive);
+    EXPECT_FALSE((*tx)->PutSource(bad).ok());
+    ASSERT_TRUE(IsOk((*tx)->Commit()));
+  }
+  auto tx = store_->Begin(TxMode::kReadWrite);
+  ASSERT_TRUE(IsOk(tx));
+  SourceEntry updated = Source("gro-births", domain::SourceState::kTypeAccredited);
+  updated.updated_at = core::FromUnixMillis(1'760'000'009'000);
+  ASSERT_TRUE(IsOk((*tx)->PutSource(updated)));
+  auto got = (*tx)->GetSource(domain::SourceId("gro-births"));
+  ASSERT_TRUE(IsOk(got));
+  EXPECT_EQ(*got, updated);
+  auto all = (*tx)->ListSources();
+  ASSERT_TRUE(IsOk(all));
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].id.value(), "dwp-child-benefit");  // ordered by ID
+  EXPECT_TRUE(HasCode((*tx)->GetSource(domain::SourceId("nope")), core::ErrorCode::kSourceNotFound));
+}
+
+TEST_P(StoreContractTest, BatchesAreRecordedOnceWithTheirLastSequence) {
+  auto tx = store_->Begin(TxMode::kReadWrite);
+  ASSERT_TRUE(IsOk(tx));
+  ASSERT_TRUE(IsOk((*tx)->PutSource(Source("gro-births", domain::SourceState::kActive))));
+  auto none = (*tx)->LastBatchSequence(domain::SourceId("gro-births"));
+  ASSERT_TRUE(IsOk(none));
+  EXPECT_FALSE(none->has_value());
+  ASSERT_TRUE(IsOk((*tx)->PutBatch(Batch("gro-births", "b1", 7))));
+  ASSERT_TRUE(IsOk((*tx)->PutBatch(Batch("gro-births", "b2", 9))));
+  EXPECT_TRUE(HasCode((*tx)->PutBatch(Batch("gro-births", "b1", 10)), core::ErrorCode::kBatchConflict));
+  auto last = (*tx)->LastBatchSequence(domain::SourceId("gro-births"));
+  ASSERT_TRUE(IsOk(last));
+  EXPECT_EQ(*last, 9);
+  auto b1 = (*tx)->GetBatch(domain::SourceId("gro-births"), domain::BatchId("b1"));
+  ASSERT_TRUE(IsOk(b1));
+  ASSERT_TRUE(b1->has_value());
+  EXPECT_EQ(**b1, Batch("gro-births", "b1", 7));  // the conflicting put changed nothing
+  auto missing = (*tx)->GetBatch(domain::SourceId("gro-births"), domain::BatchId("b3"));
+  ASSERT_TRUE(IsOk(missing));
+  EXPECT_FALSE(missing->has_value());
+}
+
+TEST_P(StoreContractTest, QuarantineKeepsRejectedLinesInOrder) {
+  auto tx = store_->Begin(TxMode::kReadWrite);
+  ASSERT_TRUE(IsOk(tx));
+  ASSERT_TRUE(IsOk((*tx)->PutSource(Source("gro-births", domain::SourceState::kActive))));
+  QuarantineEntry second{domain::SourceId("gro-births"), domain::BatchId("b1"), 9,
+                         "child.gender", core::ErrorCode::kInvalidGender, "must be one of male",
+                         core::Sensitive<std::string>("{\"key\": \"K9\"}")};
+  QuarantineEntry first = second;
+  first.line = 4;
+  first.field = "";
+  ASSERT_TRUE(IsOk((*tx)->AddQuarantine(second)));
+  ASSERT_TRUE(IsOk((*tx)->AddQuarantine(first)));
+  ASSERT_TRUE(IsOk((*tx)->PutBatch(Batch("gro-births", "b1", 1))));
+  ASSERT_TRUE(IsOk((*tx)->Commit()));
+  auto read = store_->Begin(TxMode::kReadOnly);
+  ASSERT_TRUE(IsOk(read));
+  auto lines = (*read)->QuarantineOf(domain::SourceId("gro-births"), domain::BatchId("b1"));
+  ASSERT_TRUE(IsOk(lines));
+  ASSERT_EQ(lines->size(), 2u);
+  EXPECT_EQ((*lines)[0], first);
+  EXPECT_EQ((*lines)[1], second);
+}
+
+TEST_P(StoreContractTest, ChildrenAreFoundByNhsNumberAndSourceLinksListed) {
+  core::SeededRandom random(5);
+  domain::Child child = contract::MinimalChild(domain::ContactPointId());
+  child.identifiers.nhs_number = domain::PersonalText("9434765919");
+  const domain::ContactPointId id = CreateChild(random, child);
+  CreateSourceRecord(contract::FullSourceRecord("gro-births", "K2", id));
+  CreateSourceRecord(contract::FullSourceRecord("gro-births", "K1", id));
+  SourceRecord withdrawn = contract::FullSourceRecord("nhs-pds", "P1", std::nullopt);
+  withdrawn.state = LinkState::kWithdrawn;
+  CreateSourceRecord(withdrawn);
+
+  auto tx = store_->Begin(TxMode::kReadOnly);
+  ASSERT_TRUE(IsOk(tx));
+  auto found = (*tx)->ChildrenWithNhsNumber("9434765919");
+  ASSERT_TRUE(IsOk(found));
+  EXPECT_EQ(*found, std::vector<domain::ContactPointId>{id});
+  auto none = (*tx)->ChildrenWithNhsNumber("4010232137");
+  ASSERT_TRUE(IsOk(none));
+  EXPECT_TRUE(none->empty());
+
+  auto keys = (*tx)->CurrentKeysOf(domain::SourceId("gro-births"));
+  ASSERT_TRUE(IsOk(keys));
+  EXPECT_EQ(*keys, (std::vector<domain::SourceKey>{domain::SourceKey("K1"), domain::SourceKey("K2")}));
+  auto pds_keys = (*tx)->CurrentKeysOf(domain::SourceId("nhs-pds"));
+  ASSERT_TRUE(IsOk(pds_keys));
+  EXPECT_TRUE(pds_keys->empty());  // withdrawn records are not current
+
+  std::vector<std::string> rows;
+  auto collect = [&](const SourceLink& link) {
+    rows.push_back(link.source.value() + "," + link.key.value() + "," +
+                   (link.child ? link.child->ToString() : "") + "," +
+                   std::string(LinkStateName(link.state)));
+    return core::Status::Ok();
+  };
+  ASSERT_TRUE(IsOk((*tx)->ForEachSourceLink(std::nullopt, collect)));
+  EXPECT_EQ(rows, (std::vector<std::string>{"gro-births,K1," + id.ToString() + ",linked",
+                                            "gro-births,K2," + id.ToString() + ",linked",
+                                            "nhs-pds,P1,,withdrawn"}));
+  rows.clear();
+  ASSERT_TRUE(IsOk((*tx)->ForEachSourceLink(domain::SourceId("nhs-pds"), collect)));
+  EXPECT_EQ(rows.size(), 1u);
+  const core::Status stop(core::ErrorCode::kStoreIo, "stop");
+  int calls = 0;
+  EXPECT_EQ((*tx)->ForEachSourceLink(std::nullopt, [&](const SourceLink&) {
+              ++calls;
+              return stop;
+            }),
+            stop);
+  EXPECT_EQ(calls, 1);
+}
+
+}  // namespace
+}  // namespace cp::storage

@@ -735,6 +735,194 @@ class SqliteTransaction final : public Transaction {
     });
   }
 
+  // ---- Data supply ----
+
+  Status PutSource(const SourceEntry& source) override {
+    return Atomically([&]() -> Status {
+      RETURN_IF_ERROR(domain::ValidateSourceId(source.id.value()));
+      ASSIGN_OR_RETURN(Statement stmt,
+                       conn_.Prepare("INSERT INTO sources (id, name, kind, state, credential_hash, "
+                                     "created_at_ms, updated_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, "
+                                     "?6, ?7) ON CONFLICT (id) DO UPDATE SET name = ?2, kind = ?3, "
+                                     "state = ?4, credential_hash = ?5, updated_at_ms = ?7",
+                                     "saving a source"));
+      stmt.BindText(1, source.id.value());
+      stmt.BindText(2, source.name);
+      stmt.BindText(3, domain::SourceKindName(source.kind));
+      stmt.BindText(4, domain::SourceStateName(source.state));
+      stmt.BindText(5, source.credential_hash);
+      stmt.BindInt64(6, core::ToUnixMillis(source.created_at));
+      stmt.BindInt64(7, core::ToUnixMillis(source.updated_at));
+      return stmt.Run();
+    });
+  }
+
+  StatusOr<SourceEntry> GetSource(const domain::SourceId& id) override {
+    ASSIGN_OR_RETURN(std::vector<SourceEntry> found, ReadSources(&id));
+    if (found.empty()) {
+      return Status(ErrorCode::kSourceNotFound,
+                    "no source " + id.value() + " is registered (see 'contactpoint source list')");
+    }
+    return std::move(found.front());
+  }
+
+  StatusOr<std::vector<SourceEntry>> ListSources() override { return ReadSources(nullptr); }
+
+  StatusOr<std::optional<BatchEntry>> GetBatch(const domain::SourceId& source,
+                                               const domain::BatchId& batch) override {
+    RETURN_IF_ERROR(CheckOpen());
+    ASSIGN_OR_RETURN(Statement stmt,
+                     conn_.Prepare("SELECT content_digest, sequence, received_at_ms, receipt_json "
+                                   "FROM batches WHERE source = ?1 AND batch = ?2",
+                                   "reading a batch"));
+    stmt.BindText(1, source.value());
+    stmt.BindText(2, batch.value());
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return std::optional<BatchEntry>();
+    BatchEntry entry;
+    entry.source = source;
+    entry.batch = batch;
+    entry.content_digest = stmt.Text(0);
+    entry.sequence = stmt.OptionalInt64(1);
+    entry.received_at = core::FromUnixMillis(stmt.Int64(2));
+    entry.receipt_json = stmt.Text(3);
+    return std::optional<BatchEntry>(std::move(entry));
+  }
+
+  StatusOr<std::optional<std::int64_t>> LastBatchSequence(const domain::SourceId& source) override {
+    RETURN_IF_ERROR(CheckOpen());
+    ASSIGN_OR_RETURN(Statement stmt,
+                     conn_.Prepare("SELECT max(sequence) FROM batches WHERE source = ?1",
+                                   "reading the last batch sequence"));
+    stmt.BindText(1, source.value());
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return std::optional<std::int64_t>();
+    return stmt.OptionalInt64(0);
+  }
+
+  Status PutBatch(const BatchEntry& batch) override {
+    return Atomically([&]() -> Status {
+      ASSIGN_OR_RETURN(Statement stmt,
+                       conn_.Prepare("INSERT INTO batches (source, batch, content_digest, sequence, "
+                                     "received_at_ms, receipt_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+                                     "ON CONFLICT (source, batch) DO NOTHING",
+                                     "recording a batch"));
+      stmt.BindText(1, batch.source.value());
+      stmt.BindText(2, batch.batch.value());
+      stmt.BindText(3, batch.content_digest);
+      stmt.BindOptionalInt64(4, batch.sequence);
+      stmt.BindInt64(5, core::ToUnixMillis(batch.received_at));
+      stmt.BindText(6, batch.receipt_json);
+      RETURN_IF_ERROR(stmt.Run());
+      if (stmt.Changes() == 0) {
+        return Status(ErrorCode::kBatchConflict,
+                      "batch " + batch.batch.value() + " of source " + batch.source.value() +
+                          " was already applied");
+      }
+      return Status::Ok();
+    });
+  }
+
+  Status AddQuarantine(const QuarantineEntry& entry) override {
+    return Atomically([&]() -> Status {
+      ASSIGN_OR_RETURN(Statement stmt,
+                       conn_.Prepare("INSERT INTO quarantine (source, batch, line, field, code, "
+                                     "broken_rule, raw_line) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                                     "quarantining a rejected line"));
+      stmt.BindText(1, entry.source.value());
+      stmt.BindText(2, entry.batch.value());
+      stmt.BindInt64(3, entry.line);
+      stmt.BindText(4, entry.field);
+      stmt.BindInt64(5, static_cast<std::int64_t>(entry.code));
+      stmt.BindText(6, entry.reason);
+      stmt.BindText(7, entry.raw_line.Reveal());
+      return stmt.Run();
+    });
+  }
+
+  StatusOr<std::vector<QuarantineEntry>> QuarantineOf(const domain::SourceId& source,
+                                                      const domain::BatchId& batch) override {
+    RETURN_IF_ERROR(CheckOpen());
+    ASSIGN_OR_RETURN(Statement stmt,
+                     conn_.Prepare("SELECT line, field, code, broken_rule, raw_line FROM quarantine "
+                                   "WHERE source = ?1 AND batch = ?2 ORDER BY line",
+                                   "reading the quarantine"));
+    stmt.BindText(1, source.value());
+    stmt.BindText(2, batch.value());
+    std::vector<QuarantineEntry> out;
+    for (;;) {
+      ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      QuarantineEntry e;
+      e.source = source;
+      e.batch = batch;
+      e.line = stmt.Int64(0);
+      e.field = stmt.Text(1);
+      e.code = static_cast<ErrorCode>(stmt.Int64(2));
+      e.reason = stmt.Text(3);
+      e.raw_line = core::Sensitive<std::string>(stmt.Text(4));
+      out.push_back(std::move(e));
+    }
+    return out;
+  }
+
+  StatusOr<std::vector<ContactPointId>> ChildrenWithNhsNumber(
+      const std::string& nhs_number) override {
+    RETURN_IF_ERROR(CheckOpen());
+    ASSIGN_OR_RETURN(Statement stmt,
+                     conn_.Prepare("SELECT contactpoint_id FROM children WHERE nhs_number = ?1 "
+                                   "ORDER BY contactpoint_id",
+                                   "finding children by NHS number"));
+    stmt.BindText(1, nhs_number);
+    std::vector<ContactPointId> out;
+    for (;;) {
+      ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      ASSIGN_OR_RETURN(ContactPointId id, IdFromStored("children.contactpoint_id", stmt.Int64(0)));
+      out.push_back(id);
+    }
+    return out;
+  }
+
+  StatusOr<std::vector<domain::SourceKey>> CurrentKeysOf(const domain::SourceId& source) override {
+    RETURN_IF_ERROR(CheckOpen());
+    ASSIGN_OR_RETURN(Statement stmt,
+                     conn_.Prepare("SELECT key FROM source_records WHERE source = ?1 AND "
+                                   "state <> 'withdrawn' ORDER BY key",
+                                   "listing a source's current records"));
+    stmt.BindText(1, source.value());
+    std::vector<domain::SourceKey> out;
+    for (;;) {
+      ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      out.emplace_back(stmt.Text(0));
+    }
+    return out;
+  }
+
+  Status ForEachSourceLink(const std::optional<domain::SourceId>& source,
+                           const std::function<Status(const SourceLink&)>& fn) override {
+    RETURN_IF_ERROR(CheckOpen());
+    ASSIGN_OR_RETURN(Statement stmt,
+                     conn_.Prepare("SELECT source, key, child_id, state FROM source_records "
+                                   "WHERE ?1 IS NULL OR source = ?1 ORDER BY source, key",
+                                   "listing source records"));
+    stmt.BindOptionalText(1, source ? std::optional<std::string>(source->value()) : std::nullopt);
+    for (;;) {
+      ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      SourceLink link;
+      link.source = domain::SourceId(stmt.Text(0));
+      link.key = domain::SourceKey(stmt.Text(1));
+      if (auto child = stmt.OptionalInt64(2)) {
+        ASSIGN_OR_RETURN(link.child, IdFromStored("source_records.child_id", *child));
+      }
+      ASSIGN_OR_RETURN(link.state, LinkStateFromText("source_records.state", stmt.Text(3)));
+      RETURN_IF_ERROR(fn(link));
+    }
+    return Status::Ok();
+  }
+
   Status Commit() override {
     RETURN_IF_ERROR(CheckOpen());
     Status status = Run(conn_, "COMMIT", "committing");
@@ -750,6 +938,37 @@ class SqliteTransaction final : public Transaction {
 
  private:
   enum class State { kOpen, kCommitted, kRolledBack };
+
+  // The registry entry of `id`, or every source when `id` is null.
+  StatusOr<std::vector<SourceEntry>> ReadSources(const domain::SourceId* id) {
+    RETURN_IF_ERROR(CheckOpen());
+    ASSIGN_OR_RETURN(Statement stmt,
+                     conn_.Prepare("SELECT id, name, kind, state, credential_hash, created_at_ms, "
+                                   "updated_at_ms FROM sources WHERE ?1 IS NULL OR id = ?1 "
+                                   "ORDER BY id",
+                                   "reading sources"));
+    stmt.BindOptionalText(1, id ? std::optional<std::string>(id->value()) : std::nullopt);
+    std::vector<SourceEntry> out;
+    for (;;) {
+      ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      SourceEntry e;
+      e.id = domain::SourceId(stmt.Text(0));
+      e.name = stmt.Text(1);
+      auto kind = domain::ParseSourceKind(stmt.Text(2));
+      auto state = domain::ParseSourceState(stmt.Text(3));
+      if (!kind.ok() || !state.ok()) {
+        return Status(ErrorCode::kStoreCorrupt, "a stored source has an unknown kind or state");
+      }
+      e.kind = *kind;
+      e.state = *state;
+      e.credential_hash = stmt.Text(4);
+      e.created_at = core::FromUnixMillis(stmt.Int64(5));
+      e.updated_at = core::FromUnixMillis(stmt.Int64(6));
+      out.push_back(std::move(e));
+    }
+    return out;
+  }
 
   std::int64_t NowMillis() const { return core::ToUnixMillis(store_.clock_.Now()); }
 

@@ -60,6 +60,44 @@ class FaultInjectingTransaction final : public Transaction {
   core::Status PutAuditCheckpoint(const AuditCheckpoint& checkpoint) override {
     return Mutate([&] { return inner_->PutAuditCheckpoint(checkpoint); });
   }
+  core::Status PutSource(const SourceEntry& source) override {
+    return Mutate([&] { return inner_->PutSource(source); });
+  }
+  core::StatusOr<SourceEntry> GetSource(const domain::SourceId& id) override {
+    return inner_->GetSource(id);
+  }
+  core::StatusOr<std::vector<SourceEntry>> ListSources() override { return inner_->ListSources(); }
+  core::StatusOr<std::optional<BatchEntry>> GetBatch(const domain::SourceId& source,
+                                                     const domain::BatchId& batch) override {
+    return inner_->GetBatch(source, batch);
+  }
+  core::StatusOr<std::optional<std::int64_t>> LastBatchSequence(
+      const domain::SourceId& source) override {
+    return inner_->LastBatchSequence(source);
+  }
+  core::Status PutBatch(const BatchEntry& batch) override {
+    return Mutate([&] { return inner_->PutBatch(batch); });
+  }
+  core::Status AddQuarantine(const QuarantineEntry& entry) override {
+    return Mutate([&] { return inner_->AddQuarantine(entry); });
+  }
+  core::StatusOr<std::vector<QuarantineEntry>> QuarantineOf(const domain::SourceId& source,
+                                                            const domain::BatchId& batch) override {
+    return inner_->QuarantineOf(source, batch);
+  }
+  core::StatusOr<std::vector<domain::ContactPointId>> ChildrenWithNhsNumber(
+      const std::string& nhs_number) override {
+    return inner_->ChildrenWithNhsNumber(nhs_number);
+  }
+  core::StatusOr<std::vector<domain::SourceKey>> CurrentKeysOf(
+      const domain::SourceId& source) override {
+    return inner_->CurrentKeysOf(source);
+  }
+  core::Status ForEachSourceLink(
+      const std::optional<domain::SourceId>& source,
+      const std::function<core::Status(const SourceLink&)>& fn) override {
+    return inner_->ForEachSourceLink(source, fn);
+  }
   core::Status Commit() override {
     if (store_.CheckCommitFault()) return FaultInjectingStore::InjectedFault();
     return inner_->Commit();

@@ -109,6 +109,48 @@ class RecordingStore final : public Store {
     core::Status PutAuditCheckpoint(const AuditCheckpoint&) override {
       return Record("PutAuditCheckpoint");
     }
+    core::Status PutSource(const SourceEntry&) override { return Record("PutSource"); }
+    core::StatusOr<SourceEntry> GetSource(const domain::SourceId&) override {
+      calls_.push_back("GetSource");
+      return SourceEntry();
+    }
+    core::StatusOr<std::vector<SourceEntry>> ListSources() override {
+      calls_.push_back("ListSources");
+      return std::vector<SourceEntry>();
+    }
+    core::StatusOr<std::optional<BatchEntry>> GetBatch(const domain::SourceId&,
+                                                       const domain::BatchId&) override {
+      calls_.push_back("GetBatch");
+      return std::optional<BatchEntry>();
+    }
+    core::StatusOr<std::optional<std::int64_t>> LastBatchSequence(
+        const domain::SourceId&) override {
+      calls_.push_back("LastBatchSequence");
+      return std::optional<std::int64_t>();
+    }
+    core::Status PutBatch(const BatchEntry&) override { return Record("PutBatch"); }
+    core::Status AddQuarantine(const QuarantineEntry&) override {
+      return Record("AddQuarantine");
+    }
+    core::StatusOr<std::vector<QuarantineEntry>> QuarantineOf(const domain::SourceId&,
+                                                              const domain::BatchId&) override {
+      calls_.push_back("QuarantineOf");
+      return std::vector<QuarantineEntry>();
+    }
+    core::StatusOr<std::vector<domain::ContactPointId>> ChildrenWithNhsNumber(
+        const std::string&) override {
+      calls_.push_back("ChildrenWithNhsNumber");
+      return std::vector<domain::ContactPointId>();
+    }
+    core::StatusOr<std::vector<domain::SourceKey>> CurrentKeysOf(
+        const domain::SourceId&) override {
+      calls_.push_back("CurrentKeysOf");
+      return std::vector<domain::SourceKey>();
+    }
+    core::Status ForEachSourceLink(const std::optional<domain::SourceId>&,
+                                   const std::function<core::Status(const SourceLink&)>&) override {
+      return Record("ForEachSourceLink");
+    }
     core::Status Commit() override { return Record("Commit"); }
 
    private:
@@ -143,6 +185,21 @@ TEST(FaultInjectingStoreTest, ForwardsEverythingWhenNoFaultIsSet) {
   EXPECT_TRUE((*tx)->GetAuditCriteria(0).ok());
   EXPECT_TRUE((*tx)->DeleteAuditCriteriaOf(id).ok());
   EXPECT_TRUE((*tx)->PutAuditCheckpoint(AuditCheckpoint()).ok());
+  const domain::SourceId source("s");
+  const domain::BatchId batch("b");
+  EXPECT_TRUE((*tx)->PutSource(SourceEntry()).ok());
+  EXPECT_TRUE((*tx)->GetSource(source).ok());
+  EXPECT_TRUE((*tx)->ListSources().ok());
+  EXPECT_TRUE((*tx)->GetBatch(source, batch).ok());
+  EXPECT_TRUE((*tx)->LastBatchSequence(source).ok());
+  EXPECT_TRUE((*tx)->PutBatch(BatchEntry()).ok());
+  EXPECT_TRUE((*tx)->AddQuarantine(QuarantineEntry()).ok());
+  EXPECT_TRUE((*tx)->QuarantineOf(source, batch).ok());
+  EXPECT_TRUE((*tx)->ChildrenWithNhsNumber("9434765919").ok());
+  EXPECT_TRUE((*tx)->CurrentKeysOf(source).ok());
+  EXPECT_TRUE((*tx)->ForEachSourceLink(std::nullopt, [](const SourceLink&) {
+    return core::Status::Ok();
+  }).ok());
   EXPECT_TRUE((*tx)->Commit().ok());
   EXPECT_TRUE(store.ReadChanges(0, 1).ok());
   EXPECT_TRUE(store.Info().ok());
@@ -156,10 +213,13 @@ TEST(FaultInjectingStoreTest, ForwardsEverythingWhenNoFaultIsSet) {
                 "AllocateChildId", "PutChild", "GetChild", "DeleteChild", "AddRedirect",
                 "Resolve", "PutSourceRecord", "GetSourceRecord", "SourceRecordsOf",
                 "DeleteSourceRecord", "NextAuditIndex", "AppendAuditEntry", "PutAuditCriteria",
-                "GetAuditCriteria", "DeleteAuditCriteriaOf", "PutAuditCheckpoint", "Commit",
+                "GetAuditCriteria", "DeleteAuditCriteriaOf", "PutAuditCheckpoint", "PutSource",
+                "GetSource", "ListSources", "GetBatch", "LastBatchSequence", "PutBatch",
+                "AddQuarantine", "QuarantineOf", "ChildrenWithNhsNumber", "CurrentKeysOf",
+                "ForEachSourceLink", "Commit",
                 "ReadChanges", "Info", "ReadAuditEntries", "AuditLogSize", "QueryAudit",
                 "ReadAuditCheckpoints", "LatestAuditCheckpoint"}));
-  EXPECT_EQ(store.mutating_calls(), 10);
+  EXPECT_EQ(store.mutating_calls(), 13);
   EXPECT_EQ(store.faults_injected(), 0);
 }
 
