@@ -22,21 +22,23 @@ core::StatusOr<CheckSummary> CheckBatchFile(const std::string& path, const Recor
                         "line 1 (header) of '" + path + "' is longer than 1 MiB");
   }
   ASSIGN_OR_RETURN(summary.header, parser.ParseHeader(line.text));
+  if (on_progress) on_progress(reader->position(), reader->size());
   for (;;) {
     ASSIGN_OR_RETURN(bool more, reader->Next(line));
     if (!more) break;
     ++summary.records;
-    if (on_progress && summary.records % 4096 == 0) on_progress(reader->position(), reader->size());
+    if (on_progress && summary.records % 1024 == 0) on_progress(reader->position(), reader->size());
     if (line.too_long) {
       ++summary.rejected;
       on_rejection(Rejection{line.number, "", core::ErrorCode::kInvalidFeedLine,
-                             "the line is longer than 1 MiB"});
+                             "the line is longer than 1 MiB"},
+                   "");
       continue;
     }
     auto result = parser.ParseRecord(line.text, line.number, summary.header);
     if (auto* rejection = std::get_if<Rejection>(&result)) {
       ++summary.rejected;
-      on_rejection(*rejection);
+      on_rejection(*rejection, line.text);
       continue;
     }
     FeedRecord& record = std::get<FeedRecord>(result);
@@ -45,6 +47,7 @@ core::StatusOr<CheckSummary> CheckBatchFile(const std::string& path, const Recor
     RETURN_IF_ERROR(on_record(std::move(record)));
   }
   if (on_progress) on_progress(reader->size(), reader->size());
+  summary.content_digest = reader->ContentDigest();
   return summary;
 }
 

@@ -20,12 +20,14 @@ struct CheckSummary {
   std::int64_t accepted = 0;
   std::int64_t withdrawals = 0;
   std::int64_t rejected = 0;
+  std::string content_digest;  // SHA-256 of the uncompressed file, hex
 };
 
 // Called for every accepted record, in file order.
 using RecordSink = std::function<core::Status(FeedRecord&&)>;
-// Called for every rejected line, in file order.
-using RejectionSink = std::function<void(const Rejection&)>;
+// Called for every rejected line, in file order, with the line as received
+// (personal data: for the quarantine only; never log it).
+using RejectionSink = std::function<void(const Rejection&, std::string_view raw_line)>;
 // Called now and then with (bytes read, file size) for progress reporting.
 using ProgressSink = std::function<void(std::uint64_t, std::uint64_t)>;
 

@@ -40,7 +40,7 @@ TEST_F(CheckTest, CountsAcceptedRejectedAndWithdrawnLines) {
   std::vector<Rejection> rejections;
   auto summary = CheckBatchFile(
       path, [&](FeedRecord&& r) { records.push_back(std::move(r)); return core::Status::Ok(); },
-      [&](const Rejection& r) { rejections.push_back(r); });
+      [&](const Rejection& r, std::string_view) { rejections.push_back(r); });
   ASSERT_TRUE(summary.ok()) << summary.status().ToString();
   EXPECT_EQ(summary->header.mode, BatchMode::kFull);
   EXPECT_EQ(summary->records, 4);
@@ -59,7 +59,7 @@ TEST_F(CheckTest, BadHeaderRefusesTheWholeBatch) {
   const std::string path = Write(std::string(R"({"contactpoint_feed": 1})") + "\n" + kGood + "\n");
   int seen = 0;
   auto summary = CheckBatchFile(
-      path, [&](FeedRecord&&) { ++seen; return core::Status::Ok(); }, [&](const Rejection&) {});
+      path, [&](FeedRecord&&) { ++seen; return core::Status::Ok(); }, [&](const Rejection&, std::string_view) {});
   ASSERT_FALSE(summary.ok());
   EXPECT_EQ(summary.status().code(), core::ErrorCode::kInvalidBatchHeader);
   EXPECT_EQ(seen, 0);
@@ -67,7 +67,7 @@ TEST_F(CheckTest, BadHeaderRefusesTheWholeBatch) {
 
 TEST_F(CheckTest, EmptyFileIsRefused) {
   auto summary = CheckBatchFile(
-      Write(""), [](FeedRecord&&) { return core::Status::Ok(); }, [](const Rejection&) {});
+      Write(""), [](FeedRecord&&) { return core::Status::Ok(); }, [](const Rejection&, std::string_view) {});
   ASSERT_FALSE(summary.ok());
   EXPECT_NE(summary.status().message().find("empty"), std::string::npos);
 }
@@ -81,7 +81,7 @@ TEST_F(CheckTest, SinkErrorStopsTheCheck) {
         ++seen;
         return core::Status(core::ErrorCode::kStoreIo, "disk full");
       },
-      [](const Rejection&) {});
+      [](const Rejection&, std::string_view) {});
   EXPECT_EQ(summary.status().code(), core::ErrorCode::kStoreIo);
   EXPECT_EQ(seen, 1);
 }

@@ -1,6 +1,7 @@
 #include "ingest/csv_import.h"
 
 #include <csv.h>
+#include <sodium.h>
 
 #include <cerrno>
 #include <cstring>
@@ -127,9 +128,10 @@ class RowBuilder {
     return core::Status::Ok();
   }
 
-  void Reject(std::string field, core::ErrorCode code, std::string reason) {
+  void Reject(std::string field, core::ErrorCode code, std::string reason,
+              std::string_view raw = {}) {
     ++summary_.rejected;
-    on_rejection_(Rejection{row_, std::move(field), code, std::move(reason)});
+    on_rejection_(Rejection{row_, std::move(field), code, std::move(reason)}, raw);
   }
 
   void RowToRecord() {
@@ -191,7 +193,7 @@ class RowBuilder {
     json += "}";
     auto result = parser_.ParseRecord(json, row_, header_);
     if (auto* rejection = std::get_if<Rejection>(&result)) {
-      return Reject(ColumnFor(rejection->field), rejection->code, rejection->reason);
+      return Reject(ColumnFor(rejection->field), rejection->code, rejection->reason, json);
     }
     FeedRecord& record = std::get<FeedRecord>(result);
     ++summary_.accepted;
@@ -235,11 +237,14 @@ core::StatusOr<CheckSummary> ImportCsvFile(const std::string& path, const BatchH
   }
   std::vector<char> buffer(1 << 18);
   std::uint64_t done = 0;
+  crypto_hash_sha256_state digest;
+  crypto_hash_sha256_init(&digest);
   core::Status status;
   while (status.ok() && in) {
     in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
     const auto n = static_cast<std::size_t>(in.gcount());
     if (n == 0) break;
+    crypto_hash_sha256_update(&digest, reinterpret_cast<const unsigned char*>(buffer.data()), n);
     if (csv_parse(&parser, buffer.data(), n, RowBuilder::OnField, RowBuilder::OnRowEnd,
                   &builder) != n) {
       status = core::Status(core::ErrorCode::kInvalidFeedLine,
@@ -269,6 +274,11 @@ core::StatusOr<CheckSummary> ImportCsvFile(const std::string& path, const BatchH
     return core::Status(core::ErrorCode::kInvalidBatchHeader,
                         "'" + path + "' is empty: a CSV batch starts with a header row");
   }
+  unsigned char hash[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_final(&digest, hash);
+  char hex[2 * crypto_hash_sha256_BYTES + 1];
+  sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
+  summary.content_digest = hex;
   return summary;
 }
 

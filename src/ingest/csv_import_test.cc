@@ -34,7 +34,7 @@ class CsvImportTest : public ::testing::Test {
           records_.push_back(std::move(r));
           return core::Status::Ok();
         },
-        [&](const Rejection& r) { rejections_.push_back(r); });
+        [&](const Rejection& r, std::string_view) { rejections_.push_back(r); });
   }
 
   fs::path dir_;
@@ -114,7 +114,7 @@ TEST_F(CsvImportTest, BrokenQuotingAndEmptyFileAreErrors) {
   EXPECT_FALSE(Import("").ok());
   EXPECT_EQ(ImportCsvFile((dir_ / "none.csv").string(), header_,
                           [](FeedRecord&&) { return core::Status::Ok(); },
-                          [](const Rejection&) {})
+                          [](const Rejection&, std::string_view) {})
                 .status()
                 .code(),
             core::ErrorCode::kNotFound);

@@ -706,10 +706,12 @@ core::StatusOr<BatchHeader> LineParser::ParseHeader(std::string_view line) {
       if (s->empty() || s->size() > 64) {
         return Error{field, ErrorCode::kInvalidBatchHeader, "must be 1 to 64 characters"};
       }
-      for (unsigned char c : *s) {
-        if (c < 0x21 || c >= 0x7f) {
+      for (char c : *s) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                        c == '-' || c == '_' || c == '.' || c == ':' || c == '@';
+        if (!ok) {
           return Error{field, ErrorCode::kInvalidBatchHeader,
-                       "must be printable ASCII without spaces"};
+                       "may contain only letters, digits and - _ . : @"};
         }
       }
       if (i == 1) header.source = domain::SourceId(*s);

@@ -1,0 +1,77 @@
+// Loading batches into the store (DATA-SUPPLY.md): the whole data supply
+// pipeline around record linkage.
+//
+// A load checks the source is registered and active and that the batch says
+// it comes from that source; makes resubmission idempotent by (source, batch)
+// and content digest; parses and validates every line, quarantining rejected
+// ones; links each accepted record to a child (the interim rule: a record
+// keeps the child it was linked to before; otherwise records with the same
+// NHS number belong to the same child; a post-adoption identity always starts
+// a new child; anything else is a new child); rebuilds each touched child's
+// best view; withdraws what a `full` batch no longer supplies; records the
+// batch with its receipt; and audits the load — all in ONE store transaction,
+// so a batch is applied entirely or not at all, and a crash at any point
+// leaves the store as it was.
+//
+// A BatchLoader borrows the store, audit log, clock and random source, which
+// must outlive it. Not thread-safe: one load at a time per loader (the store
+// serialises writers anyway).
+#ifndef CP_INGEST_LOADER_H_
+#define CP_INGEST_LOADER_H_
+
+#include <functional>
+#include <string>
+
+#include "audit/audit_log.h"
+#include "core/clock.h"
+#include "core/random.h"
+#include "core/status.h"
+#include "ingest/check.h"
+#include "ingest/receipt.h"
+#include "storage/store.h"
+
+namespace cp::ingest {
+
+struct LoadResult {
+  Receipt receipt;
+  // True when this exact batch was loaded before: nothing changed and
+  // `receipt` is the original one.
+  bool already_loaded = false;
+};
+
+class BatchLoader {
+ public:
+  BatchLoader(storage::Store& store, audit::AuditLog& audit, const core::Clock& clock,
+              core::Random& random);
+
+  // Loads a JSON Lines batch (.jsonl or .jsonl.gz) submitted as `source`.
+  // Errors (nothing applied): kSourceNotFound, kPermissionDenied (source not
+  // active, or the header names another source), kInvalidBatchHeader,
+  // kBatchConflict (same batch ID, different content), store errors.
+  core::StatusOr<LoadResult> LoadFile(const domain::SourceId& source, const std::string& path,
+                                      const ProgressSink& progress = nullptr);
+
+  // Loads a CSV batch of the flat child fields (csv_import.h); `header`
+  // stands in for the header line and its source must be `source`.
+  core::StatusOr<LoadResult> LoadCsvFile(const domain::SourceId& source, const std::string& path,
+                                         const BatchHeader& header,
+                                         const ProgressSink& progress = nullptr);
+
+ private:
+  // Reads the batch (calling on_record / on_rejection) once parsing starts;
+  // returns the parse summary.
+  using Reader = std::function<core::StatusOr<CheckSummary>(const RecordSink&,
+                                                            const RejectionSink&)>;
+
+  core::StatusOr<LoadResult> Load(const domain::SourceId& source, const BatchHeader& header,
+                                  const std::string& digest, const Reader& read);
+
+  storage::Store& store_;
+  audit::AuditLog& audit_;
+  const core::Clock& clock_;
+  core::Random& random_;
+};
+
+}  // namespace cp::ingest
+
+#endif  // CP_INGEST_LOADER_H_

@@ -1,0 +1,390 @@
+#include "ingest/loader.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "ingest/parser.h"
+#include "storage/sqlite/sqlite_store.h"
+#include "storage/testing/fault_injecting_store.h"
+
+namespace cp::ingest {
+namespace {
+
+namespace fs = std::filesystem;
+using core::ErrorCode;
+
+constexpr const char* kNhsA = "9434765919";
+constexpr const char* kNhsB = "4010232137";
+
+std::string Header(const std::string& source, const std::string& batch, const std::string& mode,
+                   int sequence) {
+  return "{\"contactpoint_feed\": 1, \"source\": \"" + source + "\", \"batch\": \"" + batch +
+         "\", \"sequence\": " + std::to_string(sequence) +
+         ", \"extracted_at\": \"2026-11-21T02:00:00Z\", \"mode\": \"" + mode + "\"}\n";
+}
+
+std::string Upsert(const std::string& key, const std::string& given, const std::string& family,
+                   const std::string& nhs, const std::string& events = "[]") {
+  std::string ids = nhs.empty() ? "{}" : "{\"nhs_number\": \"" + nhs + "\"}";
+  return "{\"key\": \"" + key + "\", \"op\": \"upsert\", \"child\": {\"given_names\": \"" + given +
+         "\", \"family_name\": \"" + family +
+         "\", \"gender\": \"female\", \"date_of_birth\": \"2015-03-02\", \"identifiers\": " + ids +
+         "}, \"events\": " + events + "}\n";
+}
+
+// The store's logical content, to compare before and after a failed load.
+struct Snapshot {
+  storage::StoreInfo info;
+  std::int64_t audit_size = 0;
+  std::vector<std::string> links;
+  std::vector<std::string> sources;
+  bool operator==(const Snapshot& o) const {
+    return info.children == o.info.children && info.source_records == o.info.source_records &&
+           info.last_change == o.info.last_change && audit_size == o.audit_size &&
+           links == o.links && sources == o.sources;
+  }
+};
+
+Snapshot Take(storage::Store& store) {
+  Snapshot s;
+  s.info = *store.Info();
+  s.audit_size = *store.AuditLogSize();
+  auto tx = store.Begin(storage::TxMode::kReadOnly);
+  EXPECT_TRUE(tx.ok());
+  EXPECT_TRUE((*tx)->ForEachSourceLink(std::nullopt, [&](const storage::SourceLink& l) {
+    s.links.push_back(l.source.value() + "/" + l.key.value() + "/" +
+                      (l.child ? l.child->ToString() : "-") + "/" +
+                      std::string(storage::LinkStateName(l.state)));
+    return core::Status::Ok();
+  }).ok());
+  auto sources = (*tx)->ListSources();
+  EXPECT_TRUE(sources.ok());
+  for (const auto& src : *sources) {
+    s.sources.push_back(src.id.value() + "/" + std::string(domain::SourceStateName(src.state)));
+  }
+  return s;
+}
+
+class LoaderTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("cp_loader_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    path_ = (dir_ / "store.db").string();
+    store_ = std::move(*storage::SqliteStore::Open(path_, clock_));
+    audit_ = std::make_unique<audit::AuditLog>(*store_, clock_);
+    Register("gro-births", domain::SourceState::kActive);
+    Register("nhs-pds", domain::SourceState::kActive);
+    Register("la-new", domain::SourceState::kInstanceAccredited);
+  }
+  void TearDown() override {
+    audit_.reset();
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+
+  void Register(const std::string& id, domain::SourceState state) {
+    auto tx = store_->Begin(storage::TxMode::kReadWrite);
+    storage::SourceEntry s;
+    s.id = domain::SourceId(id);
+    s.name = "Test " + id;
+    s.kind = domain::SourceKind::kNational;
+    s.state = state;
+    s.created_at = s.updated_at = clock_.Now();
+    ASSERT_TRUE((*tx)->PutSource(s).ok());
+    ASSERT_TRUE((*tx)->Commit().ok());
+  }
+
+  std::string Write(const std::string& name, const std::string& content) {
+    const std::string path = (dir_ / name).string();
+    std::ofstream(path, std::ios::binary) << content;
+    return path;
+  }
+
+  core::StatusOr<LoadResult> Load(const std::string& source, const std::string& file,
+                                  storage::Store* store = nullptr) {
+    storage::Store& s = store ? *store : *store_;
+    audit::AuditLog log(s, clock_);
+    BatchLoader loader(s, log, clock_, random_);
+    return loader.LoadFile(domain::SourceId(source), file);
+  }
+
+  fs::path dir_;
+  std::string path_;
+  core::FakeClock clock_{core::FromUnixMillis(1'790'000'000'000)};
+  core::SeededRandom random_{42};
+  std::unique_ptr<storage::SqliteStore> store_;
+  std::unique_ptr<audit::AuditLog> audit_;
+};
+
+TEST_F(LoaderTest, LoadsABatchLinkingSameNhsNumberAcrossSources) {
+  const std::string gro = Write("gro.jsonl", Header("gro-births", "b1", "delta", 1) +
+                                                 Upsert("G1", "Amelia", "Smith", kNhsA) +
+                                                 Upsert("G2", "Bella", "Jones", kNhsB) +
+                                                 Upsert("G3", "Cara", "Khan", ""));
+  auto first = Load("gro-births", gro);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_FALSE(first->already_loaded);
+  EXPECT_EQ(first->receipt.records, 3);
+  EXPECT_EQ(first->receipt.accepted, 3);
+  EXPECT_EQ(first->receipt.created, 3);
+  EXPECT_EQ(first->receipt.linked, 0);
+
+  const std::string pds = Write("pds.jsonl", Header("nhs-pds", "p1", "delta", 1) +
+                                                 Upsert("P1", "Amy", "Smith", kNhsA) +
+                                                 Upsert("P2", "Dan", "Wu", ""));
+  auto second = Load("nhs-pds", pds);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(second->receipt.linked, 1);
+  EXPECT_EQ(second->receipt.created, 1);
+  EXPECT_EQ(store_->Info()->children, 4);
+
+  // The linked child's best view keeps both names: the newest wins, the other is an alias.
+  auto tx = store_->Begin(storage::TxMode::kReadOnly);
+  auto pds_record = (*tx)->GetSourceRecord(domain::SourceId("nhs-pds"), domain::SourceKey("P1"));
+  auto gro_record = (*tx)->GetSourceRecord(domain::SourceId("gro-births"), domain::SourceKey("G1"));
+  ASSERT_TRUE(pds_record.ok() && gro_record.ok());
+  EXPECT_EQ(pds_record->child, gro_record->child);
+  auto child = (*tx)->GetChild(*pds_record->child);
+  ASSERT_TRUE(child.ok());
+  ASSERT_EQ(child->other_names.size(), 1u);
+
+  // Every load is audited with its source, batch and counts.
+  auto events = audit_->Query(audit::AuditQuery{});
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), 2u);
+  EXPECT_EQ((*events)[0].event.action, audit::Action::kApplyFeed);
+  EXPECT_EQ((*events)[0].event.actor.id, "nhs-pds");
+  EXPECT_EQ((*events)[0].event.subject, "p1");
+}
+
+TEST_F(LoaderTest, IdenticalResubmissionChangesNothingAndReturnsTheOriginalReceipt) {
+  const std::string content = Header("gro-births", "b1", "delta", 1) +
+                              Upsert("G1", "Amelia", "Smith", kNhsA) + "not json\n";
+  const std::string file = Write("b1.jsonl", content);
+  auto first = Load("gro-births", file);
+  ASSERT_TRUE(first.ok());
+  const Snapshot before = Take(*store_);
+  clock_.Advance(std::chrono::hours(1));
+  auto again = Load("gro-births", Write("b1-again.jsonl", content));
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_TRUE(again->already_loaded);
+  EXPECT_EQ(ReceiptToJson(again->receipt), ReceiptToJson(first->receipt));
+  EXPECT_EQ(Take(*store_), before);
+}
+
+TEST_F(LoaderTest, SameBatchIdWithDifferentContentIsRefused) {
+  ASSERT_TRUE(Load("gro-births", Write("a.jsonl", Header("gro-births", "b1", "delta", 1) +
+                                                      Upsert("G1", "Amelia", "Smith", kNhsA)))
+                  .ok());
+  const Snapshot before = Take(*store_);
+  auto changed = Load("gro-births", Write("b.jsonl", Header("gro-births", "b1", "delta", 1) +
+                                                         Upsert("G1", "Amelia", "Smyth", kNhsA)));
+  EXPECT_EQ(changed.status().code(), ErrorCode::kBatchConflict);
+  EXPECT_EQ(Take(*store_), before);
+}
+
+TEST_F(LoaderTest, SequenceGapsAreReportedNotFatal) {
+  ASSERT_TRUE(Load("gro-births", Write("1.jsonl", Header("gro-births", "b1", "delta", 41) +
+                                                      Upsert("G1", "Amelia", "Smith", kNhsA)))
+                  .ok());
+  auto next = Load("gro-births", Write("2.jsonl", Header("gro-births", "b2", "delta", 42) +
+                                                      Upsert("G2", "Bo", "Smith", "")));
+  ASSERT_TRUE(next.ok());
+  EXPECT_FALSE(next->receipt.expected_sequence.has_value());
+  auto gap = Load("gro-births", Write("3.jsonl", Header("gro-births", "b3", "delta", 45) +
+                                                     Upsert("G3", "Cy", "Smith", "")));
+  ASSERT_TRUE(gap.ok());
+  EXPECT_EQ(gap->receipt.expected_sequence, 43);
+  EXPECT_NE(ReceiptToText(gap->receipt, 10).find("sequence gap"), std::string::npos);
+}
+
+TEST_F(LoaderTest, OnlyAnActiveSourceMayLoadAndOnlyItsOwnBatches) {
+  const std::string batch = Header("la-new", "b1", "delta", 1) + Upsert("L1", "Ann", "Lee", "");
+  const Snapshot before = Take(*store_);
+  EXPECT_EQ(Load("la-new", Write("l.jsonl", batch)).status().code(), ErrorCode::kPermissionDenied);
+  EXPECT_EQ(Load("nobody", Write("n.jsonl", batch)).status().code(), ErrorCode::kSourceNotFound);
+  auto other = Load("gro-births", Write("o.jsonl", batch));
+  EXPECT_EQ(other.status().code(), ErrorCode::kPermissionDenied);
+  EXPECT_NE(other.status().message().find("its own batches"), std::string::npos);
+  EXPECT_EQ(Take(*store_), before);
+}
+
+TEST_F(LoaderTest, RejectedLinesAreQuarantinedWithTheBatch) {
+  const std::string bad = "{\"key\": \"G9\", \"op\": \"upsert\", \"child\": {\"family_name\": "
+                          "\"Smith\", \"date_of_birth\": \"2015-03-02\", \"notes\": \"x\"}}";
+  auto result = Load("gro-births", Write("q.jsonl", Header("gro-births", "b1", "delta", 1) +
+                                                        Upsert("G1", "Amelia", "Smith", kNhsA) +
+                                                        bad + "\n"));
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result->receipt.rejected, 1);
+  ASSERT_EQ(result->receipt.rejections.size(), 1u);
+  EXPECT_EQ(result->receipt.rejections[0].line, 3);
+  EXPECT_EQ(result->receipt.rejections[0].field, "child.notes");
+  auto tx = store_->Begin(storage::TxMode::kReadOnly);
+  auto quarantine = (*tx)->QuarantineOf(domain::SourceId("gro-births"), domain::BatchId("b1"));
+  ASSERT_TRUE(quarantine.ok());
+  ASSERT_EQ(quarantine->size(), 1u);
+  EXPECT_EQ((*quarantine)[0].raw_line.Reveal(), bad);
+  EXPECT_EQ((*quarantine)[0].field, "child.notes");
+}
+
+TEST_F(LoaderTest, FullModeWithdrawsWhatIsNoLongerSuppliedAndWithdrawOpsWork) {
+  ASSERT_TRUE(Load("gro-births", Write("1.jsonl", Header("gro-births", "b1", "delta", 1) +
+                                                      Upsert("G1", "Amelia", "Smith", kNhsA) +
+                                                      Upsert("G2", "Bo", "Smith", "") +
+                                                      Upsert("G3", "Cy", "Smith", "")))
+                  .ok());
+  auto full = Load("gro-births", Write("2.jsonl", Header("gro-births", "b2", "full", 2) +
+                                                      Upsert("G1", "Amelia", "Smith", kNhsA) +
+                                                      "{\"key\": \"G2\", \"op\": \"withdraw\"}\n"));
+  ASSERT_TRUE(full.ok()) << full.status().ToString();
+  EXPECT_EQ(full->receipt.withdrawn, 2);  // G2 by op, G3 by absence
+  auto tx = store_->Begin(storage::TxMode::kReadOnly);
+  for (const char* key : {"G2", "G3"}) {
+    auto r = (*tx)->GetSourceRecord(domain::SourceId("gro-births"), domain::SourceKey(key));
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->state, storage::LinkState::kWithdrawn) << key;
+  }
+  auto g1 = (*tx)->GetSourceRecord(domain::SourceId("gro-births"), domain::SourceKey("G1"));
+  EXPECT_EQ(g1->state, storage::LinkState::kLinked);
+}
+
+TEST_F(LoaderTest, APostAdoptionIdentityNeverLinksToAnExistingChild) {
+  ASSERT_TRUE(Load("gro-births", Write("1.jsonl", Header("gro-births", "b1", "delta", 1) +
+                                                      Upsert("G1", "Amelia", "Smith", kNhsA)))
+                  .ok());
+  auto adopted = Load("gro-births",
+                      Write("2.jsonl", Header("gro-births", "b2", "delta", 2) +
+                                           "{\"key\": \"G1\", \"op\": \"withdraw\"}\n" +
+                                           Upsert("G1A", "Amelia", "Brown", kNhsA,
+                                                  "[{\"type\": \"adoption\"}]")));
+  ASSERT_TRUE(adopted.ok()) << adopted.status().ToString();
+  EXPECT_EQ(adopted->receipt.created, 1);
+  EXPECT_EQ(adopted->receipt.linked, 0);
+  auto tx = store_->Begin(storage::TxMode::kReadOnly);
+  auto post = (*tx)->GetSourceRecord(domain::SourceId("gro-births"), domain::SourceKey("G1A"));
+  ASSERT_TRUE(post.ok());
+  ASSERT_EQ(post->events.size(), 1u);
+  EXPECT_EQ(post->events[0].type, domain::SourceEvent::Type::kAdoption);
+}
+
+TEST_F(LoaderTest, AStoreFailureAtAnyPointLeavesNothingBehind) {
+  const std::string file = Write("f.jsonl", Header("gro-births", "b1", "full", 1) +
+                                                Upsert("G1", "Amelia", "Smith", kNhsA) +
+                                                Upsert("G2", "Bo", "Smith", kNhsA) + "oops\n");
+  const Snapshot before = Take(*store_);
+  storage::testing::FaultInjectingStore faulty(*store_);
+  faulty.FailOnCommit(true);
+  EXPECT_EQ(Load("gro-births", file, &faulty).status().code(), ErrorCode::kStoreIo);
+  EXPECT_EQ(Take(*store_), before);
+  faulty.FailOnCommit(false);
+  int failures = 0;
+  for (int n = 1; n < 100; ++n) {
+    faulty.FailAtCall(n);
+    auto result = Load("gro-births", file, &faulty);
+    if (result.ok()) {  // n is past the last write: the load went through
+      EXPECT_EQ(result->receipt.accepted, 2);
+      break;
+    }
+    ++failures;
+    EXPECT_EQ(result.status().code(), ErrorCode::kStoreIo) << n;
+    EXPECT_EQ(Take(*store_), before) << "failure at write " << n << " left something behind";
+  }
+  EXPECT_GT(failures, 5);
+}
+
+// SIGKILL at random points during a load (DATA-SUPPLY.md: a crash mid-batch
+// leaves the store as before the batch), then the same batch loads cleanly.
+TEST_F(LoaderTest, KillingTheLoaderAtRandomPointsLeavesTheStoreAsBefore) {
+  std::string content = Header("gro-births", "big", "delta", 1);
+  for (int i = 0; i < 3000; ++i) {
+    content += Upsert("K" + std::to_string(i), "Child", "Family", i == 7 ? kNhsA : "");
+  }
+  const std::string file = Write("big.jsonl", content);
+  const Snapshot before = Take(*store_);
+  audit_.reset();
+  store_.reset();
+  core::SeededRandom delays(7);
+  int killed_mid_load = 0;
+  for (int round = 0; round < 5; ++round) {
+    int ready[2];
+    ASSERT_EQ(::pipe(ready), 0);
+    const pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      ::close(ready[0]);
+      core::SystemClock clock;
+      core::SecureRandom random;
+      auto store = storage::SqliteStore::Open(path_, clock);
+      if (!store.ok()) ::_exit(2);
+      audit::AuditLog log(**store, clock);
+      BatchLoader loader(**store, log, clock, random);
+      bool told = false;
+      auto result = loader.LoadFile(domain::SourceId("gro-births"), file,
+                                    [&](std::uint64_t, std::uint64_t) {
+                                      if (!told) {
+                                        told = true;
+                                        (void)!::write(ready[1], "x", 1);
+                                      }
+                                    });
+      ::_exit(result.ok() ? 0 : 1);
+    }
+    ::close(ready[1]);
+    char byte;
+    const bool started = ::read(ready[0], &byte, 1) == 1;  // applying has begun
+    ::close(ready[0]);
+    std::this_thread::sleep_for(std::chrono::milliseconds(delays.Uniform(150)));
+    ::kill(pid, SIGKILL);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    if (started && WIFSIGNALED(status)) ++killed_mid_load;
+    auto reopened = storage::SqliteStore::Open(path_, clock_);
+    ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+    if (WIFSIGNALED(status)) {
+      EXPECT_EQ(Take(**reopened), before) << "round " << round;
+    } else {
+      break;  // the load finished before the kill: nothing more to prove
+    }
+  }
+  EXPECT_GE(killed_mid_load, 3) << "the kills should land while the batch is being applied";
+  store_ = std::move(*storage::SqliteStore::Open(path_, clock_));
+  audit_ = std::make_unique<audit::AuditLog>(*store_, clock_);
+  auto clean = Load("gro-births", file);
+  ASSERT_TRUE(clean.ok()) << clean.status().ToString();
+  EXPECT_EQ(clean->receipt.accepted, 3000);
+}
+
+TEST_F(LoaderTest, CsvBatchesLoadThroughTheSamePipeline) {
+  const std::string csv = Write("m.csv",
+                                "key,given_names,family_name,date_of_birth,nhs_number\n"
+                                "M1,Amelia,Smith,2015-03-02,9434765919\n"
+                                "M2,Bo,Smith,2015-02-30,\n");
+  Register("la-manual", domain::SourceState::kActive);
+  BatchHeader header;
+  header.source = domain::SourceId("la-manual");
+  header.batch = domain::BatchId("m1");
+  header.extracted_at = clock_.Now();
+  BatchLoader loader(*store_, *audit_, clock_, random_);
+  auto result = loader.LoadCsvFile(domain::SourceId("la-manual"), csv, header);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(result->receipt.accepted, 1);
+  EXPECT_EQ(result->receipt.rejected, 1);
+  EXPECT_EQ(result->receipt.rejections[0].field, "date_of_birth");
+  auto again = loader.LoadCsvFile(domain::SourceId("la-manual"), csv, header);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->already_loaded);
+}
+
+}  // namespace
+}  // namespace cp::ingest
