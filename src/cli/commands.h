@@ -34,7 +34,9 @@ std::string DefaultStore();
 void AddStoreOption(CLI::App& command, std::string& store);
 
 void AddBasicCommands(CLI::App& app, Context& context);  // version, init, serve
-void AddFeedCommands(CLI::App& app, Context& context);   // feed check
+void AddFeedCommands(CLI::App& app, Context& context);   // feed check, feed load
+void AddLinksCommands(CLI::App& app, Context& context);  // links export
+void AddSourceCommands(CLI::App& app, Context& context); // source add|list|show|accredit|...
 void AddAuditCommands(CLI::App& app, Context& context);  // audit keygen, checkpoint, verify, show
 void AddSynthCommands(CLI::App& app, Context& context);  // synth
 

@@ -5,11 +5,15 @@
 #include <string>
 #include <vector>
 
+#include "app/app.h"
+#include "audit/audit_log.h"
+#include "audit/signing.h"
 #include "cli/commands.h"
 #include "cli/progress.h"
 #include "core/clock.h"
 #include "ingest/check.h"
 #include "ingest/csv_import.h"
+#include "ingest/loader.h"
 #include "ingest/parser.h"
 
 namespace cp::cli {
@@ -54,7 +58,7 @@ int RunCheck(const CheckOptions& options, const core::Clock& clock) {
     Progress progress("checking " + path);
     const bool csv = IsCsv(path);
     auto accept = [](ingest::FeedRecord&&) { return core::Status::Ok(); };
-    auto report = [&](const ingest::Rejection& r) {
+    auto report = [&](const ingest::Rejection& r, std::string_view) {
       if (printed++ >= options.max_errors) return;
       std::cout << path << (csv ? ": row " : ": line ") << r.line << ": "
                 << (r.field.empty() ? std::string(csv ? "(whole row)" : "(whole line)") : r.field)
@@ -89,7 +93,107 @@ int RunCheck(const CheckOptions& options, const core::Clock& clock) {
   return all_clean ? 0 : 1;
 }
 
+struct LoadOptions {
+  std::string store;
+  std::string source;
+  std::vector<std::string> files;
+  CheckOptions csv;  // batch, extracted-at, mode for CSV files
+  int max_errors = 20;
+};
+
+// Loads each file in turn; prints each receipt. Exit 0 when every file was
+// loaded (lines may have been rejected: the receipt lists them), 1 otherwise.
+int RunLoad(const LoadOptions& options, const core::Clock& clock) {
+  auto store = app::OpenStore(options.store, clock, /*create_if_missing=*/false);
+  if (!store.ok()) return Fail(store.status());
+  // Checkpoints are signed when the store's key is at hand; the next load or
+  // 'audit checkpoint' signs them otherwise.
+  auto key = audit::SigningKey::Load(audit::DefaultKeyPath(options.store));
+  audit::AuditLog log(**store, clock, key.ok() ? &*key : nullptr);
+  core::SecureRandom random;
+  ingest::BatchLoader loader(**store, log, clock, random);
+  const domain::SourceId source(options.source);
+  bool all_loaded = true;
+  for (const std::string& path : options.files) {
+    Progress progress("loading " + path);
+    auto show = [&](std::uint64_t done, std::uint64_t total) { progress.Update(done, total); };
+    core::StatusOr<ingest::LoadResult> result = core::Status(core::ErrorCode::kInternal, "");
+    if (IsCsv(path)) {
+      CheckOptions csv = options.csv;
+      csv.source = options.source;
+      auto header = CsvHeader(csv, clock);
+      result = header.ok() ? loader.LoadCsvFile(source, path, *header, show)
+                           : core::StatusOr<ingest::LoadResult>(header.status());
+    } else {
+      result = loader.LoadFile(source, path, show);
+    }
+    if (!result.ok()) {
+      Fail(result.status().WithContext(path + ": nothing was applied"));
+      all_loaded = false;
+      continue;
+    }
+    if (result->already_loaded) {
+      std::cout << path << ": this batch was loaded before with identical content; nothing "
+                << "changed. The original receipt:\n";
+    }
+    std::cout << ingest::ReceiptToText(result->receipt,
+                                       static_cast<std::size_t>(options.max_errors));
+  }
+  return all_loaded ? 0 : 1;
+}
+
+// A CSV field, quoted when it holds a comma, quote or line break.
+std::string CsvField(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+int RunLinksExport(const std::string& store_location, const std::string& source,
+                   const core::Clock& clock) {
+  auto store = app::OpenStore(store_location, clock, /*create_if_missing=*/false);
+  if (!store.ok()) return Fail(store.status());
+  auto tx = (*store)->Begin(storage::TxMode::kReadOnly);
+  if (!tx.ok()) return Fail(tx.status());
+  std::optional<domain::SourceId> only;
+  if (!source.empty()) {
+    auto entry = (*tx)->GetSource(domain::SourceId(source));
+    if (!entry.ok()) return Fail(entry.status());
+    only = entry->id;
+  }
+  std::cout << "source,key,child_id,state\n";
+  const core::Status s = (*tx)->ForEachSourceLink(only, [](const storage::SourceLink& link) {
+    std::cout << CsvField(link.source.value()) << ',' << CsvField(link.key.value()) << ','
+              << (link.child ? link.child->ToString() : "") << ','
+              << storage::LinkStateName(link.state) << '\n';
+    return std::cout ? core::Status::Ok()
+                     : core::Status(core::ErrorCode::kStoreIo, "cannot write to standard output");
+  });
+  return s.ok() ? 0 : Fail(s);
+}
+
 }  // namespace
+
+void AddLinksCommands(CLI::App& app, Context& context) {
+  auto* links = app.add_subcommand("links", "Reconciliation extracts of source records");
+  links->require_subcommand(1);
+  auto store = std::make_shared<std::string>();
+  auto source = std::make_shared<std::string>();
+  auto* export_cmd = links->add_subcommand(
+      "export", "Write source,key,child_id,state as CSV to standard output, one row per source "
+                "record (DATA-SUPPLY.md \"Link export\")");
+  AddStoreOption(*export_cmd, *store);
+  export_cmd->add_option("--source", *source, "Only this source's records");
+  export_cmd->callback([&context, store, source] {
+    *context.action = [&context, store, source] {
+      return RunLinksExport(*store, *source, *context.clock);
+    };
+  });
+}
 
 void AddFeedCommands(CLI::App& app, Context& context) {
   auto* feed = app.add_subcommand("feed", "Work with data supply batches (DATA-SUPPLY.md)");
@@ -115,6 +219,30 @@ void AddFeedCommands(CLI::App& app, Context& context) {
       ->capture_default_str();
   check->callback([&context, options] {
     *context.action = [&context, options] { return RunCheck(*options, *context.clock); };
+  });
+
+  auto load = std::make_shared<LoadOptions>();
+  auto* load_cmd = feed->add_subcommand(
+      "load",
+      "Load batch files (.jsonl, .jsonl.gz, or .csv with --batch) from an active source: each "
+      "batch is applied entirely or not at all, and its receipt is printed and stored");
+  AddStoreOption(*load_cmd, load->store);
+  load_cmd->add_option("--source", load->source, "The source the batches are submitted as")
+      ->required();
+  load_cmd->add_option("FILE", load->files, "Batch files, loaded in the order given")
+      ->required()
+      ->check(CLI::ExistingFile);
+  load_cmd->add_option("--batch", load->csv.batch, "Batch ID (CSV files only)");
+  load_cmd->add_option("--extracted-at", load->csv.extracted_at,
+                       "Extract time, RFC 3339 UTC (CSV files only; default: now)");
+  load_cmd->add_option("--mode", load->csv.mode, "delta or full (CSV files only)")
+      ->check(CLI::IsMember({"delta", "full"}))
+      ->capture_default_str();
+  load_cmd->add_option("--max-errors", load->max_errors, "Rejected lines to print per receipt")
+      ->check(CLI::Range(0, 1000000))
+      ->capture_default_str();
+  load_cmd->callback([&context, load] {
+    *context.action = [&context, load] { return RunLoad(*load, *context.clock); };
   });
 }
 

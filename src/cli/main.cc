@@ -30,6 +30,8 @@ int main(int argc, char** argv) {
   cp::cli::Context context{&clock, &action};
   cp::cli::AddBasicCommands(app, context);
   cp::cli::AddFeedCommands(app, context);
+  cp::cli::AddLinksCommands(app, context);
+  cp::cli::AddSourceCommands(app, context);
   cp::cli::AddAuditCommands(app, context);
   cp::cli::AddSynthCommands(app, context);
 
