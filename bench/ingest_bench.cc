@@ -10,8 +10,13 @@
 #include <string>
 #include <vector>
 
+#include "audit/audit_log.h"
+#include "core/clock.h"
+#include "core/random.h"
 #include "ingest/check.h"
+#include "ingest/loader.h"
 #include "ingest/parser.h"
+#include "storage/sqlite/sqlite_store.h"
 
 namespace cp::ingest {
 namespace {
@@ -65,13 +70,73 @@ void BM_CheckBatchFile(benchmark::State& state) {
   }
   for (auto _ : state) {
     auto summary = CheckBatchFile(
-        path.string(), [](FeedRecord&&) { return core::Status::Ok(); }, [](const Rejection&) {});
+        path.string(), [](FeedRecord&&) { return core::Status::Ok(); }, [](const Rejection&, std::string_view) {});
     if (!summary.ok() || summary->accepted != n) state.SkipWithError("check failed");
   }
   state.SetItemsProcessed(state.iterations() * n);
   std::filesystem::remove(path);
 }
 BENCHMARK(BM_CheckBatchFile)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+
+// A valid NHS number (modulus 11) unique to `i`.
+std::string NhsNumber(int i) {
+  for (std::int64_t base = 400000000 + static_cast<std::int64_t>(i) * 7;; ++base) {
+    const std::string digits = std::to_string(base);
+    int sum = 0;
+    for (int d = 0; d < 9; ++d) sum += (digits[d] - '0') * (10 - d);
+    const int check = (11 - sum % 11) % 11;
+    if (check != 10) return digits + std::to_string(check);
+  }
+}
+
+// End to end: parse, validate, link (NHS number), write children, source
+// records, receipt and audit event in one transaction; one child per record.
+void BM_LoadBatch(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("cp_load_bench_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto batch = dir / "batch.jsonl";
+  {
+    std::ofstream out(batch, std::ios::binary);
+    out << R"({"contactpoint_feed": 1, "source": "nhs-pds", "batch": "b1", "extracted_at": "2026-11-21T02:00:00Z", "mode": "delta"})" << "\n";
+    for (int i = 0; i < n; ++i) {
+      std::string line = Record(i);
+      const std::string nhs = "9434765919";
+      line.replace(line.find(nhs), nhs.size(), NhsNumber(i));
+      out << line << "\n";
+    }
+  }
+  core::SystemClock clock;
+  core::SecureRandom random;
+  int round = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    const auto path = dir / ("store" + std::to_string(round++) + ".db");
+    auto store = storage::SqliteStore::Open(path.string(), clock);
+    if (!store.ok()) {
+      state.SkipWithError(store.status().ToString().c_str());
+      break;
+    }
+    {
+      auto tx = (*store)->Begin(storage::TxMode::kReadWrite);
+      storage::SourceEntry source;
+      source.id = domain::SourceId("nhs-pds");
+      source.name = "bench";
+      source.state = domain::SourceState::kActive;
+      (void)(*tx)->PutSource(source);
+      (void)(*tx)->Commit();
+    }
+    audit::AuditLog log(**store, clock);
+    BatchLoader loader(**store, log, clock, random);
+    state.ResumeTiming();
+    auto result = loader.LoadFile(domain::SourceId("nhs-pds"), batch.string());
+    if (!result.ok() || result->receipt.created != n) state.SkipWithError("load failed");
+  }
+  state.SetItemsProcessed(state.iterations() * n);
+  std::filesystem::remove_all(dir);
+}
+BENCHMARK(BM_LoadBatch)->Arg(20000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 }  // namespace cp::ingest

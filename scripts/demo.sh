@@ -1,15 +1,38 @@
 #!/usr/bin/env bash
-# make demo: creates (or reuses) the demo store, serves it on 127.0.0.1 and
-# prints how to reach it. Ctrl-C stops the server.
-# Usage: demo.sh PATH/TO/contactpoint   (PORT=8080 and DEMO_DIR=var/demo may be set)
+# make demo: builds a demo store from Synthetic England through the real data
+# supply pipeline (sources registered and accredited, batches loaded with
+# receipts), then serves it on 127.0.0.1 and prints how to reach it.
+# A second run reuses the store and starts serving at once.
+# Usage: demo.sh PATH/TO/contactpoint
+#   PORT=8080  DEMO_DIR=var/demo  CHILDREN=2000  may be set.
 set -euo pipefail
 bin=$1
 port=${PORT:-8080}
 dir=${DEMO_DIR:-var/demo}
+children=${CHILDREN:-2000}
 store="$dir/contactpoint.db"
 mkdir -p "$dir"
 
-"$bin" init --store "$store"
+if [ ! -f "$store" ]; then
+  echo "demo: creating the store and a synthetic population of $children children"
+  "$bin" init --store "$store.tmp" >/dev/null
+  "$bin" synth --children "$children" --seed 1 --out "$dir/synth"
+  for batch in "$dir"/synth/*.jsonl; do
+    source=$(basename "$batch" .jsonl)
+    case "$source" in
+      gro-births|dwp-child-benefit|dcsf-school-census|nhs-pds) kind=national ;;
+      *) kind=local ;;
+    esac
+    "$bin" source add --store "$store.tmp" "$source" --name "Synthetic $source" --kind "$kind" >/dev/null
+    "$bin" source accredit --store "$store.tmp" "$source" --stage type >/dev/null
+    "$bin" source accredit --store "$store.tmp" "$source" --stage instance >/dev/null
+    "$bin" source activate --store "$store.tmp" "$source" >/dev/null
+    "$bin" feed load --store "$store.tmp" --source "$source" --max-errors 3 "$batch" | sed -n '2p'
+  done
+  # Only a fully loaded store becomes the demo store (with its audit key).
+  for suffix in "" .audit-key .audit-key.pub; do mv "$store.tmp$suffix" "$store$suffix"; done
+  rm -f "$store.tmp-wal" "$store.tmp-shm"
+fi
 
 "$bin" serve --store "$store" --bind 127.0.0.1 --port "$port" &
 pid=$!
@@ -27,16 +50,23 @@ health=$(curl -fsS --max-time 2 "http://127.0.0.1:$port/health") || {
   echo "demo: the server is not answering its health check on port $port" >&2
   exit 1
 }
+children_loaded=$("$bin" links export --store "$store" | tail -n +2 | cut -d, -f3 | sort -u | grep -c . || true)
 
 cat <<MSG
 
   ContactPoint demo is running.
     URL:          http://127.0.0.1:$port/
     Health check: http://127.0.0.1:$port/health  ->  $health
-    Store:        $store
+    Store:        $store ($children_loaded children from 9 synthetic sources)
 
-  Sign-in: there are no users yet. User accounts, the synthetic population and
-  the web pages arrive with later issues; this demo serves the health endpoint.
+  Try, in another terminal:
+    $bin source list --store $store
+    $bin links export --store $store | head
+    $bin audit show --store $store --action apply_feed
+    $bin audit verify --store $store
+
+  Sign-in: there are no user accounts yet (issue 7: identity and sign-in), so
+  the web pages and search are not served; this demo serves the health endpoint.
 
   Press Ctrl-C to stop.
 MSG
