@@ -8,6 +8,7 @@
 #include <ostream>
 #include <thread>
 
+#include "app/feed_api.h"
 #include "app/version.h"
 #include "audit/signing.h"
 #include "http/errors.h"
@@ -73,8 +74,14 @@ core::Status Serve(const ServeConfig& config, const core::Clock& clock,
   RETURN_IF_ERROR(http::ValidateOptions(config.server));
   ASSIGN_OR_RETURN(auto store,
                    OpenStore(config.store_location, clock, /*create_if_missing=*/false));
+  // Checkpoints are signed when the store's key is at hand.
+  auto key = audit::SigningKey::Load(audit::DefaultKeyPath(config.store_location));
+  audit::AuditLog audit_log(*store, clock, key.ok() ? &*key : nullptr);
+  core::SecureRandom random;
   auto server = http::MakeHttpServer();
   RegisterRoutes(*server, *store);
+  RegisterFeedRoutes(*server, FeedApiDeps{store.get(), &audit_log, &clock, &random,
+                                          config.store_location + ".spool"});
   RETURN_IF_ERROR(server->Start(config.server));
   const std::string scheme = config.server.tls_certificate_file ? "https" : "http";
   const std::string host = config.server.bind_address.find(':') != std::string::npos

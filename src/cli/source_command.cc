@@ -2,8 +2,6 @@
 // accredited source systems (DOMAIN.md section 4). A source passes registered
 // -> type accredited -> instance accredited -> active; only an active source
 // can load. Every change is audited.
-#include <sodium.h>
-
 #include <iomanip>
 #include <iostream>
 #include <memory>
@@ -13,6 +11,7 @@
 #include "audit/audit_log.h"
 #include "cli/commands.h"
 #include "domain/source.h"
+#include "ingest/credential.h"
 
 namespace cp::cli {
 namespace {
@@ -24,22 +23,6 @@ struct SourceOptions {
   std::string kind = "local";
   std::string stage;  // accredit: type | instance
 };
-
-// A new feed credential: 32 random bytes shown once as hex; only its hash is
-// kept (crypto_generichash), so the store never holds the secret.
-std::pair<std::string, std::string> NewCredential() {
-  unsigned char secret[32];
-  randombytes_buf(secret, sizeof secret);
-  char secret_hex[65];
-  sodium_bin2hex(secret_hex, sizeof secret_hex, secret, sizeof secret);
-  unsigned char hash[32];
-  crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(secret_hex), 64,
-                     nullptr, 0);
-  char hash_hex[65];
-  sodium_bin2hex(hash_hex, sizeof hash_hex, hash, sizeof hash);
-  sodium_memzero(secret, sizeof secret);
-  return {std::string("cpsrc_") + secret_hex, hash_hex};
-}
 
 audit::Event SourceEvent(const domain::SourceId& id, std::string_view what) {
   audit::Event event;
@@ -73,7 +56,7 @@ int Add(const SourceOptions& o, const core::Clock& clock) {
   if (auto s = domain::ValidateSourceId(o.id); !s.ok()) return Fail(s);
   auto kind = domain::ParseSourceKind(o.kind);
   if (!kind.ok()) return Fail(kind.status());
-  const auto [credential, hash] = NewCredential();
+  const ingest::FeedCredential credential = ingest::NewFeedCredential();
   const core::Status s = ChangeSource(clock, o.store, id, "source_registered",
                                       [&](storage::Transaction& tx) -> core::Status {
     if (tx.GetSource(id).ok()) {
@@ -86,13 +69,13 @@ int Add(const SourceOptions& o, const core::Clock& clock) {
     entry.name = o.name;
     entry.kind = *kind;
     entry.state = domain::SourceState::kRegistered;
-    entry.credential_hash = hash;
+    entry.credential_hash = credential.hash;
     entry.created_at = entry.updated_at = clock.Now();
     return tx.PutSource(entry);
   });
   if (!s.ok()) return Fail(s);
   std::cout << "Registered source " << o.id << " (" << o.kind << "). Its feed credential, shown "
-            << "this once, is:\n  " << credential << "\n"
+            << "this once, is:\n  " << credential.secret.Reveal() << "\n"
             << "It can submit batches and read this source's receipts, nothing else.\n"
             << "Next: 'contactpoint source accredit " << o.id << " --stage type'.\n";
   return 0;

@@ -1,0 +1,146 @@
+#include "app/feed_api.h"
+
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+
+#include "domain/source.h"
+#include "http/errors.h"
+#include "ingest/credential.h"
+#include "ingest/loader.h"
+
+namespace cp::app {
+namespace {
+
+constexpr std::string_view kPrefix = "/api/v1/feeds/";
+
+// Splits "/api/v1/feeds/{source}/batches[/{batch}]" into its parts.
+struct FeedPath {
+  std::string source;
+  std::string batch;  // empty for the collection
+};
+
+std::optional<FeedPath> ParsePath(const std::string& path) {
+  if (!path.starts_with(kPrefix)) return std::nullopt;
+  const std::string rest = path.substr(kPrefix.size());
+  const std::size_t slash = rest.find('/');
+  if (slash == std::string::npos) return std::nullopt;
+  FeedPath out{rest.substr(0, slash), ""};
+  const std::string tail = rest.substr(slash);
+  if (tail == "/batches") return out;
+  if (!tail.starts_with("/batches/") || tail.size() == 9) return std::nullopt;
+  out.batch = tail.substr(9);
+  if (out.batch.find('/') != std::string::npos) return std::nullopt;
+  return out;
+}
+
+http::Response Unauthenticated() {
+  http::Response r = http::ErrorResponse(core::Status(
+      core::ErrorCode::kUnauthenticated,
+      "present this source's feed credential as 'Authorization: Bearer <credential>'"));
+  r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"contactpoint-feeds\"");
+  return r;
+}
+
+// The source the request may act for, or nothing when its credential is not
+// that source's. Unknown sources and wrong credentials look the same.
+std::optional<storage::SourceEntry> Authenticate(const FeedApiDeps& deps,
+                                                 const http::Request& request,
+                                                 const std::string& source) {
+  if (!domain::ValidateSourceId(source).ok()) return std::nullopt;
+  auto header = request.headers.find("authorization");
+  std::string_view presented;
+  if (header != request.headers.end() && header->second.starts_with("Bearer ")) {
+    presented = std::string_view(header->second).substr(7);
+  }
+  auto tx = deps.store->Begin(storage::TxMode::kReadOnly);
+  if (!tx.ok()) return std::nullopt;
+  auto entry = (*tx)->GetSource(domain::SourceId(source));
+  // Hash even for an unknown source, so both cases take the same time.
+  const bool match = ingest::FeedCredentialMatches(
+      presented, entry.ok() ? entry->credential_hash : std::string(64, '0'));
+  if (!entry.ok() || !match) return std::nullopt;
+  return std::move(*entry);
+}
+
+void AuditRefusal(const FeedApiDeps& deps, const std::string& source, std::string_view why) {
+  audit::Event event;
+  event.actor = audit::Principal{audit::PrincipalKind::kSourceSystem, source, "", ""};
+  event.action = audit::Action::kApplyFeed;
+  event.outcome = audit::Outcome::kRefused;
+  event.refusal = std::string(why);
+  if (auto s = deps.audit->Append(event); !s.ok()) {
+    spdlog::error("feed api: cannot audit a refused submission: {}", s.status().ToString());
+  }
+}
+
+http::Response Submit(const FeedApiDeps& deps, const http::Request& request,
+                      const FeedPath& path) {
+  auto source = Authenticate(deps, request, path.source);
+  if (!source) {
+    if (domain::ValidateSourceId(path.source).ok()) AuditRefusal(deps, path.source, "bad_credential");
+    return Unauthenticated();
+  }
+  static std::atomic<std::uint64_t> counter{0};
+  const std::filesystem::path file =
+      std::filesystem::path(deps.spool_dir) /
+      ("upload-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".jsonl");
+  {
+    std::ofstream out(file, std::ios::binary);
+    out.write(request.body.data(), static_cast<std::streamsize>(request.body.size()));
+    if (!out) {
+      std::filesystem::remove(file);
+      return http::ErrorResponse(core::Status(core::ErrorCode::kStoreIo,
+                                              "the batch could not be spooled; try again later"));
+    }
+  }
+  ingest::BatchLoader loader(*deps.store, *deps.audit, *deps.clock, *deps.random);
+  auto result = loader.LoadFile(source->id, file.string());
+  std::filesystem::remove(file);
+  if (!result.ok()) return http::ErrorResponse(result.status());
+  http::Response response =
+      http::JsonResponse(result->already_loaded ? 200 : 201, ingest::ReceiptToJson(result->receipt));
+  response.headers.emplace_back("Location", std::string(kPrefix) + source->id.value() +
+                                                "/batches/" + result->receipt.batch.value());
+  return response;
+}
+
+http::Response Receipt(const FeedApiDeps& deps, const http::Request& request,
+                       const FeedPath& path) {
+  auto source = Authenticate(deps, request, path.source);
+  if (!source) return Unauthenticated();
+  auto tx = deps.store->Begin(storage::TxMode::kReadOnly);
+  if (!tx.ok()) return http::ErrorResponse(tx.status());
+  auto batch = (*tx)->GetBatch(source->id, domain::BatchId(path.batch));
+  if (!batch.ok()) return http::ErrorResponse(batch.status());
+  if (!*batch) {
+    return http::ErrorResponse(
+        core::NotFound("this source has no batch with that ID (it may have been refused whole)"));
+  }
+  return http::JsonResponse(200, (*batch)->receipt_json);
+}
+
+}  // namespace
+
+void RegisterFeedRoutes(http::Server& server, const FeedApiDeps& deps) {
+  std::error_code ec;
+  std::filesystem::create_directories(deps.spool_dir, ec);
+  ::chmod(deps.spool_dir.c_str(), 0700);
+  server.Route("POST", R"(/api/v1/feeds/[^/]+/batches)", [deps](const http::Request& request) {
+    auto path = ParsePath(request.path);
+    if (!path || !path->batch.empty()) {
+      return http::ErrorResponse(core::NotFound("no such endpoint"));
+    }
+    return Submit(deps, request, *path);
+  });
+  server.Route("GET", R"(/api/v1/feeds/[^/]+/batches/[^/]+)", [deps](const http::Request& request) {
+    auto path = ParsePath(request.path);
+    if (!path || path->batch.empty()) return http::ErrorResponse(core::NotFound("no such endpoint"));
+    return Receipt(deps, request, *path);
+  });
+}
+
+}  // namespace cp::app
