@@ -80,8 +80,8 @@ core::Status Serve(const ServeConfig& config, const core::Clock& clock,
   core::SecureRandom random;
   auto server = http::MakeHttpServer();
   RegisterRoutes(*server, *store);
-  RegisterFeedRoutes(*server, FeedApiDeps{store.get(), &audit_log, &clock, &random,
-                                          config.store_location + ".spool"});
+  RETURN_IF_ERROR(RegisterFeedRoutes(*server, FeedApiDeps{store.get(), &audit_log, &clock, &random,
+                                                          config.store_location + ".spool"}));
   RETURN_IF_ERROR(server->Start(config.server));
   const std::string scheme = config.server.tls_certificate_file ? "https" : "http";
   const std::string host = config.server.bind_address.find(':') != std::string::npos

@@ -1,11 +1,15 @@
 #include "app/feed_api.h"
 
 #include <spdlog/spdlog.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <atomic>
 #include <filesystem>
-#include <fstream>
 
 #include "domain/source.h"
 #include "http/errors.h"
@@ -88,19 +92,33 @@ http::Response Submit(const FeedApiDeps& deps, const http::Request& request,
   const std::filesystem::path file =
       std::filesystem::path(deps.spool_dir) /
       ("upload-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".jsonl");
-  {
-    std::ofstream out(file, std::ios::binary);
-    out.write(request.body.data(), static_cast<std::streamsize>(request.body.size()));
-    if (!out) {
-      std::filesystem::remove(file);
-      return http::ErrorResponse(core::Status(core::ErrorCode::kStoreIo,
-                                              "the batch could not be spooled; try again later"));
-    }
+  // The upload holds personal data: only this process's user may read it.
+  const int fd = ::open(file.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+  bool spooled = fd >= 0;
+  for (std::size_t done = 0; spooled && done < request.body.size();) {
+    const ssize_t n = ::write(fd, request.body.data() + done, request.body.size() - done);
+    spooled = n > 0;
+    done += spooled ? static_cast<std::size_t>(n) : 0;
+  }
+  if (fd >= 0 && ::close(fd) != 0) spooled = false;
+  if (!spooled) {
+    std::filesystem::remove(file);
+    spdlog::error("feed api: cannot spool an upload ({})", std::strerror(errno));
+    return http::ErrorResponse(core::Status(core::ErrorCode::kStoreIo,
+                                            "the batch could not be stored for loading; try again "
+                                            "later"));
   }
   ingest::BatchLoader loader(*deps.store, *deps.audit, *deps.clock, *deps.random);
   auto result = loader.LoadFile(source->id, file.string());
   std::filesystem::remove(file);
-  if (!result.ok()) return http::ErrorResponse(result.status());
+  if (!result.ok()) {
+    // Messages may name the spool file: the supplier sees "the submitted batch".
+    std::string message = result.status().message();
+    for (std::size_t at; (at = message.find(file.string())) != std::string::npos;) {
+      message.replace(at, file.string().size(), "the submitted batch");
+    }
+    return http::ErrorResponse(core::Status(result.status().code(), message));
+  }
   http::Response response =
       http::JsonResponse(result->already_loaded ? 200 : 201, ingest::ReceiptToJson(result->receipt));
   response.headers.emplace_back("Location", std::string(kPrefix) + source->id.value() +
@@ -125,10 +143,14 @@ http::Response Receipt(const FeedApiDeps& deps, const http::Request& request,
 
 }  // namespace
 
-void RegisterFeedRoutes(http::Server& server, const FeedApiDeps& deps) {
+core::Status RegisterFeedRoutes(http::Server& server, const FeedApiDeps& deps) {
   std::error_code ec;
   std::filesystem::create_directories(deps.spool_dir, ec);
-  ::chmod(deps.spool_dir.c_str(), 0700);
+  if (ec || ::chmod(deps.spool_dir.c_str(), 0700) != 0) {
+    return core::Status(core::ErrorCode::kInvalidConfiguration,
+                        "cannot prepare the upload spool directory '" + deps.spool_dir +
+                            "': " + (ec ? ec.message() : std::string(std::strerror(errno))));
+  }
   server.Route("POST", R"(/api/v1/feeds/[^/]+/batches)", [deps](const http::Request& request) {
     auto path = ParsePath(request.path);
     if (!path || !path->batch.empty()) {
@@ -141,6 +163,7 @@ void RegisterFeedRoutes(http::Server& server, const FeedApiDeps& deps) {
     if (!path || path->batch.empty()) return http::ErrorResponse(core::NotFound("no such endpoint"));
     return Receipt(deps, request, *path);
   });
+  return core::Status::Ok();
 }
 
 }  // namespace cp::app

@@ -31,7 +31,8 @@ struct FeedApiDeps {
   std::string spool_dir;
 };
 
-void RegisterFeedRoutes(http::Server& server, const FeedApiDeps& deps);
+// kInvalidConfiguration when the spool directory cannot be prepared.
+core::Status RegisterFeedRoutes(http::Server& server, const FeedApiDeps& deps);
 
 }  // namespace cp::app
 

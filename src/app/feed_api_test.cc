@@ -34,8 +34,9 @@ class FeedApiTest : public ::testing::Test {
     gro_ = Register("gro-births");
     pds_ = Register("nhs-pds");
     server_ = http::MakeHttpServer();
-    RegisterFeedRoutes(*server_, FeedApiDeps{store_.get(), audit_.get(), &clock_, &random_,
-                                             (dir_ / "spool").string()});
+    ASSERT_TRUE(RegisterFeedRoutes(*server_, FeedApiDeps{store_.get(), audit_.get(), &clock_,
+                                                         &random_, (dir_ / "spool").string()})
+                    .ok());
     http::ServerOptions options;
     options.port = 0;
     options.worker_threads = 2;
@@ -130,6 +131,15 @@ TEST_F(FeedApiTest, ACredentialReadsOnlyItsOwnSourcesReceipts) {
   EXPECT_EQ(missing->status, 404);
 }
 
+TEST_F(FeedApiTest, AnUnusableSpoolDirectoryIsAClearError) {
+  auto server = http::MakeHttpServer();
+  const core::Status s = RegisterFeedRoutes(
+      *server, FeedApiDeps{store_.get(), audit_.get(), &clock_, &random_,
+                           (dir_ / "cp.db" / "spool").string()});  // under a file
+  EXPECT_EQ(s.code(), core::ErrorCode::kInvalidConfiguration);
+  EXPECT_NE(s.message().find("spool"), std::string::npos);
+}
+
 TEST_F(FeedApiTest, ABatchClaimingAnotherSourceIsForbiddenAndBadBatchesSayWhy) {
   auto foreign = Post("nhs-pds", pds_);  // the header says gro-births
   ASSERT_TRUE(foreign);
@@ -138,6 +148,8 @@ TEST_F(FeedApiTest, ABatchClaimingAnotherSourceIsForbiddenAndBadBatchesSayWhy) {
   ASSERT_TRUE(garbage);
   EXPECT_EQ(garbage->status, 400);
   EXPECT_EQ(nlohmann::json::parse(garbage->body)["error"]["code"], "invalid_batch_header");
+  EXPECT_EQ(garbage->body.find((dir_ / "spool").string()), std::string::npos)
+      << "the server's paths are not shown to suppliers";
   EXPECT_TRUE(fs::is_empty(dir_ / "spool"));  // uploads are not left behind
 }
 

@@ -54,6 +54,7 @@ records=$(tail -n +2 "$tmp/syn/gro-births.jsonl" | wc -l)
 if [ "$rows" -ge 1 ] && [ "$rows" -le "$records" ]; then echo "ok   links_export_rows"; passed=$((passed + 1));
 else echo "FAIL links_export_rows: $rows rows for $records records"; failed=$((failed + 1)); fi
 
+expect links_export_is_audited 0 'export' -- "$bin" audit show --store "$db" --action export
 expect suspend 0 'now suspended' -- "$bin" source suspend --store "$db" gro-births
 expect suspended_cannot_load 1 'suspended' -- "$bin" feed load --store "$db" --source gro-births "$tmp/syn/gro-births.jsonl"
 expect loads_are_audited 0 'apply_feed' -- "$bin" audit show --store "$db" --action apply_feed

@@ -165,15 +165,30 @@ int RunLinksExport(const std::string& store_location, const std::string& source,
     if (!entry.ok()) return Fail(entry.status());
     only = entry->id;
   }
+  // One row per current source record (withdrawn ones are no longer held).
   std::cout << "source,key,child_id,state\n";
-  const core::Status s = (*tx)->ForEachSourceLink(only, [](const storage::SourceLink& link) {
+  std::int64_t rows = 0;
+  const core::Status s = (*tx)->ForEachSourceLink(only, [&](const storage::SourceLink& link) {
+    if (link.state == storage::LinkState::kWithdrawn) return core::Status::Ok();
+    ++rows;
     std::cout << CsvField(link.source.value()) << ',' << CsvField(link.key.value()) << ','
               << (link.child ? link.child->ToString() : "") << ','
               << storage::LinkStateName(link.state) << '\n';
     return std::cout ? core::Status::Ok()
                      : core::Status(core::ErrorCode::kStoreIo, "cannot write to standard output");
   });
-  return s.ok() ? 0 : Fail(s);
+  if (!s.ok()) return Fail(s);
+  tx->reset();
+  // Exports are audited (DOMAIN.md section 6).
+  audit::AuditLog log(**store, clock);
+  audit::Event event;
+  event.actor = audit::Principal{audit::PrincipalKind::kSystem, "cli", "data_administrator", ""};
+  event.action = audit::Action::kExport;
+  event.subject = only ? only->value() : "all-sources";
+  event.reason = "links_export";
+  event.counts = {{"rows", rows}};
+  const auto logged = log.Append(event);
+  return logged.ok() ? 0 : Fail(logged.status());
 }
 
 }  // namespace

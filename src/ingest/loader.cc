@@ -70,36 +70,59 @@ class Applier {
     return existing.status();
   }
 
+  static bool PostAdoption(const std::vector<domain::SourceEvent>& events) {
+    return std::any_of(events.begin(), events.end(), [](const domain::SourceEvent& e) {
+      return e.type == domain::SourceEvent::Type::kAdoption;
+    });
+  }
+
   Status Upsert(FeedRecord&& record) {
     ASSIGN_OR_RETURN(auto existing, Existing(record.key));
-    domain::ContactPointId child;
-    if (existing && existing->child && (existing->state == storage::LinkState::kLinked ||
-                                        existing->state == storage::LinkState::kReview)) {
-      child = *existing->child;  // a record keeps the child it belongs to
+    const bool post_adoption = PostAdoption(record.events);
+    if (existing && existing->state == storage::LinkState::kSealed) {
+      // A sealed (pre-adoption) identity never returns to any index or child:
+      // what the source says is kept, still sealed and attached to no one.
+      existing->data = std::move(record.child);
+      existing->events = std::move(record.events);
+      existing->batch = header_.batch;
+      existing->extracted_at = header_.extracted_at;
+      existing->received_at = received_at_;
+      return tx_.PutSourceRecord(*existing);
     }
-    const bool post_adoption =
-        std::any_of(record.events.begin(), record.events.end(), [](const domain::SourceEvent& e) {
-          return e.type == domain::SourceEvent::Type::kAdoption;
-        });
+    domain::ContactPointId child;
+    storage::LinkState state = storage::LinkState::kLinked;
+    // A record keeps the child it belongs to, unless it now says it is a
+    // post-adoption identity: that never joins the pre-adoption child.
+    if (existing && existing->child &&
+        (existing->state == storage::LinkState::kLinked ||
+         existing->state == storage::LinkState::kReview) &&
+        (!post_adoption || PostAdoption(existing->events))) {
+      child = *existing->child;
+      state = existing->state;
+    }
     if (!child.assigned() && !post_adoption && record.child.identifiers.nhs_number) {
       ASSIGN_OR_RETURN(std::vector<domain::ContactPointId> matches,
                        tx_.ChildrenWithNhsNumber(record.child.identifiers.nhs_number->Reveal()));
       if (!matches.empty()) child = matches.front();
+      // Several children share the number: attach to the first provisionally
+      // and let a data administrator decide.
+      if (matches.size() > 1) state = storage::LinkState::kReview;
     }
+    if (state == storage::LinkState::kReview) ++receipt_.review;
     const bool created = !child.assigned();
     if (created) {
       ASSIGN_OR_RETURN(child, tx_.AllocateChildId(random_));
       // A new child's best view is this record's view.
       RETURN_IF_ERROR(tx_.PutChild(MergeSourceViews(child, {&record.child})));
       ++receipt_.created;
-    } else {
+    } else if (state == storage::LinkState::kLinked) {
       ++receipt_.linked;
     }
     storage::SourceRecord stored;
     stored.source = header_.source;
     stored.key = record.key;
     stored.child = child;
-    stored.state = storage::LinkState::kLinked;
+    stored.state = state;
     stored.batch = header_.batch;
     stored.extracted_at = header_.extracted_at;
     stored.received_at = received_at_;
@@ -112,7 +135,10 @@ class Applier {
   Status Withdraw(const domain::SourceKey& key) {
     ASSIGN_OR_RETURN(auto existing, Existing(key));
     // Withdrawing what is not held, or already withdrawn, changes nothing.
-    if (!existing || existing->state == storage::LinkState::kWithdrawn) return Status::Ok();
+    if (!existing || existing->state == storage::LinkState::kWithdrawn ||
+        existing->state == storage::LinkState::kSealed) {
+      return Status::Ok();
+    }
     const std::optional<domain::ContactPointId> former = existing->child;
     existing->state = storage::LinkState::kWithdrawn;
     existing->child.reset();
@@ -187,22 +213,38 @@ StatusOr<LoadResult> BatchLoader::LoadCsvFile(const domain::SourceId& source,
 StatusOr<LoadResult> BatchLoader::Load(const domain::SourceId& source, const BatchHeader& header,
                                        const std::string& digest, const Reader& read) {
   ASSIGN_OR_RETURN(auto tx, store_.Begin(storage::TxMode::kReadWrite));
+  // A refused load is audited too, in a transaction of its own.
+  auto refuse = [&](Status status, std::string_view why) -> Status {
+    tx.reset();
+    audit::Event event;
+    event.actor = audit::Principal{audit::PrincipalKind::kSourceSystem, source.value(), "", ""};
+    event.action = audit::Action::kApplyFeed;
+    event.subject = header.batch.value();
+    event.outcome = audit::Outcome::kRefused;
+    event.refusal = std::string(why);
+    RETURN_IF_ERROR(audit_.Append(event).status());
+    return status;
+  };
   ASSIGN_OR_RETURN(storage::SourceEntry entry, tx->GetSource(source));
-  RETURN_IF_ERROR(domain::CheckCanLoad(source, entry.state));
+  if (Status can = domain::CheckCanLoad(source, entry.state); !can.ok()) {
+    return refuse(can, "source_not_active");
+  }
   if (header.source != source) {
-    return Status(ErrorCode::kPermissionDenied,
-                  "the batch header names source " + header.source.value() +
-                      " but it was submitted as source " + source.value() +
-                      ": a source may submit only its own batches");
+    return refuse(Status(ErrorCode::kPermissionDenied,
+                         "the batch header names source " + header.source.value() +
+                             " but it was submitted as source " + source.value() +
+                             ": a source may submit only its own batches"),
+                  "foreign_batch");
   }
   ASSIGN_OR_RETURN(std::optional<storage::BatchEntry> previous,
                    tx->GetBatch(source, header.batch));
   if (previous) {
     if (previous->content_digest != digest) {
-      return Status(ErrorCode::kBatchConflict,
-                    "batch " + header.batch.value() + " of source " + source.value() +
-                        " was already loaded with different content; nothing was applied. "
-                        "Give a corrected batch a new batch ID");
+      return refuse(Status(ErrorCode::kBatchConflict,
+                           "batch " + header.batch.value() + " of source " + source.value() +
+                               " was already loaded with different content; nothing was "
+                               "applied. Give a corrected batch a new batch ID"),
+                    "batch_conflict");
     }
     ASSIGN_OR_RETURN(Receipt original, ReceiptFromJson(previous->receipt_json));
     return LoadResult{std::move(original), true};
@@ -241,7 +283,15 @@ StatusOr<LoadResult> BatchLoader::Load(const domain::SourceId& source, const Bat
                   "the batch file changed while it was being loaded; nothing was applied. Load "
                   "it again once it is complete");
   }
-  if (header.mode == BatchMode::kFull) RETURN_IF_ERROR(applier.WithdrawUnlisted());
+  // A full extract withdraws what it no longer lists, but a rejected line may
+  // be a record the source still holds: then nothing is withdrawn.
+  if (header.mode == BatchMode::kFull) {
+    if (summary.rejected == 0) {
+      RETURN_IF_ERROR(applier.WithdrawUnlisted());
+    } else {
+      receipt.full_withdrawal_skipped = true;
+    }
+  }
   receipt.records = summary.records;
   receipt.accepted = summary.accepted;
   receipt.rejected = summary.rejected;

@@ -191,7 +191,14 @@ TEST_F(LoaderTest, SameBatchIdWithDifferentContentIsRefused) {
   auto changed = Load("gro-births", Write("b.jsonl", Header("gro-births", "b1", "delta", 1) +
                                                          Upsert("G1", "Amelia", "Smyth", kNhsA)));
   EXPECT_EQ(changed.status().code(), ErrorCode::kBatchConflict);
-  EXPECT_EQ(Take(*store_), before);
+  Snapshot after = Take(*store_);
+  EXPECT_EQ(after.audit_size, before.audit_size + 1);  // the refusal is audited
+  after.audit_size = before.audit_size;
+  EXPECT_EQ(after, before);
+  auto refusals = audit_->Query(audit::AuditQuery{});
+  ASSERT_TRUE(refusals.ok());
+  EXPECT_EQ((*refusals)[0].event.outcome, audit::Outcome::kRefused);
+  EXPECT_EQ((*refusals)[0].event.refusal, "batch_conflict");
 }
 
 TEST_F(LoaderTest, SequenceGapsAreReportedNotFatal) {
@@ -217,7 +224,10 @@ TEST_F(LoaderTest, OnlyAnActiveSourceMayLoadAndOnlyItsOwnBatches) {
   auto other = Load("gro-births", Write("o.jsonl", batch));
   EXPECT_EQ(other.status().code(), ErrorCode::kPermissionDenied);
   EXPECT_NE(other.status().message().find("its own batches"), std::string::npos);
-  EXPECT_EQ(Take(*store_), before);
+  Snapshot after = Take(*store_);
+  EXPECT_EQ(after.audit_size, before.audit_size + 2);  // both refusals are audited
+  after.audit_size = before.audit_size;
+  EXPECT_EQ(after, before);
 }
 
 TEST_F(LoaderTest, RejectedLinesAreQuarantinedWithTheBatch) {
@@ -277,6 +287,88 @@ TEST_F(LoaderTest, APostAdoptionIdentityNeverLinksToAnExistingChild) {
   ASSERT_TRUE(post.ok());
   ASSERT_EQ(post->events.size(), 1u);
   EXPECT_EQ(post->events[0].type, domain::SourceEvent::Type::kAdoption);
+}
+
+TEST_F(LoaderTest, AFullBatchWithRejectedLinesWithdrawsNothing) {
+  ASSERT_TRUE(Load("gro-births", Write("1.jsonl", Header("gro-births", "b1", "delta", 1) +
+                                                      Upsert("G1", "Amelia", "Smith", kNhsA) +
+                                                      Upsert("G2", "Bo", "Smith", "")))
+                  .ok());
+  // G2's line is broken this time: it may still be held, so it must not be withdrawn.
+  auto full = Load("gro-births", Write("2.jsonl", Header("gro-births", "b2", "full", 2) +
+                                                      Upsert("G1", "Amelia", "Smith", kNhsA) +
+                                                      "{\"key\": \"G2\", \"op\": \"upsert\"}\n"));
+  ASSERT_TRUE(full.ok()) << full.status().ToString();
+  EXPECT_EQ(full->receipt.rejected, 1);
+  EXPECT_EQ(full->receipt.withdrawn, 0);
+  EXPECT_TRUE(full->receipt.full_withdrawal_skipped);
+  auto tx = store_->Begin(storage::TxMode::kReadOnly);
+  auto g2 = (*tx)->GetSourceRecord(domain::SourceId("gro-births"), domain::SourceKey("G2"));
+  ASSERT_TRUE(g2.ok());
+  EXPECT_EQ(g2->state, storage::LinkState::kLinked);
+}
+
+TEST_F(LoaderTest, AnAdoptionEventUnderAnExistingKeyStartsANewChild) {
+  ASSERT_TRUE(Load("gro-births", Write("1.jsonl", Header("gro-births", "b1", "delta", 1) +
+                                                      Upsert("G1", "Amelia", "Smith", kNhsA)))
+                  .ok());
+  auto tx0 = store_->Begin(storage::TxMode::kReadOnly);
+  const auto before = (*tx0)->GetSourceRecord(domain::SourceId("gro-births"), domain::SourceKey("G1"))->child;
+  tx0->reset();
+  auto adopted = Load("gro-births", Write("2.jsonl", Header("gro-births", "b2", "delta", 2) +
+                                                         Upsert("G1", "Amelia", "Brown", kNhsA,
+                                                                "[{\"type\": \"adoption\"}]")));
+  ASSERT_TRUE(adopted.ok()) << adopted.status().ToString();
+  EXPECT_EQ(adopted->receipt.created, 1);
+  auto tx = store_->Begin(storage::TxMode::kReadOnly);
+  const auto after = (*tx)->GetSourceRecord(domain::SourceId("gro-births"), domain::SourceKey("G1"))->child;
+  EXPECT_NE(after, before);
+}
+
+TEST_F(LoaderTest, ASealedRecordStaysSealedAndAttachedToNoChild) {
+  {
+    auto tx = store_->Begin(storage::TxMode::kReadWrite);
+    storage::SourceRecord sealed;
+    sealed.source = domain::SourceId("gro-births");
+    sealed.key = domain::SourceKey("G1");
+    sealed.state = storage::LinkState::kSealed;
+    sealed.batch = domain::BatchId("b0");
+    sealed.data.name = {domain::PersonalText("Amelia"), domain::PersonalText("Smith")};
+    sealed.data.date_of_birth =
+        core::Sensitive<domain::Date>(std::chrono::year{2015} / 3 / 2);
+    ASSERT_TRUE((*tx)->PutSourceRecord(sealed).ok());
+    ASSERT_TRUE((*tx)->Commit().ok());
+  }
+  auto result = Load("gro-births", Write("1.jsonl", Header("gro-births", "b1", "delta", 1) +
+                                                        Upsert("G1", "Amelia", "Smith", kNhsA) +
+                                                        "{\"key\": \"G1\", \"op\": \"withdraw\"}\n"));
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(result->receipt.created + result->receipt.linked + result->receipt.withdrawn, 0);
+  auto tx = store_->Begin(storage::TxMode::kReadOnly);
+  auto record = (*tx)->GetSourceRecord(domain::SourceId("gro-births"), domain::SourceKey("G1"));
+  ASSERT_TRUE(record.ok());
+  EXPECT_EQ(record->state, storage::LinkState::kSealed);
+  EXPECT_FALSE(record->child.has_value());
+  EXPECT_EQ(store_->Info()->children, 0);
+}
+
+TEST_F(LoaderTest, SeveralChildrenWithOneNhsNumberSendTheRecordToReview) {
+  // Two children already carry the same NHS number (two sources, two adoptions apart).
+  ASSERT_TRUE(Load("gro-births", Write("1.jsonl", Header("gro-births", "b1", "delta", 1) +
+                                                      Upsert("G1", "Amelia", "Smith", kNhsA) +
+                                                      Upsert("G2", "Amelia", "Brown", kNhsA,
+                                                             "[{\"type\": \"adoption\"}]")))
+                  .ok());
+  auto pds = Load("nhs-pds", Write("p.jsonl", Header("nhs-pds", "p1", "delta", 1) +
+                                                  Upsert("P1", "Amelia", "Smith", kNhsA)));
+  ASSERT_TRUE(pds.ok()) << pds.status().ToString();
+  EXPECT_EQ(pds->receipt.review, 1);
+  EXPECT_EQ(pds->receipt.linked, 0);
+  auto tx = store_->Begin(storage::TxMode::kReadOnly);
+  auto record = (*tx)->GetSourceRecord(domain::SourceId("nhs-pds"), domain::SourceKey("P1"));
+  ASSERT_TRUE(record.ok());
+  EXPECT_EQ(record->state, storage::LinkState::kReview);
+  EXPECT_TRUE(record->child.has_value());
 }
 
 TEST_F(LoaderTest, AStoreFailureAtAnyPointLeavesNothingBehind) {

@@ -36,6 +36,7 @@ std::string ReceiptToJson(const Receipt& r) {
         {"created", r.created},
         {"review", r.review},
         {"rejected", r.rejected}}},
+      {"full_withdrawal_skipped", r.full_withdrawal_skipped},
       {"rejections", std::move(rejections)},
   };
   return j.dump();
@@ -65,6 +66,7 @@ core::StatusOr<Receipt> ReceiptFromJson(const std::string& json) {
     r.created = c.at("created");
     r.review = c.at("review");
     r.rejected = c.at("rejected");
+    r.full_withdrawal_skipped = j.value("full_withdrawal_skipped", false);
     for (const nlohmann::json& x : j.at("rejections")) {
       r.rejections.push_back(Rejection{x.at("line").get<std::int64_t>(),
                                        x.at("field").get<std::string>(),
@@ -89,6 +91,9 @@ std::string ReceiptToText(const Receipt& r, std::size_t max_rejections) {
   if (r.expected_sequence) {
     out << "  sequence gap: this batch is " << *r.sequence << ", the next expected was "
         << *r.expected_sequence << " (batches may be missing)\n";
+  }
+  if (r.full_withdrawal_skipped) {
+    out << "  full mode: nothing was withdrawn because lines were rejected; fix them and resend\n";
   }
   std::size_t shown = 0;
   for (const Rejection& x : r.rejections) {

@@ -38,6 +38,9 @@ struct Receipt {
   std::int64_t created = 0;    // created a new child
   std::int64_t review = 0;     // sent to match review
   std::int64_t rejected = 0;
+  // A full batch with rejected lines withdraws nothing (a rejected line may be
+  // a record the source still holds).
+  bool full_withdrawal_skipped = false;
   std::vector<Rejection> rejections;  // every rejected line, in order
 };
 
