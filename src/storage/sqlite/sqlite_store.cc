@@ -850,19 +850,12 @@ class SqliteTransaction final : public Transaction {
     stmt.BindText(1, source.value());
     stmt.BindText(2, batch.value());
     std::vector<QuarantineEntry> out;
-    for (;;) {
-      ASSIGN_OR_RETURN(bool row, stmt.Step());
-      if (!row) break;
-      QuarantineEntry e;
-      e.source = source;
-      e.batch = batch;
-      e.line = stmt.Int64(0);
-      e.field = stmt.Text(1);
-      e.code = static_cast<ErrorCode>(stmt.Int64(2));
-      e.reason = stmt.Text(3);
-      e.raw_line = core::Sensitive<std::string>(stmt.Text(4));
-      out.push_back(std::move(e));
-    }
+    RETURN_IF_ERROR(stmt.ForEachRow([&](const Statement& row) {
+      out.push_back(QuarantineEntry{source, batch, row.Int64(0), row.Text(1),
+                                    static_cast<ErrorCode>(row.Int64(2)), row.Text(3),
+                                    core::Sensitive<std::string>(row.Text(4))});
+      return Status::Ok();
+    }));
     return out;
   }
 
@@ -875,12 +868,11 @@ class SqliteTransaction final : public Transaction {
                                    "finding children by NHS number"));
     stmt.BindText(1, nhs_number);
     std::vector<ContactPointId> out;
-    for (;;) {
-      ASSIGN_OR_RETURN(bool row, stmt.Step());
-      if (!row) break;
-      ASSIGN_OR_RETURN(ContactPointId id, IdFromStored("children.contactpoint_id", stmt.Int64(0)));
+    RETURN_IF_ERROR(stmt.ForEachRow([&](const Statement& row) -> Status {
+      ASSIGN_OR_RETURN(ContactPointId id, IdFromStored("children.contactpoint_id", row.Int64(0)));
       out.push_back(id);
-    }
+      return Status::Ok();
+    }));
     return out;
   }
 
@@ -892,11 +884,10 @@ class SqliteTransaction final : public Transaction {
                                    "listing a source's current records"));
     stmt.BindText(1, source.value());
     std::vector<domain::SourceKey> out;
-    for (;;) {
-      ASSIGN_OR_RETURN(bool row, stmt.Step());
-      if (!row) break;
-      out.emplace_back(stmt.Text(0));
-    }
+    RETURN_IF_ERROR(stmt.ForEachRow([&](const Statement& row) {
+      out.emplace_back(row.Text(0));
+      return Status::Ok();
+    }));
     return out;
   }
 
@@ -908,19 +899,16 @@ class SqliteTransaction final : public Transaction {
                                    "WHERE ?1 IS NULL OR source = ?1 ORDER BY source, key",
                                    "listing source records"));
     stmt.BindOptionalText(1, source ? std::optional<std::string>(source->value()) : std::nullopt);
-    for (;;) {
-      ASSIGN_OR_RETURN(bool row, stmt.Step());
-      if (!row) break;
+    return stmt.ForEachRow([&](const Statement& row) -> Status {
       SourceLink link;
-      link.source = domain::SourceId(stmt.Text(0));
-      link.key = domain::SourceKey(stmt.Text(1));
-      if (auto child = stmt.OptionalInt64(2)) {
+      link.source = domain::SourceId(row.Text(0));
+      link.key = domain::SourceKey(row.Text(1));
+      if (auto child = row.OptionalInt64(2)) {
         ASSIGN_OR_RETURN(link.child, IdFromStored("source_records.child_id", *child));
       }
-      ASSIGN_OR_RETURN(link.state, LinkStateFromText("source_records.state", stmt.Text(3)));
-      RETURN_IF_ERROR(fn(link));
-    }
-    return Status::Ok();
+      ASSIGN_OR_RETURN(link.state, LinkStateFromText("source_records.state", row.Text(3)));
+      return fn(link);
+    });
   }
 
   Status Commit() override {
@@ -949,24 +937,17 @@ class SqliteTransaction final : public Transaction {
                                    "reading sources"));
     stmt.BindOptionalText(1, id ? std::optional<std::string>(id->value()) : std::nullopt);
     std::vector<SourceEntry> out;
-    for (;;) {
-      ASSIGN_OR_RETURN(bool row, stmt.Step());
-      if (!row) break;
-      SourceEntry e;
-      e.id = domain::SourceId(stmt.Text(0));
-      e.name = stmt.Text(1);
-      auto kind = domain::ParseSourceKind(stmt.Text(2));
-      auto state = domain::ParseSourceState(stmt.Text(3));
+    RETURN_IF_ERROR(stmt.ForEachRow([&](const Statement& row) -> Status {
+      auto kind = domain::ParseSourceKind(row.Text(2));
+      auto state = domain::ParseSourceState(row.Text(3));
       if (!kind.ok() || !state.ok()) {
         return Status(ErrorCode::kStoreCorrupt, "a stored source has an unknown kind or state");
       }
-      e.kind = *kind;
-      e.state = *state;
-      e.credential_hash = stmt.Text(4);
-      e.created_at = core::FromUnixMillis(stmt.Int64(5));
-      e.updated_at = core::FromUnixMillis(stmt.Int64(6));
-      out.push_back(std::move(e));
-    }
+      out.push_back(SourceEntry{domain::SourceId(row.Text(0)), row.Text(1), *kind, *state,
+                                row.Text(4), core::FromUnixMillis(row.Int64(5)),
+                                core::FromUnixMillis(row.Int64(6))});
+      return Status::Ok();
+    }));
     return out;
   }
 

@@ -54,6 +54,16 @@ class Statement {
   core::StatusOr<bool> Step();
   // Steps to the end, for statements that return no rows.
   core::Status Run();
+  // Steps through every row, calling on_row(*this) for each; stops at the
+  // first error, from SQLite or from on_row.
+  template <typename OnRow>
+  core::Status ForEachRow(OnRow&& on_row) {
+    for (;;) {
+      ASSIGN_OR_RETURN(bool row, Step());
+      if (!row) return core::Status::Ok();
+      RETURN_IF_ERROR(on_row(*this));
+    }
+  }
 
   // Columns are 0-based, as in SQLite.
   bool IsNull(int column) const;
