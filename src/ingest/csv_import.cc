@@ -10,33 +10,13 @@
 #include <optional>
 #include <vector>
 
+#include "core/json_string.h"
 #include "ingest/parser.h"
 
 namespace cp::ingest {
 namespace {
 
 constexpr std::size_t kNoColumn = static_cast<std::size_t>(-1);
-
-// Appends `text` to `out` as a JSON string literal. Bytes that are not valid
-// UTF-8 pass through unchanged so that the parser rejects them.
-void AppendJsonString(std::string& out, std::string_view text) {
-  out += '"';
-  for (char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (u < 0x20) {
-      static constexpr char kHex[] = "0123456789abcdef";
-      out += "\\u00";
-      out += kHex[u >> 4];
-      out += kHex[u & 15];
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
-}
 
 // The CSV column a JSON path of the child record came from.
 std::string ColumnFor(const std::string& json_path) {
@@ -150,9 +130,9 @@ class RowBuilder {
     }
     auto put = [](std::string& out, std::string_view name, std::string_view value) {
       if (out.back() != '{' && out.back() != '[') out += ", ";
-      AppendJsonString(out, name);
+      core::AppendJsonString(name, out);
       out += ": ";
-      AppendJsonString(out, value);
+      core::AppendJsonString(value, out);
     };
     std::string json = "{";
     if (v[0]) put(json, "key", *v[0]);
@@ -175,7 +155,7 @@ class RowBuilder {
         for (std::size_t c = 9; c <= 14; ++c) {
           if (!v[c]) continue;
           if (json.back() != '[') json += ", ";
-          AppendJsonString(json, *v[c]);
+          core::AppendJsonString(*v[c], json);
         }
         json += "]";
         if (v[15]) put(json, "postcode", *v[15]);

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/json_string.h"
 #include "domain/model.h"
 
 namespace cp::synth {
@@ -44,7 +45,7 @@ void AppendHeaderLine(const FeedHeader& header, std::string& out);
 void AppendRecordLine(const FeedRecord& record, std::string& out);
 
 // Appends `text` as a JSON string literal, quotes included.
-void AppendJsonString(std::string_view text, std::string& out);
+using core::AppendJsonString;
 
 }  // namespace cp::synth
 
