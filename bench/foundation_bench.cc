@@ -68,22 +68,44 @@ domain::Child SampleChild() {
   return child;
 }
 
+// A fresh SQLite store in its own temporary directory, removed afterwards.
+class BenchStore {
+ public:
+  explicit BenchStore(const std::string& name)
+      : dir_(std::filesystem::temp_directory_path() /
+             ("cp_bench_" + name + "_" + std::to_string(::getpid()))) {
+    std::filesystem::create_directories(dir_);
+    auto store = storage::SqliteStore::Open((dir_ / "bench.db").string(), clock_);
+    if (store.ok()) store_ = std::move(*store);
+    else error_ = store.status().ToString();
+  }
+  ~BenchStore() {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  // Null (and `error()` says why) when the store could not be opened.
+  storage::SqliteStore* get() { return store_.get(); }
+  const std::string& error() const { return error_; }
+
+ private:
+  std::filesystem::path dir_;
+  core::SystemClock clock_;
+  std::unique_ptr<storage::SqliteStore> store_;
+  std::string error_;
+};
+
 // Writes state.range(0) children per transaction (one batch slice).
 void BM_SqlitePutChildren(benchmark::State& state) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("cp_bench_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  core::SystemClock clock;
-  core::SecureRandom random;
-  auto store = storage::SqliteStore::Open((dir / "bench.db").string(), clock);
-  if (!store.ok()) {
-    state.SkipWithError(store.status().ToString().c_str());
+  BenchStore bench("put");
+  if (bench.get() == nullptr) {
+    state.SkipWithError(bench.error().c_str());
     return;
   }
+  core::SecureRandom random;
   domain::Child child = SampleChild();
   const int per_tx = static_cast<int>(state.range(0));
   for (auto _ : state) {
-    auto tx = (*store)->Begin(storage::TxMode::kReadWrite);
+    auto tx = bench.get()->Begin(storage::TxMode::kReadWrite);
     for (int i = 0; i < per_tx; ++i) {
       child.id = *(*tx)->AllocateChildId(random);
       if (!(*tx)->PutChild(child).ok()) state.SkipWithError("PutChild failed");
@@ -91,25 +113,19 @@ void BM_SqlitePutChildren(benchmark::State& state) {
     if (!(*tx)->Commit().ok()) state.SkipWithError("Commit failed");
   }
   state.SetItemsProcessed(state.iterations() * per_tx);
-  store->reset();
-  std::filesystem::remove_all(dir);
 }
 BENCHMARK(BM_SqlitePutChildren)->Arg(1)->Arg(1000)->Unit(benchmark::kMillisecond);
 
 void BM_SqliteGetChild(benchmark::State& state) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("cp_bench_get_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  core::SystemClock clock;
-  core::SecureRandom random;
-  auto store = storage::SqliteStore::Open((dir / "bench.db").string(), clock);
-  if (!store.ok()) {
-    state.SkipWithError(store.status().ToString().c_str());
+  BenchStore bench("get");
+  if (bench.get() == nullptr) {
+    state.SkipWithError(bench.error().c_str());
     return;
   }
+  core::SecureRandom random;
   std::vector<domain::ContactPointId> ids;
   {
-    auto tx = (*store)->Begin(storage::TxMode::kReadWrite);
+    auto tx = bench.get()->Begin(storage::TxMode::kReadWrite);
     domain::Child child = SampleChild();
     for (int i = 0; i < 10000; ++i) {
       child.id = *(*tx)->AllocateChildId(random);
@@ -120,12 +136,10 @@ void BM_SqliteGetChild(benchmark::State& state) {
   }
   std::size_t i = 0;
   for (auto _ : state) {
-    auto tx = (*store)->Begin(storage::TxMode::kReadOnly);
+    auto tx = bench.get()->Begin(storage::TxMode::kReadOnly);
     benchmark::DoNotOptimize((*tx)->GetChild(ids[i++ % ids.size()]));
   }
   state.SetItemsProcessed(state.iterations());
-  store->reset();
-  std::filesystem::remove_all(dir);
 }
 BENCHMARK(BM_SqliteGetChild)->Unit(benchmark::kMicrosecond);
 

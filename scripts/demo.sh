@@ -50,7 +50,8 @@ health=$(curl -fsS --max-time 2 "http://127.0.0.1:$port/health") || {
   echo "demo: the server is not answering its health check on port $port" >&2
   exit 1
 }
-children_loaded=$("$bin" links export --store "$store" | tail -n +2 | cut -d, -f3 | sort -u | grep -c . || true)
+# `init` on an existing store changes nothing and reports its size.
+children_loaded=$("$bin" init --store "$store" | sed -n 's/.*, \([0-9]*\) children).*/\1/p')
 
 cat <<MSG
 

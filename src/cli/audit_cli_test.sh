@@ -7,10 +7,8 @@ bin=$1
 fill=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
 
-# expect NAME WANT_EXIT PATTERN -- COMMAND... (see expect.sh).
+# expect, pass, fail and finish come from expect.sh.
 source "$(dirname "$0")/expect.sh"
 
 db="$tmp/cp.db"
@@ -21,8 +19,7 @@ done
 expect audit_needs_subcommand 2 'subcommand' -- "$bin" audit
 expect init_creates_key 0 "Audit signing key created at $db.audit-key" -- "$bin" init --store "$db"
 mode=$(stat -c %a "$db.audit-key")
-if [ "$mode" = 600 ]; then echo "ok   key_is_private"; passed=$((passed + 1));
-else echo "FAIL key_is_private: mode $mode"; failed=$((failed + 1)); fi
+if [ "$mode" = 600 ]; then pass key_is_private; else fail key_is_private "mode $mode"; fi
 expect verify_empty_log 0 'Audit log intact: 0 entries' -- "$bin" audit verify --store "$db"
 expect fill 0 'appended 9' -- "$fill" "$db" 9
 expect verify_uncovered 0 '9 newer entries are not yet covered' -- "$bin" audit verify --store "$db"
@@ -73,5 +70,4 @@ expect verify_detects_forged_checkpoint 1 'invalid signature' -- "$bin" audit ve
 expect triggers_refuse_deleting_entries 0 'append-only' -- bash -c "sqlite3 '$db' 'DELETE FROM audit_log' 2>&1; true"
 expect verify_still_ok 0 'Audit log intact: 9 entries' -- "$bin" audit verify --store "$db"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

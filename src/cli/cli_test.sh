@@ -7,10 +7,8 @@ bin=$1
 tmp=$(mktemp -d)
 server_pid=""
 trap '[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
-passed=0
-failed=0
 
-# expect NAME WANT_EXIT PATTERN -- COMMAND... (see expect.sh).
+# expect, pass, fail and finish come from expect.sh.
 source "$(dirname "$0")/expect.sh"
 
 expect help_lists_init 0 '^  init ' -- "$bin" --help
@@ -31,7 +29,7 @@ expect init_creates 0 "Store ready at $tmp/cp.db" -- "$bin" init --store "$tmp/c
 expect init_again_is_idempotent 0 "schema version [0-9]+" -- "$bin" init --store "$tmp/cp.db"
 expect init_from_environment 0 "Store ready at $tmp/env.db" -- env CONTACTPOINT_STORE="$tmp/env.db" "$bin" init
 expect serve_missing_store 1 "$tmp/missing.db" -- "$bin" serve --store "$tmp/missing.db" --port 18080
-if [ -e "$tmp/missing.db" ]; then echo "FAIL serve_missing_store created the store"; failed=$((failed + 1)); fi
+if [ -e "$tmp/missing.db" ]; then fail serve_missing_store "it created the store"; fi
 expect serve_refuses_plain_http_off_loopback 1 'TLS|tls' -- "$bin" serve --store "$tmp/cp.db" --bind 0.0.0.0
 expect serve_bad_port 2 'port' -- "$bin" serve --store "$tmp/cp.db" --port 99999
 expect serve_missing_tls_cert 2 'tls-cert|File does not exist' -- "$bin" serve --store "$tmp/cp.db" --tls-cert "$tmp/none.pem"
@@ -69,8 +67,7 @@ for _ in 1 2 3 4 5; do
   server_pid=""
 done
 if [ "$port" -eq 0 ]; then
-  echo "FAIL serve: never started: $(cat "$tmp/serve.out" "$tmp/serve.err")"
-  failed=$((failed + 1))
+  fail serve "never started: $(cat "$tmp/serve.out" "$tmp/serve.err")"
 else
   expect health_over_http 0 '"status":"ok"' -- curl -sS --max-time 5 "http://127.0.0.1:$port/health"
   expect unknown_endpoint_is_json_404 0 '"code":"not_found"' -- curl -sS --max-time 5 "http://127.0.0.1:$port/nothing"
@@ -78,9 +75,8 @@ else
   wait "$server_pid"
   rc=$?
   server_pid=""
-  if [ "$rc" -eq 0 ]; then echo "ok   serve_stops_cleanly_on_sigterm"; passed=$((passed + 1));
-  else echo "FAIL serve_stops_cleanly_on_sigterm: exit $rc"; failed=$((failed + 1)); fi
+  if [ "$rc" -eq 0 ]; then pass serve_stops_cleanly_on_sigterm;
+  else fail serve_stops_cleanly_on_sigterm "exit $rc"; fi
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -7,9 +7,7 @@ set -u
 bin=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-# expect NAME WANT_EXIT PATTERN -- COMMAND... (see expect.sh).
+# expect, pass, fail and finish come from expect.sh.
 source "$(dirname "$0")/expect.sh"
 
 db="$tmp/cp.db"
@@ -51,8 +49,8 @@ expect links_export_header 0 '^source,key,child_id,state' -- "$bin" links export
 expect links_export_one_source 0 '^la-manual,M1,[0-9]{12},linked' -- "$bin" links export --store "$db" --source la-manual
 rows=$("$bin" links export --store "$db" --source gro-births | tail -n +2 | wc -l)
 records=$(tail -n +2 "$tmp/syn/gro-births.jsonl" | wc -l)
-if [ "$rows" -ge 1 ] && [ "$rows" -le "$records" ]; then echo "ok   links_export_rows"; passed=$((passed + 1));
-else echo "FAIL links_export_rows: $rows rows for $records records"; failed=$((failed + 1)); fi
+if [ "$rows" -ge 1 ] && [ "$rows" -le "$records" ]; then pass links_export_rows;
+else fail links_export_rows "$rows rows for $records records"; fi
 
 expect links_export_is_audited 0 'export' -- "$bin" audit show --store "$db" --action export
 expect suspend 0 'now suspended' -- "$bin" source suspend --store "$db" gro-births
@@ -60,5 +58,4 @@ expect suspended_cannot_load 1 'suspended' -- "$bin" feed load --store "$db" --s
 expect loads_are_audited 0 'apply_feed' -- "$bin" audit show --store "$db" --action apply_feed
 expect audit_still_verifies 0 'intact' -- "$bin" audit verify --store "$db"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

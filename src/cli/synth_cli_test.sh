@@ -6,10 +6,8 @@ set -u
 bin=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
 
-# expect NAME WANT_EXIT PATTERN -- COMMAND... (see expect.sh).
+# expect, pass, fail and finish come from expect.sh.
 source "$(dirname "$0")/expect.sh"
 
 expect help_lists_synth 0 '^  synth ' -- "$bin" --help
@@ -26,5 +24,4 @@ expect same_seed_again 0 '300 children' -- "$bin" synth --children 300 --seed 5 
 expect same_bytes 0 '' -- diff -r "$tmp/a" "$tmp/b"
 expect every_batch_passes_feed_check 0 'gro-births.*0 rejected' -- "$bin" feed check "$tmp"/a/*.jsonl
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

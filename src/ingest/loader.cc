@@ -308,8 +308,7 @@ StatusOr<LoadResult> BatchLoader::Load(const domain::SourceId& source, const Bat
                   {"linked", receipt.linked},     {"records", receipt.records},
                   {"rejected", receipt.rejected}, {"review", receipt.review},
                   {"withdrawn", receipt.withdrawn}};
-  ASSIGN_OR_RETURN(std::int64_t index, audit_.AppendIn(*tx, event));
-  (void)index;
+  RETURN_IF_ERROR(audit_.AppendIn(*tx, event));
   RETURN_IF_ERROR(tx->Commit());
   (void)audit_.MaybeCheckpoint();  // a missed checkpoint is made by the next one
   return LoadResult{std::move(receipt), false};
