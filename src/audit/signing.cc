@@ -1,13 +1,11 @@
 #include "audit/signing.h"
 
-#include <fcntl.h>
 #include <sodium.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
 #include <utility>
+
+#include "core/key_file.h"
 
 namespace cp::audit {
 namespace {
@@ -31,47 +29,15 @@ Status KeyInvalid(const std::string& path, std::string_view why) {
 // Reads a small key file. `secret` also checks that only its owner can read
 // or write it.
 core::StatusOr<std::string> ReadKeyFile(const std::string& path, bool secret) {
-  struct stat st;
-  if (::stat(path.c_str(), &st) != 0) {
-    if (errno == ENOENT) {
-      return Status(ErrorCode::kAuditKeyNotFound,
-                    std::string(secret ? "audit signing key" : "audit public key") + " '" + path +
-                        "' does not exist" +
-                        (secret ? ": create one with 'contactpoint audit keygen --out " + path + "'"
-                                : ": it is written beside the signing key by 'contactpoint "
-                                  "audit keygen'"));
-    }
-    return KeyInvalid(path, std::string("cannot be read: ") + std::strerror(errno));
-  }
-  if (!S_ISREG(st.st_mode)) return KeyInvalid(path, "is not a regular file");
-  if (secret && (st.st_mode & 077) != 0) {
-    char mode[8];
-    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
-    return KeyInvalid(path, std::string("may be read or written by other users (mode ") + mode +
-                                "): run 'chmod 600 " + path + "'");
-  }
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return KeyInvalid(path, std::string("cannot be read: ") + std::strerror(errno));
-  std::string text(kMaxKeyFileBytes, '\0');
-  std::size_t used = 0;
-  for (;;) {
-    const ssize_t n = ::read(fd, text.data() + used, text.size() - used);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int err = errno;
-      ::close(fd);
-      return KeyInvalid(path, std::string("cannot be read: ") + std::strerror(err));
-    }
-    if (n == 0) break;
-    used += static_cast<std::size_t>(n);
-    if (used == text.size()) {
-      ::close(fd);
-      return KeyInvalid(path, "is too large to be a key file");
-    }
-  }
-  ::close(fd);
-  text.resize(used);
-  return text;
+  const std::string hint = "create one with 'contactpoint audit keygen --out " + path + "'";
+  const core::KeyFileKind kind{
+      secret ? "audit signing key" : "audit public key", ErrorCode::kAuditKeyNotFound,
+      ErrorCode::kAuditKeyInvalid,
+      secret ? std::string_view(hint)
+             : std::string_view("it is written beside the signing key by 'contactpoint audit "
+                                "keygen'"),
+      kMaxKeyFileBytes};
+  return core::ReadKeyFile(path, secret, kind);
 }
 
 // Parses "HEADER\nHEX\n" into `out`.
@@ -97,33 +63,9 @@ std::string Hex(const std::uint8_t* bytes, std::size_t size) {
 
 // Writes `text` to a new file `path` with `mode`; never overwrites.
 Status WriteNewFile(const std::string& path, std::string_view text, mode_t mode) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-  if (fd < 0) {
-    if (errno == EEXIST) {
-      return Status(ErrorCode::kAlreadyExists,
-                    "'" + path + "' already exists; refusing to overwrite a key");
-    }
-    return Status(ErrorCode::kAuditKeyInvalid,
-                  "cannot create '" + path + "': " + std::strerror(errno));
-  }
-  // The umask may have narrowed the mode; make it exactly what was asked.
-  bool ok = ::fchmod(fd, mode) == 0;
-  std::size_t done = 0;
-  while (ok && done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    ok = n > 0;
-    if (ok) done += static_cast<std::size_t>(n);
-  }
-  ok = ok && ::fsync(fd) == 0;
-  const int err = errno;
-  ok = (::close(fd) == 0) && ok;
-  if (!ok) {
-    ::unlink(path.c_str());
-    return Status(ErrorCode::kAuditKeyInvalid,
-                  "cannot write '" + path + "': " + std::strerror(err));
-  }
-  return Status::Ok();
+  const core::KeyFileKind kind{"audit key", ErrorCode::kAuditKeyNotFound,
+                               ErrorCode::kAuditKeyInvalid, "", kMaxKeyFileBytes};
+  return core::WriteNewKeyFile(path, text, mode, kind);
 }
 
 }  // namespace

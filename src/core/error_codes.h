@@ -55,6 +55,8 @@ enum class ErrorCategory : std::uint8_t {
   X(kInvalidRole, 1020, kInvalidArgument, "invalid_role")                     \
   X(kInvalidOrganisation, 1021, kInvalidArgument, "invalid_organisation")     \
   X(kInvalidLinkageData, 1022, kInvalidArgument, "invalid_linkage_data")     \
+  X(kTokenKeyInvalid, 1023, kInvalidArgument, "token_key_invalid")           \
+  X(kInvalidUsername, 1024, kInvalidArgument, "invalid_username")           \
   /* 2xxx: existence */                                                         \
   X(kNotFound, 2000, kNotFound, "not_found")                                    \
   X(kChildNotFound, 2001, kNotFound, "child_not_found")                         \
@@ -62,13 +64,22 @@ enum class ErrorCategory : std::uint8_t {
   X(kAuditKeyNotFound, 2003, kNotFound, "audit_key_not_found")                \
   X(kLinkageDataNotFound, 2004, kNotFound, "linkage_data_not_found")         \
   X(kSourceNotFound, 2005, kNotFound, "source_not_found")                      \
+  X(kOrganisationNotFound, 2006, kNotFound, "organisation_not_found")          \
+  X(kUserNotFound, 2007, kNotFound, "user_not_found")                          \
+  X(kTokenKeyNotFound, 2008, kNotFound, "token_key_not_found")                 \
   X(kAlreadyExists, 2100, kAlreadyExists, "already_exists")                     \
   X(kContactPointIdInUse, 2101, kAlreadyExists, "contactpoint_id_in_use")       \
   X(kBatchConflict, 2102, kAlreadyExists, "batch_conflict")                     \
   X(kSourceExists, 2103, kAlreadyExists, "source_exists")                       \
+  X(kUserExists, 2104, kAlreadyExists, "user_exists")                           \
   /* 3xxx: access */                                                            \
   X(kPermissionDenied, 3000, kPermissionDenied, "permission_denied")            \
+  X(kNotEligible, 3001, kPermissionDenied, "not_eligible")                      \
+  X(kOutsideManagementScope, 3002, kPermissionDenied, "outside_management_scope")\
+  X(kSecretsMustChange, 3003, kPermissionDenied, "secrets_must_change")        \
   X(kUnauthenticated, 3100, kUnauthenticated, "unauthenticated")                \
+  X(kSignInFailed, 3101, kUnauthenticated, "sign_in_failed")                    \
+  X(kSessionExpired, 3102, kUnauthenticated, "session_expired")                 \
   /* 4xxx: state */                                                             \
   X(kFailedPrecondition, 4000, kFailedPrecondition, "failed_precondition")      \
   X(kStoreSchemaTooNew, 4001, kFailedPrecondition, "store_schema_too_new")      \

@@ -35,6 +35,7 @@
 #include "domain/ids.h"
 #include "domain/model.h"
 #include "domain/source.h"
+#include "storage/identity.h"
 
 namespace cp::storage {
 
@@ -290,6 +291,32 @@ class Transaction {
   virtual core::Status ForEachSourceLink(
       const std::optional<domain::SourceId>& source,
       const std::function<core::Status(const SourceLink&)>& fn) = 0;
+
+  // ---- Identity: organisations, users, sessions (storage/identity.h) ----
+
+  // Creates or replaces an organisation.
+  virtual core::Status PutOrganisation(const OrganisationEntry& organisation) = 0;
+  // kOrganisationNotFound if there is none.
+  virtual core::StatusOr<OrganisationEntry> GetOrganisation(const std::string& id) = 0;
+  // Every organisation, ordered by ID.
+  virtual core::StatusOr<std::vector<OrganisationEntry>> ListOrganisations() = 0;
+  // Inserts a user when user.id == 0 (returning the new ID; kUserExists if the
+  // username is taken), else replaces user.id (kUserNotFound if there is none).
+  virtual core::StatusOr<std::int64_t> PutUser(const UserEntry& user) = 0;
+  // kUserNotFound if there is none.
+  virtual core::StatusOr<UserEntry> GetUser(std::int64_t id) = 0;
+  // The user with this username (exact, lower case), if any.
+  virtual core::StatusOr<std::optional<UserEntry>> FindUser(const std::string& username) = 0;
+  // Users (of one organisation, if given), ordered by username.
+  virtual core::StatusOr<std::vector<UserEntry>> ListUsers(
+      const std::optional<std::string>& organisation) = 0;
+  // Creates or replaces the session with this token hash.
+  virtual core::Status PutSession(const SessionEntry& session) = 0;
+  virtual core::StatusOr<std::optional<SessionEntry>> GetSession(const std::string& token_hash) = 0;
+  // Ends one session; ending one that does not exist is not an error.
+  virtual core::Status DeleteSession(const std::string& token_hash) = 0;
+  // Ends every session of a user; returns how many there were.
+  virtual core::StatusOr<std::int64_t> DeleteSessionsOf(std::int64_t user_id) = 0;
 
   // Makes every write of this transaction durable at once.
   virtual core::Status Commit() = 0;

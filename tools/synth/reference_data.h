@@ -20,6 +20,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/csv_line.h"
 #include "core/random.h"
 #include "core/status.h"
 
@@ -129,8 +130,7 @@ class ReferenceData {
 // "Sarah-Jane", "o'brien" -> "O'Brien", "mcdonald" -> "McDonald".
 std::string DisplayName(std::string_view raw);
 
-// Splits one CSV line (RFC 4180 quoting, no embedded newlines).
-std::vector<std::string> SplitCsvLine(std::string_view line);
+using core::SplitCsvLine;
 
 }  // namespace cp::synth
 

@@ -16,6 +16,7 @@
 #include "storage/internal/record_json.h"
 #include "storage/sqlite/internal/migrations.h"
 #include "storage/sqlite/internal/sqlite_db.h"
+#include "storage/sqlite/internal/sqlite_identity.h"
 
 namespace cp::storage {
 namespace internal {
@@ -909,6 +910,83 @@ class SqliteTransaction final : public Transaction {
       ASSIGN_OR_RETURN(link.state, LinkStateFromText("source_records.state", row.Text(3)));
       return fn(link);
     });
+  }
+
+  // ---- Identity (rows in internal/sqlite_identity.cc) ----
+
+  Status PutOrganisation(const OrganisationEntry& organisation) override {
+    return Atomically([&] { return internal::WriteOrganisation(conn_, organisation); });
+  }
+
+  StatusOr<OrganisationEntry> GetOrganisation(const std::string& id) override {
+    RETURN_IF_ERROR(CheckOpen());
+    ASSIGN_OR_RETURN(std::vector<OrganisationEntry> found,
+                     internal::ReadOrganisations(conn_, &id));
+    if (found.empty()) {
+      return Status(ErrorCode::kOrganisationNotFound,
+                    "no organisation " + id + " is known (see 'contactpoint org list')");
+    }
+    return std::move(found.front());
+  }
+
+  StatusOr<std::vector<OrganisationEntry>> ListOrganisations() override {
+    RETURN_IF_ERROR(CheckOpen());
+    return internal::ReadOrganisations(conn_, nullptr);
+  }
+
+  StatusOr<std::int64_t> PutUser(const UserEntry& user) override {
+    std::int64_t id = 0;
+    RETURN_IF_ERROR(Atomically([&]() -> Status {
+      ASSIGN_OR_RETURN(id, internal::WriteUser(conn_, user));
+      return Status::Ok();
+    }));
+    return id;
+  }
+
+  StatusOr<UserEntry> GetUser(std::int64_t id) override {
+    RETURN_IF_ERROR(CheckOpen());
+    ASSIGN_OR_RETURN(std::vector<UserEntry> found,
+                     internal::ReadUsers(conn_, internal::UserSelector{id, {}, {}}));
+    if (found.empty()) {
+      return Status(ErrorCode::kUserNotFound, "no user has the ID " + std::to_string(id));
+    }
+    return std::move(found.front());
+  }
+
+  StatusOr<std::optional<UserEntry>> FindUser(const std::string& username) override {
+    RETURN_IF_ERROR(CheckOpen());
+    ASSIGN_OR_RETURN(std::vector<UserEntry> found,
+                     internal::ReadUsers(conn_, internal::UserSelector{{}, username, {}}));
+    if (found.empty()) return std::optional<UserEntry>();
+    return std::optional<UserEntry>(std::move(found.front()));
+  }
+
+  StatusOr<std::vector<UserEntry>> ListUsers(
+      const std::optional<std::string>& organisation) override {
+    RETURN_IF_ERROR(CheckOpen());
+    return internal::ReadUsers(conn_, internal::UserSelector{{}, {}, organisation});
+  }
+
+  Status PutSession(const SessionEntry& session) override {
+    return Atomically([&] { return internal::WriteSession(conn_, session); });
+  }
+
+  StatusOr<std::optional<SessionEntry>> GetSession(const std::string& token_hash) override {
+    RETURN_IF_ERROR(CheckOpen());
+    return internal::ReadSession(conn_, token_hash);
+  }
+
+  Status DeleteSession(const std::string& token_hash) override {
+    return Atomically([&] { return internal::RemoveSession(conn_, token_hash); });
+  }
+
+  StatusOr<std::int64_t> DeleteSessionsOf(std::int64_t user_id) override {
+    std::int64_t ended = 0;
+    RETURN_IF_ERROR(Atomically([&]() -> Status {
+      ASSIGN_OR_RETURN(ended, internal::RemoveSessionsOf(conn_, user_id));
+      return Status::Ok();
+    }));
+    return ended;
   }
 
   Status Commit() override {

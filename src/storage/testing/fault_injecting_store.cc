@@ -93,6 +93,38 @@ class FaultInjectingTransaction final : public Transaction {
       const domain::SourceId& source) override {
     return inner_->CurrentKeysOf(source);
   }
+  core::Status PutOrganisation(const OrganisationEntry& organisation) override {
+    return Mutate([&] { return inner_->PutOrganisation(organisation); });
+  }
+  core::StatusOr<OrganisationEntry> GetOrganisation(const std::string& id) override {
+    return inner_->GetOrganisation(id);
+  }
+  core::StatusOr<std::vector<OrganisationEntry>> ListOrganisations() override {
+    return inner_->ListOrganisations();
+  }
+  core::StatusOr<std::int64_t> PutUser(const UserEntry& user) override {
+    return Mutate([&] { return inner_->PutUser(user); });
+  }
+  core::StatusOr<UserEntry> GetUser(std::int64_t id) override { return inner_->GetUser(id); }
+  core::StatusOr<std::optional<UserEntry>> FindUser(const std::string& username) override {
+    return inner_->FindUser(username);
+  }
+  core::StatusOr<std::vector<UserEntry>> ListUsers(
+      const std::optional<std::string>& organisation) override {
+    return inner_->ListUsers(organisation);
+  }
+  core::Status PutSession(const SessionEntry& session) override {
+    return Mutate([&] { return inner_->PutSession(session); });
+  }
+  core::StatusOr<std::optional<SessionEntry>> GetSession(const std::string& token_hash) override {
+    return inner_->GetSession(token_hash);
+  }
+  core::Status DeleteSession(const std::string& token_hash) override {
+    return Mutate([&] { return inner_->DeleteSession(token_hash); });
+  }
+  core::StatusOr<std::int64_t> DeleteSessionsOf(std::int64_t user_id) override {
+    return Mutate([&] { return inner_->DeleteSessionsOf(user_id); });
+  }
   core::Status ForEachSourceLink(
       const std::optional<domain::SourceId>& source,
       const std::function<core::Status(const SourceLink&)>& fn) override {

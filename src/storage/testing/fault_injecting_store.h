@@ -1,10 +1,9 @@
 // FaultInjectingStore: a Store wrapper that fails chosen calls, to prove that
 // a failure anywhere in a unit of work leaves nothing behind.
 //
-// It forwards everything to an inner Store. Mutating calls (AllocateChildId,
-// PutChild, DeleteChild, AddRedirect, PutSourceRecord, DeleteSourceRecord,
-// AppendAuditEntry, PutAuditCriteria, DeleteAuditCriteriaOf,
-// PutAuditCheckpoint) are counted across all transactions of the wrapper; the Nth (FailAtCall)
+// It forwards everything to an inner Store. Mutating calls (AllocateChildId
+// and every Put*, Add*, Append* and Delete* call of a Transaction) are
+// counted across all transactions of the wrapper; the Nth (FailAtCall)
 // fails with kStoreIo "injected fault", either before reaching the inner
 // store or after the inner call succeeded (a write that happened but whose
 // success was lost, as with an I/O error on the reply). Commit can be made to

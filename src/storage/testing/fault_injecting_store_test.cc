@@ -151,6 +151,43 @@ class RecordingStore final : public Store {
                                    const std::function<core::Status(const SourceLink&)>&) override {
       return Record("ForEachSourceLink");
     }
+    core::Status PutOrganisation(const OrganisationEntry&) override {
+      return Record("PutOrganisation");
+    }
+    core::StatusOr<OrganisationEntry> GetOrganisation(const std::string&) override {
+      calls_.push_back("GetOrganisation");
+      return OrganisationEntry();
+    }
+    core::StatusOr<std::vector<OrganisationEntry>> ListOrganisations() override {
+      calls_.push_back("ListOrganisations");
+      return std::vector<OrganisationEntry>();
+    }
+    core::StatusOr<std::int64_t> PutUser(const UserEntry&) override {
+      calls_.push_back("PutUser");
+      return 1;
+    }
+    core::StatusOr<UserEntry> GetUser(std::int64_t) override {
+      calls_.push_back("GetUser");
+      return UserEntry();
+    }
+    core::StatusOr<std::optional<UserEntry>> FindUser(const std::string&) override {
+      calls_.push_back("FindUser");
+      return std::optional<UserEntry>();
+    }
+    core::StatusOr<std::vector<UserEntry>> ListUsers(const std::optional<std::string>&) override {
+      calls_.push_back("ListUsers");
+      return std::vector<UserEntry>();
+    }
+    core::Status PutSession(const SessionEntry&) override { return Record("PutSession"); }
+    core::StatusOr<std::optional<SessionEntry>> GetSession(const std::string&) override {
+      calls_.push_back("GetSession");
+      return std::optional<SessionEntry>();
+    }
+    core::Status DeleteSession(const std::string&) override { return Record("DeleteSession"); }
+    core::StatusOr<std::int64_t> DeleteSessionsOf(std::int64_t) override {
+      calls_.push_back("DeleteSessionsOf");
+      return 0;
+    }
     core::Status Commit() override { return Record("Commit"); }
 
    private:
@@ -200,6 +237,17 @@ TEST(FaultInjectingStoreTest, ForwardsEverythingWhenNoFaultIsSet) {
   EXPECT_TRUE((*tx)->ForEachSourceLink(std::nullopt, [](const SourceLink&) {
     return core::Status::Ok();
   }).ok());
+  EXPECT_TRUE((*tx)->PutOrganisation(OrganisationEntry()).ok());
+  EXPECT_TRUE((*tx)->GetOrganisation("la:E06000001").ok());
+  EXPECT_TRUE((*tx)->ListOrganisations().ok());
+  EXPECT_TRUE((*tx)->PutUser(UserEntry()).ok());
+  EXPECT_TRUE((*tx)->GetUser(1).ok());
+  EXPECT_TRUE((*tx)->FindUser("alex").ok());
+  EXPECT_TRUE((*tx)->ListUsers(std::nullopt).ok());
+  EXPECT_TRUE((*tx)->PutSession(SessionEntry()).ok());
+  EXPECT_TRUE((*tx)->GetSession("h").ok());
+  EXPECT_TRUE((*tx)->DeleteSession("h").ok());
+  EXPECT_TRUE((*tx)->DeleteSessionsOf(1).ok());
   EXPECT_TRUE((*tx)->Commit().ok());
   EXPECT_TRUE(store.ReadChanges(0, 1).ok());
   EXPECT_TRUE(store.Info().ok());
@@ -216,10 +264,12 @@ TEST(FaultInjectingStoreTest, ForwardsEverythingWhenNoFaultIsSet) {
                 "GetAuditCriteria", "DeleteAuditCriteriaOf", "PutAuditCheckpoint", "PutSource",
                 "GetSource", "ListSources", "GetBatch", "LastBatchSequence", "PutBatch",
                 "AddQuarantine", "QuarantineOf", "ChildrenWithNhsNumber", "CurrentKeysOf",
-                "ForEachSourceLink", "Commit",
+                "ForEachSourceLink", "PutOrganisation", "GetOrganisation",
+                "ListOrganisations", "PutUser", "GetUser", "FindUser", "ListUsers", "PutSession",
+                "GetSession", "DeleteSession", "DeleteSessionsOf", "Commit",
                 "ReadChanges", "Info", "ReadAuditEntries", "AuditLogSize", "QueryAudit",
                 "ReadAuditCheckpoints", "LatestAuditCheckpoint"}));
-  EXPECT_EQ(store.mutating_calls(), 13);
+  EXPECT_EQ(store.mutating_calls(), 18);
   EXPECT_EQ(store.faults_injected(), 0);
 }
 
