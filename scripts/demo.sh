@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make demo: builds a demo store from Synthetic England through the real data
 # supply pipeline (sources registered and accredited, batches loaded with
-# receipts), then serves it on 127.0.0.1 and prints how to reach it.
+# receipts), creates demo users in several roles, then serves it on 127.0.0.1
+# and prints how to reach it and sign in.
 # A second run reuses the store and starts serving at once.
 # Usage: demo.sh PATH/TO/contactpoint
 #   PORT=8080  DEMO_DIR=var/demo  CHILDREN=2000  may be set.
@@ -29,8 +30,9 @@ if [ ! -f "$store" ]; then
     "$bin" source activate --store "$store.tmp" "$source" >/dev/null
     "$bin" feed load --store "$store.tmp" --source "$source" --max-errors 3 "$batch" | sed -n '2p'
   done
-  # Only a fully loaded store becomes the demo store (with its audit key).
-  for suffix in "" .audit-key .audit-key.pub; do mv "$store.tmp$suffix" "$store$suffix"; done
+  "$bin" demo-users --store "$store.tmp" --out "$dir/credentials.txt" >/dev/null
+  # Only a fully loaded store becomes the demo store (with its keys).
+  for suffix in "" .audit-key .audit-key.pub .token-key; do mv "$store.tmp$suffix" "$store$suffix"; done
   rm -f "$store.tmp-wal" "$store.tmp-shm"
 fi
 
@@ -66,8 +68,18 @@ cat <<MSG
     $bin audit show --store $store --action apply_feed
     $bin audit verify --store $store
 
-  Sign-in: there are no user accounts yet (issue 7: identity and sign-in), so
-  the web pages and search are not served; this demo serves the health endpoint.
+  Demo users (also in $dir/credentials.txt). Each has a password, a PIN and a
+  security token: enter the token secret in any authenticator app, or get the
+  current code with: oathtool --totp -b SECRET
+
+$(sed 's/^/    /' "$dir/credentials.txt")
+
+  Sign in (the JSON API; the web pages arrive with issue 9), e.g. as leeds.sw:
+    curl -s -X POST http://127.0.0.1:$port/api/v1/sessions -H 'Content-Type: application/json' \\
+      -d '{"username":"leeds.sw","password":"PASSWORD","pin":"PIN","code":"'\$(oathtool --totp -b SECRET)'"}'
+  then send the returned token as 'Authorization: Bearer TOKEN' to
+    GET http://127.0.0.1:$port/api/v1/session
+  Users and organisations: $bin user list --store $store --as leeds.um
 
   Press Ctrl-C to stop.
 MSG

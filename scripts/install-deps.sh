@@ -12,6 +12,8 @@ packages=(
   libspdlog-dev libfmt-dev libcli11-dev libssl-dev zlib1g-dev libicu-dev liboath-dev libqrencode-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev curl sqlite3 clang libclang-rt-14-dev
+  # the demo's and the end-to-end tests' token codes (oathtool --totp -b SECRET)
+  oathtool
 )
 
 missing=()

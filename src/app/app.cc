@@ -9,9 +9,15 @@
 #include <thread>
 
 #include "app/feed_api.h"
+#include "app/session_api.h"
 #include "app/version.h"
 #include "audit/signing.h"
+#include "auth/secret_hasher.h"
 #include "http/errors.h"
+#include "identity/directory.h"
+#include "identity/organisations_data.h"
+#include "identity/sign_in.h"
+#include "identity/token_vault.h"
 #include "storage/sqlite/sqlite_store.h"
 
 namespace cp::app {
@@ -34,7 +40,8 @@ core::StatusOr<std::unique_ptr<storage::Store>> OpenStore(const std::string& loc
   return std::unique_ptr<storage::Store>(std::move(store));
 }
 
-core::Status InitStore(const std::string& location, const core::Clock& clock, std::ostream& out) {
+core::Status InitStore(const std::string& location, const core::Clock& clock, std::ostream& out,
+                       const std::filesystem::path& organisations_dir) {
   ASSIGN_OR_RETURN(auto store, OpenStore(location, clock, /*create_if_missing=*/true));
   ASSIGN_OR_RETURN(storage::StoreInfo info, store->Info());
   out << "Store ready at " << location << " (" << info.backend << ", schema version "
@@ -48,7 +55,40 @@ core::Status InitStore(const std::string& location, const core::Clock& clock, st
     out << "Audit signing key created at " << key_path << " (public key "
         << audit::PublicKeyPath(key_path) << ")\n";
   }
+  // Users' token secrets are sealed with a key kept beside the store, outside it.
+  const std::string token_key_path = identity::DefaultTokenKeyPath(location);
+  if (!std::filesystem::exists(token_key_path)) {
+    RETURN_IF_ERROR(identity::TokenVault::CreateFile(token_key_path));
+    out << "Token sealing key created at " << token_key_path << "\n";
+  }
+  ASSIGN_OR_RETURN(std::vector<access::Organisation> authorities,
+                   identity::LoadLocalAuthorities(organisations_dir.empty()
+                                                      ? identity::DefaultOrganisationsDataDir()
+                                                      : organisations_dir));
+  ASSIGN_OR_RETURN(identity::TokenVault vault, identity::TokenVault::Load(token_key_path));
+  audit::AuditLog audit_log(*store, clock);
+  core::SecureRandom random;
+  const auth::Argon2idHasher hasher;
+  identity::Directory directory(
+      identity::Services{*store, audit_log, clock, random, hasher, vault});
+  ASSIGN_OR_RETURN(int added, directory.SeedOrganisations(authorities));
+  if (added > 0) {
+    out << "Organisations seeded: " << added
+        << " (the national operator, the National Partners and " << authorities.size()
+        << " local authorities)\n";
+  }
   return core::Status::Ok();
+}
+
+core::StatusOr<std::unique_ptr<IdentityRuntime>> OpenIdentity(const std::string& location,
+                                                              const core::Clock& clock) {
+  auto runtime = std::make_unique<IdentityRuntime>();
+  ASSIGN_OR_RETURN(runtime->store, OpenStore(location, clock, /*create_if_missing=*/false));
+  runtime->audit = std::make_unique<audit::AuditLog>(*runtime->store, clock);
+  ASSIGN_OR_RETURN(identity::TokenVault vault,
+                   identity::TokenVault::Load(identity::DefaultTokenKeyPath(location)));
+  runtime->vault.emplace(std::move(vault));
+  return runtime;
 }
 
 http::Response HealthCheck(storage::Store& store) {
@@ -78,8 +118,14 @@ core::Status Serve(const ServeConfig& config, const core::Clock& clock,
   auto key = audit::SigningKey::Load(audit::DefaultKeyPath(config.store_location));
   audit::AuditLog audit_log(*store, clock, key.ok() ? &*key : nullptr);
   core::SecureRandom random;
+  ASSIGN_OR_RETURN(identity::TokenVault vault,
+                   identity::TokenVault::Load(identity::DefaultTokenKeyPath(config.store_location)));
+  const auth::Argon2idHasher hasher;
+  identity::SignInService sign_in(
+      identity::Services{*store, audit_log, clock, random, hasher, vault});
   auto server = http::MakeHttpServer();
   RegisterRoutes(*server, *store);
+  RegisterSessionRoutes(*server, sign_in);
   RETURN_IF_ERROR(RegisterFeedRoutes(*server, FeedApiDeps{store.get(), &audit_log, &clock, &random,
                                                           config.store_location + ".spool"}));
   RETURN_IF_ERROR(server->Start(config.server));

@@ -4,13 +4,20 @@
 #define CP_APP_APP_H_
 
 #include <atomic>
+#include <filesystem>
 #include <iosfwd>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/clock.h"
 #include "core/status.h"
 #include "http/server.h"
+#include "audit/audit_log.h"
+#include "auth/secret_hasher.h"
+#include "core/random.h"
+#include "identity/directory.h"
+#include "identity/token_vault.h"
 #include "storage/store.h"
 
 namespace cp::app {
@@ -24,7 +31,28 @@ core::StatusOr<std::unique_ptr<storage::Store>> OpenStore(const std::string& loc
 // `contactpoint init`: creates the store (or upgrades an existing one to the
 // current schema), creates the audit signing key STORE.audit-key (and
 // .pub) when there is none, and reports what it did on `out`.
-core::Status InitStore(const std::string& location, const core::Clock& clock, std::ostream& out);
+// Also creates the token sealing key STORE.token-key when there is none and
+// seeds the organisations (the national operator, the National Partners and
+// the local authorities read from `organisations_dir`, by default the data
+// shipped with the product), keeping any that exist.
+core::Status InitStore(const std::string& location, const core::Clock& clock, std::ostream& out,
+                       const std::filesystem::path& organisations_dir = {});
+
+// What the identity module borrows, owned together for one command or server:
+// the store, its audit log, secure randomness, the production Argon2id
+// hasher and the token vault (STORE.token-key).
+struct IdentityRuntime {
+  std::unique_ptr<storage::Store> store;
+  std::unique_ptr<audit::AuditLog> audit;
+  core::SecureRandom random;
+  auth::Argon2idHasher hasher;
+  std::optional<identity::TokenVault> vault;
+  identity::Services services(const core::Clock& clock) {
+    return identity::Services{*store, *audit, clock, random, hasher, *vault};
+  }
+};
+core::StatusOr<std::unique_ptr<IdentityRuntime>> OpenIdentity(const std::string& location,
+                                                              const core::Clock& clock);
 
 // GET /health: 200 {"status":"ok",...} when the store answers, 503 otherwise.
 // Reveals no counts and no personal data.

@@ -69,10 +69,26 @@ TEST_F(AppTest, InitCreatesStoreAndIsIdempotent) {
   EXPECT_EQ(fs::status(path + ".audit-key").permissions() & fs::perms::all,
             fs::perms::owner_read | fs::perms::owner_write);
   EXPECT_TRUE(fs::exists(path + ".audit-key.pub"));
+  // So is the key that seals users' token secrets.
+  EXPECT_NE(out.str().find("Token sealing key created at " + path + ".token-key"),
+            std::string::npos);
+  EXPECT_EQ(fs::status(path + ".token-key").permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_NE(out.str().find("Organisations seeded: 161"), std::string::npos) << out.str();
   std::ostringstream again;
   ASSERT_TRUE(InitStore(path, clock_, again).ok());
   EXPECT_NE(again.str().find("0 children"), std::string::npos);
   EXPECT_EQ(again.str().find("Audit signing key created"), std::string::npos);  // kept
+  EXPECT_EQ(again.str().find("Token sealing key created"), std::string::npos);
+  EXPECT_EQ(again.str().find("Organisations seeded"), std::string::npos);
+}
+
+TEST_F(AppTest, InitNamesABrokenOrganisationsFile) {
+  const std::string path = (dir_ / "cp.db").string();
+  std::ostringstream out;
+  const core::Status s = InitStore(path, clock_, out, dir_ / "no-such-data");
+  EXPECT_EQ(s.code(), core::ErrorCode::kInvalidConfiguration);
+  EXPECT_NE(s.message().find("no-such-data"), std::string::npos);
 }
 
 TEST_F(AppTest, InitInMissingDirectoryNamesThePath) {

@@ -55,11 +55,7 @@ std::optional<storage::SourceEntry> Authenticate(const FeedApiDeps& deps,
                                                  const http::Request& request,
                                                  const std::string& source) {
   if (!domain::ValidateSourceId(source).ok()) return std::nullopt;
-  auto header = request.headers.find("authorization");
-  std::string_view presented;
-  if (header != request.headers.end() && header->second.starts_with("Bearer ")) {
-    presented = std::string_view(header->second).substr(7);
-  }
+  const std::string_view presented = http::BearerToken(request);
   auto tx = deps.store->Begin(storage::TxMode::kReadOnly);
   if (!tx.ok()) return std::nullopt;
   auto entry = (*tx)->GetSource(domain::SourceId(source));

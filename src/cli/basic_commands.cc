@@ -47,10 +47,15 @@ void AddBasicCommands(CLI::App& app, Context& context) {
   auto* init = app.add_subcommand(
       "init", "Create a new store, or upgrade an existing one to this version's schema");
   auto init_store = std::make_shared<std::string>();
+  auto organisations = std::make_shared<std::string>();
   AddStoreOption(*init, *init_store);
-  init->callback([&context, init_store] {
-    *context.action = [&context, init_store] {
-      const core::Status s = app::InitStore(*init_store, *context.clock, std::cout);
+  init->add_option("--organisations-data", *organisations,
+                   "Folder holding england_upper_tier_las.csv (default: the data shipped with "
+                   "ContactPoint)");
+  init->callback([&context, init_store, organisations] {
+    *context.action = [&context, init_store, organisations] {
+      const core::Status s =
+          app::InitStore(*init_store, *context.clock, std::cout, *organisations);
       return s.ok() ? 0 : Fail(s);
     };
   });

@@ -52,20 +52,7 @@ expect feed_check_csv_needs_source 1 'give --source and --batch' -- "$bin" feed 
 expect feed_check_csv_reports_row_and_column 1 'row 3: date_of_birth: must be a real calendar date' -- "$bin" feed check --source la-x --batch m1 "$tmp/batch.csv"
 
 # Serve for real on a free loopback port and ask for the health check.
-port=0
-for _ in 1 2 3 4 5; do
-  candidate=$((20000 + RANDOM % 20000))
-  "$bin" serve --store "$tmp/cp.db" --port "$candidate" >"$tmp/serve.out" 2>"$tmp/serve.err" &
-  server_pid=$!
-  for _ in $(seq 50); do
-    grep -q 'serving on' "$tmp/serve.out" 2>/dev/null && break
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if grep -q 'serving on' "$tmp/serve.out"; then port=$candidate; break; fi
-  wait "$server_pid" 2>/dev/null
-  server_pid=""
-done
+start_server "$bin" "$tmp/cp.db" "$tmp"
 if [ "$port" -eq 0 ]; then
   fail serve "never started: $(cat "$tmp/serve.out" "$tmp/serve.err")"
 else

@@ -39,6 +39,8 @@ void AddLinksCommands(CLI::App& app, Context& context);  // links export
 void AddSourceCommands(CLI::App& app, Context& context); // source add|list|show|accredit|...
 void AddAuditCommands(CLI::App& app, Context& context);  // audit keygen, checkpoint, verify, show
 void AddSynthCommands(CLI::App& app, Context& context);  // synth
+void AddUserCommands(CLI::App& app, Context& context);   // user ..., org ...
+void AddDemoCommands(CLI::App& app, Context& context);   // demo-users
 
 }  // namespace cp::cli
 

@@ -36,3 +36,25 @@ expect() {
     pass "$name"
   fi
 }
+
+# start_server BIN STORE OUTDIR: serves STORE on a free loopback port; sets
+# port and server_pid. On failure port stays 0 and the output is in
+# OUTDIR/serve.out and OUTDIR/serve.err.
+start_server() {
+  local bin=$1 store=$2 out=$3 candidate
+  port=0
+  for _ in 1 2 3 4 5; do
+    candidate=$((20000 + RANDOM % 20000))
+    "$bin" serve --store "$store" --port "$candidate" >"$out/serve.out" 2>"$out/serve.err" &
+    server_pid=$!
+    for _ in $(seq 50); do
+      grep -q 'serving on' "$out/serve.out" 2>/dev/null && break
+      kill -0 "$server_pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    if grep -q 'serving on' "$out/serve.out"; then port=$candidate; return 0; fi
+    wait "$server_pid" 2>/dev/null
+    server_pid=""
+  done
+  return 1
+}

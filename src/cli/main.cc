@@ -34,6 +34,8 @@ int main(int argc, char** argv) {
   cp::cli::AddSourceCommands(app, context);
   cp::cli::AddAuditCommands(app, context);
   cp::cli::AddSynthCommands(app, context);
+  cp::cli::AddUserCommands(app, context);
+  cp::cli::AddDemoCommands(app, context);
 
   try {
     app.parse(argc, argv);

@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/status.h"
@@ -27,6 +28,10 @@ struct Request {
   std::string body;
   std::string remote_address;
 };
+
+// The credential of an "Authorization: Bearer <credential>" header; empty
+// when the request has none.
+std::string_view BearerToken(const Request& request);
 
 struct Response {
   int status = 200;

@@ -317,7 +317,8 @@ StatusOr<Account> Directory::Manager(std::string_view username) {
 StatusOr<Directory::Bootstrapped> Directory::Bootstrap(std::string_view username,
                                                        std::string_view display_name,
                                                        domain::Date training_completed,
-                                                       domain::Date ecrb_disclosure) {
+                                                       domain::Date ecrb_disclosure,
+                                                       bool temporary) {
   ASSIGN_OR_RETURN(std::string name, NormaliseUsername(username));
   ASSIGN_OR_RETURN(auto tx, s_.store.Begin(storage::TxMode::kReadWrite));
   ASSIGN_OR_RETURN(std::vector<storage::UserEntry> users, tx->ListUsers(std::nullopt));
@@ -340,7 +341,7 @@ StatusOr<Directory::Bootstrapped> Directory::Bootstrap(std::string_view username
   user.updated_at = now;
   Bootstrapped out;
   out.secrets = GenerateSecrets(s_.random, name);
-  RETURN_IF_ERROR(SetSecrets(user, out.secrets, /*temporary=*/true));
+  RETURN_IF_ERROR(SetSecrets(user, out.secrets, temporary));
   ASSIGN_OR_RETURN(out.token, NewToken(user));
   ASSIGN_OR_RETURN(out.id, tx->PutUser(user));
   audit::Event event;

@@ -138,7 +138,7 @@ class Directory {
   };
   core::StatusOr<Bootstrapped> Bootstrap(std::string_view username, std::string_view display_name,
                                          domain::Date training_completed,
-                                         domain::Date ecrb_disclosure);
+                                         domain::Date ecrb_disclosure, bool temporary = true);
 
   // The manager named `username`, able to act now: active, eligible and in a
   // management role. kPermissionDenied / kNotEligible / kUserNotFound.
