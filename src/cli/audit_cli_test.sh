@@ -20,16 +20,17 @@ expect audit_needs_subcommand 2 'subcommand' -- "$bin" audit
 expect init_creates_key 0 "Audit signing key created at $db.audit-key" -- "$bin" init --store "$db"
 mode=$(stat -c %a "$db.audit-key")
 if [ "$mode" = 600 ]; then pass key_is_private; else fail key_is_private "mode $mode"; fi
-expect verify_empty_log 0 'Audit log intact: 0 entries' -- "$bin" audit verify --store "$db"
+# init records seeding the organisations: one entry before any use.
+expect verify_init_only 0 'Audit log intact: 1 entries' -- "$bin" audit verify --store "$db"
 expect fill 0 'appended 9' -- "$fill" "$db" 9
-expect verify_uncovered 0 '9 newer entries are not yet covered' -- "$bin" audit verify --store "$db"
-expect checkpoint 0 'Checkpoint signed: 9 entries' -- "$bin" audit checkpoint --store "$db"
+expect verify_uncovered 0 '10 newer entries are not yet covered' -- "$bin" audit verify --store "$db"
+expect checkpoint 0 'Checkpoint signed: 10 entries' -- "$bin" audit checkpoint --store "$db"
 expect checkpoint_nothing_new 0 'Nothing to sign' -- "$bin" audit checkpoint --store "$db"
-expect verify_ok 0 'Audit log intact: 9 entries' -- "$bin" audit verify --store "$db"
+expect verify_ok 0 'Audit log intact: 10 entries' -- "$bin" audit verify --store "$db"
 expect verify_counts_checkpoints 0 '1 signed checkpoint\(s\) verified' -- "$bin" audit verify --store "$db"
 
 expect show_table 0 '^INDEX +TIME \(UTC\) +ACTION' -- "$bin" audit show --store "$db"
-expect show_counts 0 '^9 events$' -- "$bin" audit show --store "$db"
+expect show_counts 0 '^10 events$' -- "$bin" audit show --store "$db"
 expect show_by_user 0 '^2 events$' -- "$bin" audit show --store "$db" --user user-1
 expect show_by_action 0 '^1 event$' -- "$bin" audit show --store "$db" --action search
 expect show_limit 0 '^3 events$' -- "$bin" audit show --store "$db" --limit 3
@@ -68,6 +69,6 @@ cp "$db" "$tmp/forge.db"; cp "$db.audit-key.pub" "$tmp/forge.db.audit-key.pub"
 sqlite3 "$tmp/forge.db" "UPDATE audit_checkpoints SET at_ms = at_ms + 1"
 expect verify_detects_forged_checkpoint 1 'invalid signature' -- "$bin" audit verify --store "$tmp/forge.db"
 expect triggers_refuse_deleting_entries 0 'append-only' -- bash -c "sqlite3 '$db' 'DELETE FROM audit_log' 2>&1; true"
-expect verify_still_ok 0 'Audit log intact: 9 entries' -- "$bin" audit verify --store "$db"
+expect verify_still_ok 0 'Audit log intact: 10 entries' -- "$bin" audit verify --store "$db"
 
 finish

@@ -1,12 +1,13 @@
 // audit keygen, audit checkpoint, audit verify, audit show: the operator's
 // and the ContactPoint Manager's view of the audit trail (audit/audit_log.h).
 #include <cstdio>
-#include <iomanip>
+#include <iterator>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "app/app.h"
 #include "audit/audit_log.h"
@@ -69,23 +70,33 @@ nlohmann::json EventJson(const audit::LoggedEvent& e) {
   return j;
 }
 
+// Writes `text` padded to `width`, always followed by at least one space so
+// a long value never runs into the next column.
+void Cell(std::ostream& out, std::string_view text, std::size_t width) {
+  out << text << std::string(text.size() < width ? width - text.size() : 1, ' ');
+}
+
 void PrintTable(const std::vector<audit::LoggedEvent>& events, std::ostream& out) {
-  out << std::left << std::setw(8) << "INDEX" << std::setw(26) << "TIME (UTC)" << std::setw(18)
-      << "ACTION" << std::setw(28) << "OUTCOME" << std::setw(36) << "BY" << std::setw(28) << "FOR"
-      << std::setw(18) << "REASON"
-      << "CHILDREN\n";
+  constexpr std::size_t kWidths[] = {8, 26, 18, 28, 36, 28, 20};
+  const char* const kHeads[] = {"INDEX", "TIME (UTC)", "ACTION", "OUTCOME", "BY", "FOR", "REASON"};
+  for (std::size_t i = 0; i < std::size(kWidths); ++i) Cell(out, kHeads[i], kWidths[i]);
+  out << "CHILDREN\n";
   for (const audit::LoggedEvent& e : events) {
     std::string outcome(audit::OutcomeName(e.event.outcome));
     if (!e.event.refusal.empty()) outcome += ": " + e.event.refusal;
     std::string children;
     for (const auto& c : e.event.children)
       children += (children.empty() ? "" : " ") + c.ToDisplay();
-    out << std::setw(8) << e.index << std::setw(26) << core::FormatRfc3339(e.at) << std::setw(18)
-        << audit::ActionName(e.event.action) << std::setw(28) << outcome << std::setw(36)
-        << DescribePrincipal(e.event.actor) << std::setw(28)
-        << (e.event.on_behalf_of ? DescribePrincipal(*e.event.on_behalf_of) : "-") << std::setw(18)
-        << (e.event.reason.empty() ? "-" : e.event.reason) << (children.empty() ? "-" : children)
-        << "\n";
+    const std::string cells[] = {
+        std::to_string(e.index),
+        core::FormatRfc3339(e.at),
+        std::string(audit::ActionName(e.event.action)),
+        outcome,
+        DescribePrincipal(e.event.actor),
+        e.event.on_behalf_of ? DescribePrincipal(*e.event.on_behalf_of) : "-",
+        e.event.reason.empty() ? "-" : e.event.reason};
+    for (std::size_t i = 0; i < std::size(kWidths); ++i) Cell(out, cells[i], kWidths[i]);
+    out << (children.empty() ? "-" : children) << "\n";
   }
   out << events.size() << (events.size() == 1 ? " event" : " events") << "\n";
 }
