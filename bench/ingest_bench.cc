@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -89,6 +90,37 @@ std::string NhsNumber(int i) {
   }
 }
 
+// A batch of `source` with `n` records, record i carrying NHS number i.
+void WriteBatch(const std::filesystem::path& path, const std::string& source, int n) {
+  std::ofstream out(path, std::ios::binary);
+  out << R"({"contactpoint_feed": 1, "source": ")" << source
+      << R"(", "batch": "b1", "extracted_at": "2026-11-21T02:00:00Z", "mode": "delta"})" << "\n";
+  for (int i = 0; i < n; ++i) {
+    std::string line = Record(i);
+    const std::string nhs = "9434765919";
+    line.replace(line.find(nhs), nhs.size(), NhsNumber(i));
+    out << line << "\n";
+  }
+}
+
+// A new store at `path` with the active sources `ids`.
+std::unique_ptr<storage::SqliteStore> NewStore(const std::filesystem::path& path,
+                                               const core::Clock& clock,
+                                               const std::vector<std::string>& ids) {
+  auto store = storage::SqliteStore::Open(path.string(), clock);
+  if (!store.ok()) return nullptr;
+  auto tx = (*store)->Begin(storage::TxMode::kReadWrite);
+  for (const std::string& id : ids) {
+    storage::SourceEntry source;
+    source.id = domain::SourceId(id);
+    source.name = "bench";
+    source.state = domain::SourceState::kActive;
+    (void)(*tx)->PutSource(source);
+  }
+  (void)(*tx)->Commit();
+  return std::move(*store);
+}
+
 // End to end: parse, validate, link (NHS number), write children, source
 // records, receipt and audit event in one transaction; one child per record.
 void BM_LoadBatch(benchmark::State& state) {
@@ -97,38 +129,19 @@ void BM_LoadBatch(benchmark::State& state) {
                    ("cp_load_bench_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const auto batch = dir / "batch.jsonl";
-  {
-    std::ofstream out(batch, std::ios::binary);
-    out << R"({"contactpoint_feed": 1, "source": "nhs-pds", "batch": "b1", "extracted_at": "2026-11-21T02:00:00Z", "mode": "delta"})" << "\n";
-    for (int i = 0; i < n; ++i) {
-      std::string line = Record(i);
-      const std::string nhs = "9434765919";
-      line.replace(line.find(nhs), nhs.size(), NhsNumber(i));
-      out << line << "\n";
-    }
-  }
+  WriteBatch(batch, "nhs-pds", n);
   core::SystemClock clock;
   core::SecureRandom random;
   int round = 0;
   for (auto _ : state) {
     state.PauseTiming();
-    const auto path = dir / ("store" + std::to_string(round++) + ".db");
-    auto store = storage::SqliteStore::Open(path.string(), clock);
-    if (!store.ok()) {
-      state.SkipWithError(store.status().ToString().c_str());
+    auto store = NewStore(dir / ("store" + std::to_string(round++) + ".db"), clock, {"nhs-pds"});
+    if (store == nullptr) {
+      state.SkipWithError("cannot open the store");
       break;
     }
-    {
-      auto tx = (*store)->Begin(storage::TxMode::kReadWrite);
-      storage::SourceEntry source;
-      source.id = domain::SourceId("nhs-pds");
-      source.name = "bench";
-      source.state = domain::SourceState::kActive;
-      (void)(*tx)->PutSource(source);
-      (void)(*tx)->Commit();
-    }
-    audit::AuditLog log(**store, clock);
-    BatchLoader loader(**store, log, clock, random);
+    audit::AuditLog log(*store, clock);
+    BatchLoader loader(*store, log, clock, random);
     state.ResumeTiming();
     auto result = loader.LoadFile(domain::SourceId("nhs-pds"), batch.string());
     if (!result.ok() || result->receipt.created != n) state.SkipWithError("load failed");
@@ -137,6 +150,45 @@ void BM_LoadBatch(benchmark::State& state) {
   std::filesystem::remove_all(dir);
 }
 BENCHMARK(BM_LoadBatch)->Arg(20000)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// End to end when every record links to a child another source created: the
+// second source's batch is timed (each record is linked by NHS number and its
+// child's best view rebuilt from both sources).
+void BM_LinkBatch(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("cp_link_bench_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto first = dir / "first.jsonl";
+  const auto second = dir / "second.jsonl";
+  WriteBatch(first, "nhs-pds", n);
+  WriteBatch(second, "dcsf-census", n);
+  core::SystemClock clock;
+  core::SecureRandom random;
+  int round = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto store = NewStore(dir / ("store" + std::to_string(round++) + ".db"), clock,
+                          {"nhs-pds", "dcsf-census"});
+    if (store == nullptr) {
+      state.SkipWithError("cannot open the store");
+      break;
+    }
+    audit::AuditLog log(*store, clock);
+    BatchLoader loader(*store, log, clock, random);
+    auto created = loader.LoadFile(domain::SourceId("nhs-pds"), first.string());
+    if (!created.ok() || created->receipt.created != n) {
+      state.SkipWithError("the first load failed");
+      break;
+    }
+    state.ResumeTiming();
+    auto result = loader.LoadFile(domain::SourceId("dcsf-census"), second.string());
+    if (!result.ok() || result->receipt.linked != n) state.SkipWithError("load failed");
+  }
+  state.SetItemsProcessed(state.iterations() * n);
+  std::filesystem::remove_all(dir);
+}
+BENCHMARK(BM_LinkBatch)->Arg(20000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 }  // namespace cp::ingest

@@ -19,6 +19,56 @@ core::Status Error(core::ErrorCode code, std::string_view field, std::string_vie
   return core::Status(code, std::move(message));
 }
 
+// A broken rule found by a check that does not know the field's name: the
+// caller names it (and builds the name only then).
+struct Problem {
+  core::ErrorCode code;
+  std::string rule;
+};
+using Check = std::optional<Problem>;  // nullopt: the value passes
+
+core::Status ToStatus(std::string_view field, const Check& problem) {
+  if (!problem) return core::Status::Ok();
+  return Error(problem->code, field, problem->rule);
+}
+
+// The JSON path of a field inside a record, e.g. "services[2].organisation.",
+// written out only when a check fails: valid records, nearly all of them, cost
+// no path strings. A path refers to its parent, which must outlive it.
+class FieldPath {
+ public:
+  explicit FieldPath(std::string_view text) : text_(text) {}
+  // parent + text, e.g. "carers[0]." + "phone".
+  FieldPath(const FieldPath& parent, std::string_view text) : parent_(&parent), text_(text) {}
+  // parent + name + "[index]" + tail, e.g. "child." + "other_names[1]" + ".".
+  FieldPath(const FieldPath& parent, std::string_view name, std::size_t index,
+            std::string_view tail)
+      : parent_(&parent), text_(name), index_(index), tail_(tail) {}
+
+  std::string str() const {
+    std::string out = parent_ != nullptr ? parent_->str() : std::string();
+    out += text_;
+    if (index_) {
+      out += '[';
+      out += std::to_string(*index_);
+      out += ']';
+    }
+    out += tail_;
+    return out;
+  }
+
+ private:
+  const FieldPath* parent_ = nullptr;
+  std::string_view text_;
+  std::optional<std::size_t> index_;
+  std::string_view tail_;
+};
+
+core::Status ToStatus(const FieldPath& field, const Check& problem) {
+  if (!problem) return core::Status::Ok();
+  return Error(problem->code, field.str(), problem->rule);
+}
+
 // One table per coded value: the wire name and the enumerator, in one place.
 template <typename E, std::size_t N>
 struct CodeTable {
@@ -112,18 +162,19 @@ int WeightedSumOfNine(std::string_view digits) {
 // may take, indexed by value: I, O and S are never used.
 constexpr std::string_view kUpnLetters = "ABCDEFGHJKLMNPQRTUVWXYZ";
 
-// Decodes `text` as UTF-8 into code points. Returns nothing if the bytes are
-// not well-formed UTF-8: truncated or stray continuation bytes, overlong
+// Calls on_code_point(cp) for each code point of `text`, decoded as UTF-8,
+// and returns true; returns false, stopping there, if the bytes are not
+// well-formed UTF-8: truncated or stray continuation bytes, overlong
 // encodings (C0, C1, E0 80..9F, F0 80..8F), UTF-16 surrogates (ED A0..BF) and
-// values above U+10FFFF (F4 90.., F5..FF) are all rejected.
-std::optional<std::u32string> DecodeUtf8(std::string_view text) {
-  std::u32string out;
-  out.reserve(text.size());
+// values above U+10FFFF (F4 90.., F5..FF) are all rejected. Nothing is
+// allocated: validators run on every field of every feed record.
+template <typename OnCodePoint>
+bool ForEachCodePoint(std::string_view text, OnCodePoint&& on_code_point) {
   std::size_t i = 0;
   while (i < text.size()) {
     const auto b0 = static_cast<unsigned char>(text[i]);
     if (b0 < 0x80) {
-      out.push_back(b0);
+      on_code_point(static_cast<char32_t>(b0));
       ++i;
       continue;
     }
@@ -145,20 +196,36 @@ std::optional<std::u32string> DecodeUtf8(std::string_view text) {
       if (b0 == 0xF0) lo = 0x90;  // overlong
       if (b0 == 0xF4) hi = 0x8F;  // above U+10FFFF
     } else {
-      return std::nullopt;  // continuation byte, C0/C1 overlong lead, F5..FF
+      return false;  // continuation byte, C0/C1 overlong lead, F5..FF
     }
-    if (text.size() - i < static_cast<std::size_t>(length)) return std::nullopt;
+    if (text.size() - i < static_cast<std::size_t>(length)) return false;
     for (int k = 1; k < length; ++k) {
       const auto b = static_cast<unsigned char>(text[i + k]);
       const unsigned char min = k == 1 ? lo : 0x80;
       const unsigned char max = k == 1 ? hi : 0xBF;
-      if (b < min || b > max) return std::nullopt;
+      if (b < min || b > max) return false;
       cp = (cp << 6) | (b & 0x3F);
     }
-    out.push_back(cp);
+    on_code_point(cp);
     i += length;
   }
-  return out;
+  return true;
+}
+
+bool IsAscii(std::string_view text) {
+  for (char c : text) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  return true;
+}
+
+// The number of code points of `text`, or nothing if it is not well-formed
+// UTF-8.
+std::optional<std::size_t> CountCodePoints(std::string_view text) {
+  if (IsAscii(text)) return text.size();
+  std::size_t count = 0;
+  if (!ForEachCodePoint(text, [&](char32_t) { ++count; })) return std::nullopt;
+  return count;
 }
 
 bool IsControl(char32_t cp) { return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F); }
@@ -229,81 +296,218 @@ constexpr char32_t kRightSingleQuote = 0x2019;  // ’, as in O’Brien
 
 bool IsNoncharacter(char32_t cp) { return (cp & 0xFFFE) == 0xFFFE; }
 
-// Checks free-standing text such as an address line or organisation name:
+constexpr std::string_view kNotUtf8 = "is not valid UTF-8 text; resend it encoded as UTF-8";
+constexpr std::string_view kNoControl =
+    "must not contain control characters such as tabs or line breaks";
+
+// Free-standing text such as an address line or organisation name:
 // well-formed UTF-8, no control characters, not blank, at most `max_chars`
 // code points.
-core::Status CheckText(core::ErrorCode code, std::string_view field, std::string_view text,
-                       std::size_t max_chars) {
-  const auto decoded = DecodeUtf8(text);
-  if (!decoded) return Error(code, field, "is not valid UTF-8 text; resend it encoded as UTF-8");
+Check TextProblem(core::ErrorCode code, std::string_view text, std::size_t max_chars) {
+  const std::optional<std::size_t> length = CountCodePoints(text);
+  if (!length) return Problem{code, std::string(kNotUtf8)};
   bool blank = true;
-  for (char32_t cp : *decoded) {
-    if (IsControl(cp)) {
-      return Error(code, field, "must not contain control characters such as tabs or line breaks");
-    }
+  bool control = false;
+  const auto check = [&](char32_t cp) {
+    if (IsControl(cp)) control = true;
     if (cp != ' ') blank = false;
+  };
+  if (*length == text.size()) {  // ASCII: one byte, one code point
+    for (char c : text) check(static_cast<char32_t>(c));
+  } else {
+    ForEachCodePoint(text, check);
   }
-  if (blank) return Error(code, field, "is required and must not be blank");
-  if (decoded->size() > max_chars) {
-    return Error(code, field, "is too long: at most " + std::to_string(max_chars) + " characters");
+  if (control) return Problem{code, std::string(kNoControl)};
+  if (blank) return Problem{code, "is required and must not be blank"};
+  if (*length > max_chars) {
+    return Problem{code, "is too long: at most " + std::to_string(max_chars) + " characters"};
   }
-  return core::Status::Ok();
+  return std::nullopt;
+}
+
+// The rules of ValidateName.
+Check NameProblem(std::string_view text) {
+  constexpr auto kCode = core::ErrorCode::kInvalidName;
+  const std::optional<std::size_t> length = CountCodePoints(text);
+  if (!length) return Problem{kCode, std::string(kNotUtf8)};
+  if (*length == 0) return Problem{kCode, "is required"};
+  if (*length > kMaxNameLength) {
+    return Problem{kCode, "is too long: at most " + std::to_string(kMaxNameLength) + " characters"};
+  }
+  constexpr std::string_view kNoDigits = "must not contain digits";
+  constexpr std::string_view kOnlyLetters =
+      "may contain only letters, spaces, hyphens, apostrophes and full stops";
+  bool has_letter = false;
+  std::string_view broken;  // the first rule a code point breaks
+  ForEachCodePoint(text, [&](char32_t cp) {
+    if (!broken.empty()) return;
+    if (IsControl(cp)) {
+      broken = kNoControl;
+    } else if (cp < 0x80) {
+      if (IsAsciiLetter(static_cast<char>(cp))) {
+        has_letter = true;
+      } else if (cp >= '0' && cp <= '9') {
+        broken = kNoDigits;
+      } else if (cp != ' ' && cp != '-' && cp != '\'' && cp != '.') {
+        broken = kOnlyLetters;
+      }
+    } else if (InRanges(cp, kDigitRanges)) {
+      broken = kNoDigits;
+    } else if (cp == kRightSingleQuote) {
+      // an apostrophe
+    } else if (InRanges(cp, kNonLetterRanges) || IsNoncharacter(cp)) {
+      broken = kOnlyLetters;
+    } else if (!InRanges(cp, kMarkRanges)) {
+      has_letter = true;
+    }
+  });
+  if (!broken.empty()) return Problem{kCode, std::string(broken)};
+  if (!has_letter) return Problem{kCode, "must contain at least one letter"};
+  return std::nullopt;
+}
+
+// The rules of ValidatePhone.
+Check PhoneProblem(std::string_view text) {
+  const auto bad = [] {
+    return Problem{core::ErrorCode::kInvalidContactDetails,
+                   "a telephone number is 10 to 13 digits, optionally spaced, with an optional "
+                   "leading + (e.g. 0113 496 0000 or +44 113 496 0000)"};
+  };
+  if (text.size() < 2 || text.size() > kMaxPhoneLength) return bad();
+  // The first digit comes first or straight after the '+'.
+  if (!IsDigit(text[text[0] == '+' ? 1 : 0])) return bad();
+  if (!IsDigit(text.back())) return bad();
+  std::size_t digits = 0;
+  for (std::size_t i = text[0] == '+' ? 1 : 0; i < text.size(); ++i) {
+    if (IsDigit(text[i])) {
+      ++digits;
+    } else if (text[i] != ' ') {
+      return bad();
+    }
+  }
+  if (digits < 10 || digits > 13) return bad();
+  return std::nullopt;
+}
+
+// The rules of ValidateEmail.
+Check EmailProblem(std::string_view text) {
+  constexpr auto kCode = core::ErrorCode::kInvalidContactDetails;
+  const auto bad = [&] {
+    return Problem{kCode,
+                   "an email address is name@domain with one @, a dot in the domain and no spaces"};
+  };
+  const std::optional<std::size_t> length = CountCodePoints(text);
+  if (!length) return Problem{kCode, std::string(kNotUtf8)};
+  if (*length > kMaxEmailLength) {
+    return Problem{kCode,
+                   "is too long: at most " + std::to_string(kMaxEmailLength) + " characters"};
+  }
+  bool spaced = false;
+  ForEachCodePoint(text, [&](char32_t cp) { spaced = spaced || IsControl(cp) || cp == ' '; });
+  if (spaced) return bad();
+  const std::size_t at = text.find('@');
+  if (at == std::string_view::npos || text.find('@', at + 1) != std::string_view::npos) {
+    return bad();
+  }
+  const std::string_view local = text.substr(0, at);
+  const std::string_view domain = text.substr(at + 1);
+  // The domain needs a dot between non-empty labels: "a@b.c", not "a@b." or "a@.b".
+  if (local.empty() || domain.find('.') == std::string_view::npos || domain.front() == '.' ||
+      domain.back() == '.' || domain.find("..") != std::string_view::npos) {
+    return bad();
+  }
+  return std::nullopt;
+}
+
+constexpr std::string_view kNotAPostcode =
+    "is not a UK postcode: expected an outward code such as LS1, W1A or SW19 then an inward "
+    "code such as 4AB";
+
+// A normalised postcode: at most 8 characters ("AA9A 9AA"), held in place.
+struct PostcodeText {
+  std::array<char, 8> chars{};
+  std::size_t size = 0;
+  std::string_view view() const { return std::string_view(chars.data(), size); }
+};
+
+// The normalised form of `text` (NormalisePostcode), or nothing if it does
+// not have a postcode's shape.
+std::optional<PostcodeText> NormalisedPostcode(std::string_view text) {
+  std::array<char, 7> compact{};
+  std::size_t n = 0;
+  for (char c : text) {
+    if (c == ' ') continue;
+    if (!IsDigit(c) && !IsAsciiLetter(c)) return std::nullopt;
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    if (n == compact.size()) return std::nullopt;
+    compact[n++] = c;
+  }
+  if (n < 5) return std::nullopt;
+  const std::string_view outward(compact.data(), n - 3);
+  const std::string_view inward(compact.data() + n - 3, 3);
+  if (outward != "GIR" || inward != "0AA") {
+    if (!IsDigit(inward[0]) || !IsUpper(inward[1]) || !IsUpper(inward[2])) return std::nullopt;
+    std::array<char, 4> shape{};
+    for (std::size_t i = 0; i < outward.size(); ++i) shape[i] = IsDigit(outward[i]) ? '9' : 'A';
+    const std::string_view outward_shape(shape.data(), outward.size());
+    constexpr std::string_view kShapes[] = {"A9", "A99", "AA9", "AA99", "A9A", "AA9A"};
+    bool known = false;
+    for (std::string_view known_shape : kShapes) known = known || known_shape == outward_shape;
+    if (!known) return std::nullopt;
+  }
+  PostcodeText out;
+  for (char c : outward) out.chars[out.size++] = c;
+  out.chars[out.size++] = ' ';
+  for (char c : inward) out.chars[out.size++] = c;
+  return out;
 }
 
 // A date held in the model: a real calendar date within the years ParseDate
 // accepts.
-core::Status CheckDate(std::string_view field, Date date) {
+Check DateProblem(Date date) {
   const int year = static_cast<int>(date.year());
   if (!date.ok() || year < 1900 || year > 2199) {
-    return Error(core::ErrorCode::kInvalidDate, field,
-                 "must be a real calendar date in the years 1900-2199");
+    return Problem{core::ErrorCode::kInvalidDate,
+                   "must be a real calendar date in the years 1900-2199"};
   }
-  return core::Status::Ok();
+  return std::nullopt;
+}
+
+core::Status CheckDate(std::string_view field, Date date) {
+  return ToStatus(field, DateProblem(date));
 }
 
 bool Before(Date a, Date b) { return std::chrono::sys_days(a) < std::chrono::sys_days(b); }
 
-std::string Indexed(std::string_view prefix, std::string_view name, std::size_t index) {
-  std::string out(prefix);
-  out += name;
-  out += '[';
-  out += std::to_string(index);
-  out += ']';
-  return out;
-}
-
-std::string Join(std::string_view prefix, std::string_view name) {
-  std::string out(prefix);
-  out += name;
-  return out;
-}
-
 // A person's name: the family name is required; given names may be empty
 // (a newborn registration, a local authority carer) but must be a valid name
 // when present. `prefix` ends with '.' or is empty.
-core::Status CheckPersonName(std::string_view prefix, const PersonName& name) {
+core::Status CheckPersonName(const FieldPath& prefix, const PersonName& name) {
   if (!name.given_names.Reveal().empty()) {
-    RETURN_IF_ERROR(ValidateName(Join(prefix, "given_names"), name.given_names.Reveal()));
+    RETURN_IF_ERROR(
+        ToStatus(FieldPath(prefix, "given_names"), NameProblem(name.given_names.Reveal())));
   }
-  return ValidateName(Join(prefix, "family_name"), name.family_name.Reveal());
+  return ToStatus(FieldPath(prefix, "family_name"), NameProblem(name.family_name.Reveal()));
 }
 
-core::Status CheckAddress(std::string_view prefix, const Address& address) {
+core::Status CheckAddress(const FieldPath& prefix, const Address& address) {
   const std::vector<std::string>& lines = address.lines.Reveal();
   if (lines.size() > kMaxAddressLines) {
-    return Error(core::ErrorCode::kInvalidContactDetails, Join(prefix, "lines"),
+    return Error(core::ErrorCode::kInvalidContactDetails, FieldPath(prefix, "lines").str(),
                  "has too many lines: at most " + std::to_string(kMaxAddressLines));
   }
   for (std::size_t i = 0; i < lines.size(); ++i) {
-    RETURN_IF_ERROR(CheckText(core::ErrorCode::kInvalidContactDetails, Indexed(prefix, "lines", i),
-                              lines[i], kMaxAddressLineLength));
+    RETURN_IF_ERROR(ToStatus(
+        FieldPath(prefix, "lines", i, ""),
+        TextProblem(core::ErrorCode::kInvalidContactDetails, lines[i], kMaxAddressLineLength)));
   }
   if (address.postcode) {
-    const std::string field = Join(prefix, "postcode");
+    const FieldPath field(prefix, "postcode");
     const std::string& postcode = address.postcode->Reveal();
-    ASSIGN_OR_RETURN(const std::string normalised, NormalisePostcode(field, postcode));
-    if (normalised != postcode) {
-      return Error(core::ErrorCode::kInvalidPostcode, field,
+    const std::optional<PostcodeText> normalised = NormalisedPostcode(postcode);
+    if (!normalised) return Error(core::ErrorCode::kInvalidPostcode, field.str(), kNotAPostcode);
+    if (normalised->view() != postcode) {
+      return Error(core::ErrorCode::kInvalidPostcode, field.str(),
                    "must be stored normalised: upper case with one space before the last "
                    "three characters, e.g. LS1 4AB");
     }
@@ -313,49 +517,63 @@ core::Status CheckAddress(std::string_view prefix, const Address& address) {
 
 // Contact details flattened into their owner, as in the supply format:
 // "carers[0].phone", "services[1].organisation.address.postcode".
-core::Status CheckContact(std::string_view prefix, const ContactDetails& contact) {
-  if (contact.phone) RETURN_IF_ERROR(ValidatePhone(Join(prefix, "phone"), contact.phone->Reveal()));
-  if (contact.email) RETURN_IF_ERROR(ValidateEmail(Join(prefix, "email"), contact.email->Reveal()));
-  if (contact.address) RETURN_IF_ERROR(CheckAddress(Join(prefix, "address."), *contact.address));
+core::Status CheckContact(const FieldPath& prefix, const ContactDetails& contact) {
+  if (contact.phone) {
+    RETURN_IF_ERROR(ToStatus(FieldPath(prefix, "phone"), PhoneProblem(contact.phone->Reveal())));
+  }
+  if (contact.email) {
+    RETURN_IF_ERROR(ToStatus(FieldPath(prefix, "email"), EmailProblem(contact.email->Reveal())));
+  }
+  if (contact.address) {
+    RETURN_IF_ERROR(CheckAddress(FieldPath(prefix, "address."), *contact.address));
+  }
   return core::Status::Ok();
 }
 
-core::Status CheckInvolvement(std::string_view prefix, const Involvement& involvement) {
-  const std::string org = Join(prefix, "organisation.");
-  RETURN_IF_ERROR(CheckText(core::ErrorCode::kInvalidRecord, Join(org, "name"),
-                            involvement.organisation.name, kMaxOrganisationNameLength));
+core::Status CheckInvolvement(const FieldPath& prefix, const Involvement& involvement) {
+  const FieldPath org(prefix, "organisation.");
+  RETURN_IF_ERROR(ToStatus(FieldPath(org, "name"),
+                           TextProblem(core::ErrorCode::kInvalidRecord,
+                                       involvement.organisation.name, kMaxOrganisationNameLength)));
   if (involvement.organisation.code) {
-    RETURN_IF_ERROR(CheckText(core::ErrorCode::kInvalidRecord, Join(org, "code"),
-                              *involvement.organisation.code, kMaxOrganisationCodeLength));
+    RETURN_IF_ERROR(ToStatus(FieldPath(org, "code"),
+                             TextProblem(core::ErrorCode::kInvalidRecord,
+                                         *involvement.organisation.code,
+                                         kMaxOrganisationCodeLength)));
   }
   RETURN_IF_ERROR(CheckContact(org, involvement.organisation.contact));
-  const std::string practitioner = Join(prefix, "practitioner.");
+  const FieldPath practitioner(prefix, "practitioner.");
   if (involvement.practitioner)
     RETURN_IF_ERROR(CheckPersonName(practitioner, *involvement.practitioner));
   RETURN_IF_ERROR(CheckContact(practitioner, involvement.practitioner_contact));
 
-  if (involvement.start) RETURN_IF_ERROR(CheckDate(Join(prefix, "start"), *involvement.start));
-  if (involvement.end) RETURN_IF_ERROR(CheckDate(Join(prefix, "end"), *involvement.end));
+  if (involvement.start) {
+    RETURN_IF_ERROR(ToStatus(FieldPath(prefix, "start"), DateProblem(*involvement.start)));
+  }
+  if (involvement.end) {
+    RETURN_IF_ERROR(ToStatus(FieldPath(prefix, "end"), DateProblem(*involvement.end)));
+  }
   if (involvement.start && involvement.end && Before(*involvement.end, *involvement.start)) {
-    return Error(core::ErrorCode::kInvalidRecord, Join(prefix, "end"),
+    return Error(core::ErrorCode::kInvalidRecord, FieldPath(prefix, "end").str(),
                  "an involvement cannot end before it starts; check the start and end dates");
   }
 
   const bool sensitive = ClassOf(involvement.type) == ServiceClass::kSensitive;
   if (involvement.consent) {
-    RETURN_IF_ERROR(CheckDate(Join(prefix, "sensitive_consent.date"), involvement.consent->date));
+    RETURN_IF_ERROR(ToStatus(FieldPath(prefix, "sensitive_consent.date"),
+                             DateProblem(involvement.consent->date)));
   }
   if (sensitive && !involvement.consent && !involvement.override_ground) {
-    return Error(core::ErrorCode::kInvalidRecord, Join(prefix, "sensitive_consent"),
+    return Error(core::ErrorCode::kInvalidRecord, FieldPath(prefix, "sensitive_consent").str(),
                  "a sensitive service needs the consent of the child or parent, or a "
                  "child-protection override ground");
   }
   if (!sensitive && involvement.consent) {
-    return Error(core::ErrorCode::kInvalidRecord, Join(prefix, "sensitive_consent"),
+    return Error(core::ErrorCode::kInvalidRecord, FieldPath(prefix, "sensitive_consent").str(),
                  "is only allowed on a sensitive service type; remove it");
   }
   if (!sensitive && involvement.override_ground) {
-    return Error(core::ErrorCode::kInvalidRecord, Join(prefix, "sensitive_override"),
+    return Error(core::ErrorCode::kInvalidRecord, FieldPath(prefix, "sensitive_override").str(),
                  "is only allowed on a sensitive service type; remove it");
   }
   return core::Status::Ok();
@@ -416,32 +634,9 @@ core::Status ValidateUln(std::string_view field, std::string_view text) {
 }
 
 core::StatusOr<std::string> NormalisePostcode(std::string_view field, std::string_view text) {
-  const auto bad = [&] {
-    return Error(core::ErrorCode::kInvalidPostcode, field,
-                 "is not a UK postcode: expected an outward code such as LS1, W1A or SW19 then "
-                 "an inward code such as 4AB");
-  };
-  std::string compact;
-  for (char c : text) {
-    if (c == ' ') continue;
-    if (!IsDigit(c) && !IsAsciiLetter(c)) return bad();
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    compact.push_back(c);
-    if (compact.size() > 7) return bad();
-  }
-  if (compact.size() < 5) return bad();
-  const std::string outward = compact.substr(0, compact.size() - 3);
-  const std::string inward = compact.substr(compact.size() - 3);
-  if (outward != "GIR" || inward != "0AA") {
-    if (!IsDigit(inward[0]) || !IsUpper(inward[1]) || !IsUpper(inward[2])) return bad();
-    std::string shape;
-    for (char c : outward) shape.push_back(IsDigit(c) ? '9' : 'A');
-    constexpr std::string_view kShapes[] = {"A9", "A99", "AA9", "AA99", "A9A", "AA9A"};
-    bool known = false;
-    for (std::string_view s : kShapes) known = known || s == shape;
-    if (!known) return bad();
-  }
-  return outward + " " + inward;
+  const std::optional<PostcodeText> normalised = NormalisedPostcode(text);
+  if (!normalised) return Error(core::ErrorCode::kInvalidPostcode, field, kNotAPostcode);
+  return std::string(normalised->view());
 }
 
 core::StatusOr<Gender> ParseGender(std::string_view field, std::string_view text) {
@@ -486,99 +681,24 @@ std::string_view RelationshipName(Relationship relationship) {
 }
 
 core::Status ValidateName(std::string_view field, std::string_view text) {
-  constexpr auto kCode = core::ErrorCode::kInvalidName;
-  const auto decoded = DecodeUtf8(text);
-  if (!decoded) return Error(kCode, field, "is not valid UTF-8 text; resend it encoded as UTF-8");
-  if (decoded->empty()) return Error(kCode, field, "is required");
-  if (decoded->size() > kMaxNameLength) {
-    return Error(kCode, field,
-                 "is too long: at most " + std::to_string(kMaxNameLength) + " characters");
-  }
-  bool has_letter = false;
-  for (char32_t cp : *decoded) {
-    if (IsControl(cp)) {
-      return Error(kCode, field, "must not contain control characters such as tabs or line breaks");
-    }
-    if ((cp >= '0' && cp <= '9') || InRanges(cp, kDigitRanges)) {
-      return Error(kCode, field, "must not contain digits");
-    }
-    if (cp < 0x80) {
-      if (IsAsciiLetter(static_cast<char>(cp))) {
-        has_letter = true;
-      } else if (cp != ' ' && cp != '-' && cp != '\'' && cp != '.') {
-        return Error(kCode, field,
-                     "may contain only letters, spaces, hyphens, apostrophes and full stops");
-      }
-    } else if (cp == kRightSingleQuote) {
-      continue;
-    } else if (InRanges(cp, kNonLetterRanges) || IsNoncharacter(cp)) {
-      return Error(kCode, field,
-                   "may contain only letters, spaces, hyphens, apostrophes and full stops");
-    } else if (!InRanges(cp, kMarkRanges)) {
-      has_letter = true;
-    }
-  }
-  if (!has_letter) return Error(kCode, field, "must contain at least one letter");
-  return core::Status::Ok();
+  return ToStatus(field, NameProblem(text));
 }
 
 core::Status ValidatePhone(std::string_view field, std::string_view text) {
-  constexpr auto kCode = core::ErrorCode::kInvalidContactDetails;
-  const auto bad = [&] {
-    return Error(kCode, field,
-                 "a telephone number is 10 to 13 digits, optionally spaced, with an optional "
-                 "leading + (e.g. 0113 496 0000 or +44 113 496 0000)");
-  };
-  if (text.size() < 2 || text.size() > kMaxPhoneLength) return bad();
-  // The first digit comes first or straight after the '+'.
-  if (!IsDigit(text[text[0] == '+' ? 1 : 0])) return bad();
-  if (!IsDigit(text.back())) return bad();
-  std::size_t digits = 0;
-  for (std::size_t i = text[0] == '+' ? 1 : 0; i < text.size(); ++i) {
-    if (IsDigit(text[i])) {
-      ++digits;
-    } else if (text[i] != ' ') {
-      return bad();
-    }
-  }
-  if (digits < 10 || digits > 13) return bad();
-  return core::Status::Ok();
+  return ToStatus(field, PhoneProblem(text));
 }
 
 core::Status ValidateEmail(std::string_view field, std::string_view text) {
-  constexpr auto kCode = core::ErrorCode::kInvalidContactDetails;
-  const auto bad = [&] {
-    return Error(kCode, field,
-                 "an email address is name@domain with one @, a dot in the domain and no spaces");
-  };
-  const auto decoded = DecodeUtf8(text);
-  if (!decoded) return Error(kCode, field, "is not valid UTF-8 text; resend it encoded as UTF-8");
-  if (decoded->size() > kMaxEmailLength) {
-    return Error(kCode, field,
-                 "is too long: at most " + std::to_string(kMaxEmailLength) + " characters");
-  }
-  for (char32_t cp : *decoded) {
-    if (IsControl(cp) || cp == ' ') return bad();
-  }
-  const std::size_t at = text.find('@');
-  if (at == std::string_view::npos || text.find('@', at + 1) != std::string_view::npos) {
-    return bad();
-  }
-  const std::string_view local = text.substr(0, at);
-  const std::string_view domain = text.substr(at + 1);
-  // The domain needs a dot between non-empty labels: "a@b.c", not "a@b." or "a@.b".
-  if (local.empty() || domain.find('.') == std::string_view::npos || domain.front() == '.' ||
-      domain.back() == '.' || domain.find("..") != std::string_view::npos) {
-    return bad();
-  }
-  return core::Status::Ok();
+  return ToStatus(field, EmailProblem(text));
 }
 
 core::Status ValidateChild(const Child& child, Date today) {
-  RETURN_IF_ERROR(CheckPersonName("child.", child.name));
+  const FieldPath root("");
+  const FieldPath child_prefix("child.");
+  RETURN_IF_ERROR(CheckPersonName(child_prefix, child.name));
   for (std::size_t i = 0; i < child.other_names.size(); ++i) {
     RETURN_IF_ERROR(
-        CheckPersonName(Indexed("child.", "other_names", i) + ".", child.other_names[i]));
+        CheckPersonName(FieldPath(child_prefix, "other_names", i, "."), child.other_names[i]));
   }
 
   const Date dob = child.date_of_birth.Reveal();
@@ -596,7 +716,9 @@ core::Status ValidateChild(const Child& child, Date today) {
     }
   }
 
-  if (child.address) RETURN_IF_ERROR(CheckAddress("child.address.", *child.address));
+  if (child.address) {
+    RETURN_IF_ERROR(CheckAddress(FieldPath(child_prefix, "address."), *child.address));
+  }
 
   const Identifiers& ids = child.identifiers;
   if (ids.nhs_number) {
@@ -606,7 +728,7 @@ core::Status ValidateChild(const Child& child, Date today) {
   if (ids.uln) RETURN_IF_ERROR(ValidateUln("child.identifiers.uln", ids.uln->Reveal()));
 
   for (std::size_t i = 0; i < child.carers.size(); ++i) {
-    const std::string prefix = Indexed("", "carers", i) + ".";
+    const FieldPath prefix(root, "carers", i, ".");
     RETURN_IF_ERROR(CheckPersonName(prefix, child.carers[i].name));
     RETURN_IF_ERROR(CheckContact(prefix, child.carers[i].contact));
   }
@@ -614,11 +736,11 @@ core::Status ValidateChild(const Child& child, Date today) {
   bool has_current_lead = false;
   for (std::size_t i = 0; i < child.involvements.size(); ++i) {
     const Involvement& involvement = child.involvements[i];
-    const std::string prefix = Indexed("", "services", i) + ".";
+    const FieldPath prefix(root, "services", i, ".");
     RETURN_IF_ERROR(CheckInvolvement(prefix, involvement));
     if (involvement.lead_professional && !involvement.end) {
       if (has_current_lead) {
-        return Error(core::ErrorCode::kInvalidRecord, prefix + "lead_professional",
+        return Error(core::ErrorCode::kInvalidRecord, FieldPath(prefix, "lead_professional").str(),
                      "a child has at most one current lead professional; end the previous "
                      "lead involvement or clear this flag");
       }

@@ -1,7 +1,13 @@
 #include "ingest/loader.h"
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
 #include <unordered_set>
+#include <variant>
 
 #include "domain/source.h"
 #include "ingest/best_view.h"
@@ -16,26 +22,120 @@ using core::ErrorCode;
 using core::Status;
 using core::StatusOr;
 
-// The digest and first line of a batch file, read in one streaming pass.
-struct FirstPass {
-  std::string header_line;
-  std::string digest;
-};
-
-StatusOr<FirstPass> ReadFirstPass(const std::string& path) {
+// The first line of a batch file; empty when there is none or it is too long.
+StatusOr<std::string> ReadHeaderLine(const std::string& path) {
   ASSIGN_OR_RETURN(auto reader, LineReader::Open(path));
-  FirstPass pass;
   LineReader::Line line;
-  bool first = true;
+  ASSIGN_OR_RETURN(bool any, reader->Next(line));
+  if (!any || line.too_long) return std::string();
+  return std::move(line.text);
+}
+
+// The content digest of a whole batch file, read in one streaming pass.
+StatusOr<std::string> ReadDigest(const std::string& path) {
+  ASSIGN_OR_RETURN(auto reader, LineReader::Open(path));
+  LineReader::Line line;
   for (;;) {
     ASSIGN_OR_RETURN(bool more, reader->Next(line));
     if (!more) break;
-    if (first) pass.header_line = line.too_long ? std::string() : line.text;
-    first = false;
   }
-  pass.digest = reader->ContentDigest();
-  return pass;
+  return reader->ContentDigest();
 }
+
+bool SameHeader(const BatchHeader& a, const BatchHeader& b) {
+  return a.source == b.source && a.batch == b.batch && a.sequence == b.sequence &&
+         a.extracted_at == b.extracted_at && a.mode == b.mode;
+}
+
+// A line the reader rejected, with the line as received (for the quarantine).
+struct RejectedLine {
+  Rejection rejection;
+  std::string raw_line;
+};
+
+// An accepted record with its view already encoded for the store: encoding
+// is a good part of writing a record, and the reading thread has time for it.
+struct EncodedRecord {
+  FeedRecord record;
+  StatusOr<storage::EncodedSourceView> view;  // reported only if the view is stored
+};
+
+// What the reading thread hands to the applying thread, in file order.
+using ReadItem = std::variant<EncodedRecord, RejectedLine>;
+
+// A bounded, ordered handoff of parsed lines from the thread that reads and
+// parses a batch to the thread that applies it, so parsing and store writes
+// use a core each. Items travel in chunks, to take the lock rarely. Either
+// side may stop early: Close() from the reader (no more input), Cancel()
+// from the applier (it failed; the reader's next Put fails and it stops).
+// Put and Close belong to the reading thread, Take and Cancel to the
+// applying thread; the two may run at once.
+class Handoff {
+ public:
+  static constexpr std::size_t kChunkItems = 64;
+  static constexpr std::size_t kMaxChunks = 64;  // about 4,000 lines in flight
+
+  // Reader side. Adds an item; false once the applier has cancelled.
+  bool Put(ReadItem item) {
+    pending_.push_back(std::move(item));
+    if (pending_.size() < kChunkItems) return !cancelled_.load(std::memory_order_relaxed);
+    return Flush();
+  }
+
+  // Reader side: the last item has been put (or reading failed).
+  void Close() {
+    Flush();
+    std::lock_guard<std::mutex> lock(mu_);
+    closed_ = true;
+    ready_.notify_all();
+  }
+
+  // Applier side. The next chunk in order; false when the reader has closed
+  // and everything was taken.
+  bool Take(std::vector<ReadItem>& chunk) {
+    chunk.clear();  // the items taken last time, freed outside the lock
+    std::unique_lock<std::mutex> lock(mu_);
+    ready_.wait(lock, [&] { return !chunks_.empty() || closed_; });
+    if (chunks_.empty()) return false;
+    chunk = std::move(chunks_.front());
+    chunks_.pop_front();
+    space_.notify_one();
+    return true;
+  }
+
+  // Applier side: stop the reader and drop what it has not yet handed over.
+  void Cancel() {
+    std::lock_guard<std::mutex> lock(mu_);
+    cancelled_.store(true);
+    chunks_.clear();
+    space_.notify_all();
+  }
+
+ private:
+  bool Flush() {
+    std::unique_lock<std::mutex> lock(mu_);
+    space_.wait(lock, [&] { return chunks_.size() < kMaxChunks || cancelled_.load(); });
+    if (cancelled_.load()) {
+      pending_.clear();
+      return false;
+    }
+    if (!pending_.empty()) {
+      chunks_.push_back(std::move(pending_));
+      pending_.clear();
+      pending_.reserve(kChunkItems);
+      ready_.notify_one();
+    }
+    return true;
+  }
+
+  std::vector<ReadItem> pending_;  // the reader's chunk being filled; reader only
+  std::mutex mu_;
+  std::condition_variable ready_;  // a chunk was added, or closed_
+  std::condition_variable space_;  // a chunk was taken, or cancelled_
+  std::deque<std::vector<ReadItem>> chunks_;  // GUARDED_BY(mu_)
+  bool closed_ = false;                       // GUARDED_BY(mu_)
+  std::atomic<bool> cancelled_{false};        // written under mu_
+};
 
 // Applies accepted records to the store inside one transaction, tracking the
 // receipt's counts. Owned by one Load call.
@@ -45,10 +145,11 @@ class Applier {
           core::Timestamp received_at, Receipt& receipt)
       : tx_(tx), random_(random), header_(header), received_at_(received_at), receipt_(receipt) {}
 
-  Status Apply(FeedRecord&& record) {
+  // `view` is storage::EncodeSourceView(record.child, record.events).
+  Status Apply(FeedRecord&& record, const StatusOr<storage::EncodedSourceView>& view) {
     seen_.insert(record.key.value());
     if (record.op == RecordOp::kWithdraw) return Withdraw(record.key);
-    return Upsert(std::move(record));
+    return Upsert(std::move(record), view);
   }
 
   // In a full batch, withdraws every current record the batch did not list.
@@ -76,7 +177,7 @@ class Applier {
     });
   }
 
-  Status Upsert(FeedRecord&& record) {
+  Status Upsert(FeedRecord&& record, const StatusOr<storage::EncodedSourceView>& view) {
     ASSIGN_OR_RETURN(auto existing, Existing(record.key));
     const bool post_adoption = PostAdoption(record.events);
     if (existing && existing->state == storage::LinkState::kSealed) {
@@ -87,7 +188,8 @@ class Applier {
       existing->batch = header_.batch;
       existing->extracted_at = header_.extracted_at;
       existing->received_at = received_at_;
-      return tx_.PutSourceRecord(*existing);
+      RETURN_IF_ERROR(view.status());
+      return tx_.PutEncodedSourceRecord(*existing, *view);
     }
     domain::ContactPointId child;
     storage::LinkState state = storage::LinkState::kLinked;
@@ -128,7 +230,8 @@ class Applier {
     stored.received_at = received_at_;
     stored.data = std::move(record.child);
     stored.events = std::move(record.events);
-    RETURN_IF_ERROR(tx_.PutSourceRecord(stored));
+    RETURN_IF_ERROR(view.status());
+    RETURN_IF_ERROR(tx_.PutEncodedSourceRecord(stored, *view));
     return created ? Status::Ok() : RebuildBestView(child);
   }
 
@@ -187,32 +290,37 @@ BatchLoader::BatchLoader(storage::Store& store, audit::AuditLog& audit, const co
 
 StatusOr<LoadResult> BatchLoader::LoadFile(const domain::SourceId& source, const std::string& path,
                                            const ProgressSink& progress) {
-  ASSIGN_OR_RETURN(FirstPass pass, ReadFirstPass(path));
-  if (pass.header_line.empty()) {
+  ASSIGN_OR_RETURN(std::string header_line, ReadHeaderLine(path));
+  if (header_line.empty()) {
     return Status(ErrorCode::kInvalidBatchHeader,
                   "'" + path + "' has no header line: a batch starts with its header");
   }
   LineParser parser;
-  ASSIGN_OR_RETURN(BatchHeader header, parser.ParseHeader(pass.header_line));
-  return Load(source, header, pass.digest,
-              [&](const RecordSink& on_record, const RejectionSink& on_rejection) {
-                return CheckBatchFile(path, on_record, on_rejection, progress);
-              });
+  ASSIGN_OR_RETURN(BatchHeader header, parser.ParseHeader(header_line));
+  // The digest comes from the pass that applies the batch; only a batch ID
+  // seen before needs it first, to compare.
+  return Load(
+      source, header, std::nullopt, [&] { return ReadDigest(path); },
+      [&](const RecordSink& on_record, const RejectionSink& on_rejection) {
+        return CheckBatchFile(path, on_record, on_rejection, progress);
+      });
 }
 
 StatusOr<LoadResult> BatchLoader::LoadCsvFile(const domain::SourceId& source,
                                               const std::string& path, const BatchHeader& header,
                                               const ProgressSink& progress) {
-  ASSIGN_OR_RETURN(FirstPass pass, ReadFirstPass(path));
-  return Load(source, header, pass.digest,
-              [&](const RecordSink& on_record, const RejectionSink& on_rejection) {
-                return ImportCsvFile(path, header, on_record, on_rejection, progress);
-              });
+  ASSIGN_OR_RETURN(std::string digest, ReadDigest(path));
+  return Load(
+      source, header, digest, [&] { return digest; },
+      [&](const RecordSink& on_record, const RejectionSink& on_rejection) {
+        return ImportCsvFile(path, header, on_record, on_rejection, progress);
+      });
 }
 
 StatusOr<LoadResult> BatchLoader::Load(const domain::SourceId& source, const BatchHeader& header,
-                                       const std::string& digest, const Reader& read) {
-  ASSIGN_OR_RETURN(auto tx, store_.Begin(storage::TxMode::kReadWrite));
+                                       std::optional<std::string> digest,
+                                       const Digester& digest_file, const Reader& read) {
+  ASSIGN_OR_RETURN(auto tx, store_.Begin(storage::TxMode::kAllOrNothing));
   // A refused load is audited too, in a transaction of its own.
   auto refuse = [&](Status status, std::string_view why) -> Status {
     tx.reset();
@@ -239,7 +347,10 @@ StatusOr<LoadResult> BatchLoader::Load(const domain::SourceId& source, const Bat
   ASSIGN_OR_RETURN(std::optional<storage::BatchEntry> previous,
                    tx->GetBatch(source, header.batch));
   if (previous) {
-    if (previous->content_digest != digest) {
+    if (!digest) {
+      ASSIGN_OR_RETURN(digest, digest_file());
+    }
+    if (previous->content_digest != *digest) {
       return refuse(Status(ErrorCode::kBatchConflict,
                            "batch " + header.batch.value() + " of source " + source.value() +
                                " was already loaded with different content; nothing was "
@@ -253,7 +364,6 @@ StatusOr<LoadResult> BatchLoader::Load(const domain::SourceId& source, const Bat
   Receipt receipt;
   receipt.source = source;
   receipt.batch = header.batch;
-  receipt.content_digest = digest;
   receipt.mode = header.mode;
   receipt.sequence = header.sequence;
   receipt.extracted_at = header.extracted_at;
@@ -263,26 +373,66 @@ StatusOr<LoadResult> BatchLoader::Load(const domain::SourceId& source, const Bat
     receipt.expected_sequence = *last + 1;
   }
 
+  // One thread reads and parses the batch while this one, which owns the
+  // transaction, applies it line by line in file order.
+  Handoff handoff;
+  StatusOr<CheckSummary> read_result = Status(ErrorCode::kInternal, "the batch was not read");
+  std::thread reader([&] {
+    read_result = read(
+        [&](FeedRecord&& record) -> Status {
+          StatusOr<storage::EncodedSourceView> view =
+              record.op == RecordOp::kUpsert
+                  ? storage::EncodeSourceView(record.child, record.events)
+                  : StatusOr<storage::EncodedSourceView>(storage::EncodedSourceView());
+          if (handoff.Put(EncodedRecord{std::move(record), std::move(view)})) return Status::Ok();
+          return Status(ErrorCode::kAborted, "applying the batch stopped");
+        },
+        [&](const Rejection& rejection, std::string_view raw_line) {
+          (void)handoff.Put(RejectedLine{rejection, std::string(raw_line)});
+        });
+    handoff.Close();
+  });
+  // However this function is left, the reader stops before what it uses goes.
+  struct StopReader {
+    Handoff& handoff;
+    std::thread& thread;
+    ~StopReader() {
+      if (!thread.joinable()) return;
+      handoff.Cancel();
+      thread.join();
+    }
+  } stop_reader{handoff, reader};
   Applier applier(*tx, random_, header, receipt.received_at, receipt);
-  Status quarantine_status;
-  auto on_rejection = [&](const Rejection& rejection, std::string_view raw_line) {
+  auto apply = [&](ReadItem& item) -> Status {
+    if (auto* encoded = std::get_if<EncodedRecord>(&item)) {
+      return applier.Apply(std::move(encoded->record), encoded->view);
+    }
+    RejectedLine& rejected = std::get<RejectedLine>(item);
+    const Rejection& rejection = rejected.rejection;
     receipt.rejections.push_back(rejection);
-    if (!quarantine_status.ok()) return;
-    quarantine_status = tx->AddQuarantine(storage::QuarantineEntry{
+    return tx->AddQuarantine(storage::QuarantineEntry{
         source, header.batch, rejection.line, rejection.field, rejection.code, rejection.reason,
-        core::Sensitive<std::string>(std::string(raw_line))});
+        core::Sensitive<std::string>(std::move(rejected.raw_line))});
   };
-  auto on_record = [&](FeedRecord&& record) -> Status {
-    RETURN_IF_ERROR(quarantine_status);
-    return applier.Apply(std::move(record));
-  };
-  ASSIGN_OR_RETURN(CheckSummary summary, read(on_record, on_rejection));
-  RETURN_IF_ERROR(quarantine_status);
-  if (summary.content_digest != digest) {
+  Status applied;
+  std::vector<ReadItem> chunk;
+  while (applied.ok() && handoff.Take(chunk)) {
+    for (ReadItem& item : chunk) {
+      applied = apply(item);
+      if (!applied.ok()) break;
+    }
+  }
+  if (!applied.ok()) handoff.Cancel();
+  reader.join();
+  RETURN_IF_ERROR(applied);
+  ASSIGN_OR_RETURN(CheckSummary summary, std::move(read_result));
+  // What was applied must be the batch whose header was checked above.
+  if (digest ? summary.content_digest != *digest : !SameHeader(summary.header, header)) {
     return Status(ErrorCode::kAborted,
                   "the batch file changed while it was being loaded; nothing was applied. Load "
                   "it again once it is complete");
   }
+  receipt.content_digest = summary.content_digest;
   // A full extract withdraws what it no longer lists, but a rejected line may
   // be a record the source still holds: then nothing is withdrawn.
   if (header.mode == BatchMode::kFull) {
@@ -296,8 +446,8 @@ StatusOr<LoadResult> BatchLoader::Load(const domain::SourceId& source, const Bat
   receipt.accepted = summary.accepted;
   receipt.rejected = summary.rejected;
 
-  storage::BatchEntry batch{source, header.batch, digest, header.sequence, receipt.received_at,
-                            ReceiptToJson(receipt)};
+  storage::BatchEntry batch{source,          header.batch,        receipt.content_digest,
+                            header.sequence, receipt.received_at, ReceiptToJson(receipt)};
   RETURN_IF_ERROR(tx->PutBatch(batch));
 
   audit::Event event;

@@ -13,6 +13,11 @@
 // so a batch is applied entirely or not at all, and a crash at any point
 // leaves the store as it was.
 //
+// A load uses two threads: one reads, parses and validates the batch (and
+// encodes each record's view for the store) while the calling thread, which
+// owns the transaction, applies the records in file order. A progress sink is
+// called on the reading thread, never on two threads at once.
+//
 // A BatchLoader borrows the store, audit log, clock and random source, which
 // must outlive it. Not thread-safe: one load at a time per loader (the store
 // serialises writers anyway).
@@ -20,6 +25,7 @@
 #define CP_INGEST_LOADER_H_
 
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "audit/audit_log.h"
@@ -63,8 +69,15 @@ class BatchLoader {
   using Reader = std::function<core::StatusOr<CheckSummary>(const RecordSink&,
                                                             const RejectionSink&)>;
 
+  // Reads the whole batch file again for its content digest.
+  using Digester = std::function<core::StatusOr<std::string>()>;
+
+  // `digest` is the batch's content digest when known before the load;
+  // otherwise `digest_file` computes it if a batch with the same ID was
+  // loaded before, and the reading pass supplies it for a new batch.
   core::StatusOr<LoadResult> Load(const domain::SourceId& source, const BatchHeader& header,
-                                  const std::string& digest, const Reader& read);
+                                  std::optional<std::string> digest, const Digester& digest_file,
+                                  const Reader& read);
 
   storage::Store& store_;
   audit::AuditLog& audit_;

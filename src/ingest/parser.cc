@@ -30,7 +30,9 @@ class Path {
   std::string str() const {
     std::string out = parent_ != nullptr ? parent_->str() : std::string();
     if (index_ != kNoIndex) {
-      out += "[" + std::to_string(index_) + "]";
+      out += '[';
+      out += std::to_string(index_);
+      out += ']';
     } else if (!key_.empty()) {
       if (!out.empty()) out += '.';
       out += key_;
@@ -162,6 +164,19 @@ Result String(dom::element v, const Path& path, std::optional<std::string>* out)
   return std::nullopt;
 }
 
+// A string read in place, for values that are checked or converted rather
+// than kept as they are (dates, codes).
+Result StringView(dom::element v, const Path& path, std::optional<std::string_view>* out) {
+  if (IsNull(v)) {
+    out->reset();
+    return std::nullopt;
+  }
+  std::string_view s;
+  if (v.get_string().get(s)) return WrongType(path, "a string", v);
+  *out = s;
+  return std::nullopt;
+}
+
 Result Text(dom::element v, const Path& path, std::optional<domain::PersonalText>* out) {
   std::optional<std::string> s;
   if (Result r = String(v, path, &s)) return r;
@@ -180,8 +195,8 @@ Result Bool(dom::element v, const Path& path, bool* out) {
 }
 
 Result Date(dom::element v, const Path& path, std::optional<domain::Date>* out) {
-  std::optional<std::string> s;
-  if (Result r = String(v, path, &s)) return r;
+  std::optional<std::string_view> s;
+  if (Result r = StringView(v, path, &s)) return r;
   if (!s) {
     out->reset();
     return std::nullopt;
@@ -292,8 +307,8 @@ Result ParseChild(dom::element v, const BatchHeader& header, domain::Child* chil
                            return e;
                          });
           case 3: {
-            std::optional<std::string> gender;
-            if (Result e = String(value, field, &gender)) return e;
+            std::optional<std::string_view> gender;
+            if (Result e = StringView(value, field, &gender)) return e;
             if (!gender) return std::optional<Error>();
             auto parsed = domain::ParseGender("", *gender);
             if (!parsed.ok()) return std::optional<Error>(FromStatus(parsed.status(), field));
@@ -351,8 +366,8 @@ Result ParseCarer(dom::element v, const Path& path, domain::Carer* carer) {
       v, path, kKeys, &carer->name, &has_given, &has_family,
       [&](std::size_t i, const Path& field, dom::element value) -> Result {
         if (i == 2) {
-          std::optional<std::string> rel;
-          if (Result e = String(value, field, &rel)) return e;
+          std::optional<std::string_view> rel;
+          if (Result e = StringView(value, field, &rel)) return e;
           if (!rel) return std::nullopt;
           auto parsed = domain::ParseRelationship("", *rel);
           if (!parsed.ok()) return FromStatus(parsed.status(), field);
@@ -403,8 +418,8 @@ Result ParseService(dom::element v, const Path& path, domain::Involvement* inv) 
     const Path field = path.Key(kKeys[i]);
     switch (i) {
       case 0: {
-        std::optional<std::string> type;
-        if (Result e = String(value, field, &type)) return e;
+        std::optional<std::string_view> type;
+        if (Result e = StringView(value, field, &type)) return e;
         if (!type) return std::nullopt;
         auto parsed = domain::ParseServiceType("", *type);
         if (!parsed.ok()) return FromStatus(parsed.status(), field);

@@ -1,6 +1,17 @@
 #include "storage/store.h"
 
+#include "storage/internal/record_json.h"
+
 namespace cp::storage {
+
+core::StatusOr<EncodedSourceView> EncodeSourceView(const domain::Child& data,
+                                                   const std::vector<domain::SourceEvent>& events) {
+  EncodedSourceView encoded;
+  ASSIGN_OR_RETURN(std::string data_json, internal::EncodeChildJson(data));
+  encoded.data_json = core::Sensitive<std::string>(std::move(data_json));
+  ASSIGN_OR_RETURN(encoded.events_json, internal::EncodeEventsJson(events));
+  return encoded;
+}
 
 std::string_view LinkStateName(LinkState state) {
   switch (state) {

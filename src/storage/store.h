@@ -61,6 +61,19 @@ struct SourceRecord {
   friend bool operator==(const SourceRecord&, const SourceRecord&) = default;
 };
 
+// A source record's data and events in the stored form every backend shares
+// (storage/internal/record_json.h). Encoding is pure computation and safe on
+// any thread, so a loader can encode on the thread that parses while its
+// transaction writes earlier records on another (PutEncodedSourceRecord).
+struct EncodedSourceView {
+  core::Sensitive<std::string> data_json;
+  std::string events_json;  // events carry dates and types only
+};
+
+// Errors: kInvalidRecord or kInvalidDate naming the field, as PutSourceRecord.
+core::StatusOr<EncodedSourceView> EncodeSourceView(const domain::Child& data,
+                                                   const std::vector<domain::SourceEvent>& events);
+
 enum class ChangeKind {
   kChildPut,
   kChildDeleted,
@@ -88,7 +101,20 @@ struct StoreInfo {
   std::int64_t last_change = 0;
 };
 
-enum class TxMode { kReadOnly, kReadWrite };
+enum class TxMode {
+  kReadOnly,
+  // Reads and writes; a failed call changes nothing and the transaction goes
+  // on (see Transaction).
+  kReadWrite,
+  // Reads and writes for a unit of work that is applied whole or not at all,
+  // such as a feed batch: a failed mutating call rolls the WHOLE transaction
+  // back and closes it (every later call, Commit included, fails with
+  // kTransactionClosed). Backends may then skip the per-call isolation and
+  // write rows together later in the transaction (reads still see every
+  // earlier write), so a write's error may be reported by a later call or by
+  // Commit; that too rolls everything back.
+  kAllOrNothing,
+};
 
 // ---- The audit trail's storage (meaning and hashing live in audit/) ----------
 
@@ -190,7 +216,9 @@ struct SourceLink {
 
 // A unit of work. Ends by Commit(); destroying it uncommitted rolls it back,
 // so an early return on error leaves nothing behind. After a failed call the
-// transaction may still be committed or dropped; callers normally drop it.
+// transaction may still be committed or dropped (except in kAllOrNothing
+// mode, where a failed write has already rolled it back); callers normally
+// drop it.
 class Transaction {
  public:
   virtual ~Transaction() = default;
@@ -220,6 +248,12 @@ class Transaction {
 
   // Creates or replaces the source record (source, key).
   virtual core::Status PutSourceRecord(const SourceRecord& record) = 0;
+
+  // PutSourceRecord with the record's data and events already encoded:
+  // `encoded` must be EncodeSourceView(record.data, record.events), and is
+  // what is stored (record.data and record.events are not looked at).
+  virtual core::Status PutEncodedSourceRecord(const SourceRecord& record,
+                                              const EncodedSourceView& encoded) = 0;
 
   // kSourceRecordNotFound if there is none.
   virtual core::StatusOr<SourceRecord> GetSourceRecord(const domain::SourceId& source,

@@ -1085,6 +1085,123 @@ TEST_P(StoreContractTest, EveryWriteAppendsOneChangeNamingWhatChanged) {
   EXPECT_TRUE(StrictlyIncreasing(Seqs(changes)));
 }
 
+// ---- All-or-nothing transactions ---------------------------------------------------
+
+// Many children, each with a source record, reads in between, and one child
+// replaced: what an all-or-nothing transaction writes reads back, in the
+// transaction and after it, exactly as with per-call isolation, and the
+// change log lists the writes in call order.
+TEST_P(StoreContractTest, AnAllOrNothingTransactionWritesAndLogsLikeAReadWriteOne) {
+  constexpr int kChildren = 40;  // several statements' worth for batching backends
+  std::vector<std::uint64_t> draws;
+  for (int i = 0; i < kChildren; ++i) draws.push_back(200 + static_cast<std::uint64_t>(i));
+  ScriptedRandom random(draws);
+  std::vector<ContactPointId> ids;
+  std::vector<ContactPointId> with_nhs;  // FullChild has an NHS number, MinimalChild none
+  std::vector<Change> want;
+  const SourceId gro("gro");
+  {
+    CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kAllOrNothing));
+    for (int i = 0; i < kChildren; ++i) {
+      CP_ASSERT_OK_AND_ASSIGN(ContactPointId id, tx->AllocateChildId(random));
+      ids.push_back(id);
+      with_nhs.push_back(id);
+      CP_ASSERT_OK(tx->PutChild(FullChild(id)));
+      const SourceRecord record = FullSourceRecord("gro", "k" + std::to_string(i), id);
+      CP_ASSERT_OK(tx->PutSourceRecord(record));
+      want.push_back({0, clock_.Now(), ChangeKind::kChildPut, id, std::nullopt, std::nullopt});
+      want.push_back({0, clock_.Now(), ChangeKind::kSourceRecordPut, id, gro, record.key});
+      // The transaction sees its own writes at once.
+      CP_ASSERT_OK_AND_ASSIGN(SourceRecord got, tx->GetSourceRecord(record.source, record.key));
+      EXPECT_TRUE(SameSourceRecord(record, got));
+      CP_ASSERT_OK_AND_ASSIGN(std::vector<ContactPointId> same_nhs,
+                              tx->ChildrenWithNhsNumber("9434765919"));
+      std::vector<ContactPointId> sorted = with_nhs;
+      std::sort(sorted.begin(), sorted.end(),
+                [](ContactPointId a, ContactPointId b) { return a.number() < b.number(); });
+      EXPECT_EQ(same_nhs, sorted) << "after child " << i;
+      if (i == kChildren / 2) {
+        CP_ASSERT_OK(tx->PutChild(MinimalChild(ids[3])));  // replaces its names and lists
+        with_nhs.erase(std::find(with_nhs.begin(), with_nhs.end(), ids[3]));
+        want.push_back({0, clock_.Now(), ChangeKind::kChildPut, ids[3], std::nullopt,
+                        std::nullopt});
+        CP_ASSERT_OK_AND_ASSIGN(domain::Child replaced, tx->GetChild(ids[3]));
+        EXPECT_TRUE(SameChild(MinimalChild(ids[3]), replaced));
+      }
+    }
+    CP_ASSERT_OK(tx->Commit());
+  }
+  CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadOnly));
+  for (int i = 0; i < kChildren; ++i) {
+    CP_ASSERT_OK_AND_ASSIGN(domain::Child child, tx->GetChild(ids[i]));
+    EXPECT_TRUE(SameChild(i == 3 ? MinimalChild(ids[i]) : FullChild(ids[i]), child)) << i;
+    CP_ASSERT_OK_AND_ASSIGN(SourceRecord record,
+                            tx->GetSourceRecord(gro, SourceKey("k" + std::to_string(i))));
+    EXPECT_TRUE(SameSourceRecord(FullSourceRecord("gro", "k" + std::to_string(i), ids[i]), record));
+  }
+  const auto changes = AllChanges(*store_);
+  ASSERT_EQ(changes.size(), want.size());
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    want[i].seq = changes[i].seq;
+    EXPECT_EQ(changes[i], want[i]) << "entry " << i;
+  }
+  EXPECT_TRUE(StrictlyIncreasing(Seqs(changes)));
+}
+
+TEST_P(StoreContractTest, AFailedWriteRollsBackAWholeAllOrNothingTransaction) {
+  const ContactPointId kept = CreateChild(70);
+  CreateSourceRecord(FullSourceRecord("gro", "kept", kept));
+  const std::vector<ContactPointId> ids = {kept, ScriptedId(71), ScriptedId(72)};
+  const std::vector<std::pair<SourceId, SourceKey>> keys = {
+      {SourceId("gro"), SourceKey("kept")}, {SourceId("gro"), SourceKey("new")}};
+  const Observation before = Observe(*store_, ids, keys);
+  {
+    CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kAllOrNothing));
+    ScriptedRandom random({71});
+    CP_ASSERT_OK_AND_ASSIGN(ContactPointId a, tx->AllocateChildId(random));
+    CP_ASSERT_OK(tx->PutChild(FullChild(a)));
+    CP_ASSERT_OK(tx->PutSourceRecord(FullSourceRecord("gro", "new", a)));
+    CP_ASSERT_OK(tx->PutChild(MinimalChild(kept)));
+    // A write that fails ends the transaction: nothing of it stays.
+    EXPECT_TRUE(HasCode(tx->PutChild(MinimalChild(ScriptedId(72))),
+                        ErrorCode::kInvalidContactPointId));
+    const ErrorCode closed = ErrorCode::kTransactionClosed;
+    EXPECT_TRUE(HasCode(tx->GetChild(kept), closed));
+    EXPECT_TRUE(HasCode(tx->PutSourceRecord(FullSourceRecord("gro", "late", kept)), closed));
+    EXPECT_TRUE(HasCode(tx->Commit(), closed));
+  }
+  EXPECT_EQ(Observe(*store_, ids, keys), before);
+  // The store is free, and the ID drawn in the rolled-back transaction was
+  // never issued.
+  ScriptedRandom random({71});
+  CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kAllOrNothing));
+  CP_ASSERT_OK_AND_ASSIGN(ContactPointId again, tx->AllocateChildId(random));
+  EXPECT_EQ(again.number(), ScriptedId(71).number());
+}
+
+TEST_P(StoreContractTest, AnEncodedSourceRecordIsStoredAsThePlainOne) {
+  const ContactPointId id = CreateChild(73);
+  for (TxMode mode : {TxMode::kReadWrite, TxMode::kAllOrNothing}) {
+    const SourceRecord record =
+        FullSourceRecord("gro", mode == TxMode::kReadWrite ? "rw" : "aon", id);
+    {
+      CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(mode));
+      CP_ASSERT_OK_AND_ASSIGN(EncodedSourceView encoded,
+                              EncodeSourceView(record.data, record.events));
+      CP_ASSERT_OK(tx->PutEncodedSourceRecord(record, encoded));
+      CP_ASSERT_OK(tx->Commit());
+    }
+    CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadOnly));
+    CP_ASSERT_OK_AND_ASSIGN(SourceRecord got, tx->GetSourceRecord(record.source, record.key));
+    EXPECT_TRUE(SameSourceRecord(record, got));
+  }
+  // The record's checks still apply.
+  CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
+  EXPECT_TRUE(HasCode(tx->PutEncodedSourceRecord(FullSourceRecord("gro", "", id),
+                                                 EncodedSourceView()),
+                      ErrorCode::kInvalidRecord));
+}
+
 TEST_P(StoreContractTest, ChangeSeqsOnlyIncreaseAcrossRollbacksAndDeletes) {
   std::vector<std::int64_t> committed;
   auto commit_one = [&](std::uint64_t value) {

@@ -6,11 +6,16 @@
 
 #include <cerrno>
 #include <algorithm>
+#include <array>
 #include <filesystem>
 #include <limits>
+#include <mutex>
 #include <optional>
+#include <string>
 #include <thread>
+#include <unordered_set>
 #include <utility>
+#include <vector>
 
 #include "storage/internal/codec.h"
 #include "storage/internal/record_json.h"
@@ -88,6 +93,15 @@ StatusOr<std::string> QueryText(Connection& conn, std::string_view sql, std::str
   return stmt.Text(0);
 }
 
+// SQLite's process-wide settings, made once before the first connection
+// opens. Memory statistics are switched off: they put every allocation
+// behind a global mutex, and nothing here reads them. When another part of
+// the process has already started SQLite this is refused, harmlessly.
+void ConfigureSqliteOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] { (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
+
 // Opens one connection and applies the per-connection settings, verifying
 // that each took effect.
 StatusOr<std::unique_ptr<Connection>> OpenConnection(const std::string& path,
@@ -95,6 +109,7 @@ StatusOr<std::unique_ptr<Connection>> OpenConnection(const std::string& path,
                                                      bool reader) {
   const std::string prefix = CannotOpenPrefix(path);
   const std::string context = OpenContext(path);
+  ConfigureSqliteOnce();
   sqlite3* db = nullptr;
   const int flags = SQLITE_OPEN_READWRITE | (options.create_if_missing ? SQLITE_OPEN_CREATE : 0) |
                     SQLITE_OPEN_NOMUTEX;
@@ -106,6 +121,11 @@ StatusOr<std::unique_ptr<Connection>> OpenConnection(const std::string& path,
   }
   auto conn = std::make_unique<Connection>(db);
   sqlite3_extended_result_codes(db, 1);
+  if (!reader) {
+    // More small-allocation slots than the default 100: a batch's many
+    // statements then rarely fall back to malloc. About 2.4 MB.
+    (void)sqlite3_db_config(db, SQLITE_DBCONFIG_LOOKASIDE, nullptr, 1200, 2000);
+  }
   // SQLite falls back to read-only when the file is not writable.
   if (sqlite3_db_readonly(db, "main") == 1) {
     return Status(ErrorCode::kStoreCannotOpen,
@@ -156,6 +176,17 @@ StatusOr<std::unique_ptr<Connection>> OpenConnection(const std::string& path,
   if (reader) {
     RETURN_IF_ERROR(
         Run(*conn, "PRAGMA query_only = ON", "making the reader read-only").WithContext(context));
+  }
+  // Savepoint journals (one per kReadWrite write) and other temporary data
+  // spill to temporary files by default: kept in memory they cost no system
+  // calls, which for a transaction of many small writes was most of its time.
+  RETURN_IF_ERROR(Run(*conn, "PRAGMA temp_store = MEMORY", "keeping temporary data in memory")
+                      .WithContext(context));
+  if (!reader) {
+    // A batch is one transaction: pages it changed stay in the writer's cache
+    // (64 MiB) instead of spilling to the WAL and being rewritten there.
+    RETURN_IF_ERROR(Run(*conn, "PRAGMA cache_size = -65536", "sizing the page cache")
+                        .WithContext(context));
   }
   return conn;
 }
@@ -303,15 +334,86 @@ StatusOr<std::optional<std::string>> OptionalDateText(std::string_view field,
   return std::optional<std::string>(std::move(text));
 }
 
-// Contact details: phone, email, address lines, postcode, bound from `first`.
-Status BindContact(Statement& stmt, int first, std::string_view field,
-                   const domain::ContactDetails& contact) {
+// Contact details as four columns: phone, email, address lines, postcode.
+Status AppendContact(SqlRow& row, std::string_view field, const domain::ContactDetails& contact) {
   ASSIGN_OR_RETURN(AddressColumns address, ToColumns(Field(field, "address"), contact.address));
-  stmt.BindOptionalText(first, Reveal(contact.phone));
-  stmt.BindOptionalText(first + 1, Reveal(contact.email));
-  stmt.BindOptionalText(first + 2, address.lines);
-  stmt.BindOptionalText(first + 3, address.postcode);
+  row.push_back(SqlValue::OptionalText(Reveal(contact.phone)));
+  row.push_back(SqlValue::OptionalText(Reveal(contact.email)));
+  row.push_back(SqlValue::OptionalText(address.lines));
+  row.push_back(SqlValue::OptionalText(address.postcode));
   return Status::Ok();
+}
+
+// ---- Whole rows: a child's, a source record's, the change log's ------------
+
+// The tables written a whole row at a time for children, their source
+// records and the change log, in an order that satisfies their foreign keys.
+enum class RowTable {
+  kChildren,
+  kChildNames,
+  kCarers,
+  kInvolvements,
+  kSourceRecords,
+  kChangeLog,
+};
+constexpr std::size_t kRowTables = 6;
+
+// Rows per statement when rows are written together: enough to spread a
+// statement's fixed cost, few enough to keep the statement small.
+constexpr int kRowsPerInsert = 16;
+
+struct RowTableSql {
+  std::string one;   // inserts one row
+  std::string many;  // inserts kRowsPerInsert rows
+  std::string_view what;
+};
+
+const RowTableSql& SqlOf(RowTable table) {
+  static const std::array<RowTableSql, kRowTables> kSql = [] {
+    auto make = [](std::string_view head, int columns, std::string_view tail,
+                   std::string_view what) {
+      return RowTableSql{InsertRowsSql(head, columns, 1, tail),
+                         InsertRowsSql(head, columns, kRowsPerInsert, tail), what};
+    };
+    return std::array<RowTableSql, kRowTables>{
+        make("INSERT INTO children (contactpoint_id, gender, date_of_birth, date_of_death, "
+             "address_lines, address_postcode, nhs_number, upn, uln) VALUES ",
+             9,
+             " ON CONFLICT (contactpoint_id) DO UPDATE SET gender = excluded.gender, "
+             "date_of_birth = excluded.date_of_birth, date_of_death = excluded.date_of_death, "
+             "address_lines = excluded.address_lines, "
+             "address_postcode = excluded.address_postcode, nhs_number = excluded.nhs_number, "
+             "upn = excluded.upn, uln = excluded.uln",
+             "writing a child record"),
+        make("INSERT INTO child_names (contactpoint_id, ordinal, kind, given_names, "
+             "family_name) VALUES ",
+             5, "", "writing a child's names"),
+        make("INSERT INTO carers (contactpoint_id, ordinal, given_names, family_name, "
+             "relationship, parental_responsibility, phone, email, address_lines, "
+             "address_postcode) VALUES ",
+             10, "", "writing a child's carers"),
+        make("INSERT INTO involvements (contactpoint_id, ordinal, service_type, "
+             "organisation_name, organisation_code, organisation_phone, organisation_email, "
+             "organisation_address_lines, organisation_address_postcode, "
+             "practitioner_given_names, practitioner_family_name, practitioner_phone, "
+             "practitioner_email, practitioner_address_lines, practitioner_address_postcode, "
+             "start_date, end_date, lead_professional, caf_holder, consent_given_by, "
+             "consent_date, override_ground) VALUES ",
+             22, "", "writing a child's involvements"),
+        make("INSERT INTO source_records (source, key, child_id, state, batch, extracted_at_ms, "
+             "received_at_ms, data_json, events_json) VALUES ",
+             9,
+             " ON CONFLICT (source, key) DO UPDATE SET child_id = excluded.child_id, "
+             "state = excluded.state, batch = excluded.batch, "
+             "extracted_at_ms = excluded.extracted_at_ms, "
+             "received_at_ms = excluded.received_at_ms, data_json = excluded.data_json, "
+             "events_json = excluded.events_json",
+             "writing a source record"),
+        make("INSERT INTO change_log (at_ms, kind, child_id, source, key) VALUES ", 5, "",
+             "appending to the change log"),
+    };
+  }();
+  return kSql[static_cast<std::size_t>(table)];
 }
 
 StatusOr<domain::ContactDetails> ContactFrom(const Statement& stmt, int first,
@@ -357,8 +459,10 @@ Status ChildNotFound(std::string message) {
 // until it commits, is rolled back or is destroyed. Used only by the thread
 // that began it.
 //
-// Each mutating call runs inside a savepoint, so a call that fails changes
-// nothing and the transaction can still be committed or dropped.
+// In kReadWrite mode each mutating call runs inside a savepoint, so a call
+// that fails changes nothing and the transaction can still be committed or
+// dropped. In kAllOrNothing mode calls run without one and a failed call
+// rolls the whole transaction back.
 class SqliteTransaction final : public Transaction {
  public:
   SqliteTransaction(SqliteStore& store, std::unique_lock<std::mutex> lock, TxMode mode)
@@ -391,25 +495,41 @@ class SqliteTransaction final : public Transaction {
         RETURN_IF_ERROR(insert.Run());
         if (insert.Changes() == 1) {
           allocated = id;
+          unwritten_id_ = id;
           return Status::Ok();
         }
       }
       return core::Internal("could not draw an unused ContactPoint ID in " +
                             std::to_string(kMaxAllocationAttempts) +
                             " attempts: the random source is not random");
-    }));
+    }, /*keep_waiting_rows=*/true));
     return allocated;
   }
 
   Status PutChild(const domain::Child& child) override {
-    return Atomically([&]() -> Status {
-      RETURN_IF_ERROR(CheckIssued(child.id, "the child"));
+    // An ID this transaction has just issued is known to be issued and to
+    // have no rows yet: nothing to check, nothing to replace, and no waiting
+    // row needs writing first.
+    const bool fresh = unwritten_id_ == child.id;
+    RETURN_IF_ERROR(Atomically([&]() -> Status {
+      if (!fresh) RETURN_IF_ERROR(CheckIssued(child.id, "the child"));
       RETURN_IF_ERROR(WriteChildRow(child));
-      RETURN_IF_ERROR(WriteNames(child));
-      RETURN_IF_ERROR(WriteCarers(child));
-      RETURN_IF_ERROR(WriteInvolvements(child));
+      RETURN_IF_ERROR(WriteNames(child, fresh));
+      RETURN_IF_ERROR(WriteCarers(child, fresh));
+      RETURN_IF_ERROR(WriteInvolvements(child, fresh));
+      if (deferring()) {
+        pending_children_.insert(Stored(child.id));
+        if (!fresh) {
+          pending_children_all_new_ = false;
+        } else if (child.identifiers.nhs_number) {
+          pending_nhs_.emplace_back(child.identifiers.nhs_number->Reveal(), child.id);
+        }
+      }
       return AppendChange(ChangeKind::kChildPut, child.id, nullptr, nullptr);
-    });
+    }, /*keep_waiting_rows=*/fresh));
+    if (fresh) unwritten_id_.reset();
+    live_id_ = child.id;
+    return Status::Ok();
   }
 
   StatusOr<domain::Child> GetChild(ContactPointId id) override {
@@ -444,7 +564,7 @@ class SqliteTransaction final : public Transaction {
   }
 
   Status DeleteChild(ContactPointId id) override {
-    return Atomically([&]() -> Status {
+    RETURN_IF_ERROR(Atomically([&]() -> Status {
       RETURN_IF_ERROR(CheckAssigned(id, "the child to delete"));
       ASSIGN_OR_RETURN(bool live, IsLive(id));
       if (!live) return ChildNotFound("no child record has this ContactPoint ID");
@@ -474,7 +594,9 @@ class SqliteTransaction final : public Transaction {
       del.BindInt64(1, Stored(id));
       RETURN_IF_ERROR(del.Run());
       return AppendChange(ChangeKind::kChildDeleted, id, nullptr, nullptr);
-    });
+    }));
+    if (live_id_ == id) live_id_.reset();
+    return Status::Ok();
   }
 
   Status AddRedirect(ContactPointId from, ContactPointId to) override {
@@ -538,53 +660,25 @@ class SqliteTransaction final : public Transaction {
 
   Status PutSourceRecord(const SourceRecord& record) override {
     return Atomically([&]() -> Status {
-      if (record.source.value().empty() || record.key.value().empty()) {
-        return Status(ErrorCode::kInvalidRecord, "a source record needs a source and a key");
-      }
-      ASSIGN_OR_RETURN(std::string_view state, LinkStateText("source record state", record.state));
-      if (record.child) {
-        RETURN_IF_ERROR(CheckAssigned(*record.child, "the source record's child"));
-        ASSIGN_OR_RETURN(bool live, IsLive(*record.child));
-        if (!live) return ChildNotFound("the source record's child has no record");
-      } else if (record.state == LinkState::kLinked || record.state == LinkState::kReview) {
-        return Status(ErrorCode::kInvalidRecord,
-                      "a linked or review source record must name its child");
-      }
-      ASSIGN_OR_RETURN(std::string data, EncodeChildJson(record.data));
-      ASSIGN_OR_RETURN(std::string events, EncodeEventsJson(record.events));
-      ASSIGN_OR_RETURN(
-          Statement upsert,
-          conn_.Prepare("INSERT INTO source_records (source, key, child_id, state, batch, "
-                        "extracted_at_ms, received_at_ms, data_json, events_json) "
-                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
-                        "ON CONFLICT (source, key) DO UPDATE SET child_id = excluded.child_id, "
-                        "state = excluded.state, batch = excluded.batch, "
-                        "extracted_at_ms = excluded.extracted_at_ms, "
-                        "received_at_ms = excluded.received_at_ms, "
-                        "data_json = excluded.data_json, events_json = excluded.events_json",
-                        "writing a source record"));
-      upsert.BindText(1, record.source.value());
-      upsert.BindText(2, record.key.value());
-      if (record.child) {
-        upsert.BindInt64(3, Stored(*record.child));
-      } else {
-        upsert.BindNull(3);
-      }
-      upsert.BindText(4, state);
-      upsert.BindText(5, record.batch.value());
-      upsert.BindInt64(6, core::ToUnixMillis(record.extracted_at));
-      upsert.BindInt64(7, core::ToUnixMillis(record.received_at));
-      upsert.BindText(8, data);
-      upsert.BindText(9, events);
-      RETURN_IF_ERROR(upsert.Run());
-      const ContactPointId* child = record.child ? &*record.child : nullptr;
-      return AppendChange(ChangeKind::kSourceRecordPut, child, &record.source, &record.key);
-    });
+      ASSIGN_OR_RETURN(std::string_view state, CheckSourceRecord(record));
+      ASSIGN_OR_RETURN(EncodedSourceView encoded, EncodeSourceView(record.data, record.events));
+      return WriteSourceRecord(record, state, encoded);
+    }, /*keep_waiting_rows=*/true);
+  }
+
+  Status PutEncodedSourceRecord(const SourceRecord& record,
+                                const EncodedSourceView& encoded) override {
+    return Atomically([&]() -> Status {
+      ASSIGN_OR_RETURN(std::string_view state, CheckSourceRecord(record));
+      return WriteSourceRecord(record, state, encoded);
+    }, /*keep_waiting_rows=*/true);
   }
 
   StatusOr<SourceRecord> GetSourceRecord(const domain::SourceId& source,
                                          const domain::SourceKey& key) override {
-    RETURN_IF_ERROR(CheckOpen());
+    // Only a waiting version of this very record needs writing first.
+    RETURN_IF_ERROR(pending_source_keys_.contains(PendingKey(source, key)) ? CheckOpen()
+                                                                            : CheckState());
     ASSIGN_OR_RETURN(Statement stmt,
                      conn_.Prepare("SELECT source, key, child_id, state, batch, extracted_at_ms, "
                                    "received_at_ms, data_json, events_json FROM source_records "
@@ -862,7 +956,9 @@ class SqliteTransaction final : public Transaction {
 
   StatusOr<std::vector<ContactPointId>> ChildrenWithNhsNumber(
       const std::string& nhs_number) override {
-    RETURN_IF_ERROR(CheckOpen());
+    // Waiting new children are not in the table yet: the answer is the
+    // table's plus theirs. Waiting replacements are written first.
+    RETURN_IF_ERROR(pending_children_all_new_ ? CheckState() : CheckOpen());
     ASSIGN_OR_RETURN(Statement stmt,
                      conn_.Prepare("SELECT contactpoint_id FROM children WHERE nhs_number = ?1 "
                                    "ORDER BY contactpoint_id",
@@ -874,6 +970,17 @@ class SqliteTransaction final : public Transaction {
       out.push_back(id);
       return Status::Ok();
     }));
+    bool merged = false;
+    for (const auto& [waiting_nhs, id] : pending_nhs_) {
+      if (waiting_nhs != nhs_number) continue;
+      out.push_back(id);
+      merged = true;
+    }
+    if (merged) {
+      std::sort(out.begin(), out.end(), [](ContactPointId a, ContactPointId b) {
+        return a.number() < b.number();
+      });
+    }
     return out;
   }
 
@@ -1034,12 +1141,22 @@ class SqliteTransaction final : public Transaction {
   // Ends the transaction's hold on the store: from here on every call is
   // refused without touching the connection, which the next Begin may own.
   void Close(State state) {
+    if (state_ != State::kOpen) return;  // closed already
     state_ = state;
+    ClearPendingRows();
     store_.writer_owner_.store(std::thread::id());
     lock_.unlock();
   }
 
-  Status CheckOpen() const {
+  // The transaction is open, and the rows waiting to be written (if any)
+  // have been: whatever runs next sees every earlier write.
+  Status CheckOpen() {
+    RETURN_IF_ERROR(CheckState());
+    return WritePendingRows();
+  }
+
+  // The transaction is open; waiting rows stay waiting.
+  Status CheckState() const {
     switch (state_) {
       case State::kOpen:
         return Status::Ok();
@@ -1059,13 +1176,27 @@ class SqliteTransaction final : public Transaction {
                      " has no ContactPoint ID; IDs come from AllocateChildId");
   }
 
-  // Runs one mutating call inside a savepoint: all of it or none of it.
+  // Runs one mutating call inside a savepoint: all of it or none of it. In
+  // kAllOrNothing mode the transaction itself is the unit: a failure rolls
+  // it all back.
+  //
+  // With `keep_waiting_rows` the call runs without first writing the rows
+  // waiting from earlier calls: for calls that neither read nor replace them.
   template <typename Body>
-  Status Atomically(Body&& body) {
-    RETURN_IF_ERROR(CheckOpen());
-    if (mode_ != TxMode::kReadWrite) {
+  Status Atomically(Body&& body, bool keep_waiting_rows = false) {
+    RETURN_IF_ERROR(keep_waiting_rows ? CheckState() : CheckOpen());
+    if (mode_ == TxMode::kReadOnly) {
       return core::FailedPrecondition(
           "this transaction is read-only; begin a read-write transaction to write");
+    }
+    if (mode_ == TxMode::kAllOrNothing) {
+      Status status = body();
+      if (status.ok()) status = WritePendingRowsIfMany();
+      if (!status.ok()) {
+        if (!conn_.InAutocommit()) (void)Run(conn_, "ROLLBACK", "abandoning the transaction");
+        Close(State::kRolledBack);
+      }
+      return status;
     }
     RETURN_IF_ERROR(Run(conn_, "SAVEPOINT cp_call", "starting a write"));
     Status status = body();
@@ -1088,6 +1219,82 @@ class SqliteTransaction final : public Transaction {
     return status;
   }
 
+  // -- Rows written now or later --
+
+  // In kAllOrNothing mode rows wait in the transaction and are written
+  // together, several per statement (SQLite's cost is mostly per statement):
+  // before anything that could read or replace them runs (CheckOpen), when
+  // many are waiting, and at Commit. Failures then surface later, which that
+  // mode allows: any failure rolls the whole transaction back.
+  bool deferring() const { return mode_ == TxMode::kAllOrNothing; }
+
+  static std::string PendingKey(const domain::SourceId& source, const domain::SourceKey& key) {
+    std::string out = source.value();
+    out += '\n';  // never part of a source ID
+    out += key.value();
+    return out;
+  }
+
+  Status InsertRow(RowTable table, SqlRow row) {
+    if (!deferring()) return RunRows(table, &row, 1);
+    pending_[static_cast<std::size_t>(table)].push_back(std::move(row));
+    ++pending_count_;
+    return Status::Ok();
+  }
+
+  // Inserts `count` rows (1 or kRowsPerInsert) in one statement.
+  Status RunRows(RowTable table, const SqlRow* rows, int count) {
+    const RowTableSql& sql = SqlOf(table);
+    ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(count == 1 ? sql.one : sql.many, sql.what));
+    int index = 1;
+    for (int r = 0; r < count; ++r) {
+      for (const SqlValue& value : rows[r]) stmt.BindValue(index++, value);
+    }
+    return stmt.Run();
+  }
+
+  // Writes every waiting row, table by table in foreign-key order (a row's
+  // order within its table is kept). A failure rolls the transaction back.
+  Status WritePendingRows() {
+    if (pending_count_ == 0) return Status::Ok();
+    Status status = [&]() -> Status {
+      for (std::size_t t = 0; t < kRowTables; ++t) {
+        const std::vector<SqlRow>& rows = pending_[t];
+        const auto table = static_cast<RowTable>(t);
+        std::size_t i = 0;
+        for (; i + kRowsPerInsert <= rows.size(); i += kRowsPerInsert) {
+          RETURN_IF_ERROR(RunRows(table, &rows[i], kRowsPerInsert));
+        }
+        for (; i < rows.size(); ++i) RETURN_IF_ERROR(RunRows(table, &rows[i], 1));
+      }
+      return Status::Ok();
+    }();
+    ClearPendingRows();
+    if (!status.ok()) {
+      if (!conn_.InAutocommit()) (void)Run(conn_, "ROLLBACK", "abandoning the transaction");
+      Close(State::kRolledBack);
+    }
+    return status;
+  }
+
+  Status WritePendingRowsIfMany() {
+    const bool many = pending_[static_cast<std::size_t>(RowTable::kChildren)].size() >=
+                          static_cast<std::size_t>(kRowsPerInsert) ||
+                      pending_[static_cast<std::size_t>(RowTable::kSourceRecords)].size() >=
+                          static_cast<std::size_t>(kRowsPerInsert) ||
+                      pending_count_ >= 16 * static_cast<std::size_t>(kRowsPerInsert);
+    return many ? WritePendingRows() : Status::Ok();
+  }
+
+  void ClearPendingRows() {
+    for (std::vector<SqlRow>& rows : pending_) rows.clear();
+    pending_count_ = 0;
+    pending_children_.clear();
+    pending_nhs_.clear();
+    pending_children_all_new_ = true;
+    pending_source_keys_.clear();
+  }
+
   StatusOr<bool> IsIssued(ContactPointId id) {
     ASSIGN_OR_RETURN(Statement stmt,
                      conn_.Prepare("SELECT 1 FROM issued_ids WHERE contactpoint_id = ?1",
@@ -1097,6 +1304,7 @@ class SqliteTransaction final : public Transaction {
   }
 
   StatusOr<bool> IsLive(ContactPointId id) {
+    if (live_id_ == id || pending_children_.contains(Stored(id))) return true;
     ASSIGN_OR_RETURN(Statement stmt,
                      conn_.Prepare("SELECT 1 FROM children WHERE contactpoint_id = ?1",
                                    "checking a child record exists"));
@@ -1128,25 +1336,15 @@ class SqliteTransaction final : public Transaction {
   Status AppendChange(ChangeKind kind, const ContactPointId* child,
                       const domain::SourceId* source, const domain::SourceKey* key) {
     ASSIGN_OR_RETURN(std::string_view kind_text, ChangeKindText("change kind", kind));
-    ASSIGN_OR_RETURN(Statement insert,
-                     conn_.Prepare("INSERT INTO change_log (at_ms, kind, child_id, source, key) "
-                                   "VALUES (?1, ?2, ?3, ?4, ?5)",
-                                   "appending to the change log"));
-    insert.BindInt64(1, NowMillis());
-    insert.BindText(2, kind_text);
-    if (child != nullptr) {
-      insert.BindInt64(3, Stored(*child));
-    } else {
-      insert.BindNull(3);
-    }
-    if (source != nullptr && key != nullptr) {
-      insert.BindText(4, source->value());
-      insert.BindText(5, key->value());
-    } else {
-      insert.BindNull(4);
-      insert.BindNull(5);
-    }
-    return insert.Run();
+    SqlRow row;
+    row.reserve(5);
+    row.push_back(SqlValue::Int64(NowMillis()));
+    row.push_back(SqlValue::Text(kind_text));
+    row.push_back(child != nullptr ? SqlValue::Int64(Stored(*child)) : SqlValue::Null());
+    const bool keyed = source != nullptr && key != nullptr;
+    row.push_back(keyed ? SqlValue::Text(source->value()) : SqlValue::Null());
+    row.push_back(keyed ? SqlValue::Text(key->value()) : SqlValue::Null());
+    return InsertRow(RowTable::kChangeLog, std::move(row));
   }
   Status AppendChange(ChangeKind kind, const ContactPointId& child, const domain::SourceId* source,
                       const domain::SourceKey* key) {
@@ -1161,6 +1359,43 @@ class SqliteTransaction final : public Transaction {
     del.BindInt64(1, Stored(child));
     RETURN_IF_ERROR(del.Run());
     return static_cast<std::int64_t>(del.Changes());
+  }
+
+  // What PutSourceRecord checks before writing; returns the state's stored text.
+  StatusOr<std::string_view> CheckSourceRecord(const SourceRecord& record) {
+    if (record.source.value().empty() || record.key.value().empty()) {
+      return Status(ErrorCode::kInvalidRecord, "a source record needs a source and a key");
+    }
+    ASSIGN_OR_RETURN(std::string_view state, LinkStateText("source record state", record.state));
+    if (record.child) {
+      RETURN_IF_ERROR(CheckAssigned(*record.child, "the source record's child"));
+      ASSIGN_OR_RETURN(bool live, IsLive(*record.child));
+      if (!live) return ChildNotFound("the source record's child has no record");
+    } else if (record.state == LinkState::kLinked || record.state == LinkState::kReview) {
+      return Status(ErrorCode::kInvalidRecord,
+                    "a linked or review source record must name its child");
+    }
+    return state;
+  }
+
+  // Writes a checked source record, encoded, with its change-log entry.
+  Status WriteSourceRecord(const SourceRecord& record, std::string_view state,
+                           const EncodedSourceView& encoded) {
+    SqlRow row;
+    row.reserve(9);
+    row.push_back(SqlValue::Text(record.source.value()));
+    row.push_back(SqlValue::Text(record.key.value()));
+    row.push_back(record.child ? SqlValue::Int64(Stored(*record.child)) : SqlValue::Null());
+    row.push_back(SqlValue::Text(state));
+    row.push_back(SqlValue::Text(record.batch.value()));
+    row.push_back(SqlValue::Int64(core::ToUnixMillis(record.extracted_at)));
+    row.push_back(SqlValue::Int64(core::ToUnixMillis(record.received_at)));
+    row.push_back(SqlValue::Text(encoded.data_json.Reveal()));
+    row.push_back(SqlValue::Text(encoded.events_json));
+    if (deferring()) pending_source_keys_.insert(PendingKey(record.source, record.key));
+    RETURN_IF_ERROR(InsertRow(RowTable::kSourceRecords, std::move(row)));
+    const ContactPointId* child = record.child ? &*record.child : nullptr;
+    return AppendChange(ChangeKind::kSourceRecordPut, child, &record.source, &record.key);
   }
 
   Status DeleteSourceRow(const domain::SourceId& source, const domain::SourceKey& key) {
@@ -1181,28 +1416,18 @@ class SqliteTransaction final : public Transaction {
     ASSIGN_OR_RETURN(std::optional<std::string> dod,
                      OptionalDateText("child.date_of_death", child.date_of_death));
     ASSIGN_OR_RETURN(AddressColumns address, ToColumns("child.address", child.address));
-    ASSIGN_OR_RETURN(
-        Statement upsert,
-        conn_.Prepare("INSERT INTO children (contactpoint_id, gender, date_of_birth, "
-                      "date_of_death, address_lines, address_postcode, nhs_number, upn, uln) "
-                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
-                      "ON CONFLICT (contactpoint_id) DO UPDATE SET gender = excluded.gender, "
-                      "date_of_birth = excluded.date_of_birth, "
-                      "date_of_death = excluded.date_of_death, "
-                      "address_lines = excluded.address_lines, "
-                      "address_postcode = excluded.address_postcode, "
-                      "nhs_number = excluded.nhs_number, upn = excluded.upn, uln = excluded.uln",
-                      "writing a child record"));
-    upsert.BindInt64(1, Stored(child.id));
-    upsert.BindText(2, gender);
-    upsert.BindText(3, dob);
-    upsert.BindOptionalText(4, dod);
-    upsert.BindOptionalText(5, address.lines);
-    upsert.BindOptionalText(6, address.postcode);
-    upsert.BindOptionalText(7, Reveal(child.identifiers.nhs_number));
-    upsert.BindOptionalText(8, Reveal(child.identifiers.upn));
-    upsert.BindOptionalText(9, Reveal(child.identifiers.uln));
-    return upsert.Run();
+    SqlRow row;
+    row.reserve(9);
+    row.push_back(SqlValue::Int64(Stored(child.id)));
+    row.push_back(SqlValue::Text(gender));
+    row.push_back(SqlValue::Text(dob));
+    row.push_back(SqlValue::OptionalText(dod));
+    row.push_back(SqlValue::OptionalText(address.lines));
+    row.push_back(SqlValue::OptionalText(address.postcode));
+    row.push_back(SqlValue::OptionalText(Reveal(child.identifiers.nhs_number)));
+    row.push_back(SqlValue::OptionalText(Reveal(child.identifiers.upn)));
+    row.push_back(SqlValue::OptionalText(Reveal(child.identifiers.uln)));
+    return InsertRow(RowTable::kChildren, std::move(row));
   }
 
   Status ClearList(std::string_view sql, std::string_view what, ContactPointId id) {
@@ -1211,20 +1436,21 @@ class SqliteTransaction final : public Transaction {
     return del.Run();
   }
 
-  Status WriteNames(const domain::Child& child) {
-    RETURN_IF_ERROR(ClearList("DELETE FROM child_names WHERE contactpoint_id = ?1",
-                              "replacing a child's names", child.id));
+  // `fresh`: the child has no rows yet, so there are none to replace.
+  Status WriteNames(const domain::Child& child, bool fresh) {
+    if (!fresh) {
+      RETURN_IF_ERROR(ClearList("DELETE FROM child_names WHERE contactpoint_id = ?1",
+                                "replacing a child's names", child.id));
+    }
     auto write = [&](std::size_t ordinal, const domain::PersonName& name) -> Status {
-      ASSIGN_OR_RETURN(Statement insert,
-                       conn_.Prepare("INSERT INTO child_names (contactpoint_id, ordinal, kind, "
-                                     "given_names, family_name) VALUES (?1, ?2, ?3, ?4, ?5)",
-                                     "writing a child's names"));
-      insert.BindInt64(1, Stored(child.id));
-      insert.BindInt64(2, static_cast<std::int64_t>(ordinal));
-      insert.BindText(3, ordinal == 0 ? "primary" : "alias");
-      insert.BindText(4, name.given_names.Reveal());
-      insert.BindText(5, name.family_name.Reveal());
-      return insert.Run();
+      SqlRow row;
+      row.reserve(5);
+      row.push_back(SqlValue::Int64(Stored(child.id)));
+      row.push_back(SqlValue::Int64(static_cast<std::int64_t>(ordinal)));
+      row.push_back(SqlValue::Text(ordinal == 0 ? "primary" : "alias"));
+      row.push_back(SqlValue::Text(name.given_names.Reveal()));
+      row.push_back(SqlValue::Text(name.family_name.Reveal()));
+      return InsertRow(RowTable::kChildNames, std::move(row));
     };
     RETURN_IF_ERROR(write(0, child.name));
     for (std::size_t i = 0; i < child.other_names.size(); ++i) {
@@ -1233,35 +1459,35 @@ class SqliteTransaction final : public Transaction {
     return Status::Ok();
   }
 
-  Status WriteCarers(const domain::Child& child) {
-    RETURN_IF_ERROR(ClearList("DELETE FROM carers WHERE contactpoint_id = ?1",
-                              "replacing a child's carers", child.id));
+  Status WriteCarers(const domain::Child& child, bool fresh) {
+    if (!fresh) {
+      RETURN_IF_ERROR(ClearList("DELETE FROM carers WHERE contactpoint_id = ?1",
+                                "replacing a child's carers", child.id));
+    }
     for (std::size_t i = 0; i < child.carers.size(); ++i) {
       const domain::Carer& carer = child.carers[i];
       const std::string field = Indexed("child", "carers", i);
       ASSIGN_OR_RETURN(std::string_view relationship,
                        RelationshipText(Field(field, "relationship"), carer.relationship));
-      ASSIGN_OR_RETURN(Statement insert,
-                       conn_.Prepare("INSERT INTO carers (contactpoint_id, ordinal, given_names, "
-                                     "family_name, relationship, parental_responsibility, phone, "
-                                     "email, address_lines, address_postcode) "
-                                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                                     "writing a child's carers"));
-      insert.BindInt64(1, Stored(child.id));
-      insert.BindInt64(2, static_cast<std::int64_t>(i));
-      insert.BindText(3, carer.name.given_names.Reveal());
-      insert.BindText(4, carer.name.family_name.Reveal());
-      insert.BindText(5, relationship);
-      insert.BindBool(6, carer.parental_responsibility);
-      RETURN_IF_ERROR(BindContact(insert, 7, Field(field, "contact"), carer.contact));
-      RETURN_IF_ERROR(insert.Run());
+      SqlRow row;
+      row.reserve(10);
+      row.push_back(SqlValue::Int64(Stored(child.id)));
+      row.push_back(SqlValue::Int64(static_cast<std::int64_t>(i)));
+      row.push_back(SqlValue::Text(carer.name.given_names.Reveal()));
+      row.push_back(SqlValue::Text(carer.name.family_name.Reveal()));
+      row.push_back(SqlValue::Text(relationship));
+      row.push_back(SqlValue::Bool(carer.parental_responsibility));
+      RETURN_IF_ERROR(AppendContact(row, Field(field, "contact"), carer.contact));
+      RETURN_IF_ERROR(InsertRow(RowTable::kCarers, std::move(row)));
     }
     return Status::Ok();
   }
 
-  Status WriteInvolvements(const domain::Child& child) {
-    RETURN_IF_ERROR(ClearList("DELETE FROM involvements WHERE contactpoint_id = ?1",
-                              "replacing a child's involvements", child.id));
+  Status WriteInvolvements(const domain::Child& child, bool fresh) {
+    if (!fresh) {
+      RETURN_IF_ERROR(ClearList("DELETE FROM involvements WHERE contactpoint_id = ?1",
+                                "replacing a child's involvements", child.id));
+    }
     for (std::size_t i = 0; i < child.involvements.size(); ++i) {
       const domain::Involvement& v = child.involvements[i];
       const std::string field = Indexed("child", "involvements", i);
@@ -1284,42 +1510,32 @@ class SqliteTransaction final : public Transaction {
                          OverrideText(Field(field, "override_ground"), *v.override_ground));
         ground = std::string(g);
       }
-      ASSIGN_OR_RETURN(
-          Statement insert,
-          conn_.Prepare("INSERT INTO involvements (contactpoint_id, ordinal, service_type, "
-                        "organisation_name, organisation_code, organisation_phone, "
-                        "organisation_email, organisation_address_lines, "
-                        "organisation_address_postcode, practitioner_given_names, "
-                        "practitioner_family_name, practitioner_phone, practitioner_email, "
-                        "practitioner_address_lines, practitioner_address_postcode, start_date, "
-                        "end_date, lead_professional, caf_holder, consent_given_by, "
-                        "consent_date, override_ground) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-                        "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
-                        "writing a child's involvements"));
-      insert.BindInt64(1, Stored(child.id));
-      insert.BindInt64(2, static_cast<std::int64_t>(i));
-      insert.BindText(3, type);
-      insert.BindText(4, v.organisation.name);
-      insert.BindOptionalText(5, v.organisation.code);
-      RETURN_IF_ERROR(
-          BindContact(insert, 6, Field(field, "organisation.contact"), v.organisation.contact));
+      SqlRow row;
+      row.reserve(22);
+      row.push_back(SqlValue::Int64(Stored(child.id)));
+      row.push_back(SqlValue::Int64(static_cast<std::int64_t>(i)));
+      row.push_back(SqlValue::Text(type));
+      row.push_back(SqlValue::Text(v.organisation.name));
+      row.push_back(SqlValue::OptionalText(v.organisation.code));
+      RETURN_IF_ERROR(AppendContact(row, Field(field, "organisation.contact"),
+                                    v.organisation.contact));
       if (v.practitioner) {
-        insert.BindText(10, v.practitioner->given_names.Reveal());
-        insert.BindText(11, v.practitioner->family_name.Reveal());
+        row.push_back(SqlValue::Text(v.practitioner->given_names.Reveal()));
+        row.push_back(SqlValue::Text(v.practitioner->family_name.Reveal()));
       } else {
-        insert.BindNull(10);
-        insert.BindNull(11);
+        row.push_back(SqlValue::Null());
+        row.push_back(SqlValue::Null());
       }
       RETURN_IF_ERROR(
-          BindContact(insert, 12, Field(field, "practitioner_contact"), v.practitioner_contact));
-      insert.BindOptionalText(16, start);
-      insert.BindOptionalText(17, end);
-      insert.BindBool(18, v.lead_professional);
-      insert.BindBool(19, v.caf_holder);
-      insert.BindOptionalText(20, given_by);
-      insert.BindOptionalText(21, consent_date);
-      insert.BindOptionalText(22, ground);
-      RETURN_IF_ERROR(insert.Run());
+          AppendContact(row, Field(field, "practitioner_contact"), v.practitioner_contact));
+      row.push_back(SqlValue::OptionalText(start));
+      row.push_back(SqlValue::OptionalText(end));
+      row.push_back(SqlValue::Bool(v.lead_professional));
+      row.push_back(SqlValue::Bool(v.caf_holder));
+      row.push_back(SqlValue::OptionalText(given_by));
+      row.push_back(SqlValue::OptionalText(consent_date));
+      row.push_back(SqlValue::OptionalText(ground));
+      RETURN_IF_ERROR(InsertRow(RowTable::kInvolvements, std::move(row)));
     }
     return Status::Ok();
   }
@@ -1423,6 +1639,25 @@ class SqliteTransaction final : public Transaction {
   std::unique_lock<std::mutex> lock_;  // the store's writer_mu_, held while state_ is kOpen
   const TxMode mode_;
   State state_ = State::kOpen;
+  // What this transaction knows without asking SQLite, so that the usual
+  // sequence "allocate an ID, put the child, put its source record" runs no
+  // checking queries: the ID it issued last and has not yet put a child
+  // under (issued, with no rows at all), and the child it put last (live
+  // until deleted). Updated only when a call succeeds.
+  std::optional<ContactPointId> unwritten_id_;
+  std::optional<ContactPointId> live_id_;
+
+  // Rows waiting to be written (kAllOrNothing), per RowTable, and what the
+  // transaction must know about them to answer reads without writing them
+  // first: the children they create or replace, the NHS numbers of new ones
+  // (all of them new: pending_children_all_new_), and the source records'
+  // keys (PendingKey).
+  std::array<std::vector<SqlRow>, kRowTables> pending_;
+  std::size_t pending_count_ = 0;
+  std::unordered_set<std::int64_t> pending_children_;
+  std::vector<std::pair<std::string, ContactPointId>> pending_nhs_;
+  bool pending_children_all_new_ = true;
+  std::unordered_set<std::string> pending_source_keys_;
 };
 
 }  // namespace internal
@@ -1477,9 +1712,10 @@ StatusOr<std::unique_ptr<Transaction>> SqliteStore::Begin(TxMode mode) {
     // A dropped transaction whose rollback failed: finish it now.
     RETURN_IF_ERROR(internal::Run(*writer_, "ROLLBACK", "rolling back an abandoned transaction"));
   }
-  RETURN_IF_ERROR(mode == TxMode::kReadWrite
-                      ? internal::Run(*writer_, "BEGIN IMMEDIATE", "beginning a write transaction")
-                      : internal::Run(*writer_, "BEGIN", "beginning a read transaction"));
+  RETURN_IF_ERROR(
+      mode == TxMode::kReadOnly
+          ? internal::Run(*writer_, "BEGIN", "beginning a read transaction")
+          : internal::Run(*writer_, "BEGIN IMMEDIATE", "beginning a write transaction"));
   writer_owner_.store(std::this_thread::get_id());
   return std::unique_ptr<Transaction>(
       std::make_unique<internal::SqliteTransaction>(*this, std::move(lock), mode));

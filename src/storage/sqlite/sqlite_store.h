@@ -81,8 +81,8 @@ class SqliteStore final : public Store {
   SqliteStore(const SqliteStore&) = delete;
   SqliteStore& operator=(const SqliteStore&) = delete;
 
-  // kReadWrite takes SQLite's write lock at once (BEGIN IMMEDIATE), so a
-  // transaction never fails half-way for want of it. Calling Begin from a
+  // kReadWrite and kAllOrNothing take SQLite's write lock at once (BEGIN
+  // IMMEDIATE), so a transaction never fails half-way for want of it. Calling Begin from a
   // thread that already holds a transaction of this store is refused
   // (kFailedPrecondition) rather than deadlocking.
   core::StatusOr<std::unique_ptr<Transaction>> Begin(TxMode mode) override;

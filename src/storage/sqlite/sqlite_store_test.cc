@@ -219,6 +219,93 @@ TEST_F(SqliteStoreTest, ReopeningKeepsTheDataAndAppliesNothingTwice) {
             std::vector<std::string>{std::to_string(1'760'000'000'000)});
 }
 
+// Migration 5 rebuilds the tables every feed record writes (their CHECK
+// lists spelled as comparisons): a store made at version 4 keeps every row,
+// key, index and constraint, and its change log never reuses a seq.
+TEST_F(SqliteStoreTest, TheIngestSpeedMigrationKeepsAVersion4StoreWhole) {
+  const std::string path = Temp().NewPath();
+  const ContactPointId id = ScriptedId(5);
+  const auto stored = static_cast<std::int64_t>(id.number());
+  {
+    RawDb raw(path);
+    ASSERT_EQ(raw.Exec("PRAGMA foreign_keys = ON"), SQLITE_OK);
+    ASSERT_EQ(raw.Exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
+                       "applied_at_ms INTEGER NOT NULL) STRICT"),
+              SQLITE_OK);
+    for (const auto& m : internal::SqliteMigrations()) {
+      if (m.version > 4) break;
+      ASSERT_EQ(raw.Exec(std::string(m.sql).c_str()), SQLITE_OK) << m.name;
+      raw.Column("INSERT INTO schema_migrations VALUES (?1, 0)", m.version, true);
+    }
+    raw.Column("INSERT INTO issued_ids VALUES (?1, 0)", stored, true);
+    raw.Column("INSERT INTO children VALUES (?1, 'female', '2015-03-02', NULL, "
+               "'[\"1 High Street\"]', 'LS1 4AB', '9434765919', NULL, NULL)",
+               stored, true);
+    raw.Column("INSERT INTO child_names VALUES (?1, 0, 'primary', 'Amelia', 'Smith')", stored,
+               true);
+    raw.Column("INSERT INTO carers (contactpoint_id, ordinal, given_names, family_name, "
+               "relationship, parental_responsibility) VALUES (?1, 0, 'Jane', 'Smith', "
+               "'mother', 1)",
+               stored, true);
+    raw.Column("INSERT INTO involvements (contactpoint_id, ordinal, service_type, "
+               "organisation_name, lead_professional, caf_holder) "
+               "VALUES (?1, 0, 'school', 'Leeds Primary', 0, 0)",
+               stored, true);
+    raw.Column("INSERT INTO source_records VALUES ('gro', 'K1', ?1, 'linked', 'b1', 0, 0, "
+               "'{}', '[]')",
+               stored, true);
+    for (int i = 0; i < 3; ++i) {
+      raw.Column("INSERT INTO change_log (at_ms, kind, child_id) VALUES (0, 'child_put', ?1)",
+                 stored, true);
+    }
+    ASSERT_EQ(raw.Exec("DELETE FROM change_log WHERE seq = 3"), SQLITE_OK);
+  }
+
+  CP_ASSERT_OK_AND_ASSIGN(auto store, Open(path));
+  CP_ASSERT_OK_AND_ASSIGN(StoreInfo info, store->Info());
+  EXPECT_EQ(info.schema_version, SqliteStore::KnownSchemaVersion());
+  EXPECT_EQ(info.children, 1);
+  EXPECT_EQ(info.source_records, 1);
+  {
+    CP_ASSERT_OK_AND_ASSIGN(auto tx, store->Begin(TxMode::kReadOnly));
+    CP_ASSERT_OK_AND_ASSIGN(domain::Child child, tx->GetChild(id));
+    EXPECT_EQ(child.name.family_name.Reveal(), "Smith");
+    EXPECT_EQ(child.identifiers.nhs_number->Reveal(), "9434765919");
+    ASSERT_EQ(child.carers.size(), 1u);
+    EXPECT_EQ(child.carers[0].relationship, domain::Relationship::kMother);
+    ASSERT_EQ(child.involvements.size(), 1u);
+    EXPECT_EQ(child.involvements[0].type, domain::ServiceType::kSchool);
+    CP_ASSERT_OK_AND_ASSIGN(std::vector<ContactPointId> found,
+                            tx->ChildrenWithNhsNumber("9434765919"));
+    EXPECT_EQ(found, std::vector<ContactPointId>{id});
+  }
+  CP_ASSERT_OK_AND_ASSIGN(std::vector<Change> changes, store->ReadChanges(0, 10));
+  ASSERT_EQ(changes.size(), 2u);
+  CP_ASSERT_OK(PutOne(*store, 6));
+  CP_ASSERT_OK_AND_ASSIGN(changes, store->ReadChanges(2, 10));
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].seq, 4);  // 3 was issued before, and deleted: never reused
+
+  RawDb raw(path);
+  ASSERT_EQ(raw.Exec("PRAGMA foreign_keys = ON"), SQLITE_OK);
+  EXPECT_EQ(raw.Column("SELECT count(*) FROM sqlite_schema WHERE sql LIKE '%\\_v5%' ESCAPE '\\'"),
+            std::vector<std::string>{"0"});
+  EXPECT_EQ(raw.Column("SELECT name FROM sqlite_schema WHERE type = 'index' AND name IN "
+                       "('child_names_by_family_name', 'source_records_by_child', "
+                       "'children_by_nhs_number', 'source_records_by_state') ORDER BY name"),
+            (std::vector<std::string>{"child_names_by_family_name", "children_by_nhs_number",
+                                      "source_records_by_child", "source_records_by_state"}));
+  // The constraints still hold: a value outside a list, a row of no child.
+  EXPECT_NE(raw.Exec("UPDATE children SET gender = 'other'"), SQLITE_OK);
+  EXPECT_NE(raw.Exec("UPDATE carers SET relationship = 'friend'"), SQLITE_OK);
+  EXPECT_NE(raw.Exec("UPDATE involvements SET service_type = 'notes'"), SQLITE_OK);
+  EXPECT_NE(raw.Exec("UPDATE source_records SET state = 'gone'"), SQLITE_OK);
+  EXPECT_NE(raw.Exec("INSERT INTO change_log (at_ms, kind) VALUES (0, 'edited')"), SQLITE_OK);
+  EXPECT_NE(raw.Exec("INSERT INTO child_names VALUES (100000000001, 0, 'primary', 'A', 'B')"),
+            SQLITE_OK);
+  EXPECT_NE(raw.Exec("DELETE FROM children"), SQLITE_OK);  // source_records refers to it
+}
+
 TEST_F(SqliteStoreTest, RefusesASchemaNewerThanThisBuild) {
   const std::string path = Temp().NewPath();
   { CP_ASSERT_OK(Open(path)); }

@@ -32,6 +32,10 @@ class FaultInjectingTransaction final : public Transaction {
   core::Status PutSourceRecord(const SourceRecord& record) override {
     return Mutate([&] { return inner_->PutSourceRecord(record); });
   }
+  core::Status PutEncodedSourceRecord(const SourceRecord& record,
+                                      const EncodedSourceView& encoded) override {
+    return Mutate([&] { return inner_->PutEncodedSourceRecord(record, encoded); });
+  }
   core::StatusOr<SourceRecord> GetSourceRecord(const domain::SourceId& source,
                                                const domain::SourceKey& key) override {
     return inner_->GetSourceRecord(source, key);

@@ -76,6 +76,9 @@ class RecordingStore final : public Store {
     core::Status PutSourceRecord(const SourceRecord&) override {
       return Record("PutSourceRecord");
     }
+    core::Status PutEncodedSourceRecord(const SourceRecord&, const EncodedSourceView&) override {
+      return Record("PutEncodedSourceRecord");
+    }
     core::StatusOr<SourceRecord> GetSourceRecord(const domain::SourceId&,
                                                  const domain::SourceKey&) override {
       calls_.push_back("GetSourceRecord");
@@ -213,6 +216,7 @@ TEST(FaultInjectingStoreTest, ForwardsEverythingWhenNoFaultIsSet) {
   EXPECT_TRUE((*tx)->AddRedirect(id, id).ok());
   EXPECT_TRUE((*tx)->Resolve(id).ok());
   EXPECT_TRUE((*tx)->PutSourceRecord(SourceRecord()).ok());
+  EXPECT_TRUE((*tx)->PutEncodedSourceRecord(SourceRecord(), EncodedSourceView()).ok());
   EXPECT_TRUE((*tx)->GetSourceRecord(domain::SourceId("s"), domain::SourceKey("k")).ok());
   EXPECT_TRUE((*tx)->SourceRecordsOf(id).ok());
   EXPECT_TRUE((*tx)->DeleteSourceRecord(domain::SourceId("s"), domain::SourceKey("k")).ok());
@@ -259,7 +263,8 @@ TEST(FaultInjectingStoreTest, ForwardsEverythingWhenNoFaultIsSet) {
   EXPECT_EQ(inner.calls,
             (std::vector<std::string>{
                 "AllocateChildId", "PutChild", "GetChild", "DeleteChild", "AddRedirect",
-                "Resolve", "PutSourceRecord", "GetSourceRecord", "SourceRecordsOf",
+                "Resolve", "PutSourceRecord", "PutEncodedSourceRecord", "GetSourceRecord",
+                "SourceRecordsOf",
                 "DeleteSourceRecord", "NextAuditIndex", "AppendAuditEntry", "PutAuditCriteria",
                 "GetAuditCriteria", "DeleteAuditCriteriaOf", "PutAuditCheckpoint", "PutSource",
                 "GetSource", "ListSources", "GetBatch", "LastBatchSequence", "PutBatch",
@@ -269,7 +274,7 @@ TEST(FaultInjectingStoreTest, ForwardsEverythingWhenNoFaultIsSet) {
                 "GetSession", "DeleteSession", "DeleteSessionsOf", "Commit",
                 "ReadChanges", "Info", "ReadAuditEntries", "AuditLogSize", "QueryAudit",
                 "ReadAuditCheckpoints", "LatestAuditCheckpoint"}));
-  EXPECT_EQ(store.mutating_calls(), 18);
+  EXPECT_EQ(store.mutating_calls(), 19);
   EXPECT_EQ(store.faults_injected(), 0);
 }
 

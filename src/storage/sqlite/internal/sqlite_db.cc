@@ -84,6 +84,19 @@ core::Status SqliteStatus(sqlite3* db, int rc, std::string_view what) {
   return core::Status(code, std::move(message));
 }
 
+std::string InsertRowsSql(std::string_view head, int columns, int rows, std::string_view tail) {
+  std::string row = "(";
+  for (int c = 0; c < columns; ++c) row += c == 0 ? "?" : ", ?";
+  row += ")";
+  std::string sql(head);
+  for (int r = 0; r < rows; ++r) {
+    if (r > 0) sql += ", ";
+    sql += row;
+  }
+  sql += tail;
+  return sql;
+}
+
 Statement::Statement(sqlite3_stmt* stmt, bool owned, std::string_view what)
     : stmt_(stmt), owned_(owned), what_(what) {}
 
@@ -137,6 +150,20 @@ void Statement::BindOptionalInt64(int index, const std::optional<std::int64_t>& 
     BindInt64(index, *value);
   } else {
     BindNull(index);
+  }
+}
+
+void Statement::BindValue(int index, const SqlValue& value) {
+  switch (value.kind) {
+    case SqlValue::Kind::kNull:
+      BindNull(index);
+      return;
+    case SqlValue::Kind::kInt64:
+      BindInt64(index, value.int64);
+      return;
+    case SqlValue::Kind::kText:
+      BindText(index, value.text);
+      return;
   }
 }
 
@@ -194,7 +221,7 @@ Connection::~Connection() {
 }
 
 core::StatusOr<Statement> Connection::Prepare(std::string_view sql, std::string_view what) {
-  auto it = cache_.find(sql);
+  auto it = cache_.find(sql.data());
   if (it != cache_.end() && !sqlite3_stmt_busy(it->second)) {
     return Statement(it->second, /*owned=*/false, what);
   }
@@ -209,7 +236,7 @@ core::StatusOr<Statement> Connection::Prepare(std::string_view sql, std::string_
     // The cached copy is in use further up the stack: this one is private.
     return Statement(stmt, /*owned=*/true, what);
   }
-  cache_.emplace(sql, stmt);
+  cache_.emplace(sql.data(), stmt);
   return Statement(stmt, /*owned=*/false, what);
 }
 

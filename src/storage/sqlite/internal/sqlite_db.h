@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "core/status.h"
 
@@ -26,6 +27,33 @@ namespace cp::storage::internal {
 // record"). `db` may be null; when given, SQLite's own message is appended
 // (it names constraints and columns, never values).
 core::Status SqliteStatus(sqlite3* db, int rc, std::string_view what);
+
+// One parameter value, owned: rows that are written later wait as these.
+struct SqlValue {
+  enum class Kind : std::uint8_t { kNull, kInt64, kText };
+  Kind kind = Kind::kNull;
+  std::int64_t int64 = 0;
+  std::string text;
+
+  static SqlValue Null() { return SqlValue(); }
+  static SqlValue Int64(std::int64_t value) { return SqlValue{Kind::kInt64, value, {}}; }
+  static SqlValue Bool(bool value) { return Int64(value ? 1 : 0); }
+  static SqlValue Text(std::string_view value) {
+    return SqlValue{Kind::kText, 0, std::string(value)};
+  }
+  static SqlValue OptionalText(const std::optional<std::string>& value) {
+    return value ? Text(*value) : Null();
+  }
+};
+
+// The values of one table row, in column order.
+using SqlRow = std::vector<SqlValue>;
+
+// The fixed text of an INSERT of `rows` rows of `columns` values each:
+// `head` (up to VALUES), the placeholders "(?, ?), (?, ?)...", then `tail`
+// (e.g. an ON CONFLICT clause). Built from literals only, once per table, so
+// that several rows go in one statement; values are always bound.
+std::string InsertRowsSql(std::string_view head, int columns, int rows, std::string_view tail);
 
 // A prepared statement in use. Borrowed from a Connection's cache (or owned,
 // when the cached one is already in use); on destruction it is reset and its
@@ -49,6 +77,7 @@ class Statement {
   void BindBlob(int index, std::string_view bytes);
   void BindOptionalText(int index, const std::optional<std::string>& value);
   void BindOptionalInt64(int index, const std::optional<std::int64_t>& value);
+  void BindValue(int index, const SqlValue& value);
 
   // true when a row is ready, false when the statement is done.
   core::StatusOr<bool> Step();
@@ -96,8 +125,10 @@ class Connection {
   sqlite3* db() const { return db_; }
 
   // The statement for fixed SQL text `sql`, prepared once per connection and
-  // cached. `sql` must be a string literal (never text built from values);
-  // `what` (also static text) names the operation in error messages.
+  // cached. `sql` must be a string literal or text built once from literals
+  // (InsertRowsSql) that lives as long as the connection, never text built
+  // from values; `what` (also static text) names the operation in error
+  // messages.
   core::StatusOr<Statement> Prepare(std::string_view sql, std::string_view what);
 
   // Runs fixed SQL text of one or more statements that bind nothing, e.g. a
@@ -110,7 +141,9 @@ class Connection {
 
  private:
   sqlite3* db_;
-  std::unordered_map<std::string_view, sqlite3_stmt*> cache_;  // keys are string literals
+  // Keyed by the address of the literal, which is cheaper to hash than its
+  // text; the same text at two call sites is simply prepared twice.
+  std::unordered_map<const char*, sqlite3_stmt*> cache_;
 };
 
 }  // namespace cp::storage::internal
