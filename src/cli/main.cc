@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   cp::cli::AddSynthCommands(app, context);
   cp::cli::AddUserCommands(app, context);
   cp::cli::AddDemoCommands(app, context);
+  cp::cli::AddLinkageCommands(app, context);
 
   try {
     app.parse(argc, argv);

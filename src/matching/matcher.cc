@@ -1,0 +1,160 @@
+#include "matching/matcher.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace cp::matching {
+namespace {
+
+using linkage::Field;
+
+template <typename Level>
+Level LevelOf(const linkage::ComparisonVector& v, Field field) {
+  return static_cast<Level>(v.level(field));
+}
+
+// The score at which the model's posterior match probability is `p`.
+double ScoreFor(const linkage::Model& model, double p) {
+  const double prior = model.parameters().match_prior;
+  return std::log2(p / (1 - p)) + std::log2((1 - prior) / prior);
+}
+
+}  // namespace
+
+std::string_view DecisionName(Decision decision) {
+  switch (decision) {
+    case Decision::kLink: return "link";
+    case Decision::kReview: return "review";
+    case Decision::kNew: return "new";
+  }
+  return "unknown";
+}
+
+TwinRule CheckTwinRule(const linkage::ComparisonVector& v) {
+  using linkage::AgreeLevel;
+  const bool same_birth =
+      LevelOf<linkage::DateOfBirthLevel>(v, Field::kDateOfBirth) ==
+      linkage::DateOfBirthLevel::kExact;
+  const auto family = LevelOf<linkage::FamilyNameLevel>(v, Field::kFamilyName);
+  const bool same_family = family == linkage::FamilyNameLevel::kExact ||
+                           family == linkage::FamilyNameLevel::kVariant ||
+                           family == linkage::FamilyNameLevel::kPartial;
+  const bool together =
+      LevelOf<linkage::AddressLevel>(v, Field::kAddress) == linkage::AddressLevel::kExact ||
+      LevelOf<linkage::PostcodeLevel>(v, Field::kPostcode) == linkage::PostcodeLevel::kUnit ||
+      LevelOf<linkage::CarerNameLevel>(v, Field::kCarerName) ==
+          linkage::CarerNameLevel::kFullName ||
+      LevelOf<AgreeLevel>(v, Field::kCarerPhone) == AgreeLevel::kAgree;
+  const bool shared_identifier =
+      LevelOf<AgreeLevel>(v, Field::kNhsNumber) == AgreeLevel::kAgree ||
+      LevelOf<AgreeLevel>(v, Field::kUpn) == AgreeLevel::kAgree ||
+      LevelOf<AgreeLevel>(v, Field::kUln) == AgreeLevel::kAgree;
+  if (!same_birth || !same_family || !together || shared_identifier) return TwinRule::kClear;
+  switch (LevelOf<linkage::GivenNameLevel>(v, Field::kGivenName)) {
+    case linkage::GivenNameLevel::kExact:
+    case linkage::GivenNameLevel::kNickname:
+    case linkage::GivenNameLevel::kMissing:
+      return TwinRule::kClear;
+    case linkage::GivenNameLevel::kJaroWinkler:
+    case linkage::GivenNameLevel::kPhonetic:
+      return TwinRule::kCloseNames;
+    case linkage::GivenNameLevel::kInitial:
+    case linkage::GivenNameLevel::kDisagree:
+      return TwinRule::kDifferentNames;
+  }
+  return TwinRule::kDifferentNames;
+}
+
+Matcher::Matcher(const index::CandidateIndex& index, const linkage::Comparator& comparator,
+                 const linkage::Model& model, MatchOptions options)
+    : index_(index),
+      comparator_(comparator),
+      model_(model),
+      options_(options),
+      link_score_(ScoreFor(model, options.link_probability)),
+      review_score_(ScoreFor(model, options.review_probability)) {}
+
+MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
+                            const ChildFactsFn& facts) const {
+  const index::CandidateResult found = index_.Candidates(record, options_.candidates);
+  std::vector<ScoredCandidate> scored;
+  scored.reserve(found.candidates.size());
+  for (const index::Candidate& candidate : found.candidates) {
+    const std::optional<linkage::LinkageRecord> view = index_.Lookup(candidate.child);
+    if (!view) continue;  // removed since the lookup of candidates
+    ScoredCandidate s{candidate.child, 0, comparator_.Compare(record, *view)};
+    s.score = model_.Score(s.vector);
+    scored.push_back(std::move(s));
+  }
+  std::sort(scored.begin(), scored.end(), [](const ScoredCandidate& a, const ScoredCandidate& b) {
+    return a.score != b.score ? a.score > b.score : a.child.number() < b.child.number();
+  });
+
+  MatchOutcome out;
+  // Candidates a cannot-link rule excludes are dropped; a close-names twin
+  // case stops the search for review.
+  std::vector<std::pair<ScoredCandidate, ChildFacts>> eligible;
+  bool excluded_any = false;
+  for (const ScoredCandidate& s : scored) {
+    if (s.score < review_score_ || eligible.size() == 2) break;
+    ChildFacts child = facts ? facts(s.child) : ChildFacts{};
+    TwinRule rule = CheckTwinRule(s.vector);
+    for (const linkage::LinkageRecord& member : child.members) {
+      if (rule == TwinRule::kDifferentNames) break;
+      const TwinRule member_rule = CheckTwinRule(comparator_.Compare(record, member));
+      if (member_rule != TwinRule::kClear) rule = member_rule;
+    }
+    if (rule == TwinRule::kDifferentNames) {
+      excluded_any = true;
+      continue;
+    }
+    if (rule == TwinRule::kCloseNames && eligible.empty()) {
+      out.decision = Decision::kReview;
+      out.child = s.child;
+      out.reason = "twin_rule_close_names";
+      out.hold_shielded = child.shielded;
+      out.best.assign(scored.begin(),
+                      scored.begin() + std::min(scored.size(), options_.reported_candidates));
+      return out;
+    }
+    eligible.emplace_back(s, std::move(child));
+  }
+  out.best.assign(scored.begin(),
+                  scored.begin() + std::min(scored.size(), options_.reported_candidates));
+
+  if (eligible.empty()) {
+    if (!found.complete()) {
+      out.decision = Decision::kReview;
+      out.reason = "candidates_capped";
+    } else {
+      out.decision = Decision::kNew;
+      out.reason = excluded_any ? "twin_rule" : scored.empty() ? "no_candidate" : "below_review";
+    }
+    return out;
+  }
+  const auto& [best, best_facts] = eligible.front();
+  out.child = best.child;
+  out.hold_shielded = best_facts.shielded;
+  if (best.score < link_score_) {
+    out.decision = Decision::kReview;
+    out.reason = "between_thresholds";
+    return out;
+  }
+  if (eligible.size() > 1 && eligible[1].first.score >= link_score_ &&
+      eligible[1].first.score > best.score - options_.ambiguity_margin_bits) {
+    out.decision = Decision::kReview;
+    out.reason = "ambiguous";
+    out.hold_shielded = out.hold_shielded || eligible[1].second.shielded;
+    return out;
+  }
+  if (best_facts.shielded) {
+    out.decision = Decision::kReview;
+    out.reason = "shielded_candidate";
+    return out;
+  }
+  out.decision = Decision::kLink;
+  out.reason = "match";
+  return out;
+}
+
+}  // namespace cp::matching

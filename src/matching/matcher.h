@@ -1,0 +1,116 @@
+// The Matcher: decides which child an incoming feed record belongs to
+// (DOMAIN.md section 4; issue 6 item 4). It asks the candidate index for the
+// children worth scoring, scores each with the Fellegi-Sunter model, and
+// decides:
+//
+//   link     the best child scores at or above the link threshold, no other
+//            child comes close, and no cannot-link rule forbids it;
+//   review   the best score lies between the thresholds, two children both
+//            score as matches (ambiguous), a twin rule holds a high score
+//            back where the given names are close (a typo or twins?), the
+//            candidate list was capped, or the best child is shielded (a
+//            possible duplicate of a shielded child is held shielded until a
+//            person decides);
+//   new      nothing scores as high as the review threshold, or the twin
+//            rule forbids the link outright (same date of birth, family name
+//            and address, but given names that clearly differ: a twin or a
+//            sibling, never merged automatically).
+//
+// Cannot-link rules are checked against every record of the chosen child,
+// not only its best view: the caller passes the child's member records via
+// ChildFacts. A record carrying an adoption event never reaches the Matcher
+// (the caller always makes a new, unconnected child for it), and sealed
+// pre-adoption records are in no index, so the two identities are never
+// candidates for each other.
+//
+// Scores are in bits (log2 Bayes factors); the thresholds are match
+// probabilities under the model's prior, so they keep their meaning when the
+// model is retrained. Pure given its inputs; thread-safe (const).
+#ifndef CP_MATCHING_MATCHER_H_
+#define CP_MATCHING_MATCHER_H_
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/ids.h"
+#include "index/candidate_index.h"
+#include "linkage/comparator.h"
+#include "linkage/model.h"
+
+namespace cp::matching {
+
+struct MatchOptions {
+  double link_probability = 0.9999;   // link at or above
+  double review_probability = 0.5;    // review at or above (below link)
+  // A second child within this many bits of a linking best child makes the
+  // decision ambiguous (review).
+  double ambiguity_margin_bits = 10.0;
+  index::CandidateOptions candidates;
+  std::size_t reported_candidates = 3;  // kept in the outcome for review
+};
+
+// What the caller knows about a candidate child beyond its best view.
+struct ChildFacts {
+  bool shielded = false;
+  // The child's current source records, for cannot-link checks over the
+  // whole cluster; empty means "check the best view only".
+  std::vector<linkage::LinkageRecord> members;
+};
+using ChildFactsFn = std::function<ChildFacts(const domain::ContactPointId&)>;
+
+enum class Decision { kLink, kReview, kNew };
+std::string_view DecisionName(Decision decision);  // "link", "review", "new"
+
+struct ScoredCandidate {
+  domain::ContactPointId child;
+  double score = 0;  // bits
+  linkage::ComparisonVector vector;
+};
+
+struct MatchOutcome {
+  Decision decision = Decision::kNew;
+  // The child linked to (kLink) or proposed (kReview); absent for kNew.
+  std::optional<domain::ContactPointId> child;
+  // Why, as a stable code: "match", "no_candidate", "below_review",
+  // "between_thresholds", "ambiguous", "twin_rule", "twin_rule_close_names",
+  // "candidates_capped", "shielded_candidate".
+  std::string reason;
+  std::vector<ScoredCandidate> best;  // best first, at most reported_candidates
+  bool hold_shielded = false;         // a new or reviewed record to keep shielded
+};
+
+// The twin and sibling rule between two descriptions of children: same date
+// of birth and family name, living together (same address, postcode unit, or
+// a carer in common), no identifier in common, and given names that are not
+// the same name (exact or nickname). kClear when it does not apply,
+// kCloseNames when the given names are close (Jaro-Winkler or phonetic: a
+// typo, or twins with similar names), kDifferentNames otherwise.
+enum class TwinRule { kClear, kCloseNames, kDifferentNames };
+TwinRule CheckTwinRule(const linkage::ComparisonVector& vector);
+
+class Matcher {
+ public:
+  // Borrows everything; they must outlive the Matcher.
+  Matcher(const index::CandidateIndex& index, const linkage::Comparator& comparator,
+          const linkage::Model& model, MatchOptions options = {});
+
+  MatchOutcome Match(const linkage::LinkageRecord& record, const ChildFactsFn& facts) const;
+
+  // The scores at which the thresholds lie, in bits.
+  double link_score() const { return link_score_; }
+  double review_score() const { return review_score_; }
+
+ private:
+  const index::CandidateIndex& index_;
+  const linkage::Comparator& comparator_;
+  const linkage::Model& model_;
+  MatchOptions options_;
+  double link_score_ = 0;
+  double review_score_ = 0;
+};
+
+}  // namespace cp::matching
+
+#endif  // CP_MATCHING_MATCHER_H_

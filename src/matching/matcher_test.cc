@@ -1,0 +1,268 @@
+#include "matching/matcher.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <memory>
+
+#include "core/random.h"
+#include "linkage/linkage_data.h"
+#include "linkage/normalise.h"
+#include "linkage/testing/child_spec.h"
+
+namespace cp::matching {
+namespace {
+
+using domain::ContactPointId;
+using linkage::testing::ChildOf;
+using linkage::testing::ChildSpec;
+
+ChildSpec Registered() {
+  ChildSpec spec;
+  spec.nhs = "9434765919";
+  return spec;
+}
+
+class MatcherTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto normaliser = linkage::NameNormaliser::Create();
+    ASSERT_TRUE(normaliser.ok());
+    normaliser_ = std::move(*normaliser).release();
+    auto data = linkage::LoadLinkageData(CP_LINKAGE_DATA_DIR);
+    ASSERT_TRUE(data.ok()) << data.status().ToString();
+    data_ = new linkage::LinkageData(std::move(*data));
+    builder_ = new linkage::RecordBuilder(*normaliser_, data_->given_name_variants,
+                                          data_->family_name_variants);
+  }
+
+  void SetUp() override {
+    matcher_ = std::make_unique<Matcher>(index_, comparator_, data_->model);
+    // A population around the target: same surname elsewhere, same date of
+    // birth elsewhere, neighbours.
+    core::SeededRandom pick(5);
+    const char* given[] = {"Amelia", "Oscar", "Isla", "Noah", "Freya", "Arthur", "Ivy", "Leo"};
+    const char* family[] = {"Patel", "Evans", "Walker", "Wright", "Thompson", "Hughes"};
+    for (int i = 0; i < 200; ++i) {
+      ChildSpec spec;
+      spec.given = given[pick.Uniform(std::size(given))];
+      spec.family = family[pick.Uniform(std::size(family))];
+      spec.dob = "201" + std::to_string(pick.Uniform(10)) + "-0" +
+                 std::to_string(1 + pick.Uniform(9)) + "-1" + std::to_string(pick.Uniform(10));
+      spec.postcode = "LS" + std::to_string(2 + pick.Uniform(20)) + " 1AA";
+      spec.address = {std::to_string(1 + i) + " Other Street", "Leeds"};
+      spec.carers = {{"Jane", spec.family}};
+      spec.phones = {};
+      Add(spec);
+    }
+  }
+
+  ContactPointId Add(const ChildSpec& spec, bool shielded = false) {
+    const ContactPointId id = ContactPointId::Generate(random_);
+    EXPECT_TRUE(index_.Upsert(id, builder_->Build(ChildOf(spec))).ok());
+    if (shielded) shielded_[id.number()] = true;
+    return id;
+  }
+
+  MatchOutcome Match(const ChildSpec& spec) {
+    return matcher_->Match(builder_->Build(ChildOf(spec)), [this](const ContactPointId& id) {
+      ChildFacts facts;
+      facts.shielded = shielded_.contains(id.number());
+      auto members = members_.find(id.number());
+      if (members != members_.end()) facts.members = members->second;
+      return facts;
+    });
+  }
+
+  static linkage::NameNormaliser* normaliser_;
+  static linkage::LinkageData* data_;
+  static linkage::RecordBuilder* builder_;
+  core::SeededRandom random_{11};
+  index::CandidateIndex index_;
+  linkage::Comparator comparator_;
+  std::unique_ptr<Matcher> matcher_;
+  std::map<std::uint64_t, bool> shielded_;
+  std::map<std::uint64_t, std::vector<linkage::LinkageRecord>> members_;
+};
+linkage::NameNormaliser* MatcherTest::normaliser_ = nullptr;
+linkage::LinkageData* MatcherTest::data_ = nullptr;
+linkage::RecordBuilder* MatcherTest::builder_ = nullptr;
+
+TEST_F(MatcherTest, ThresholdsLieWhereTheirProbabilitiesSay) {
+  EXPECT_NEAR(data_->model.MatchProbability(matcher_->link_score()), 0.9999, 1e-9);
+  EXPECT_NEAR(data_->model.MatchProbability(matcher_->review_score()), 0.5, 1e-9);
+  EXPECT_GT(matcher_->link_score(), matcher_->review_score());
+}
+
+TEST_F(MatcherTest, TheSameChildDescribedAgainLinks) {
+  const ContactPointId target = Add(Registered());
+  const MatchOutcome same = Match(Registered());
+  EXPECT_EQ(same.decision, Decision::kLink);
+  EXPECT_EQ(same.child, target);
+  EXPECT_EQ(same.reason, "match");
+  ASSERT_FALSE(same.best.empty());
+  EXPECT_EQ(same.best.front().child, target);
+}
+
+TEST_F(MatcherTest, ALocalSourceWithoutIdentifiersButWithANicknameAndTypoStillLinks) {
+  const ContactPointId target = Add(Registered());
+  ChildSpec local;  // no NHS number
+  local.given = "Bill";
+  local.address = {"12 Church Rd", "Leeds"};
+  local.carers = {{"Sara", "Thompson"}};
+  const MatchOutcome outcome = Match(local);
+  EXPECT_EQ(outcome.decision, Decision::kLink) << outcome.reason;
+  EXPECT_EQ(outcome.child, target);
+}
+
+TEST_F(MatcherTest, SomeoneNewIsANewChild) {
+  Add(Registered());
+  ChildSpec other;
+  other.given = "Priya";
+  other.family = "Okafor";
+  other.dob = "2012-11-30";
+  other.postcode = "M1 1AE";
+  other.address = {"3 Mill Lane", "Manchester"};
+  other.carers = {{"Ngozi", "Okafor"}};
+  other.phones = {};
+  const MatchOutcome outcome = Match(other);
+  EXPECT_EQ(outcome.decision, Decision::kNew);
+  EXPECT_FALSE(outcome.child.has_value());
+}
+
+TEST_F(MatcherTest, ATwinIsNeverMergedWithTheOther) {
+  ChildSpec first = Registered();
+  const ContactPointId william = Add(first);
+  ChildSpec twin;  // same birth, family, address and mother; another name and NHS number
+  twin.given = "Harry Edward";
+  twin.nhs = "4010232137";
+  const MatchOutcome outcome = Match(twin);
+  EXPECT_EQ(outcome.decision, Decision::kNew) << outcome.reason;
+  EXPECT_EQ(outcome.reason, "twin_rule");
+  // Without an NHS number (a local source), the same.
+  twin.nhs.clear();
+  EXPECT_EQ(Match(twin).decision, Decision::kNew);
+  // Once the twin has a record of their own, the twin's records go there.
+  const ContactPointId harry = Add(ChildSpec{.given = "Harry Edward", .nhs = "4010232137"});
+  const MatchOutcome again = Match(twin);
+  EXPECT_EQ(again.decision, Decision::kLink) << again.reason;
+  EXPECT_EQ(again.child, harry);
+  EXPECT_NE(again.child, william);
+}
+
+TEST_F(MatcherTest, TwinsWithCloseNamesGoToReview) {
+  Add(Registered());
+  ChildSpec close;  // "Willian": a typo, or a twin called something close?
+  close.given = "Willian";
+  const MatchOutcome outcome = Match(close);
+  EXPECT_EQ(outcome.decision, Decision::kReview);
+  EXPECT_EQ(outcome.reason, "twin_rule_close_names");
+}
+
+TEST_F(MatcherTest, TheTwinRuleIsCheckedAgainstEveryRecordOfTheChild) {
+  // The child's best view has no given name a twin would clash with (only an
+  // initial), but one of its source records is "William".
+  ChildSpec initial = Registered();
+  initial.given = "W";
+  const ContactPointId child = Add(initial);
+  members_[child.number()] = {builder_->Build(ChildOf(Registered()))};
+  ChildSpec twin;
+  twin.given = "Harry";
+  const MatchOutcome outcome = Match(twin);
+  EXPECT_NE(outcome.decision, Decision::kLink);
+  EXPECT_NE(outcome.child, child);
+}
+
+TEST_F(MatcherTest, APossibleDuplicateOfAShieldedChildIsHeldShieldedForReview) {
+  const ContactPointId target = Add(Registered(), /*shielded=*/true);
+  const MatchOutcome outcome = Match(Registered());
+  EXPECT_EQ(outcome.decision, Decision::kReview);
+  EXPECT_EQ(outcome.reason, "shielded_candidate");
+  EXPECT_EQ(outcome.child, target);
+  EXPECT_TRUE(outcome.hold_shielded);
+}
+
+TEST_F(MatcherTest, TwoChildrenBothMatchingIsAmbiguous) {
+  // Two records of one child already split in the index (a duplicate).
+  Add(Registered());
+  Add(Registered());
+  const MatchOutcome outcome = Match(Registered());
+  EXPECT_EQ(outcome.decision, Decision::kReview);
+  EXPECT_EQ(outcome.reason, "ambiguous");
+  EXPECT_EQ(outcome.best.size(), 2u);
+}
+
+TEST_F(MatcherTest, ScoresBetweenTheThresholdsGoToReview) {
+  Add(Registered());
+  ChildSpec weak;  // same name and date of birth, nothing else in common
+  weak.postcode = "BS1 4DJ";
+  weak.address = {"1 Harbour Way", "Bristol"};
+  weak.carers = {};
+  weak.phones = {};
+  const MatchOutcome outcome = Match(weak);
+  // Name and date of birth agree (~+30 bits), the address and postcode do
+  // not (~-5): likely but not certain.
+  ASSERT_FALSE(outcome.best.empty());
+  EXPECT_GT(outcome.best.front().score, matcher_->review_score());
+  EXPECT_LT(outcome.best.front().score, matcher_->link_score());
+  EXPECT_EQ(outcome.decision, Decision::kReview);
+  EXPECT_EQ(outcome.reason, "between_thresholds");
+}
+
+TEST_F(MatcherTest, APostAdoptionIdentityNeverReachesThePreAdoptionChild) {
+  // The birth identity, as the register first held it.
+  const ContactPointId birth = Add(Registered());
+  // The same child after adoption: the first name and date of birth stay;
+  // a new family name, NHS number, parents and home.
+  ChildSpec adopted;
+  adopted.family = "Okonjo";
+  adopted.nhs = "4010232137";
+  adopted.postcode = "YO1 7HH";
+  adopted.address = {"4 Minster Yard", "York"};
+  adopted.carers = {{"Ada", "Okonjo"}};
+  adopted.phones = {"01904 000000"};
+  const MatchOutcome outcome = Match(adopted);
+  EXPECT_EQ(outcome.decision, Decision::kNew) << outcome.reason;
+  EXPECT_NE(outcome.child, birth);
+  // Even with the old surname kept as another name, it does not link.
+  adopted.other_names = {{"William", "Thompson"}};
+  EXPECT_NE(Match(adopted).decision, Decision::kLink);
+}
+
+TEST(TwinRuleTest, AppliesOnlyWhenEveryConditionHolds) {
+  using linkage::Field;
+  linkage::ComparisonVector twins;
+  twins.Set(Field::kGivenName, linkage::GivenNameLevel::kDisagree);
+  twins.Set(Field::kFamilyName, linkage::FamilyNameLevel::kExact);
+  twins.Set(Field::kDateOfBirth, linkage::DateOfBirthLevel::kExact);
+  twins.Set(Field::kAddress, linkage::AddressLevel::kExact);
+  twins.Set(Field::kNhsNumber, linkage::AgreeLevel::kDisagree);
+  twins.Set(Field::kUpn, linkage::AgreeLevel::kMissing);
+  twins.Set(Field::kUln, linkage::AgreeLevel::kMissing);
+  twins.Set(Field::kPostcode, linkage::PostcodeLevel::kDisagree);
+  twins.Set(Field::kCarerName, linkage::CarerNameLevel::kMissing);
+  twins.Set(Field::kCarerPhone, linkage::AgreeLevel::kMissing);
+  EXPECT_EQ(CheckTwinRule(twins), TwinRule::kDifferentNames);
+
+  auto with = [&](auto field, auto level) {
+    linkage::ComparisonVector v = twins;
+    v.Set(field, level);
+    return CheckTwinRule(v);
+  };
+  EXPECT_EQ(with(Field::kGivenName, linkage::GivenNameLevel::kNickname), TwinRule::kClear);
+  EXPECT_EQ(with(Field::kGivenName, linkage::GivenNameLevel::kJaroWinkler), TwinRule::kCloseNames);
+  EXPECT_EQ(with(Field::kGivenName, linkage::GivenNameLevel::kInitial),
+            TwinRule::kDifferentNames);
+  EXPECT_EQ(with(Field::kDateOfBirth, linkage::DateOfBirthLevel::kTransposed), TwinRule::kClear);
+  EXPECT_EQ(with(Field::kFamilyName, linkage::FamilyNameLevel::kDisagree), TwinRule::kClear);
+  EXPECT_EQ(with(Field::kAddress, linkage::AddressLevel::kDisagree), TwinRule::kClear);
+  EXPECT_EQ(with(Field::kNhsNumber, linkage::AgreeLevel::kAgree), TwinRule::kClear);
+  EXPECT_EQ(with(Field::kUpn, linkage::AgreeLevel::kAgree), TwinRule::kClear);
+  linkage::ComparisonVector carers = twins;  // living together shown by a carer
+  carers.Set(Field::kAddress, linkage::AddressLevel::kDisagree);
+  carers.Set(Field::kCarerName, linkage::CarerNameLevel::kFullName);
+  EXPECT_EQ(CheckTwinRule(carers), TwinRule::kDifferentNames);
+}
+
+}  // namespace
+}  // namespace cp::matching
