@@ -18,6 +18,7 @@
 #include "identity/organisations_data.h"
 #include "identity/sign_in.h"
 #include "identity/token_vault.h"
+#include "linkage/name_variants.h"
 #include "storage/sqlite/sqlite_store.h"
 
 namespace cp::app {
@@ -105,6 +106,14 @@ http::Response HealthCheck(storage::Store& store) {
   return http::JsonResponse(200, body.dump());
 }
 
+core::StatusOr<std::unique_ptr<ingest::Linker>> OpenLinker(
+    const std::optional<std::filesystem::path>& dir) {
+  std::error_code error;
+  const std::filesystem::path binary = std::filesystem::read_symlink("/proc/self/exe", error);
+  ASSIGN_OR_RETURN(std::filesystem::path data, linkage::ResolveLinkageDataDir(dir, binary));
+  return ingest::Linker::Load(data);
+}
+
 void RegisterRoutes(http::Server& server, storage::Store& store) {
   server.Route("GET", "/health", [&store](const http::Request&) { return HealthCheck(store); });
 }
@@ -121,12 +130,14 @@ core::Status Serve(const ServeConfig& config, const core::Clock& clock,
   ASSIGN_OR_RETURN(identity::TokenVault vault,
                    identity::TokenVault::Load(identity::DefaultTokenKeyPath(config.store_location)));
   const auth::Argon2idHasher hasher;
+  ASSIGN_OR_RETURN(std::unique_ptr<ingest::Linker> linker, OpenLinker(config.linkage_data));
   identity::SignInService sign_in(
       identity::Services{*store, audit_log, clock, random, hasher, vault});
   auto server = http::MakeHttpServer();
   RegisterRoutes(*server, *store);
   RegisterSessionRoutes(*server, sign_in);
   RETURN_IF_ERROR(RegisterFeedRoutes(*server, FeedApiDeps{store.get(), &audit_log, &clock, &random,
+                                                          linker.get(),
                                                           config.store_location + ".spool"}));
   RETURN_IF_ERROR(server->Start(config.server));
   const std::string scheme = config.server.tls_certificate_file ? "https" : "http";

@@ -18,6 +18,7 @@
 #include "core/random.h"
 #include "identity/directory.h"
 #include "identity/token_vault.h"
+#include "ingest/linker.h"
 #include "storage/store.h"
 
 namespace cp::app {
@@ -54,6 +55,13 @@ struct IdentityRuntime {
 core::StatusOr<std::unique_ptr<IdentityRuntime>> OpenIdentity(const std::string& location,
                                                               const core::Clock& clock);
 
+// The Linker (record linkage for feed loads) with the linkage data of `dir`,
+// or by default the data found beside the binary (ResolveLinkageDataDir).
+// Errors: kLinkageDataNotFound saying how to pass the folder; those of
+// Linker::Load.
+core::StatusOr<std::unique_ptr<ingest::Linker>> OpenLinker(
+    const std::optional<std::filesystem::path>& dir = std::nullopt);
+
 // GET /health: 200 {"status":"ok",...} when the store answers, 503 otherwise.
 // Reveals no counts and no personal data.
 http::Response HealthCheck(storage::Store& store);
@@ -63,6 +71,7 @@ void RegisterRoutes(http::Server& server, storage::Store& store);
 
 struct ServeConfig {
   std::string store_location;
+  std::optional<std::filesystem::path> linkage_data;  // default: beside the binary
   http::ServerOptions server;
 };
 

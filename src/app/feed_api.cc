@@ -104,7 +104,7 @@ http::Response Submit(const FeedApiDeps& deps, const http::Request& request,
                                             "the batch could not be stored for loading; try again "
                                             "later"));
   }
-  ingest::BatchLoader loader(*deps.store, *deps.audit, *deps.clock, *deps.random);
+  ingest::BatchLoader loader(*deps.store, *deps.audit, *deps.clock, *deps.random, *deps.linker);
   auto result = loader.LoadFile(source->id, file.string());
   std::filesystem::remove(file);
   if (!result.ok()) {

@@ -17,6 +17,7 @@
 #include "core/clock.h"
 #include "core/random.h"
 #include "http/server.h"
+#include "ingest/linker.h"
 #include "storage/store.h"
 
 namespace cp::app {
@@ -28,6 +29,7 @@ struct FeedApiDeps {
   audit::AuditLog* audit = nullptr;
   const core::Clock* clock = nullptr;
   core::Random* random = nullptr;  // thread-safe (SecureRandom)
+  ingest::Linker* linker = nullptr;  // loads take turns on it (linker.h)
   std::string spool_dir;
 };
 

@@ -31,11 +31,15 @@ class FeedApiTest : public ::testing::Test {
     fs::create_directories(dir_);
     store_ = std::move(*storage::SqliteStore::Open((dir_ / "cp.db").string(), clock_));
     audit_ = std::make_unique<audit::AuditLog>(*store_, clock_);
+    auto linker = ingest::Linker::Load(CP_LINKAGE_DATA_DIR);
+    ASSERT_TRUE(linker.ok()) << linker.status().ToString();
+    linker_ = std::move(*linker);
     gro_ = Register("gro-births");
     pds_ = Register("nhs-pds");
     server_ = http::MakeHttpServer();
     ASSERT_TRUE(RegisterFeedRoutes(*server_, FeedApiDeps{store_.get(), audit_.get(), &clock_,
-                                                         &random_, (dir_ / "spool").string()})
+                                                         &random_, linker_.get(),
+                                                         (dir_ / "spool").string()})
                     .ok());
     http::ServerOptions options;
     options.port = 0;
@@ -78,6 +82,7 @@ class FeedApiTest : public ::testing::Test {
   core::SecureRandom random_;
   std::unique_ptr<storage::SqliteStore> store_;
   std::unique_ptr<audit::AuditLog> audit_;
+  std::unique_ptr<ingest::Linker> linker_;
   std::unique_ptr<http::Server> server_;
   std::unique_ptr<httplib::Client> client_;
   std::string gro_, pds_;
@@ -134,7 +139,7 @@ TEST_F(FeedApiTest, ACredentialReadsOnlyItsOwnSourcesReceipts) {
 TEST_F(FeedApiTest, AnUnusableSpoolDirectoryIsAClearError) {
   auto server = http::MakeHttpServer();
   const core::Status s = RegisterFeedRoutes(
-      *server, FeedApiDeps{store_.get(), audit_.get(), &clock_, &random_,
+      *server, FeedApiDeps{store_.get(), audit_.get(), &clock_, &random_, linker_.get(),
                            (dir_ / "cp.db" / "spool").string()});  // under a file
   EXPECT_EQ(s.code(), core::ErrorCode::kInvalidConfiguration);
   EXPECT_NE(s.message().find("spool"), std::string::npos);

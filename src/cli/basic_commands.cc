@@ -76,7 +76,13 @@ void AddBasicCommands(CLI::App& app, Context& context) {
       ->capture_default_str();
   serve->add_option("--tls-cert", *tls_cert, "TLS certificate (PEM)")->check(CLI::ExistingFile);
   serve->add_option("--tls-key", *tls_key, "TLS private key (PEM)")->check(CLI::ExistingFile);
-  serve->callback([&context, config, tls_cert, tls_key] {
+  auto linkage_data = std::make_shared<std::string>();
+  serve->add_option("--linkage-data", *linkage_data,
+                    "Folder of the linkage model and name tables for feed loads (default: "
+                    "data/linkage beside the binary)")
+      ->check(CLI::ExistingDirectory);
+  serve->callback([&context, config, tls_cert, tls_key, linkage_data] {
+    if (!linkage_data->empty()) config->linkage_data = *linkage_data;
     *context.action = [&context, config, tls_cert, tls_key] {
       if (!tls_cert->empty()) config->server.tls_certificate_file = *tls_cert;
       if (!tls_key->empty()) config->server.tls_private_key_file = *tls_key;

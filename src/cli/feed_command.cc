@@ -1,6 +1,8 @@
 // contactpoint feed check: validates batch files against the data supply
 // specification without loading them (a supplier's accreditation check).
+#include <filesystem>
 #include <iostream>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -99,6 +101,7 @@ struct LoadOptions {
   std::vector<std::string> files;
   CheckOptions csv;  // batch, extracted-at, mode for CSV files
   int max_errors = 20;
+  std::string linkage_data;  // empty: beside the binary
 };
 
 // Loads each file in turn; prints each receipt. Exit 0 when every file was
@@ -111,7 +114,11 @@ int RunLoad(const LoadOptions& options, const core::Clock& clock) {
   auto key = audit::SigningKey::Load(audit::DefaultKeyPath(options.store));
   audit::AuditLog log(**store, clock, key.ok() ? &*key : nullptr);
   core::SecureRandom random;
-  ingest::BatchLoader loader(**store, log, clock, random);
+  auto linker = app::OpenLinker(options.linkage_data.empty()
+                                    ? std::nullopt
+                                    : std::optional<std::filesystem::path>(options.linkage_data));
+  if (!linker.ok()) return Fail(linker.status());
+  ingest::BatchLoader loader(**store, log, clock, random, **linker);
   const domain::SourceId source(options.source);
   bool all_loaded = true;
   for (const std::string& path : options.files) {
@@ -253,6 +260,10 @@ void AddFeedCommands(CLI::App& app, Context& context) {
   load_cmd->add_option("--mode", load->csv.mode, "delta or full (CSV files only)")
       ->check(CLI::IsMember({"delta", "full"}))
       ->capture_default_str();
+  load_cmd->add_option("--linkage-data", load->linkage_data,
+                       "Folder of the linkage model and name tables (default: data/linkage "
+                       "beside the binary)")
+      ->check(CLI::ExistingDirectory);
   load_cmd->add_option("--max-errors", load->max_errors, "Rejected lines to print per receipt")
       ->check(CLI::Range(0, 1000000))
       ->capture_default_str();

@@ -11,6 +11,7 @@
 
 #include "domain/source.h"
 #include "ingest/best_view.h"
+#include "ingest/linker.h"
 #include "ingest/csv_import.h"
 #include "ingest/line_reader.h"
 #include "ingest/parser.h"
@@ -141,9 +142,14 @@ class Handoff {
 // receipt's counts. Owned by one Load call.
 class Applier {
  public:
-  Applier(storage::Transaction& tx, core::Random& random, const BatchHeader& header,
-          core::Timestamp received_at, Receipt& receipt)
-      : tx_(tx), random_(random), header_(header), received_at_(received_at), receipt_(receipt) {}
+  Applier(storage::Transaction& tx, Linker& linker, core::Random& random,
+          const BatchHeader& header, core::Timestamp received_at, Receipt& receipt)
+      : tx_(tx),
+        linker_(linker),
+        random_(random),
+        header_(header),
+        received_at_(received_at),
+        receipt_(receipt) {}
 
   // `view` is storage::EncodeSourceView(record.child, record.events).
   Status Apply(FeedRecord&& record, const StatusOr<storage::EncodedSourceView>& view) {
@@ -193,29 +199,44 @@ class Applier {
     }
     domain::ContactPointId child;
     storage::LinkState state = storage::LinkState::kLinked;
-    // A record keeps the child it belongs to, unless it now says it is a
-    // post-adoption identity: that never joins the pre-adoption child.
+    std::optional<storage::LinkDecision> decision;
+    // A record keeps the child it belongs to (and the decision that put it
+    // there), unless it now says it is a post-adoption identity: that never
+    // joins the pre-adoption child.
     if (existing && existing->child &&
         (existing->state == storage::LinkState::kLinked ||
          existing->state == storage::LinkState::kReview) &&
         (!post_adoption || PostAdoption(existing->events))) {
       child = *existing->child;
       state = existing->state;
+      decision = existing->decision;
     }
-    if (!child.assigned() && !post_adoption && record.child.identifiers.nhs_number) {
-      ASSIGN_OR_RETURN(std::vector<domain::ContactPointId> matches,
-                       tx_.ChildrenWithNhsNumber(record.child.identifiers.nhs_number->Reveal()));
-      if (!matches.empty()) child = matches.front();
-      // Several children share the number: attach to the first provisionally
-      // and let a data administrator decide.
-      if (matches.size() > 1) state = storage::LinkState::kReview;
+    if (!child.assigned()) {
+      if (post_adoption) {
+        // Never matched: a post-adoption identity starts a child of its own
+        // and nothing stored connects it with any earlier identity.
+        decision = linker_.Unmatched("post_adoption", received_at_);
+      } else {
+        ASSIGN_OR_RETURN(Placement placement, linker_.Place(tx_, record.child, received_at_));
+        decision = std::move(placement.record);
+        if (placement.decision == matching::Decision::kLink) {
+          child = *placement.child;
+        } else if (placement.decision == matching::Decision::kReview) {
+          // A record in review waits on a provisional child of its own (its
+          // candidate is in the decision): a possibly wrong record is never
+          // shown as part of another child's record.
+          state = storage::LinkState::kReview;
+        }
+      }
     }
     if (state == storage::LinkState::kReview) ++receipt_.review;
     const bool created = !child.assigned();
     if (created) {
       ASSIGN_OR_RETURN(child, tx_.AllocateChildId(random_));
       // A new child's best view is this record's view.
-      RETURN_IF_ERROR(tx_.PutChild(MergeSourceViews(child, {&record.child})));
+      const domain::Child view = MergeSourceViews(child, {&record.child});
+      RETURN_IF_ERROR(tx_.PutChild(view));
+      RETURN_IF_ERROR(linker_.Reindex(view));
       ++receipt_.created;
     } else if (state == storage::LinkState::kLinked) {
       ++receipt_.linked;
@@ -230,6 +251,7 @@ class Applier {
     stored.received_at = received_at_;
     stored.data = std::move(record.child);
     stored.events = std::move(record.events);
+    stored.decision = std::move(decision);
     RETURN_IF_ERROR(view.status());
     RETURN_IF_ERROR(tx_.PutEncodedSourceRecord(stored, *view));
     return created ? Status::Ok() : RebuildBestView(child);
@@ -264,17 +286,27 @@ class Applier {
         current.push_back(&r);
       }
     }
-    if (current.empty()) return Status::Ok();
+    if (current.empty()) {
+      // No source supplies the child any more: it leaves the index, and its
+      // unchanged best view is written again so that the change log tells
+      // every other index too.
+      linker_.Forget(child);
+      ASSIGN_OR_RETURN(domain::Child last, tx_.GetChild(child));
+      return tx_.PutChild(last);
+    }
     std::stable_sort(current.begin(), current.end(), [](const auto* a, const auto* b) {
       return std::tie(a->extracted_at, a->received_at) > std::tie(b->extracted_at, b->received_at);
     });
     std::vector<const domain::Child*> views;
     views.reserve(current.size());
     for (const storage::SourceRecord* r : current) views.push_back(&r->data);
-    return tx_.PutChild(MergeSourceViews(child, views));
+    const domain::Child merged = MergeSourceViews(child, views);
+    RETURN_IF_ERROR(tx_.PutChild(merged));
+    return linker_.Reindex(merged);
   }
 
   storage::Transaction& tx_;
+  Linker& linker_;
   core::Random& random_;
   const BatchHeader& header_;
   const core::Timestamp received_at_;
@@ -285,8 +317,8 @@ class Applier {
 }  // namespace
 
 BatchLoader::BatchLoader(storage::Store& store, audit::AuditLog& audit, const core::Clock& clock,
-                         core::Random& random)
-    : store_(store), audit_(audit), clock_(clock), random_(random) {}
+                         core::Random& random, Linker& linker)
+    : store_(store), audit_(audit), clock_(clock), random_(random), linker_(linker) {}
 
 StatusOr<LoadResult> BatchLoader::LoadFile(const domain::SourceId& source, const std::string& path,
                                            const ProgressSink& progress) {
@@ -320,6 +352,17 @@ StatusOr<LoadResult> BatchLoader::LoadCsvFile(const domain::SourceId& source,
 StatusOr<LoadResult> BatchLoader::Load(const domain::SourceId& source, const BatchHeader& header,
                                        std::optional<std::string> digest,
                                        const Digester& digest_file, const Reader& read) {
+  std::lock_guard<std::mutex> one_load_at_a_time(linker_.load_mutex());
+  StatusOr<LoadResult> result = LoadOnce(source, header, std::move(digest), digest_file, read);
+  // The index may hold what was rolled back: rebuilt before the next load.
+  if (!result.ok()) linker_.Invalidate();
+  return result;
+}
+
+StatusOr<LoadResult> BatchLoader::LoadOnce(const domain::SourceId& source,
+                                           const BatchHeader& header,
+                                           std::optional<std::string> digest,
+                                           const Digester& digest_file, const Reader& read) {
   ASSIGN_OR_RETURN(auto tx, store_.Begin(storage::TxMode::kAllOrNothing));
   // A refused load is audited too, in a transaction of its own.
   auto refuse = [&](Status status, std::string_view why) -> Status {
@@ -402,7 +445,9 @@ StatusOr<LoadResult> BatchLoader::Load(const domain::SourceId& source, const Bat
       thread.join();
     }
   } stop_reader{handoff, reader};
-  Applier applier(*tx, random_, header, receipt.received_at, receipt);
+  // The index catches up with the store while the reader starts parsing.
+  RETURN_IF_ERROR(linker_.Sync(store_, *tx));
+  Applier applier(*tx, linker_, random_, header, receipt.received_at, receipt);
   auto apply = [&](ReadItem& item) -> Status {
     if (auto* encoded = std::get_if<EncodedRecord>(&item)) {
       return applier.Apply(std::move(encoded->record), encoded->view);

@@ -4,11 +4,11 @@
 // A load checks the source is registered and active and that the batch says
 // it comes from that source; makes resubmission idempotent by (source, batch)
 // and content digest; parses and validates every line, quarantining rejected
-// ones; links each accepted record to a child (the interim rule: a record
-// keeps the child it was linked to before; otherwise records with the same
-// NHS number belong to the same child; a post-adoption identity always starts
-// a new child; anything else is a new child); rebuilds each touched child's
-// best view; withdraws what a `full` batch no longer supplies; records the
+// ones; links each accepted record to a child (a record keeps the child it
+// was linked to before; a post-adoption identity always starts a child of
+// its own; otherwise the Linker decides: link, review on a provisional child
+// of its own, or new — linker.h), keeping the decision with the record;
+// rebuilds each touched child's best view and its index entry; withdraws what a `full` batch no longer supplies; records the
 // batch with its receipt; and audits the load — all in ONE store transaction,
 // so a batch is applied entirely or not at all, and a crash at any point
 // leaves the store as it was.
@@ -33,6 +33,7 @@
 #include "core/random.h"
 #include "core/status.h"
 #include "ingest/check.h"
+#include "ingest/linker.h"
 #include "ingest/receipt.h"
 #include "storage/store.h"
 
@@ -47,8 +48,9 @@ struct LoadResult {
 
 class BatchLoader {
  public:
+  // `linker` keeps its index across loads (one Linker per process).
   BatchLoader(storage::Store& store, audit::AuditLog& audit, const core::Clock& clock,
-              core::Random& random);
+              core::Random& random, Linker& linker);
 
   // Loads a JSON Lines batch (.jsonl or .jsonl.gz) submitted as `source`.
   // Errors (nothing applied): kSourceNotFound, kPermissionDenied (source not
@@ -78,11 +80,15 @@ class BatchLoader {
   core::StatusOr<LoadResult> Load(const domain::SourceId& source, const BatchHeader& header,
                                   std::optional<std::string> digest, const Digester& digest_file,
                                   const Reader& read);
+  core::StatusOr<LoadResult> LoadOnce(const domain::SourceId& source, const BatchHeader& header,
+                                      std::optional<std::string> digest,
+                                      const Digester& digest_file, const Reader& read);
 
   storage::Store& store_;
   audit::AuditLog& audit_;
   const core::Clock& clock_;
   core::Random& random_;
+  Linker& linker_;
 };
 
 }  // namespace cp::ingest

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -37,6 +38,19 @@ std::string Upsert(const std::string& key, const std::string& given, const std::
          "\", \"family_name\": \"" + family +
          "\", \"gender\": \"female\", \"date_of_birth\": \"2015-03-02\", \"identifiers\": " + ids +
          "}, \"events\": " + events + "}\n";
+}
+
+// Record i of a batch of distinct children: each its own date of birth, so
+// that the matcher makes one child per record.
+std::string Distinct(int i, const std::string& nhs = "") {
+  static const char* kGiven[] = {"Amelia", "Oscar", "Isla", "Noah", "Freya", "Arthur"};
+  static const char* kFamily[] = {"Patel", "Evans", "Walker", "Wright", "Thompson"};
+  char dob[11];
+  std::snprintf(dob, sizeof dob, "%04d-%02d-%02d", 2008 + i % 10, 1 + (i / 10) % 12,
+                1 + (i / 120) % 28);
+  std::string line = Upsert("K" + std::to_string(i), kGiven[i % 6], kFamily[i % 5], nhs);
+  line.replace(line.find("2015-03-02"), 10, dob);
+  return line;
 }
 
 // The store's logical content, to compare before and after a failed load.
@@ -74,7 +88,14 @@ Snapshot Take(storage::Store& store) {
 
 class LoaderTest : public ::testing::Test {
  protected:
+  static void SetUpTestSuite() {
+    auto linker = Linker::Load(CP_LINKAGE_DATA_DIR);
+    ASSERT_TRUE(linker.ok()) << linker.status().ToString();
+    linker_ = linker->release();
+  }
+
   void SetUp() override {
+    linker_->Invalidate();  // each test has a store of its own
     dir_ = fs::temp_directory_path() /
            ("cp_loader_" + std::to_string(::getpid()) + "_" +
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
@@ -115,10 +136,11 @@ class LoaderTest : public ::testing::Test {
                                   storage::Store* store = nullptr) {
     storage::Store& s = store ? *store : *store_;
     audit::AuditLog log(s, clock_);
-    BatchLoader loader(s, log, clock_, random_);
+    BatchLoader loader(s, log, clock_, random_, *linker_);
     return loader.LoadFile(domain::SourceId(source), file);
   }
 
+  static Linker* linker_;  // loaded once: the name tables take a while
   fs::path dir_;
   std::string path_;
   core::FakeClock clock_{core::FromUnixMillis(1'790'000'000'000)};
@@ -126,6 +148,8 @@ class LoaderTest : public ::testing::Test {
   std::unique_ptr<storage::SqliteStore> store_;
   std::unique_ptr<audit::AuditLog> audit_;
 };
+
+Linker* LoaderTest::linker_ = nullptr;
 
 TEST_F(LoaderTest, LoadsABatchLinkingSameNhsNumberAcrossSources) {
   const std::string gro = Write("gro.jsonl", Header("gro-births", "b1", "delta", 1) +
@@ -292,7 +316,7 @@ TEST_F(LoaderTest, APostAdoptionIdentityNeverLinksToAnExistingChild) {
 TEST_F(LoaderTest, AFullBatchWithRejectedLinesWithdrawsNothing) {
   ASSERT_TRUE(Load("gro-births", Write("1.jsonl", Header("gro-births", "b1", "delta", 1) +
                                                       Upsert("G1", "Amelia", "Smith", kNhsA) +
-                                                      Upsert("G2", "Bo", "Smith", "")))
+                                                      Upsert("G2", "Bo", "Jones", "")))
                   .ok());
   // G2's line is broken this time: it may still be held, so it must not be withdrawn.
   auto full = Load("gro-births", Write("2.jsonl", Header("gro-births", "b2", "full", 2) +
@@ -352,23 +376,84 @@ TEST_F(LoaderTest, ASealedRecordStaysSealedAndAttachedToNoChild) {
   EXPECT_EQ(store_->Info()->children, 0);
 }
 
-TEST_F(LoaderTest, SeveralChildrenWithOneNhsNumberSendTheRecordToReview) {
-  // Two children already carry the same NHS number (two sources, two adoptions apart).
+TEST_F(LoaderTest, EachRecordKeepsTheDecisionThatPlacedIt) {
   ASSERT_TRUE(Load("gro-births", Write("1.jsonl", Header("gro-births", "b1", "delta", 1) +
-                                                      Upsert("G1", "Amelia", "Smith", kNhsA) +
-                                                      Upsert("G2", "Amelia", "Brown", kNhsA,
-                                                             "[{\"type\": \"adoption\"}]")))
+                                                      Upsert("G1", "Amelia", "Smith", kNhsA)))
                   .ok());
   auto pds = Load("nhs-pds", Write("p.jsonl", Header("nhs-pds", "p1", "delta", 1) +
                                                   Upsert("P1", "Amelia", "Smith", kNhsA)));
   ASSERT_TRUE(pds.ok()) << pds.status().ToString();
+  EXPECT_EQ(pds->receipt.linked, 1);
+  auto tx = store_->Begin(storage::TxMode::kReadOnly);
+  auto g1 = (*tx)->GetSourceRecord(domain::SourceId("gro-births"), domain::SourceKey("G1"));
+  auto p1 = (*tx)->GetSourceRecord(domain::SourceId("nhs-pds"), domain::SourceKey("P1"));
+  ASSERT_TRUE(g1.ok() && p1.ok());
+  EXPECT_EQ(p1->child, g1->child);
+  ASSERT_TRUE(g1->decision.has_value());
+  EXPECT_EQ(g1->decision->decision, "new");
+  EXPECT_EQ(g1->decision->reason, "no_candidate");
+  ASSERT_TRUE(p1->decision.has_value());
+  const storage::LinkDecision& d = *p1->decision;
+  EXPECT_EQ(d.decision, "link");
+  EXPECT_EQ(d.reason, "match");
+  EXPECT_GT(d.score, 20);
+  EXPECT_NE(d.vector.find("nhs_number=agree"), std::string::npos) << d.vector;
+  EXPECT_NE(d.vector.find("given_name=exact"), std::string::npos) << d.vector;
+  EXPECT_EQ(d.model_version, linker_->model_version());
+  EXPECT_EQ(d.model_version.rfind("model-", 0), 0u);
+  EXPECT_EQ(d.decided_by, "matcher");
+  EXPECT_FALSE(d.candidate.has_value());
+}
+
+TEST_F(LoaderTest, ADoubtfulRecordWaitsForReviewOnAChildOfItsOwn) {
+  ASSERT_TRUE(Load("gro-births", Write("1.jsonl", Header("gro-births", "b1", "delta", 1) +
+                                                      Upsert("G1", "Amelia", "Smith", "")))
+                  .ok());
+  // Same family name, date of birth and gender, another given name, no
+  // identifier: perhaps the same child, perhaps a sibling.
+  auto pds = Load("nhs-pds", Write("p.jsonl", Header("nhs-pds", "p1", "delta", 1) +
+                                                  Upsert("P1", "Bo", "Smith", "")));
+  ASSERT_TRUE(pds.ok()) << pds.status().ToString();
   EXPECT_EQ(pds->receipt.review, 1);
   EXPECT_EQ(pds->receipt.linked, 0);
+  EXPECT_EQ(pds->receipt.created, 1);
   auto tx = store_->Begin(storage::TxMode::kReadOnly);
-  auto record = (*tx)->GetSourceRecord(domain::SourceId("nhs-pds"), domain::SourceKey("P1"));
-  ASSERT_TRUE(record.ok());
-  EXPECT_EQ(record->state, storage::LinkState::kReview);
-  EXPECT_TRUE(record->child.has_value());
+  auto g1 = (*tx)->GetSourceRecord(domain::SourceId("gro-births"), domain::SourceKey("G1"));
+  auto p1 = (*tx)->GetSourceRecord(domain::SourceId("nhs-pds"), domain::SourceKey("P1"));
+  ASSERT_TRUE(g1.ok() && p1.ok());
+  EXPECT_EQ(p1->state, storage::LinkState::kReview);
+  ASSERT_TRUE(p1->child.has_value());
+  EXPECT_NE(p1->child, g1->child);  // never shown as part of the other child
+  ASSERT_TRUE(p1->decision.has_value());
+  EXPECT_EQ(p1->decision->decision, "review");
+  EXPECT_EQ(p1->decision->candidate, g1->child);
+  // The other child's best view is untouched.
+  auto view = (*tx)->GetChild(*g1->child);
+  ASSERT_TRUE(view.ok());
+  EXPECT_EQ(view->name.given_names.Reveal(), "Amelia");
+}
+
+TEST_F(LoaderTest, ALaterBatchMatchesAChildAnotherProcessCreated) {
+  // Two loaders with two Linkers over one store: the second Linker's index
+  // must learn of the first's child from the change log.
+  ASSERT_TRUE(Load("gro-births", Write("1.jsonl", Header("gro-births", "b1", "delta", 1) +
+                                                      Upsert("G1", "Amelia", "Smith", kNhsA)))
+                  .ok());
+  auto other = Linker::Load(CP_LINKAGE_DATA_DIR);
+  ASSERT_TRUE(other.ok());
+  audit::AuditLog log(*store_, clock_);
+  BatchLoader second(*store_, log, clock_, random_, **other);
+  ASSERT_TRUE(second.LoadFile(domain::SourceId("nhs-pds"),
+                              Write("p0.jsonl", Header("nhs-pds", "p0", "delta", 1) +
+                                                    Upsert("P0", "Oscar", "Evans", kNhsB)))
+                  .ok());
+  // Now the first Linker (already synced once) sees a record of the child
+  // the second one created.
+  auto linked = Load("gro-births", Write("2.jsonl", Header("gro-births", "b2", "delta", 2) +
+                                                        Upsert("G2", "Oscar", "Evans", kNhsB)));
+  ASSERT_TRUE(linked.ok()) << linked.status().ToString();
+  EXPECT_EQ(linked->receipt.linked, 1);
+  EXPECT_EQ(linked->receipt.created, 0);
 }
 
 TEST_F(LoaderTest, AStoreFailureAtAnyPointLeavesNothingBehind) {
@@ -396,12 +481,31 @@ TEST_F(LoaderTest, AStoreFailureAtAnyPointLeavesNothingBehind) {
   EXPECT_GT(failures, 5);
 }
 
+TEST_F(LoaderTest, AFailedLoadLeavesNoChildInTheIndex) {
+  // The batch fails at commit after its child was indexed; the next load of
+  // the same child by another source must make a new child, not link to one
+  // that was rolled back.
+  const std::string file = Write("f.jsonl", Header("gro-births", "b1", "delta", 1) +
+                                                Upsert("G1", "Amelia", "Smith", kNhsA));
+  ASSERT_TRUE(Load("gro-births", Write("0.jsonl", Header("gro-births", "b0", "delta", 1) +
+                                                      Distinct(1)))
+                  .ok());  // the index is built and in use
+  storage::testing::FaultInjectingStore faulty(*store_);
+  faulty.FailOnCommit(true);
+  ASSERT_FALSE(Load("gro-births", file, &faulty).ok());
+  auto pds = Load("nhs-pds", Write("p.jsonl", Header("nhs-pds", "p1", "delta", 1) +
+                                                  Upsert("P1", "Amelia", "Smith", kNhsA)));
+  ASSERT_TRUE(pds.ok()) << pds.status().ToString();
+  EXPECT_EQ(pds->receipt.created, 1);
+  EXPECT_EQ(pds->receipt.linked, 0);
+}
+
 // SIGKILL at random points during a load (DATA-SUPPLY.md: a crash mid-batch
 // leaves the store as before the batch), then the same batch loads cleanly.
 TEST_F(LoaderTest, KillingTheLoaderAtRandomPointsLeavesTheStoreAsBefore) {
   std::string content = Header("gro-births", "big", "delta", 1);
   for (int i = 0; i < 3000; ++i) {
-    content += Upsert("K" + std::to_string(i), "Child", "Family", i == 7 ? kNhsA : "");
+    content += Distinct(i, i == 7 ? kNhsA : "");
   }
   const std::string file = Write("big.jsonl", content);
   const Snapshot before = Take(*store_);
@@ -421,7 +525,7 @@ TEST_F(LoaderTest, KillingTheLoaderAtRandomPointsLeavesTheStoreAsBefore) {
       auto store = storage::SqliteStore::Open(path_, clock);
       if (!store.ok()) ::_exit(2);
       audit::AuditLog log(**store, clock);
-      BatchLoader loader(**store, log, clock, random);
+      BatchLoader loader(**store, log, clock, random, *linker_);
       bool told = false;
       auto result = loader.LoadFile(domain::SourceId("gro-births"), file,
                                     [&](std::uint64_t, std::uint64_t) {
@@ -467,7 +571,7 @@ TEST_F(LoaderTest, CsvBatchesLoadThroughTheSamePipeline) {
   header.source = domain::SourceId("la-manual");
   header.batch = domain::BatchId("m1");
   header.extracted_at = clock_.Now();
-  BatchLoader loader(*store_, *audit_, clock_, random_);
+  BatchLoader loader(*store_, *audit_, clock_, random_, *linker_);
   auto result = loader.LoadCsvFile(domain::SourceId("la-manual"), csv, header);
   ASSERT_TRUE(result.ok()) << result.status().ToString();
   EXPECT_EQ(result->receipt.accepted, 1);

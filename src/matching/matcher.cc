@@ -13,6 +13,13 @@ Level LevelOf(const linkage::ComparisonVector& v, Field field) {
   return static_cast<Level>(v.level(field));
 }
 
+bool SharesIdentifier(const linkage::ComparisonVector& v) {
+  using linkage::AgreeLevel;
+  return LevelOf<AgreeLevel>(v, Field::kNhsNumber) == AgreeLevel::kAgree ||
+         LevelOf<AgreeLevel>(v, Field::kUpn) == AgreeLevel::kAgree ||
+         LevelOf<AgreeLevel>(v, Field::kUln) == AgreeLevel::kAgree;
+}
+
 // The score at which the model's posterior match probability is `p`.
 double ScoreFor(const linkage::Model& model, double p) {
   const double prior = model.parameters().match_prior;
@@ -65,6 +72,28 @@ TwinRule CheckTwinRule(const linkage::ComparisonVector& v) {
   return TwinRule::kDifferentNames;
 }
 
+TwinRule CheckSiblingRule(const linkage::ComparisonVector& v) {
+  using linkage::AgreeLevel;
+  const bool shared_identifier =
+      LevelOf<AgreeLevel>(v, Field::kNhsNumber) == AgreeLevel::kAgree ||
+      LevelOf<AgreeLevel>(v, Field::kUpn) == AgreeLevel::kAgree ||
+      LevelOf<AgreeLevel>(v, Field::kUln) == AgreeLevel::kAgree;
+  const bool names_differ = LevelOf<linkage::GivenNameLevel>(v, Field::kGivenName) ==
+                            linkage::GivenNameLevel::kDisagree;
+  const auto dob = LevelOf<linkage::DateOfBirthLevel>(v, Field::kDateOfBirth);
+  const bool births_differ = dob != linkage::DateOfBirthLevel::kExact &&
+                             dob != linkage::DateOfBirthLevel::kTransposed &&
+                             dob != linkage::DateOfBirthLevel::kOneDigit &&
+                             dob != linkage::DateOfBirthLevel::kMissing;
+  return names_differ && births_differ && !shared_identifier ? TwinRule::kDifferentNames
+                                                             : TwinRule::kClear;
+}
+
+TwinRule CheckCannotLink(const linkage::ComparisonVector& v) {
+  const TwinRule twin = CheckTwinRule(v);
+  return twin != TwinRule::kClear ? twin : CheckSiblingRule(v);
+}
+
 Matcher::Matcher(const index::CandidateIndex& index, const linkage::Comparator& comparator,
                  const linkage::Model& model, MatchOptions options)
     : index_(index),
@@ -95,13 +124,21 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
   // case stops the search for review.
   std::vector<std::pair<ScoredCandidate, ChildFacts>> eligible;
   bool excluded_any = false;
+  std::optional<std::pair<ScoredCandidate, ChildFacts>> provisional;
   for (const ScoredCandidate& s : scored) {
     if (s.score < review_score_ || eligible.size() == 2) break;
     ChildFacts child = facts ? facts(s.child) : ChildFacts{};
-    TwinRule rule = CheckTwinRule(s.vector);
+    // An identifier shared with the child settles it: twins and siblings
+    // never share one, so no member lacking it can make this a twin case.
+    std::vector<linkage::ComparisonVector> vectors = {s.vector};
     for (const linkage::LinkageRecord& member : child.members) {
-      if (rule == TwinRule::kDifferentNames) break;
-      const TwinRule member_rule = CheckTwinRule(comparator_.Compare(record, member));
+      vectors.push_back(comparator_.Compare(record, member));
+    }
+    const bool identified = std::any_of(vectors.begin(), vectors.end(), SharesIdentifier);
+    TwinRule rule = TwinRule::kClear;
+    for (const linkage::ComparisonVector& v : vectors) {
+      if (identified || rule == TwinRule::kDifferentNames) break;
+      const TwinRule member_rule = CheckCannotLink(v);
       if (member_rule != TwinRule::kClear) rule = member_rule;
     }
     if (rule == TwinRule::kDifferentNames) {
@@ -117,11 +154,23 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
                       scored.begin() + std::min(scored.size(), options_.reported_candidates));
       return out;
     }
+    if (child.provisional) {
+      // Set aside: a record awaiting review is no rival and no match.
+      if (!provisional) provisional.emplace(s, std::move(child));
+      continue;
+    }
     eligible.emplace_back(s, std::move(child));
   }
   out.best.assign(scored.begin(),
                   scored.begin() + std::min(scored.size(), options_.reported_candidates));
 
+  if (eligible.empty() && provisional) {
+    out.decision = Decision::kReview;
+    out.child = provisional->first.child;
+    out.reason = "provisional_candidate";
+    out.hold_shielded = provisional->second.shielded;
+    return out;
+  }
   if (eligible.empty()) {
     if (!found.complete()) {
       out.decision = Decision::kReview;

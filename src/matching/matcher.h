@@ -6,7 +6,8 @@
 //   link     the best child scores at or above the link threshold, no other
 //            child comes close, and no cannot-link rule forbids it;
 //   review   the best score lies between the thresholds, two children both
-//            score as matches (ambiguous), a twin rule holds a high score
+//            score as matches (ambiguous), the best child is provisional
+//            (itself awaiting review), a twin rule holds a high score
 //            back where the given names are close (a typo or twins?), the
 //            candidate list was capped, or the best child is shielded (a
 //            possible duplicate of a shielded child is held shielded until a
@@ -54,6 +55,10 @@ struct MatchOptions {
 // What the caller knows about a candidate child beyond its best view.
 struct ChildFacts {
   bool shielded = false;
+  // Every record of the child waits in review: a provisional child, made for
+  // a doubtful record. It never makes another record's match ambiguous, and
+  // a record is never linked to it automatically (review instead).
+  bool provisional = false;
   // The child's current source records, for cannot-link checks over the
   // whole cluster; empty means "check the best view only".
   std::vector<linkage::LinkageRecord> members;
@@ -75,7 +80,7 @@ struct MatchOutcome {
   std::optional<domain::ContactPointId> child;
   // Why, as a stable code: "match", "no_candidate", "below_review",
   // "between_thresholds", "ambiguous", "twin_rule", "twin_rule_close_names",
-  // "candidates_capped", "shielded_candidate".
+  // "candidates_capped", "shielded_candidate", "provisional_candidate".
   std::string reason;
   std::vector<ScoredCandidate> best;  // best first, at most reported_candidates
   bool hold_shielded = false;         // a new or reviewed record to keep shielded
@@ -89,6 +94,19 @@ struct MatchOutcome {
 // typo, or twins with similar names), kDifferentNames otherwise.
 enum class TwinRule { kClear, kCloseNames, kDifferentNames };
 TwinRule CheckTwinRule(const linkage::ComparisonVector& vector);
+
+// The sibling rule: given names that disagree outright (not the same name, a
+// nickname, a typo, a sound-alike or an initial) AND dates of birth that are
+// not the same date (exact, day and month swapped, or one digit wrong), with
+// no identifier in common, describe two different children however much
+// else agrees. Siblings share a family name, an address, carers and phone
+// numbers, and those fields are not independent evidence: together they can
+// outweigh everything else in the model. kDifferentNames when the rule
+// applies, kClear otherwise.
+TwinRule CheckSiblingRule(const linkage::ComparisonVector& vector);
+
+// The cannot-link rules together (twin, then sibling): the stronger verdict.
+TwinRule CheckCannotLink(const linkage::ComparisonVector& vector);
 
 class Matcher {
  public:

@@ -68,6 +68,7 @@ class MatcherTest : public ::testing::Test {
     return matcher_->Match(builder_->Build(ChildOf(spec)), [this](const ContactPointId& id) {
       ChildFacts facts;
       facts.shielded = shielded_.contains(id.number());
+      facts.provisional = provisional_.contains(id.number());
       auto members = members_.find(id.number());
       if (members != members_.end()) facts.members = members->second;
       return facts;
@@ -82,6 +83,7 @@ class MatcherTest : public ::testing::Test {
   linkage::Comparator comparator_;
   std::unique_ptr<Matcher> matcher_;
   std::map<std::uint64_t, bool> shielded_;
+  std::map<std::uint64_t, bool> provisional_;
   std::map<std::uint64_t, std::vector<linkage::LinkageRecord>> members_;
 };
 linkage::NameNormaliser* MatcherTest::normaliser_ = nullptr;
@@ -173,6 +175,53 @@ TEST_F(MatcherTest, TheTwinRuleIsCheckedAgainstEveryRecordOfTheChild) {
   EXPECT_NE(outcome.child, child);
 }
 
+TEST_F(MatcherTest, ASharedIdentifierSettlesATwinQuestionRaisedByAMember) {
+  // The child's school record has no NHS number and a typo in the name; the
+  // probe shares the child's NHS number: the same child, not a twin.
+  const ContactPointId child = Add(Registered());
+  ChildSpec school = Registered();
+  school.nhs.clear();
+  school.given = "Willaim";
+  members_[child.number()] = {builder_->Build(ChildOf(school)),
+                              builder_->Build(ChildOf(Registered()))};
+  ChildSpec probe = Registered();
+  probe.given = "Wiliam";  // close to both, exact to neither
+  const MatchOutcome outcome = Match(probe);
+  EXPECT_EQ(outcome.decision, Decision::kLink) << outcome.reason;
+  EXPECT_EQ(outcome.child, child);
+  // Without the identifier the same record is a twin question.
+  probe.nhs.clear();
+  EXPECT_EQ(Match(probe).reason, "twin_rule_close_names");
+}
+
+TEST_F(MatcherTest, AProvisionalChildIsNeitherARivalNorALinkTarget) {
+  const ContactPointId real = Add(Registered());
+  ChildSpec doubtful = Registered();  // a near copy, awaiting review
+  doubtful.nhs.clear();
+  const ContactPointId provisional = Add(doubtful);
+  provisional_[provisional.number()] = true;
+  ChildSpec probe = Registered();
+  probe.nhs.clear();
+  MatchOutcome outcome = Match(probe);
+  EXPECT_EQ(outcome.decision, Decision::kLink) << outcome.reason;
+  EXPECT_EQ(outcome.child, real);
+  // Only the provisional child fits: review, never a link to it.
+  ChildSpec other = doubtful;
+  other.given = "Oliver";
+  other.dob = "2016-01-09";
+  other.postcode = "LS6 2AA";
+  other.address = {"3 Hyde Park Road", "Leeds"};
+  other.carers = {{"Ruth", "Thompson"}};
+  other.phones = {"0113 496 0999"};
+  const ContactPointId lone = Add(other);
+  provisional_[lone.number()] = true;
+  outcome = Match(other);
+  EXPECT_EQ(outcome.decision, Decision::kReview);
+  EXPECT_EQ(outcome.reason, "provisional_candidate");
+  EXPECT_EQ(outcome.child, lone);
+  (void)provisional;
+}
+
 TEST_F(MatcherTest, APossibleDuplicateOfAShieldedChildIsHeldShieldedForReview) {
   const ContactPointId target = Add(Registered(), /*shielded=*/true);
   const MatchOutcome outcome = Match(Registered());
@@ -262,6 +311,66 @@ TEST(TwinRuleTest, AppliesOnlyWhenEveryConditionHolds) {
   carers.Set(Field::kAddress, linkage::AddressLevel::kDisagree);
   carers.Set(Field::kCarerName, linkage::CarerNameLevel::kFullName);
   EXPECT_EQ(CheckTwinRule(carers), TwinRule::kDifferentNames);
+}
+
+TEST(SiblingRuleTest, OtherGivenNameAndOtherBirthDateWithoutAnIdentifierNeverLink) {
+  using linkage::Field;
+  // Siblings: everything about the household agrees.
+  linkage::ComparisonVector siblings;
+  siblings.Set(Field::kGivenName, linkage::GivenNameLevel::kDisagree);
+  siblings.Set(Field::kFamilyName, linkage::FamilyNameLevel::kExact);
+  siblings.Set(Field::kDateOfBirth, linkage::DateOfBirthLevel::kSameYear);
+  siblings.Set(Field::kAddress, linkage::AddressLevel::kExact);
+  siblings.Set(Field::kPostcode, linkage::PostcodeLevel::kUnit);
+  siblings.Set(Field::kCarerName, linkage::CarerNameLevel::kFullName);
+  siblings.Set(Field::kCarerPhone, linkage::AgreeLevel::kAgree);
+  siblings.Set(Field::kNhsNumber, linkage::AgreeLevel::kMissing);
+  siblings.Set(Field::kUpn, linkage::AgreeLevel::kDisagree);
+  siblings.Set(Field::kUln, linkage::AgreeLevel::kMissing);
+  EXPECT_EQ(CheckSiblingRule(siblings), TwinRule::kDifferentNames);
+  EXPECT_EQ(CheckCannotLink(siblings), TwinRule::kDifferentNames);
+
+  auto with = [&](auto field, auto level) {
+    linkage::ComparisonVector v = siblings;
+    v.Set(field, level);
+    return CheckSiblingRule(v);
+  };
+  EXPECT_EQ(with(Field::kDateOfBirth, linkage::DateOfBirthLevel::kDisagree),
+            TwinRule::kDifferentNames);
+  EXPECT_EQ(with(Field::kDateOfBirth, linkage::DateOfBirthLevel::kWithinMonth),
+            TwinRule::kDifferentNames);
+  // One error (in the name or in the date) is not two different children.
+  EXPECT_EQ(with(Field::kDateOfBirth, linkage::DateOfBirthLevel::kExact), TwinRule::kClear);
+  EXPECT_EQ(with(Field::kDateOfBirth, linkage::DateOfBirthLevel::kOneDigit), TwinRule::kClear);
+  EXPECT_EQ(with(Field::kDateOfBirth, linkage::DateOfBirthLevel::kTransposed), TwinRule::kClear);
+  EXPECT_EQ(with(Field::kDateOfBirth, linkage::DateOfBirthLevel::kMissing), TwinRule::kClear);
+  EXPECT_EQ(with(Field::kGivenName, linkage::GivenNameLevel::kNickname), TwinRule::kClear);
+  EXPECT_EQ(with(Field::kGivenName, linkage::GivenNameLevel::kJaroWinkler), TwinRule::kClear);
+  EXPECT_EQ(with(Field::kGivenName, linkage::GivenNameLevel::kPhonetic), TwinRule::kClear);
+  EXPECT_EQ(with(Field::kGivenName, linkage::GivenNameLevel::kInitial), TwinRule::kClear);
+  EXPECT_EQ(with(Field::kGivenName, linkage::GivenNameLevel::kMissing), TwinRule::kClear);
+  // A shared identifier outweighs it (the record is the same child's).
+  EXPECT_EQ(with(Field::kNhsNumber, linkage::AgreeLevel::kAgree), TwinRule::kClear);
+  EXPECT_EQ(with(Field::kUpn, linkage::AgreeLevel::kAgree), TwinRule::kClear);
+  EXPECT_EQ(with(Field::kUln, linkage::AgreeLevel::kAgree), TwinRule::kClear);
+}
+
+TEST_F(MatcherTest, AnOlderSiblingInTheSameHomeIsANewChild) {
+  ChildSpec older;
+  older.given = "Ethan";
+  older.family = "Pick";
+  older.dob = "2015-01-08";
+  older.postcode = "M25 9NF";
+  older.address = {"4 Mill Lane", "Manchester"};
+  older.carers = {{"Joanne", "Pick"}};
+  older.phones = {"0161 496 0123"};
+  Add(older);
+  ChildSpec younger = older;
+  younger.given = "Vinnie";
+  younger.dob = "2015-12-18";
+  const MatchOutcome outcome = Match(younger);
+  EXPECT_EQ(outcome.decision, Decision::kNew) << outcome.reason;
+  EXPECT_EQ(outcome.reason, "twin_rule");
 }
 
 }  // namespace

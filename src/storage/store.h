@@ -47,6 +47,24 @@ enum class LinkState {
   kWithdrawn,  // the source no longer holds this child
 };
 
+// Why a source record is attached where it is: the last decision about it,
+// by the matcher or by a person (issue 6: every decision keeps its score,
+// comparison vector, model version and who made it). Codes and numbers only,
+// never personal data.
+struct LinkDecision {
+  std::string decision;       // "link", "review", "new", "manual_link", "separate", ...
+  std::string reason;         // a stable reason code ("match", "twin_rule", ...)
+  double score = 0;           // bits (log2 Bayes factor); 0 when not scored
+  std::string vector;         // comparison levels, "field=level;..." ("" when not scored)
+  std::string model_version;  // the model's description tag ("" when not scored)
+  std::string decided_by;     // "matcher", or the user who decided
+  core::Timestamp at;
+  // For a record in review: the child it may belong to (the record itself
+  // waits on a provisional child of its own until someone decides).
+  std::optional<domain::ContactPointId> candidate;
+  friend bool operator==(const LinkDecision&, const LinkDecision&) = default;
+};
+
 // What one source says about one child, with provenance.
 struct SourceRecord {
   domain::SourceId source;
@@ -58,6 +76,7 @@ struct SourceRecord {
   core::Timestamp received_at;           // when ContactPoint applied it
   domain::Child data;                    // the source's view (data.id is ignored)
   std::vector<domain::SourceEvent> events;
+  std::optional<LinkDecision> decision;  // absent for records stored before linkage decisions
   friend bool operator==(const SourceRecord&, const SourceRecord&) = default;
 };
 
@@ -325,6 +344,18 @@ class Transaction {
   virtual core::Status ForEachSourceLink(
       const std::optional<domain::SourceId>& source,
       const std::function<core::Status(const SourceLink&)>& fn) = 0;
+
+  // Calls `fn` with the best view of every child that at least one source
+  // currently supplies (a linked or review record), in ContactPoint ID
+  // order: the children a new record may be matched to. Stops at the first
+  // error `fn` returns.
+  virtual core::Status ForEachCurrentChild(
+      const std::function<core::Status(const domain::Child&)>& fn) = 0;
+
+  // Source records in `state`, oldest received first, at most `limit`
+  // (the review queue).
+  virtual core::StatusOr<std::vector<SourceRecord>> SourceRecordsInState(LinkState state,
+                                                                         int limit) = 0;
 
   // ---- Identity: organisations, users, sessions (storage/identity.h) ----
 

@@ -282,6 +282,10 @@ SourceRecord FullSourceRecord(std::string source, std::string key,
       domain::SourceEvent{domain::SourceEvent::Type::kLeftEngland, D(2022, May, 1)},
       domain::SourceEvent{domain::SourceEvent::Type::kAdoption, std::nullopt},
   };
+  record.decision = LinkDecision{"review",        "twin_rule_close_names",
+                                 41.25,           "given_name=jaro_winkler;family_name=exact",
+                                 "v1 trained 20k", "matcher",
+                                 core::FromUnixMillis(1'700'000'360'000), child};
   return record;
 }
 
@@ -306,6 +310,15 @@ std::vector<std::string> DescribeForTest(const SourceRecord& record) {
     out.push_back("events[" + std::to_string(i) + "].type=" +
                   std::to_string(static_cast<int>(record.events[i].type)));
     out.push_back("events[" + std::to_string(i) + "].date=" + Opt(record.events[i].date));
+  }
+  if (record.decision) {
+    const LinkDecision& d = *record.decision;
+    out.push_back("decision=" + d.decision + " reason=" + d.reason + " score=" +
+                  std::to_string(d.score) + " vector=" + d.vector + " model=" + d.model_version +
+                  " by=" + d.decided_by + " at=" + std::to_string(core::ToUnixMillis(d.at)) +
+                  " candidate=" + (d.candidate ? d.candidate->ToString() : "(none)"));
+  } else {
+    out.push_back("decision=(none)");
   }
   return out;
 }
@@ -1735,6 +1748,56 @@ TEST_P(StoreContractTest, ChildrenAreFoundByNhsNumberAndSourceLinksListed) {
             }),
             stop);
   EXPECT_EQ(calls, 1);
+}
+
+TEST_P(StoreContractTest, CurrentChildrenAreThoseASourceStillSupplies) {
+  const ContactPointId linked = CreateChild(71);
+  const ContactPointId review = CreateChild(72);
+  const ContactPointId gone = CreateChild(73);
+  CreateChild(74);  // no source record at all
+  CreateSourceRecord(FullSourceRecord("gro-births", "A", linked));
+  CreateSourceRecord(FullSourceRecord("nhs-pds", "A", linked));  // two records, one child
+  SourceRecord in_review = FullSourceRecord("gro-births", "B", review);
+  in_review.state = LinkState::kReview;
+  CreateSourceRecord(in_review);
+  SourceRecord withdrawn = FullSourceRecord("gro-births", "C", std::nullopt);
+  withdrawn.state = LinkState::kWithdrawn;
+  CreateSourceRecord(withdrawn);
+  CreateSourceRecord(FullSourceRecord("gro-births", "D", std::nullopt));  // sealed
+  (void)gone;
+
+  CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadOnly));
+  std::vector<ContactPointId> seen;
+  ASSERT_TRUE(IsOk(tx->ForEachCurrentChild([&](const domain::Child& child) {
+    seen.push_back(child.id);
+    return core::Status::Ok();
+  })));
+  std::vector<ContactPointId> want = {linked, review};
+  std::sort(want.begin(), want.end(),
+            [](const auto& a, const auto& b) { return a.number() < b.number(); });
+  EXPECT_EQ(seen, want);
+  const core::Status stop(core::ErrorCode::kStoreIo, "stop");
+  EXPECT_EQ(tx->ForEachCurrentChild([&](const domain::Child&) { return stop; }), stop);
+
+  CP_ASSERT_OK_AND_ASSIGN(std::vector<SourceRecord> queue,
+                          tx->SourceRecordsInState(LinkState::kReview, 10));
+  ASSERT_EQ(queue.size(), 1u);
+  EXPECT_TRUE(SameSourceRecord(in_review, queue[0]));
+  CP_ASSERT_OK_AND_ASSIGN(std::vector<SourceRecord> linked_records,
+                          tx->SourceRecordsInState(LinkState::kLinked, 1));
+  EXPECT_EQ(linked_records.size(), 1u);  // the limit holds
+  EXPECT_TRUE(HasCode(tx->SourceRecordsInState(LinkState::kReview, 0).status(),
+                      core::ErrorCode::kInvalidArgument));
+}
+
+TEST_P(StoreContractTest, ARecordWithoutADecisionKeepsNone) {
+  const ContactPointId id = CreateChild(75);
+  SourceRecord record = FullSourceRecord("gro-births", "no-decision", id);
+  record.decision.reset();
+  CreateSourceRecord(record);
+  CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadOnly));
+  CP_ASSERT_OK_AND_ASSIGN(SourceRecord got, tx->GetSourceRecord(record.source, record.key));
+  EXPECT_FALSE(got.decision.has_value());
 }
 
 }  // namespace

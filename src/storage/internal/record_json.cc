@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
+#include <cstdint>
 #include <optional>
 #include <utility>
 
@@ -324,6 +326,45 @@ core::StatusOr<std::vector<domain::SourceEvent>> DecodeEventsJson(std::string_vi
     return EventsFrom(j);
   } catch (const Json::exception&) {
     return Corrupt(kEventsField, "does not have the shape of a list of events");
+  }
+}
+
+core::StatusOr<std::string> EncodeDecisionJson(const LinkDecision& decision) {
+  constexpr std::string_view kField = "link decision";
+  if (!std::isfinite(decision.score)) {
+    return core::Status(core::ErrorCode::kInvalidRecord, "link decision: the score is not finite");
+  }
+  Json j = {{"decision", decision.decision},
+            {"reason", decision.reason},
+            {"score", decision.score},
+            {"vector", decision.vector},
+            {"model", decision.model_version},
+            {"by", decision.decided_by},
+            {"at_ms", core::ToUnixMillis(decision.at)}};
+  if (decision.candidate) j["candidate"] = decision.candidate->ToString();
+  return Dump(j, kField);
+}
+
+core::StatusOr<LinkDecision> DecodeDecisionJson(std::string_view json) {
+  constexpr std::string_view kField = "link decision";
+  try {
+    ASSIGN_OR_RETURN(Json j, Parse(json, kField));
+    LinkDecision d;
+    d.decision = Text(j, "decision");
+    d.reason = Text(j, "reason");
+    d.score = j.at("score").get<double>();
+    d.vector = Text(j, "vector");
+    d.model_version = Text(j, "model");
+    d.decided_by = Text(j, "by");
+    d.at = core::FromUnixMillis(j.at("at_ms").get<std::int64_t>());
+    if (auto candidate = OptionalText(j, "candidate")) {
+      auto id = domain::ContactPointId::Parse(*candidate);
+      if (!id.ok()) return Corrupt(kField, "names a candidate that is not a ContactPoint ID");
+      d.candidate = *id;
+    }
+    return d;
+  } catch (const Json::exception&) {
+    return Corrupt(kField, "does not have the shape of a link decision");
   }
 }
 

@@ -19,6 +19,7 @@
 
 #include "core/status.h"
 #include "domain/model.h"
+#include "storage/store.h"
 
 namespace cp::storage::internal {
 
@@ -30,6 +31,12 @@ core::StatusOr<std::string> EncodeEventsJson(const std::vector<domain::SourceEve
 // The id of the decoded child is unassigned. Errors: kStoreCorrupt.
 core::StatusOr<domain::Child> DecodeChildJson(std::string_view json);
 core::StatusOr<std::vector<domain::SourceEvent>> DecodeEventsJson(std::string_view json);
+
+// A link decision (store.h) as a JSON object. Errors: kInvalidRecord for
+// text that is not valid UTF-8 or a score that is not finite; kStoreCorrupt
+// when decoding something else.
+core::StatusOr<std::string> EncodeDecisionJson(const LinkDecision& decision);
+core::StatusOr<LinkDecision> DecodeDecisionJson(std::string_view json);
 
 // Address lines as a JSON array of strings: the column form of a list that
 // belongs to one row. `field` names the column in error messages.

@@ -401,13 +401,13 @@ const RowTableSql& SqlOf(RowTable table) {
              "consent_date, override_ground) VALUES ",
              22, "", "writing a child's involvements"),
         make("INSERT INTO source_records (source, key, child_id, state, batch, extracted_at_ms, "
-             "received_at_ms, data_json, events_json) VALUES ",
-             9,
+             "received_at_ms, data_json, events_json, decision_json) VALUES ",
+             10,
              " ON CONFLICT (source, key) DO UPDATE SET child_id = excluded.child_id, "
              "state = excluded.state, batch = excluded.batch, "
              "extracted_at_ms = excluded.extracted_at_ms, "
              "received_at_ms = excluded.received_at_ms, data_json = excluded.data_json, "
-             "events_json = excluded.events_json",
+             "events_json = excluded.events_json, decision_json = excluded.decision_json",
              "writing a source record"),
         make("INSERT INTO change_log (at_ms, kind, child_id, source, key) VALUES ", 5, "",
              "appending to the change log"),
@@ -439,6 +439,9 @@ StatusOr<SourceRecord> SourceRecordFrom(const Statement& stmt) {
   record.received_at = core::FromUnixMillis(stmt.Int64(6));
   ASSIGN_OR_RETURN(record.data, DecodeChildJson(stmt.Text(7)));
   ASSIGN_OR_RETURN(record.events, DecodeEventsJson(stmt.Text(8)));
+  if (auto decision = stmt.OptionalText(9)) {
+    ASSIGN_OR_RETURN(record.decision, DecodeDecisionJson(*decision));
+  }
   return record;
 }
 
@@ -681,7 +684,7 @@ class SqliteTransaction final : public Transaction {
                                                                             : CheckState());
     ASSIGN_OR_RETURN(Statement stmt,
                      conn_.Prepare("SELECT source, key, child_id, state, batch, extracted_at_ms, "
-                                   "received_at_ms, data_json, events_json FROM source_records "
+                                   "received_at_ms, data_json, events_json, decision_json FROM source_records "
                                    "WHERE source = ?1 AND key = ?2",
                                    "reading a source record"));
     stmt.BindText(1, source.value());
@@ -698,7 +701,7 @@ class SqliteTransaction final : public Transaction {
     RETURN_IF_ERROR(CheckAssigned(child, "the child"));
     ASSIGN_OR_RETURN(Statement stmt,
                      conn_.Prepare("SELECT source, key, child_id, state, batch, extracted_at_ms, "
-                                   "received_at_ms, data_json, events_json FROM source_records "
+                                   "received_at_ms, data_json, events_json, decision_json FROM source_records "
                                    "WHERE child_id = ?1 ORDER BY source, key",
                                    "reading a child's source records"));
     stmt.BindInt64(1, Stored(child));
@@ -1017,6 +1020,52 @@ class SqliteTransaction final : public Transaction {
       ASSIGN_OR_RETURN(link.state, LinkStateFromText("source_records.state", row.Text(3)));
       return fn(link);
     });
+  }
+
+  Status ForEachCurrentChild(const std::function<Status(const domain::Child&)>& fn) override {
+    RETURN_IF_ERROR(CheckOpen());
+    // The IDs first, so that reading each child does not run inside the scan.
+    std::vector<ContactPointId> ids;
+    {
+      ASSIGN_OR_RETURN(Statement stmt,
+                       conn_.Prepare("SELECT DISTINCT child_id FROM source_records "
+                                     "WHERE state IN ('linked', 'review') ORDER BY child_id",
+                                     "listing the children sources supply"));
+      RETURN_IF_ERROR(stmt.ForEachRow([&](const Statement& row) -> Status {
+        ASSIGN_OR_RETURN(ContactPointId id,
+                         IdFromStored("source_records.child_id", row.Int64(0)));
+        ids.push_back(id);
+        return Status::Ok();
+      }));
+    }
+    for (const ContactPointId& id : ids) {
+      ASSIGN_OR_RETURN(domain::Child child, GetChild(id));
+      RETURN_IF_ERROR(fn(child));
+    }
+    return Status::Ok();
+  }
+
+  StatusOr<std::vector<SourceRecord>> SourceRecordsInState(LinkState state, int limit) override {
+    RETURN_IF_ERROR(CheckOpen());
+    if (limit < 1) {
+      return Status(ErrorCode::kInvalidArgument, "the limit must be at least 1");
+    }
+    ASSIGN_OR_RETURN(std::string_view state_text, LinkStateText("the state asked for", state));
+    ASSIGN_OR_RETURN(Statement stmt,
+                     conn_.Prepare("SELECT source, key, child_id, state, batch, extracted_at_ms, "
+                                   "received_at_ms, data_json, events_json, decision_json "
+                                   "FROM source_records WHERE state = ?1 "
+                                   "ORDER BY received_at_ms, source, key LIMIT ?2",
+                                   "listing source records by state"));
+    stmt.BindText(1, state_text);
+    stmt.BindInt64(2, limit);
+    std::vector<SourceRecord> records;
+    RETURN_IF_ERROR(stmt.ForEachRow([&](const Statement& row) -> Status {
+      ASSIGN_OR_RETURN(SourceRecord record, SourceRecordFrom(row));
+      records.push_back(std::move(record));
+      return Status::Ok();
+    }));
+    return records;
   }
 
   // ---- Identity (rows in internal/sqlite_identity.cc) ----
@@ -1382,7 +1431,7 @@ class SqliteTransaction final : public Transaction {
   Status WriteSourceRecord(const SourceRecord& record, std::string_view state,
                            const EncodedSourceView& encoded) {
     SqlRow row;
-    row.reserve(9);
+    row.reserve(10);
     row.push_back(SqlValue::Text(record.source.value()));
     row.push_back(SqlValue::Text(record.key.value()));
     row.push_back(record.child ? SqlValue::Int64(Stored(*record.child)) : SqlValue::Null());
@@ -1392,6 +1441,12 @@ class SqliteTransaction final : public Transaction {
     row.push_back(SqlValue::Int64(core::ToUnixMillis(record.received_at)));
     row.push_back(SqlValue::Text(encoded.data_json.Reveal()));
     row.push_back(SqlValue::Text(encoded.events_json));
+    if (record.decision) {
+      ASSIGN_OR_RETURN(std::string decision, EncodeDecisionJson(*record.decision));
+      row.push_back(SqlValue::Text(std::move(decision)));
+    } else {
+      row.push_back(SqlValue::Null());
+    }
     if (deferring()) pending_source_keys_.insert(PendingKey(record.source, record.key));
     RETURN_IF_ERROR(InsertRow(RowTable::kSourceRecords, std::move(row)));
     const ContactPointId* child = record.child ? &*record.child : nullptr;

@@ -134,6 +134,14 @@ class FaultInjectingTransaction final : public Transaction {
       const std::function<core::Status(const SourceLink&)>& fn) override {
     return inner_->ForEachSourceLink(source, fn);
   }
+  core::Status ForEachCurrentChild(
+      const std::function<core::Status(const domain::Child&)>& fn) override {
+    return inner_->ForEachCurrentChild(fn);
+  }
+  core::StatusOr<std::vector<SourceRecord>> SourceRecordsInState(LinkState state,
+                                                                 int limit) override {
+    return inner_->SourceRecordsInState(state, limit);
+  }
   core::Status Commit() override {
     if (store_.CheckCommitFault()) return FaultInjectingStore::InjectedFault();
     return inner_->Commit();

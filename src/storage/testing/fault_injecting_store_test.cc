@@ -154,6 +154,14 @@ class RecordingStore final : public Store {
                                    const std::function<core::Status(const SourceLink&)>&) override {
       return Record("ForEachSourceLink");
     }
+    core::Status ForEachCurrentChild(
+        const std::function<core::Status(const domain::Child&)>&) override {
+      return Record("ForEachCurrentChild");
+    }
+    core::StatusOr<std::vector<SourceRecord>> SourceRecordsInState(LinkState, int) override {
+      calls_.push_back("SourceRecordsInState");
+      return std::vector<SourceRecord>();
+    }
     core::Status PutOrganisation(const OrganisationEntry&) override {
       return Record("PutOrganisation");
     }
@@ -241,6 +249,10 @@ TEST(FaultInjectingStoreTest, ForwardsEverythingWhenNoFaultIsSet) {
   EXPECT_TRUE((*tx)->ForEachSourceLink(std::nullopt, [](const SourceLink&) {
     return core::Status::Ok();
   }).ok());
+  EXPECT_TRUE((*tx)->ForEachCurrentChild([](const domain::Child&) {
+    return core::Status::Ok();
+  }).ok());
+  EXPECT_TRUE((*tx)->SourceRecordsInState(LinkState::kReview, 5).ok());
   EXPECT_TRUE((*tx)->PutOrganisation(OrganisationEntry()).ok());
   EXPECT_TRUE((*tx)->GetOrganisation("la:E06000001").ok());
   EXPECT_TRUE((*tx)->ListOrganisations().ok());
@@ -269,7 +281,7 @@ TEST(FaultInjectingStoreTest, ForwardsEverythingWhenNoFaultIsSet) {
                 "GetAuditCriteria", "DeleteAuditCriteriaOf", "PutAuditCheckpoint", "PutSource",
                 "GetSource", "ListSources", "GetBatch", "LastBatchSequence", "PutBatch",
                 "AddQuarantine", "QuarantineOf", "ChildrenWithNhsNumber", "CurrentKeysOf",
-                "ForEachSourceLink", "PutOrganisation", "GetOrganisation",
+                "ForEachSourceLink", "ForEachCurrentChild", "SourceRecordsInState", "PutOrganisation", "GetOrganisation",
                 "ListOrganisations", "PutUser", "GetUser", "FindUser", "ListUsers", "PutSession",
                 "GetSession", "DeleteSession", "DeleteSessionsOf", "Commit",
                 "ReadChanges", "Info", "ReadAuditEntries", "AuditLogSize", "QueryAudit",

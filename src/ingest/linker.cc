@@ -1,0 +1,224 @@
+#include "ingest/linker.h"
+
+#include <cstdio>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "index/candidate_index.h"
+#include "linkage/comparator.h"
+#include "linkage/linkage_data.h"
+#include "linkage/normalise.h"
+#include "linkage/record.h"
+
+namespace cp::ingest {
+
+using core::ErrorCode;
+using core::Status;
+using core::StatusOr;
+using domain::ContactPointId;
+
+struct Linker::Parts {
+  Parts(std::unique_ptr<linkage::NameNormaliser> n, linkage::LinkageData d,
+        const matching::MatchOptions& options)
+      : normaliser(std::move(n)),
+        data(std::move(d)),
+        builder(*normaliser, data.given_name_variants, data.family_name_variants),
+        matcher(index, comparator, data.model, options) {}
+
+  std::unique_ptr<linkage::NameNormaliser> normaliser;
+  linkage::LinkageData data;
+  linkage::RecordBuilder builder;
+  linkage::Comparator comparator;
+  index::CandidateIndex index;
+  matching::Matcher matcher;
+};
+
+namespace {
+
+// "given_name=exact;family_name=exact;..." for every field.
+std::string VectorText(const linkage::ComparisonVector& vector) {
+  std::string out;
+  for (std::size_t i = 0; i < linkage::kFieldCount; ++i) {
+    const linkage::Field field = linkage::FieldAt(i);
+    if (!out.empty()) out += ';';
+    out += linkage::FieldName(field);
+    out += '=';
+    const auto names = linkage::LevelNames(field);
+    const std::uint8_t level = vector.level(field);
+    out += level < names.size() ? names[level] : std::string_view("?");
+  }
+  return out;
+}
+
+std::string ModelTag(const linkage::Model& model) {
+  std::uint64_t hash = 14695981039346656037ull;  // FNV-1a, 64 bits
+  for (const unsigned char c : model.ToJson()) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  char text[32];
+  std::snprintf(text, sizeof text, "model-%016llx", static_cast<unsigned long long>(hash));
+  return text;
+}
+
+bool Current(const storage::SourceRecord& record) {
+  return record.state == storage::LinkState::kLinked ||
+         record.state == storage::LinkState::kReview;
+}
+
+}  // namespace
+
+Linker::Linker(std::unique_ptr<Parts> parts, const matching::MatchOptions& options)
+    : parts_(std::move(parts)), options_(options), model_version_(ModelTag(parts_->data.model)) {}
+
+Linker::~Linker() = default;
+
+StatusOr<std::unique_ptr<Linker>> Linker::Load(const std::filesystem::path& data_dir,
+                                               const matching::MatchOptions& options) {
+  ASSIGN_OR_RETURN(std::unique_ptr<linkage::NameNormaliser> normaliser,
+                   linkage::NameNormaliser::Create());
+  ASSIGN_OR_RETURN(linkage::LinkageData data, linkage::LoadLinkageData(data_dir));
+  return std::unique_ptr<Linker>(
+      new Linker(std::make_unique<Parts>(std::move(normaliser), std::move(data), options),
+                 options));
+}
+
+std::size_t Linker::indexed_children() const { return parts_->index.size(); }
+const linkage::RecordBuilder& Linker::builder() const { return parts_->builder; }
+const linkage::Comparator& Linker::comparator() const { return parts_->comparator; }
+
+Status Linker::Rebuild(storage::Store& store, storage::Transaction& tx) {
+  // The writer lock is held (tx is a write transaction), so the change log
+  // cannot move between reading its end and reading the children.
+  ASSIGN_OR_RETURN(storage::StoreInfo info, store.Info());
+  // A fresh index (the old one may hold a rolled-back batch).
+  parts_ = std::make_unique<Parts>(std::move(parts_->normaliser), std::move(parts_->data),
+                                   options_);
+  parts_->index.Reserve(static_cast<std::size_t>(info.children) + 1024);
+  std::vector<index::IndexEntry> chunk;
+  chunk.reserve(4096);
+  auto flush = [&]() -> Status {
+    RETURN_IF_ERROR(parts_->index.UpsertBatch(chunk));
+    chunk.clear();
+    return Status::Ok();
+  };
+  RETURN_IF_ERROR(tx.ForEachCurrentChild([&](const domain::Child& child) -> Status {
+    chunk.push_back(index::IndexEntry{child.id, parts_->builder.Build(child)});
+    return chunk.size() == chunk.capacity() ? flush() : Status::Ok();
+  }));
+  RETURN_IF_ERROR(flush());
+  synced_to_ = info.last_change;
+  return Status::Ok();
+}
+
+Status Linker::Sync(storage::Store& store, storage::Transaction& tx) {
+  if (!synced_) {
+    RETURN_IF_ERROR(Rebuild(store, tx));
+    synced_ = true;
+    return Status::Ok();
+  }
+  // Children named by changes since the last Sync: this process's earlier
+  // loads (already in the index; re-deriving them is harmless) and any other
+  // writer's.
+  constexpr int kPage = 10000;
+  std::unordered_set<ContactPointId> touched;
+  std::int64_t seq = synced_to_;
+  for (;;) {
+    ASSIGN_OR_RETURN(std::vector<storage::Change> changes, store.ReadChanges(seq, kPage));
+    for (const storage::Change& change : changes) {
+      if (change.child) touched.insert(*change.child);
+      seq = change.seq;
+    }
+    if (static_cast<int>(changes.size()) < kPage) break;
+  }
+  for (const ContactPointId& child : touched) {
+    Status status = Refresh(tx, child);
+    if (!status.ok()) {
+      synced_ = false;
+      return status;
+    }
+  }
+  synced_to_ = seq;
+  return Status::Ok();
+}
+
+Status Linker::Refresh(storage::Transaction& tx, const ContactPointId& child) {
+  ASSIGN_OR_RETURN(std::vector<storage::SourceRecord> records, tx.SourceRecordsOf(child));
+  bool current = false;
+  for (const storage::SourceRecord& r : records) current = current || Current(r);
+  if (!current) {
+    Forget(child);
+    return Status::Ok();
+  }
+  auto view = tx.GetChild(child);
+  if (!view.ok()) {
+    if (view.status().code() != ErrorCode::kChildNotFound) return view.status();
+    Forget(child);
+    return Status::Ok();
+  }
+  return Reindex(*view);
+}
+
+Status Linker::Reindex(const domain::Child& best_view) {
+  return parts_->index.Upsert(best_view.id, parts_->builder.Build(best_view));
+}
+
+void Linker::Forget(const ContactPointId& child) { parts_->index.Remove(child); }
+
+storage::LinkDecision Linker::Unmatched(std::string reason, core::Timestamp at) const {
+  storage::LinkDecision d;
+  d.decision = std::string(matching::DecisionName(matching::Decision::kNew));
+  d.reason = std::move(reason);
+  d.model_version = model_version_;
+  d.decided_by = "matcher";
+  d.at = at;
+  return d;
+}
+
+StatusOr<Placement> Linker::Place(storage::Transaction& tx, const domain::Child& view,
+                                  core::Timestamp at) const {
+  const linkage::LinkageRecord probe = parts_->builder.Build(view);
+  // The Matcher asks for a candidate's records only when it may link to it;
+  // a store error is kept and returned after the match.
+  Status read_error = Status::Ok();
+  auto facts = [&](const ContactPointId& child) {
+    matching::ChildFacts f;
+    auto records = tx.SourceRecordsOf(child);
+    if (!records.ok()) {
+      if (read_error.ok()) read_error = records.status();
+      return f;
+    }
+    bool any_linked = false;
+    for (const storage::SourceRecord& r : *records) {
+      if (Current(r)) f.members.push_back(parts_->builder.Build(r.data));
+      any_linked = any_linked || r.state == storage::LinkState::kLinked;
+    }
+    f.provisional = !f.members.empty() && !any_linked;
+    return f;
+  };
+  const matching::MatchOutcome outcome = parts_->matcher.Match(probe, facts);
+  RETURN_IF_ERROR(read_error);
+  Placement placement;
+  placement.decision = outcome.decision;
+  placement.child = outcome.child;
+  storage::LinkDecision& d = placement.record;
+  d.decision = std::string(matching::DecisionName(outcome.decision));
+  d.reason = outcome.reason;
+  if (!outcome.best.empty()) {
+    // The score and vector of the child decided for (else the best seen).
+    const matching::ScoredCandidate* chosen = &outcome.best.front();
+    for (const matching::ScoredCandidate& s : outcome.best) {
+      if (outcome.child && s.child == *outcome.child) chosen = &s;
+    }
+    d.score = chosen->score;
+    d.vector = VectorText(chosen->vector);
+  }
+  d.model_version = model_version_;
+  d.decided_by = "matcher";
+  d.at = at;
+  if (outcome.decision == matching::Decision::kReview) d.candidate = outcome.child;
+  return placement;
+}
+
+}  // namespace cp::ingest

@@ -1,0 +1,119 @@
+// The Linker: record linkage inside a feed load (issue 6). It owns the
+// matching machinery (name normaliser, variant tables, model, comparator,
+// candidate index, Matcher) and keeps the candidate index in step with the
+// store, so that BatchLoader can ask, record by record, "which child is
+// this?" and store the answer with its reasons.
+//
+// The index holds the best view of every child that some source currently
+// supplies (a linked or review record). It is derived from the store and
+// kept current from the change log:
+//   - Sync, at the start of every load (inside the load's write transaction,
+//     so no other writer can commit meanwhile), rebuilds the index from the
+//     store the first time or after Invalidate, and otherwise re-derives
+//     every child the change log names since the last Sync;
+//   - during the load, the loader reports each child whose best view it
+//     rebuilt (Reindex) or that no source supplies any more (Forget), so a
+//     later record of the same batch can match a child created earlier in it;
+//   - if the load fails, the loader calls Invalidate: the index may hold the
+//     rolled-back batch, so the next Sync rebuilds it whole.
+//
+// Cannot-link rules (twins, adoption) are the Matcher's and the loader's;
+// see matching/matcher.h and loader.cc. A child that may be shielded is
+// never linked automatically (ChildFacts.shielded: no record is shielded
+// until the lifecycle issue adds shielding).
+//
+// Holds personal data in memory (the index); never logs. One load at a time:
+// BatchLoader holds load_mutex() for the whole of a load, so loads from
+// several threads (the feed API) take turns.
+#ifndef CP_INGEST_LINKER_H_
+#define CP_INGEST_LINKER_H_
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "core/clock.h"
+#include "core/status.h"
+#include "domain/ids.h"
+#include "domain/model.h"
+#include "linkage/comparator.h"
+#include "linkage/record.h"
+#include "matching/matcher.h"
+#include "storage/store.h"
+
+namespace cp::ingest {
+
+// Where one incoming record goes.
+struct Placement {
+  matching::Decision decision = matching::Decision::kNew;
+  // kLink: the child to join. kReview: the child it may belong to, if any
+  // (the record itself goes to a provisional child of its own).
+  std::optional<domain::ContactPointId> child;
+  storage::LinkDecision record;  // what to keep with the source record
+};
+
+class Linker {
+ public:
+  // Loads the variant tables and model from `data_dir` (linkage_data.h).
+  // Errors: those of LoadLinkageData and NameNormaliser::Create.
+  static core::StatusOr<std::unique_ptr<Linker>> Load(const std::filesystem::path& data_dir,
+                                                      const matching::MatchOptions& options = {});
+  ~Linker();
+  Linker(const Linker&) = delete;
+  Linker& operator=(const Linker&) = delete;
+
+  // Brings the index up to date with `store` (see above). `tx` must be a
+  // write transaction on `store` that has written nothing yet.
+  core::Status Sync(storage::Store& store, storage::Transaction& tx);
+
+  // Decides where `view` (a source's view of a child) belongs, reading the
+  // candidates' current records through `tx` for the cannot-link checks.
+  core::StatusOr<Placement> Place(storage::Transaction& tx, const domain::Child& view,
+                                  core::Timestamp at) const;
+
+  // The decision kept for a record that is never matched (a post-adoption
+  // identity: always a child of its own).
+  storage::LinkDecision Unmatched(std::string reason, core::Timestamp at) const;
+
+  // `best_view` (its id assigned) is now the child's best view.
+  core::Status Reindex(const domain::Child& best_view);
+  // No source supplies `child` any more (or it was merged away or sealed).
+  void Forget(const domain::ContactPointId& child);
+  // The index may not match the store: rebuild it at the next Sync.
+  void Invalidate() { synced_ = false; }
+
+  // A short, stable tag of the model in use ("model-1a2b3c4d5e6f7a8b"): the
+  // FNV-1a hash of its canonical JSON.
+  const std::string& model_version() const { return model_version_; }
+  std::size_t indexed_children() const;
+
+  std::mutex& load_mutex() { return load_mu_; }
+
+  // The parts, for operations that compare records outside a load (a data
+  // administrator's link, merge or split checks the cannot-link rules).
+  const linkage::RecordBuilder& builder() const;
+  const linkage::Comparator& comparator() const;
+
+ private:
+  struct Parts;
+  Linker(std::unique_ptr<Parts> parts, const matching::MatchOptions& options);
+
+  // Re-reads one child from the store: indexed if some source supplies it,
+  // forgotten otherwise.
+  core::Status Refresh(storage::Transaction& tx, const domain::ContactPointId& child);
+  core::Status Rebuild(storage::Store& store, storage::Transaction& tx);
+
+  std::unique_ptr<Parts> parts_;
+  matching::MatchOptions options_;
+  std::string model_version_;
+  std::mutex load_mu_;
+  bool synced_ = false;
+  std::int64_t synced_to_ = 0;  // the change-log seq the index reflects
+};
+
+}  // namespace cp::ingest
+
+#endif  // CP_INGEST_LINKER_H_
