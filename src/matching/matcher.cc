@@ -20,6 +20,17 @@ bool SharesIdentifier(const linkage::ComparisonVector& v) {
          LevelOf<AgreeLevel>(v, Field::kUln) == AgreeLevel::kAgree;
 }
 
+// Whether both records have given names after the first and one of them is
+// the same (normalised) name in both.
+bool SharesLaterGivenName(const linkage::LinkageRecord& a, const linkage::LinkageRecord& b) {
+  for (std::size_t i = 1; i < a.given_names.size(); ++i) {
+    for (std::size_t j = 1; j < b.given_names.size(); ++j) {
+      if (a.given_names[i].text == b.given_names[j].text) return true;
+    }
+  }
+  return false;
+}
+
 // The score at which the model's posterior match probability is `p`.
 double ScoreFor(const linkage::Model& model, double p) {
   const double prior = model.parameters().match_prior;
@@ -130,15 +141,24 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
     ChildFacts child = facts ? facts(s.child) : ChildFacts{};
     // An identifier shared with the child settles it: twins and siblings
     // never share one, so no member lacking it can make this a twin case.
-    std::vector<linkage::ComparisonVector> vectors = {s.vector};
+    const std::optional<linkage::LinkageRecord> view = index_.Lookup(s.child);
+    std::vector<std::pair<linkage::ComparisonVector, const linkage::LinkageRecord*>> vectors = {
+        {s.vector, view ? &*view : nullptr}};
     for (const linkage::LinkageRecord& member : child.members) {
-      vectors.push_back(comparator_.Compare(record, member));
+      vectors.emplace_back(comparator_.Compare(record, member), &member);
     }
-    const bool identified = std::any_of(vectors.begin(), vectors.end(), SharesIdentifier);
+    const bool identified = std::any_of(vectors.begin(), vectors.end(),
+                                        [](const auto& v) { return SharesIdentifier(v.first); });
     TwinRule rule = TwinRule::kClear;
-    for (const linkage::ComparisonVector& v : vectors) {
+    for (const auto& [v, other] : vectors) {
       if (identified || rule == TwinRule::kDifferentNames) break;
-      const TwinRule member_rule = CheckCannotLink(v);
+      TwinRule member_rule = CheckCannotLink(v);
+      // A first name a letter or two apart is a typing error, not a twin,
+      // when a second given name agrees exactly as well.
+      if (member_rule == TwinRule::kCloseNames && other != nullptr &&
+          SharesLaterGivenName(record, *other)) {
+        member_rule = TwinRule::kClear;
+      }
       if (member_rule != TwinRule::kClear) rule = member_rule;
     }
     if (rule == TwinRule::kDifferentNames) {

@@ -91,7 +91,9 @@ struct MatchOutcome {
 // a carer in common), no identifier in common, and given names that are not
 // the same name (exact or nickname). kClear when it does not apply,
 // kCloseNames when the given names are close (Jaro-Winkler or phonetic: a
-// typo, or twins with similar names), kDifferentNames otherwise.
+// typo, or twins with similar names), kDifferentNames otherwise. The Matcher
+// treats kCloseNames as clear when a later given name (a middle name) is the
+// same in both records: a typing error in the first name, not a twin.
 enum class TwinRule { kClear, kCloseNames, kDifferentNames };
 TwinRule CheckTwinRule(const linkage::ComparisonVector& vector);
 

@@ -161,6 +161,24 @@ TEST_F(MatcherTest, TwinsWithCloseNamesGoToReview) {
   EXPECT_EQ(outcome.reason, "twin_rule_close_names");
 }
 
+TEST_F(MatcherTest, AFirstNameTypoWithTheSameMiddleNameIsNotATwin) {
+  ChildSpec child;  // "William James": no identifier on either record
+  const ContactPointId id = Add(child);
+  ChildSpec typo = child;
+  typo.given = "Willaim James";
+  MatchOutcome outcome = Match(typo);
+  EXPECT_EQ(outcome.decision, Decision::kLink) << outcome.reason;
+  EXPECT_EQ(outcome.child, id);
+  // Without the middle name it stays a question for a person.
+  typo.given = "Willaim";
+  outcome = Match(typo);
+  EXPECT_EQ(outcome.decision, Decision::kReview);
+  EXPECT_EQ(outcome.reason, "twin_rule_close_names");
+  // A different middle name does not help either.
+  typo.given = "Willaim Henry";
+  EXPECT_EQ(Match(typo).reason, "twin_rule_close_names");
+}
+
 TEST_F(MatcherTest, TheTwinRuleIsCheckedAgainstEveryRecordOfTheChild) {
   // The child's best view has no given name a twin would clash with (only an
   // initial), but one of its source records is "William".
