@@ -20,3 +20,15 @@ for b in "$build"/bench/*_bench; do
   cp "$out" "bench/results/${name}-latest.json"
   echo "   JSON: $out"
 done
+
+# Linkage end to end on Synthetic England with seed 202, which is never used
+# for training or tuning (training uses 101): quality against the truth and
+# load time through the real pipeline. LINKAGE_CHILDREN sets the size.
+children=${LINKAGE_CHILDREN:-20000}
+out="bench/results/linkage_eval-${stamp}.json"
+echo "== linkage end to end: ${children} children, seed 202 (one run) =="
+./scripts/linkage_eval.sh "$build/src/cli/contactpoint" "$children" 202 \
+  "${TMPDIR:-/tmp}/cp-linkage-eval-$$" --json "$out" 2>/dev/null
+rm -rf "${TMPDIR:-/tmp}/cp-linkage-eval-$$"
+cp "$out" bench/results/linkage_eval-latest.json
+echo "   JSON: $out"

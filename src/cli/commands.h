@@ -41,7 +41,7 @@ void AddAuditCommands(CLI::App& app, Context& context);  // audit keygen, checkp
 void AddSynthCommands(CLI::App& app, Context& context);  // synth
 void AddUserCommands(CLI::App& app, Context& context);   // user ..., org ...
 void AddDemoCommands(CLI::App& app, Context& context);   // demo-users
-void AddLinkageCommands(CLI::App& app, Context& context);  // linkage score
+void AddLinkageCommands(CLI::App& app, Context& context);  // linkage score, train
 
 }  // namespace cp::cli
 

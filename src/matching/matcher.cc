@@ -84,20 +84,9 @@ TwinRule CheckTwinRule(const linkage::ComparisonVector& v) {
 }
 
 TwinRule CheckSiblingRule(const linkage::ComparisonVector& v) {
-  using linkage::AgreeLevel;
-  const bool shared_identifier =
-      LevelOf<AgreeLevel>(v, Field::kNhsNumber) == AgreeLevel::kAgree ||
-      LevelOf<AgreeLevel>(v, Field::kUpn) == AgreeLevel::kAgree ||
-      LevelOf<AgreeLevel>(v, Field::kUln) == AgreeLevel::kAgree;
   const bool names_differ = LevelOf<linkage::GivenNameLevel>(v, Field::kGivenName) ==
                             linkage::GivenNameLevel::kDisagree;
-  const auto dob = LevelOf<linkage::DateOfBirthLevel>(v, Field::kDateOfBirth);
-  const bool births_differ = dob != linkage::DateOfBirthLevel::kExact &&
-                             dob != linkage::DateOfBirthLevel::kTransposed &&
-                             dob != linkage::DateOfBirthLevel::kOneDigit &&
-                             dob != linkage::DateOfBirthLevel::kMissing;
-  return names_differ && births_differ && !shared_identifier ? TwinRule::kDifferentNames
-                                                             : TwinRule::kClear;
+  return names_differ && !SharesIdentifier(v) ? TwinRule::kDifferentNames : TwinRule::kClear;
 }
 
 TwinRule CheckCannotLink(const linkage::ComparisonVector& v) {

@@ -98,13 +98,13 @@ enum class TwinRule { kClear, kCloseNames, kDifferentNames };
 TwinRule CheckTwinRule(const linkage::ComparisonVector& vector);
 
 // The sibling rule: given names that disagree outright (not the same name, a
-// nickname, a typo, a sound-alike or an initial) AND dates of birth that are
-// not the same date (exact, day and month swapped, or one digit wrong), with
-// no identifier in common, describe two different children however much
-// else agrees. Siblings share a family name, an address, carers and phone
+// nickname, a typo, a sound-alike or an initial), with no identifier in
+// common, describe two different children however much else agrees.
+// Siblings and twins share a family name, an address, carers and phone
 // numbers, and those fields are not independent evidence: together they can
-// outweigh everything else in the model. kDifferentNames when the rule
-// applies, kClear otherwise.
+// outweigh everything else in the model (a sibling born months later, or a
+// twin whose record has a typo in the date or the family name, would link).
+// kDifferentNames when the rule applies, kClear otherwise.
 TwinRule CheckSiblingRule(const linkage::ComparisonVector& vector);
 
 // The cannot-link rules together (twin, then sibling): the stronger verdict.
