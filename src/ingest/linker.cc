@@ -176,7 +176,7 @@ storage::LinkDecision Linker::Unmatched(std::string reason, core::Timestamp at) 
   return d;
 }
 
-StatusOr<Placement> Linker::Place(storage::Transaction& tx, const domain::Child& view,
+StatusOr<Placement> Linker::Place(const RecordsOf& records_of, const domain::Child& view,
                                   core::Timestamp at) const {
   const linkage::LinkageRecord probe = parts_->builder.Build(view);
   // The Matcher asks for a candidate's records only when it may link to it;
@@ -184,13 +184,13 @@ StatusOr<Placement> Linker::Place(storage::Transaction& tx, const domain::Child&
   Status read_error = Status::Ok();
   auto facts = [&](const ContactPointId& child) {
     matching::ChildFacts f;
-    auto records = tx.SourceRecordsOf(child);
+    auto records = records_of(child);
     if (!records.ok()) {
       if (read_error.ok()) read_error = records.status();
       return f;
     }
     bool any_linked = false;
-    for (const storage::SourceRecord& r : *records) {
+    for (const storage::SourceRecord& r : **records) {
       if (Current(r)) f.members.push_back(parts_->builder.Build(r.data));
       any_linked = any_linked || r.state == storage::LinkState::kLinked;
     }

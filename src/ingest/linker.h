@@ -30,10 +30,12 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/status.h"
@@ -69,9 +71,15 @@ class Linker {
   // write transaction on `store` that has written nothing yet.
   core::Status Sync(storage::Store& store, storage::Transaction& tx);
 
+  // A child's source records (all states), as the caller holds them: the
+  // store's, or a cache of them kept in step with the caller's writes.
+  using RecordsOf = std::function<core::StatusOr<const std::vector<storage::SourceRecord>*>(
+      const domain::ContactPointId&)>;
+
   // Decides where `view` (a source's view of a child) belongs, reading the
-  // candidates' current records through `tx` for the cannot-link checks.
-  core::StatusOr<Placement> Place(storage::Transaction& tx, const domain::Child& view,
+  // candidates' current records through `records_of` for the cannot-link
+  // checks.
+  core::StatusOr<Placement> Place(const RecordsOf& records_of, const domain::Child& view,
                                   core::Timestamp at) const;
 
   // The decision kept for a record that is never matched (a post-adoption

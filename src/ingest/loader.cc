@@ -217,7 +217,9 @@ class Applier {
         // and nothing stored connects it with any earlier identity.
         decision = linker_.Unmatched("post_adoption", received_at_);
       } else {
-        ASSIGN_OR_RETURN(Placement placement, linker_.Place(tx_, record.child, received_at_));
+        ASSIGN_OR_RETURN(Placement placement,
+                         linker_.Place([this](const domain::ContactPointId& c) { return Cluster(c); },
+                                       record.child, received_at_));
         decision = std::move(placement.record);
         if (placement.decision == matching::Decision::kLink) {
           child = *placement.child;
@@ -254,6 +256,8 @@ class Applier {
     stored.decision = std::move(decision);
     RETURN_IF_ERROR(view.status());
     RETURN_IF_ERROR(tx_.PutEncodedSourceRecord(stored, *view));
+    if (existing && existing->child && *existing->child != child) Forget(*existing->child, stored);
+    Remember(stored);
     return created ? Status::Ok() : RebuildBestView(child);
   }
 
@@ -271,6 +275,7 @@ class Applier {
     existing->extracted_at = header_.extracted_at;
     existing->received_at = received_at_;
     RETURN_IF_ERROR(tx_.PutSourceRecord(*existing));
+    if (former) Forget(*former, *existing);
     ++receipt_.withdrawn;
     return former ? RebuildBestView(*former) : Status::Ok();
   }
@@ -279,9 +284,9 @@ class Applier {
   // no source supplies any more keeps its last best view: its lifecycle
   // (archive, destruction) is decided elsewhere.
   Status RebuildBestView(domain::ContactPointId child) {
-    ASSIGN_OR_RETURN(std::vector<storage::SourceRecord> records, tx_.SourceRecordsOf(child));
+    ASSIGN_OR_RETURN(const std::vector<storage::SourceRecord>* records, Cluster(child));
     std::vector<const storage::SourceRecord*> current;
-    for (const storage::SourceRecord& r : records) {
+    for (const storage::SourceRecord& r : *records) {
       if (r.state == storage::LinkState::kLinked || r.state == storage::LinkState::kReview) {
         current.push_back(&r);
       }
@@ -304,6 +309,50 @@ class Applier {
     RETURN_IF_ERROR(tx_.PutChild(merged));
     return linker_.Reindex(merged);
   }
+
+  // The source records of the children this batch touches, read once and
+  // kept in step with every write (a record is read back decoded only the
+  // first time its child is met). Bounded: cleared when it grows large.
+  StatusOr<const std::vector<storage::SourceRecord>*> Cluster(const domain::ContactPointId& child) {
+    auto it = clusters_.find(child);
+    if (it != clusters_.end()) return &it->second;
+    if (clusters_.size() >= kMaxClusters) clusters_.clear();
+    ASSIGN_OR_RETURN(std::vector<storage::SourceRecord> records, tx_.SourceRecordsOf(child));
+    return &clusters_.emplace(child, std::move(records)).first->second;
+  }
+
+  static bool SameRecord(const storage::SourceRecord& a, const storage::SourceRecord& b) {
+    return a.source == b.source && a.key == b.key;
+  }
+
+  // `record` was written: its child's cached cluster holds it as written.
+  void Remember(const storage::SourceRecord& record) {
+    if (!record.child) return;
+    auto it = clusters_.find(*record.child);
+    if (it == clusters_.end()) return;  // read from the store when needed
+    // In the store's order, (source, key), so that the best view is the same
+    // whether the cluster was read or remembered.
+    auto& records = it->second;
+    auto at = std::lower_bound(records.begin(), records.end(), record, [](const auto& a,
+                                                                          const auto& b) {
+      return std::tie(a.source.value(), a.key.value()) < std::tie(b.source.value(), b.key.value());
+    });
+    if (at != records.end() && SameRecord(*at, record)) {
+      *at = record;
+    } else {
+      records.insert(at, record);
+    }
+  }
+
+  // `record` no longer belongs to `child`.
+  void Forget(const domain::ContactPointId& child, const storage::SourceRecord& record) {
+    auto it = clusters_.find(child);
+    if (it == clusters_.end()) return;
+    std::erase_if(it->second, [&](const storage::SourceRecord& r) { return SameRecord(r, record); });
+  }
+
+  static constexpr std::size_t kMaxClusters = 200000;
+  std::unordered_map<domain::ContactPointId, std::vector<storage::SourceRecord>> clusters_;
 
   storage::Transaction& tx_;
   Linker& linker_;

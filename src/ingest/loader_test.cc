@@ -409,10 +409,10 @@ TEST_F(LoaderTest, ADoubtfulRecordWaitsForReviewOnAChildOfItsOwn) {
   ASSERT_TRUE(Load("gro-births", Write("1.jsonl", Header("gro-births", "b1", "delta", 1) +
                                                       Upsert("G1", "Amelia", "Smith", "")))
                   .ok());
-  // Same family name, date of birth and gender, another given name, no
-  // identifier: perhaps the same child, perhaps a sibling.
+  // Same family name, date of birth and gender, a given name one letter
+  // apart, no address or identifier: the same child, or someone else?
   auto pds = Load("nhs-pds", Write("p.jsonl", Header("nhs-pds", "p1", "delta", 1) +
-                                                  Upsert("P1", "Bo", "Smith", "")));
+                                                  Upsert("P1", "Amelie", "Smith", "")));
   ASSERT_TRUE(pds.ok()) << pds.status().ToString();
   EXPECT_EQ(pds->receipt.review, 1);
   EXPECT_EQ(pds->receipt.linked, 0);
