@@ -150,6 +150,17 @@ struct SourceEvent {
   friend bool operator==(const SourceEvent&, const SourceEvent&) = default;
 };
 
+// Which local authority answers for a child's record (DOMAIN.md section 4),
+// decided from the best view's postcode (access/accountable_authority.h):
+// an authority ("la:E08000035"), provisional when it holds only the majority
+// of a split postcode area; or, when none can be given, a named national
+// queue ("national:unknown-postcode") for a person to resolve.
+struct Accountability {
+  std::string assignee;  // "la:<GSS code>" or "national:<queue>"
+  bool provisional = false;
+  friend bool operator==(const Accountability&, const Accountability&) = default;
+};
+
 // The best-view record of one child.
 struct Child {
   ContactPointId id;  // unassigned until the store allocates one
@@ -162,6 +173,9 @@ struct Child {
   std::optional<Date> date_of_death;
   std::vector<Carer> carers;
   std::vector<Involvement> involvements;
+  // The best view's only: a source's view of a child never carries it (and
+  // source records do not store it).
+  std::optional<Accountability> accountable;
   friend bool operator==(const Child&, const Child&) = default;
 };
 

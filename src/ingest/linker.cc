@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "index/candidate_index.h"
+#include "domain/validation.h"
 #include "linkage/comparator.h"
 #include "linkage/linkage_data.h"
 #include "linkage/normalise.h"
@@ -20,14 +21,16 @@ using domain::ContactPointId;
 
 struct Linker::Parts {
   Parts(std::unique_ptr<linkage::NameNormaliser> n, linkage::LinkageData d,
-        const matching::MatchOptions& options)
+        access::AuthorityMap a, const matching::MatchOptions& options)
       : normaliser(std::move(n)),
         data(std::move(d)),
+        authorities(std::move(a)),
         builder(*normaliser, data.given_name_variants, data.family_name_variants),
         matcher(index, comparator, data.model, options) {}
 
   std::unique_ptr<linkage::NameNormaliser> normaliser;
   linkage::LinkageData data;
+  access::AuthorityMap authorities;
   linkage::RecordBuilder builder;
   linkage::Comparator comparator;
   index::CandidateIndex index;
@@ -75,13 +78,29 @@ Linker::Linker(std::unique_ptr<Parts> parts, const matching::MatchOptions& optio
 Linker::~Linker() = default;
 
 StatusOr<std::unique_ptr<Linker>> Linker::Load(const std::filesystem::path& data_dir,
-                                               const matching::MatchOptions& options) {
+                                               const matching::MatchOptions& options,
+                                               const std::filesystem::path& geography_dir) {
   ASSIGN_OR_RETURN(std::unique_ptr<linkage::NameNormaliser> normaliser,
                    linkage::NameNormaliser::Create());
   ASSIGN_OR_RETURN(linkage::LinkageData data, linkage::LoadLinkageData(data_dir));
-  return std::unique_ptr<Linker>(
-      new Linker(std::make_unique<Parts>(std::move(normaliser), std::move(data), options),
-                 options));
+  ASSIGN_OR_RETURN(access::AuthorityMap authorities, access::AuthorityMap::Load(geography_dir));
+  return std::unique_ptr<Linker>(new Linker(
+      std::make_unique<Parts>(std::move(normaliser), std::move(data), std::move(authorities),
+                              options),
+      options));
+}
+
+void Linker::AssignAuthority(domain::Child& best_view) const {
+  std::optional<std::string> postcode;
+  if (best_view.address && best_view.address->postcode) {
+    auto normalised = domain::NormalisePostcode("postcode", best_view.address->postcode->Reveal());
+    if (normalised.ok()) postcode = std::move(*normalised);
+    else postcode = std::string("not a postcode");  // goes to the unknown-postcode queue
+  }
+  const access::AuthorityAssignment a = parts_->authorities.Assign(postcode);
+  best_view.accountable =
+      a.authority ? domain::Accountability{a.authority->value(), a.provisional}
+                  : domain::Accountability{a.queue, false};
 }
 
 std::size_t Linker::indexed_children() const { return parts_->index.size(); }
@@ -94,7 +113,7 @@ Status Linker::Rebuild(storage::Store& store, storage::Transaction& tx) {
   ASSIGN_OR_RETURN(storage::StoreInfo info, store.Info());
   // A fresh index (the old one may hold a rolled-back batch).
   parts_ = std::make_unique<Parts>(std::move(parts_->normaliser), std::move(parts_->data),
-                                   options_);
+                                   std::move(parts_->authorities), options_);
   parts_->index.Reserve(static_cast<std::size_t>(info.children) + 1024);
   std::vector<index::IndexEntry> chunk;
   chunk.reserve(4096);

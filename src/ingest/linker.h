@@ -37,6 +37,7 @@
 #include <string>
 #include <vector>
 
+#include "access/accountable_authority.h"
 #include "core/clock.h"
 #include "core/status.h"
 #include "domain/ids.h"
@@ -59,10 +60,18 @@ struct Placement {
 
 class Linker {
  public:
-  // Loads the variant tables and model from `data_dir` (linkage_data.h).
-  // Errors: those of LoadLinkageData and NameNormaliser::Create.
-  static core::StatusOr<std::unique_ptr<Linker>> Load(const std::filesystem::path& data_dir,
-                                                      const matching::MatchOptions& options = {});
+  // Loads the variant tables and model from `data_dir` (linkage_data.h) and
+  // the postcode-to-authority map from `geography_dir` (by default the one
+  // shipped, access/accountable_authority.h). Errors: those of
+  // LoadLinkageData, NameNormaliser::Create and AuthorityMap::Load.
+  static core::StatusOr<std::unique_ptr<Linker>> Load(
+      const std::filesystem::path& data_dir, const matching::MatchOptions& options = {},
+      const std::filesystem::path& geography_dir = access::AuthorityMap::DefaultDataDir());
+
+  // Sets the accountable authority of a best view from its postcode: an
+  // authority, provisional for a split area's majority, or a named national
+  // queue when none can be given (never a guess).
+  void AssignAuthority(domain::Child& best_view) const;
   ~Linker();
   Linker(const Linker&) = delete;
   Linker& operator=(const Linker&) = delete;

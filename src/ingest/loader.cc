@@ -236,7 +236,8 @@ class Applier {
     if (created) {
       ASSIGN_OR_RETURN(child, tx_.AllocateChildId(random_));
       // A new child's best view is this record's view.
-      const domain::Child view = MergeSourceViews(child, {&record.child});
+      domain::Child view = MergeSourceViews(child, {&record.child});
+      linker_.AssignAuthority(view);
       RETURN_IF_ERROR(tx_.PutChild(view));
       RETURN_IF_ERROR(linker_.Reindex(view));
       ++receipt_.created;
@@ -305,7 +306,8 @@ class Applier {
     std::vector<const domain::Child*> views;
     views.reserve(current.size());
     for (const storage::SourceRecord* r : current) views.push_back(&r->data);
-    const domain::Child merged = MergeSourceViews(child, views);
+    domain::Child merged = MergeSourceViews(child, views);
+    linker_.AssignAuthority(merged);
     RETURN_IF_ERROR(tx_.PutChild(merged));
     return linker_.Reindex(merged);
   }

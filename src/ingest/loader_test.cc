@@ -433,6 +433,36 @@ TEST_F(LoaderTest, ADoubtfulRecordWaitsForReviewOnAChildOfItsOwn) {
   EXPECT_EQ(view->name.given_names.Reveal(), "Amelia");
 }
 
+TEST_F(LoaderTest, EachChildIsGivenItsAccountableAuthorityOrANamedQueue) {
+  auto with_postcode = [](const std::string& key, const std::string& given,
+                          const std::string& postcode) {
+    std::string line = Upsert(key, given, "Okafor", "");
+    const std::string ids = "\"identifiers\": {}";
+    line.replace(line.find(ids), ids.size(),
+                 ids + ", \"address\": {\"lines\": [\"1 Park Row\"], \"postcode\": \"" +
+                     postcode + "\"}");
+    return line;
+  };
+  auto loaded = Load("gro-births",
+                     Write("1.jsonl", Header("gro-births", "b1", "delta", 1) +
+                                          with_postcode("L1", "Ada", "ls1 4ab") +
+                                          with_postcode("L2", "Ben", "ZZ9 9ZZ") +
+                                          Upsert("L3", "Cleo", "Okafor", "")));
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  ASSERT_EQ(loaded->receipt.created, 3);
+  auto tx = store_->Begin(storage::TxMode::kReadOnly);
+  auto authority_of = [&](const std::string& key) {
+    auto record = (*tx)->GetSourceRecord(domain::SourceId("gro-births"), domain::SourceKey(key));
+    EXPECT_TRUE(record.ok());
+    auto child = (*tx)->GetChild(*record->child);
+    EXPECT_TRUE(child.ok());
+    return child->accountable ? child->accountable->assignee : std::string("(none)");
+  };
+  EXPECT_EQ(authority_of("L1"), "la:E08000035");  // Leeds
+  EXPECT_EQ(authority_of("L2"), "national:unknown-postcode");
+  EXPECT_EQ(authority_of("L3"), "national:no-postcode");
+}
+
 TEST_F(LoaderTest, ALaterBatchMatchesAChildAnotherProcessCreated) {
   // Two loaders with two Linkers over one store: the second Linker's index
   // must learn of the first's child from the change log.

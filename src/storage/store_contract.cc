@@ -129,6 +129,10 @@ void DescribeChild(std::vector<std::string>& out, const std::string& path,
   out.push_back(path + ".gender=" + std::to_string(static_cast<int>(child.gender)));
   out.push_back(path + ".date_of_birth=" + Opt(std::optional(child.date_of_birth.Reveal())));
   DescribeAddress(out, path + ".address", child.address);
+  out.push_back(path + ".accountable=" +
+                (child.accountable ? child.accountable->assignee +
+                                         (child.accountable->provisional ? " (provisional)" : "")
+                                   : std::string("(none)")));
   out.push_back(path + ".identifiers.nhs_number=" + Opt(child.identifiers.nhs_number));
   out.push_back(path + ".identifiers.upn=" + Opt(child.identifiers.upn));
   out.push_back(path + ".identifiers.uln=" + Opt(child.identifiers.uln));
@@ -254,6 +258,9 @@ domain::Child FullChild(domain::ContactPointId id) {
   gp.organisation.name = "Park Surgery";
   gp.organisation.code = "ODS:B86001";
   child.involvements = {school, sexual_health, mental_health, gp};
+  // The best view's own field (FullSourceRecord drops it: source views never
+  // carry it).
+  child.accountable = domain::Accountability{"la:E08000035", true};
   return child;
 }
 
@@ -277,6 +284,7 @@ SourceRecord FullSourceRecord(std::string source, std::string key,
   record.extracted_at = core::FromUnixMillis(1'700'000'000'123);
   record.received_at = core::FromUnixMillis(1'700'000'360'456);
   record.data = FullChild(domain::ContactPointId());
+  record.data.accountable.reset();
   record.events = {
       domain::SourceEvent{domain::SourceEvent::Type::kDeath, D(2023, December, 31)},
       domain::SourceEvent{domain::SourceEvent::Type::kLeftEngland, D(2022, May, 1)},

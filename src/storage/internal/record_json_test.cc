@@ -17,12 +17,21 @@ using contract::SameChild;
 using core::ErrorCode;
 
 TEST(RecordJsonTest, AFullChildRoundTrips) {
-  const domain::Child child = FullChild(domain::ContactPointId());
+  domain::Child child = FullChild(domain::ContactPointId());
+  child.accountable.reset();  // the best view's own: source views never carry it
   auto json = EncodeChildJson(child);
   ASSERT_TRUE(json.ok()) << json.status().ToString();
   auto back = DecodeChildJson(*json);
   ASSERT_TRUE(back.ok()) << back.status().ToString();
   EXPECT_TRUE(SameChild(child, *back));
+}
+
+TEST(RecordJsonTest, TheAccountableAuthorityIsNotPartOfASourceView) {
+  const domain::Child child = FullChild(domain::ContactPointId());
+  ASSERT_TRUE(child.accountable.has_value());
+  auto back = DecodeChildJson(*EncodeChildJson(child));
+  ASSERT_TRUE(back.ok());
+  EXPECT_FALSE(back->accountable.has_value());
 }
 
 TEST(RecordJsonTest, TheIdIsNotStored) {

@@ -377,13 +377,15 @@ const RowTableSql& SqlOf(RowTable table) {
     };
     return std::array<RowTableSql, kRowTables>{
         make("INSERT INTO children (contactpoint_id, gender, date_of_birth, date_of_death, "
-             "address_lines, address_postcode, nhs_number, upn, uln) VALUES ",
-             9,
+             "address_lines, address_postcode, nhs_number, upn, uln, accountable, "
+             "accountable_provisional) VALUES ",
+             11,
              " ON CONFLICT (contactpoint_id) DO UPDATE SET gender = excluded.gender, "
              "date_of_birth = excluded.date_of_birth, date_of_death = excluded.date_of_death, "
              "address_lines = excluded.address_lines, "
              "address_postcode = excluded.address_postcode, nhs_number = excluded.nhs_number, "
-             "upn = excluded.upn, uln = excluded.uln",
+             "upn = excluded.upn, uln = excluded.uln, accountable = excluded.accountable, "
+             "accountable_provisional = excluded.accountable_provisional",
              "writing a child record"),
         make("INSERT INTO child_names (contactpoint_id, ordinal, kind, given_names, "
              "family_name) VALUES ",
@@ -543,7 +545,8 @@ class SqliteTransaction final : public Transaction {
     {
       ASSIGN_OR_RETURN(Statement stmt,
                        conn_.Prepare("SELECT gender, date_of_birth, date_of_death, address_lines, "
-                                     "address_postcode, nhs_number, upn, uln "
+                                     "address_postcode, nhs_number, upn, uln, accountable, "
+                                     "accountable_provisional "
                                      "FROM children WHERE contactpoint_id = ?1",
                                      "reading a child record"));
       stmt.BindInt64(1, Stored(id));
@@ -559,6 +562,10 @@ class SqliteTransaction final : public Transaction {
       child.identifiers.nhs_number = Personal(stmt.OptionalText(5));
       child.identifiers.upn = Personal(stmt.OptionalText(6));
       child.identifiers.uln = Personal(stmt.OptionalText(7));
+      if (auto assignee = stmt.OptionalText(8)) {
+        child.accountable =
+            domain::Accountability{std::move(*assignee), stmt.OptionalInt64(9).value_or(0) != 0};
+      }
     }
     RETURN_IF_ERROR(ReadNames(child));
     RETURN_IF_ERROR(ReadCarers(child));
@@ -1472,7 +1479,7 @@ class SqliteTransaction final : public Transaction {
                      OptionalDateText("child.date_of_death", child.date_of_death));
     ASSIGN_OR_RETURN(AddressColumns address, ToColumns("child.address", child.address));
     SqlRow row;
-    row.reserve(9);
+    row.reserve(11);
     row.push_back(SqlValue::Int64(Stored(child.id)));
     row.push_back(SqlValue::Text(gender));
     row.push_back(SqlValue::Text(dob));
@@ -1482,6 +1489,13 @@ class SqliteTransaction final : public Transaction {
     row.push_back(SqlValue::OptionalText(Reveal(child.identifiers.nhs_number)));
     row.push_back(SqlValue::OptionalText(Reveal(child.identifiers.upn)));
     row.push_back(SqlValue::OptionalText(Reveal(child.identifiers.uln)));
+    if (child.accountable) {
+      row.push_back(SqlValue::Text(child.accountable->assignee));
+      row.push_back(SqlValue::Bool(child.accountable->provisional));
+    } else {
+      row.push_back(SqlValue::Null());
+      row.push_back(SqlValue::Null());
+    }
     return InsertRow(RowTable::kChildren, std::move(row));
   }
 
