@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "app/feed_api.h"
+#include "app/search_api.h"
 #include "app/session_api.h"
 #include "app/version.h"
 #include "audit/signing.h"
@@ -136,6 +137,12 @@ core::Status Serve(const ServeConfig& config, const core::Clock& clock,
   auto server = http::MakeHttpServer();
   RegisterRoutes(*server, *store);
   RegisterSessionRoutes(*server, sign_in);
+  // Search shares the feed loads' Linker (its index and model), taking
+  // turns with them (search_service.h "Concurrency").
+  const search::StoredRecordStates record_states;
+  search::SearchService search_service(
+      search::SearchDeps{*store, audit_log, clock, *linker, record_states}, config.search);
+  RegisterSearchRoutes(*server, sign_in, search_service);
   RETURN_IF_ERROR(RegisterFeedRoutes(*server, FeedApiDeps{store.get(), &audit_log, &clock, &random,
                                                           linker.get(),
                                                           config.store_location + ".spool"}));

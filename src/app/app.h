@@ -19,6 +19,7 @@
 #include "identity/directory.h"
 #include "identity/token_vault.h"
 #include "ingest/linker.h"
+#include "search/search_service.h"
 #include "storage/store.h"
 
 namespace cp::app {
@@ -73,6 +74,8 @@ struct ServeConfig {
   std::string store_location;
   std::optional<std::filesystem::path> linkage_data;  // default: beside the binary
   http::ServerOptions server;
+  // Practitioners' search: result cap, volume limits (search_service.h).
+  search::SearchOptions search;
 };
 
 // `contactpoint serve`: opens an existing store, serves until `stop` becomes

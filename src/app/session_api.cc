@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 
+#include "app/internal/json_api.h"
 #include "http/errors.h"
 
 namespace cp::app {
@@ -15,53 +16,16 @@ using core::ErrorCode;
 using core::Status;
 using core::StatusOr;
 using Json = nlohmann::json;
-
-// A strict JSON object of string fields: exactly `names`, each a string of at
-// most 256 bytes. kInvalidArgument names the field at fault.
-StatusOr<std::map<std::string, std::string>> StringFields(
-    const std::string& body, std::initializer_list<std::string_view> names) {
-  const Json parsed = Json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (parsed.is_discarded() || !parsed.is_object()) {
-    return Status(ErrorCode::kInvalidArgument, "the request body must be a JSON object");
-  }
-  std::map<std::string, std::string> fields;
-  for (const auto& [key, value] : parsed.items()) {
-    bool known = false;
-    for (std::string_view name : names) known = known || key == name;
-    if (!known) {
-      return Status(ErrorCode::kInvalidArgument, "unknown field '" + key + "'");
-    }
-    if (!value.is_string() || value.get_ref<const std::string&>().size() > 256) {
-      return Status(ErrorCode::kInvalidArgument,
-                    "field '" + key + "' must be a string of at most 256 bytes");
-    }
-    fields[key] = value.get<std::string>();
-  }
-  for (std::string_view name : names) {
-    if (!fields.contains(std::string(name))) {
-      return Status(ErrorCode::kInvalidArgument, "missing field '" + std::string(name) + "'");
-    }
-  }
-  return fields;
-}
+using internal::Failure;
+using internal::NoStore;
+using internal::Presence;
+using internal::StringFields;
 
 core::Sensitive<std::string> Secret(std::map<std::string, std::string>& fields,
                                     const std::string& name) {
   return core::Sensitive<std::string>(std::move(fields[name]));
 }
 
-http::Response NoStore(http::Response response) {
-  response.headers.emplace_back("Cache-Control", "no-store");
-  return response;
-}
-
-http::Response Failure(const Status& status) {
-  http::Response response = http::ErrorResponse(status);
-  if (status.category() == core::ErrorCategory::kUnauthenticated) {
-    response.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"contactpoint\"");
-  }
-  return NoStore(std::move(response));
-}
 
 Json UserJson(const identity::Account& account) {
   return Json{{"username", account.user.username},
@@ -85,7 +49,8 @@ http::Response SessionJson(identity::SignInService& sign_in,
 }
 
 http::Response SignIn(identity::SignInService& sign_in, const http::Request& request) {
-  auto fields = StringFields(request.body, {"username", "password", "pin", "code"});
+  auto fields = StringFields(request.body, {"username", "password", "pin", "code"},
+                             Presence::kAllRequired);
   if (!fields.ok()) return Failure(fields.status());
   identity::SignInRequest sign_in_request{(*fields)["username"], Secret(*fields, "password"),
                                           Secret(*fields, "pin"), Secret(*fields, "code")};
@@ -143,7 +108,8 @@ void RegisterSessionRoutes(http::Server& server, identity::SignInService& sign_i
   });
   server.Route("PUT", "/api/v1/session/secrets", [&sign_in](const http::Request& request) {
     return WithSession(sign_in, request, [&](const identity::SessionContext& context) {
-      auto fields = StringFields(request.body, {"current_password", "new_password", "new_pin"});
+      auto fields = StringFields(request.body, {"current_password", "new_password", "new_pin"},
+                                   Presence::kAllRequired);
       if (!fields.ok()) return Failure(fields.status());
       const Status changed = sign_in.ChangeSecrets(
           context, Secret(*fields, "current_password"),
@@ -153,7 +119,7 @@ void RegisterSessionRoutes(http::Server& server, identity::SignInService& sign_i
   });
   server.Route("PUT", "/api/v1/session/acting-for", [&sign_in](const http::Request& request) {
     return WithSession(sign_in, request, [&](const identity::SessionContext& context) {
-      auto fields = StringFields(request.body, {"username"});
+      auto fields = StringFields(request.body, {"username"}, Presence::kAllRequired);
       if (!fields.ok()) return Failure(fields.status());
       const Status started = sign_in.ActFor(context, (*fields)["username"]);
       if (!started.ok()) return Failure(started);

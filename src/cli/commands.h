@@ -42,6 +42,7 @@ void AddSynthCommands(CLI::App& app, Context& context);  // synth
 void AddUserCommands(CLI::App& app, Context& context);   // user ..., org ...
 void AddDemoCommands(CLI::App& app, Context& context);   // demo-users
 void AddLinkageCommands(CLI::App& app, Context& context);  // linkage score, train
+void AddReviewCommands(CLI::App& app, Context& context);   // review ..., child ...
 
 }  // namespace cp::cli
 

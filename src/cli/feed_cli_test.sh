@@ -23,8 +23,11 @@ expect activate_too_early 1 'accredit its system type first' -- "$bin" source ac
 expect accredit_type 0 'now type_accredited' -- "$bin" source accredit --store "$db" gro-births --stage type
 expect accredit_instance 0 'now instance_accredited' -- "$bin" source accredit --store "$db" gro-births --stage instance
 expect activate 0 'now active' -- "$bin" source activate --store "$db" gro-births
-expect source_list 0 'gro-births +national +active' -- "$bin" source list --store "$db"
+expect source_list 0 'gro-births +national +active +2 ' -- "$bin" source list --store "$db"
 expect source_show 0 'state: +active' -- "$bin" source show --store "$db" gro-births
+expect source_priority_range 2 'not in range' -- "$bin" source set-priority --store "$db" gro-births 0
+expect source_priority 0 'now has priority 1' -- "$bin" source set-priority --store "$db" gro-births 1
+expect source_show_priority 0 'priority: +1 ' -- "$bin" source show --store "$db" gro-births
 expect source_show_unknown 1 'no source nobody is registered' -- "$bin" source show --store "$db" nobody
 
 expect load 0 'new children [1-9][0-9]*, to review 0, rejected 0' -- "$bin" feed load --store "$db" --source gro-births "$tmp/syn/gro-births.jsonl"

@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
   cp::cli::AddUserCommands(app, context);
   cp::cli::AddDemoCommands(app, context);
   cp::cli::AddLinkageCommands(app, context);
+  cp::cli::AddReviewCommands(app, context);
 
   try {
     app.parse(argc, argv);

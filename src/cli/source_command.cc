@@ -11,6 +11,7 @@
 #include "audit/audit_log.h"
 #include "cli/commands.h"
 #include "domain/source.h"
+#include "ingest/best_view.h"
 #include "ingest/credential.h"
 
 namespace cp::cli {
@@ -21,6 +22,7 @@ struct SourceOptions {
   std::string id;
   std::string name;
   std::string kind = "local";
+  int priority = 0;   // add: 0 = the kind's default; set-priority: 1..9
   std::string stage;  // accredit: type | instance
 };
 
@@ -48,7 +50,7 @@ core::Status ChangeSource(const core::Clock& clock, const std::string& store_loc
 void PrintSource(const storage::SourceEntry& s) {
   std::cout << std::left << std::setw(28) << s.id.value() << std::setw(10)
             << domain::SourceKindName(s.kind) << std::setw(21) << domain::SourceStateName(s.state)
-            << s.name << "\n";
+            << std::setw(10) << s.priority << s.name << "\n";
 }
 
 int Add(const SourceOptions& o, const core::Clock& clock) {
@@ -68,6 +70,9 @@ int Add(const SourceOptions& o, const core::Clock& clock) {
     entry.id = id;
     entry.name = o.name;
     entry.kind = *kind;
+    entry.priority = o.priority != 0 ? o.priority
+                     : *kind == domain::SourceKind::kNational ? ingest::kNationalSourcePriority
+                                                              : ingest::kLocalSourcePriority;
     entry.state = domain::SourceState::kRegistered;
     entry.credential_hash = credential.hash;
     entry.created_at = entry.updated_at = clock.Now();
@@ -97,6 +102,23 @@ int Transition(const SourceOptions& o, const core::Clock& clock, domain::SourceS
   return 0;
 }
 
+int SetPriority(const SourceOptions& o, const core::Clock& clock) {
+  const domain::SourceId id(o.id);
+  const core::Status s = ChangeSource(clock, o.store, id, "source_priority_changed",
+                                      [&](storage::Transaction& tx) -> core::Status {
+                                        ASSIGN_OR_RETURN(storage::SourceEntry entry,
+                                                         tx.GetSource(id));
+                                        entry.priority = o.priority;
+                                        entry.updated_at = clock.Now();
+                                        return tx.PutSource(entry);
+                                      });
+  if (!s.ok()) return Fail(s);
+  std::cout << "Source " << o.id << " now has priority " << o.priority
+            << ". Each child's best view takes it into account when it is next rebuilt (the "
+               "next record loaded for the child, or a data administrator's operation).\n";
+  return 0;
+}
+
 int List(const SourceOptions& o, const core::Clock& clock, bool one) {
   auto store = app::OpenStore(o.store, clock, false);
   if (!store.ok()) return Fail(store.status());
@@ -109,6 +131,7 @@ int List(const SourceOptions& o, const core::Clock& clock, bool one) {
     std::cout << "source:     " << entry->id.value() << "\nname:       " << entry->name
               << "\nkind:       " << domain::SourceKindName(entry->kind)
               << "\nstate:      " << domain::SourceStateName(entry->state)
+              << "\npriority:   " << entry->priority << " (1 most trusted, 9 least)"
               << "\nregistered: " << core::FormatRfc3339(entry->created_at)
               << "\nchanged:    " << core::FormatRfc3339(entry->updated_at)
               << "\nlast batch sequence: "
@@ -118,7 +141,7 @@ int List(const SourceOptions& o, const core::Clock& clock, bool one) {
   auto all = (*tx)->ListSources();
   if (!all.ok()) return Fail(all.status());
   std::cout << std::left << std::setw(28) << "SOURCE" << std::setw(10) << "KIND" << std::setw(21)
-            << "STATE" << "NAME\n";
+            << "STATE" << std::setw(10) << "PRIORITY" << "NAME\n";
   for (const auto& s : *all) PrintSource(s);
   return 0;
 }
@@ -139,6 +162,10 @@ void AddSourceCommands(CLI::App& app, Context& context) {
   add->add_option("--kind", o->kind, "national or local")
       ->check(CLI::IsMember({"national", "local"}))
       ->capture_default_str();
+  add->add_option("--priority", o->priority,
+                  "Survivorship rank of what it says about a child, 1 (most trusted) to 9 "
+                  "(least); default 2 for a national source, 5 for a local one")
+      ->check(CLI::Range(1, 9));
   add->callback([&context, o] { *context.action = [&context, o] { return Add(*o, *context.clock); }; });
 
   auto* list = group->add_subcommand("list", "List every registered source and its state");
@@ -152,6 +179,17 @@ void AddSourceCommands(CLI::App& app, Context& context) {
   show->add_option("ID", o->id, "Source ID")->required();
   show->callback([&context, o] {
     *context.action = [&context, o] { return List(*o, *context.clock, true); };
+  });
+
+  auto* priority = group->add_subcommand(
+      "set-priority", "Change a source's survivorship priority (1 most trusted, 9 least)");
+  AddStoreOption(*priority, o->store);
+  priority->add_option("ID", o->id, "Source ID")->required();
+  priority->add_option("PRIORITY", o->priority, "1 (most trusted) to 9 (least)")
+      ->required()
+      ->check(CLI::Range(1, 9));
+  priority->callback([&context, o] {
+    *context.action = [&context, o] { return SetPriority(*o, *context.clock); };
   });
 
   auto* accredit = group->add_subcommand(

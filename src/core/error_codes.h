@@ -57,6 +57,12 @@ enum class ErrorCategory : std::uint8_t {
   X(kInvalidLinkageData, 1022, kInvalidArgument, "invalid_linkage_data")     \
   X(kTokenKeyInvalid, 1023, kInvalidArgument, "token_key_invalid")           \
   X(kInvalidUsername, 1024, kInvalidArgument, "invalid_username")           \
+  /* 104x: practitioners' search and record view (search/) */                \
+  X(kInvalidSearchCriteria, 1040, kInvalidArgument, "invalid_search_criteria") \
+  X(kInsufficientSearchCriteria, 1041, kInvalidArgument, "insufficient_search_criteria") \
+  X(kWildcardNotAllowed, 1042, kInvalidArgument, "wildcard_not_allowed")     \
+  X(kReasonRequired, 1043, kInvalidArgument, "reason_required")               \
+  X(kInvalidReason, 1044, kInvalidArgument, "invalid_reason")                 \
   /* 2xxx: existence */                                                         \
   X(kNotFound, 2000, kNotFound, "not_found")                                    \
   X(kChildNotFound, 2001, kNotFound, "child_not_found")                         \
@@ -85,7 +91,10 @@ enum class ErrorCategory : std::uint8_t {
   X(kStoreSchemaTooNew, 4001, kFailedPrecondition, "store_schema_too_new")      \
   X(kTransactionClosed, 4002, kFailedPrecondition, "transaction_closed")        \
   X(kRedirectCycle, 4003, kFailedPrecondition, "redirect_cycle")                \
+  X(kSourceRecordNotInReview, 4004, kFailedPrecondition, "source_record_not_in_review") \
+  X(kCannotLink, 4005, kFailedPrecondition, "cannot_link")                      \
   X(kResourceExhausted, 4100, kResourceExhausted, "resource_exhausted")         \
+  X(kSearchLimitReached, 4110, kResourceExhausted, "search_limit_reached")     \
   X(kAborted, 4200, kAborted, "aborted")                                        \
   X(kStoreBusy, 4201, kAborted, "store_busy")                                   \
   /* 5xxx: infrastructure */                                                    \

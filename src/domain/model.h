@@ -161,6 +161,17 @@ struct Accountability {
   friend bool operator==(const Accountability&, const Accountability&) = default;
 };
 
+// Where one field of a best view came from: the source record that supplied
+// the value survivorship chose (ingest/best_view.h). Codes only.
+struct FieldProvenance {
+  std::string field;  // "name", "gender", "date_of_birth", "address", ...
+  SourceId source;
+  SourceKey key;
+  BatchId batch;
+  std::chrono::sys_time<std::chrono::milliseconds> extracted_at;
+  friend bool operator==(const FieldProvenance&, const FieldProvenance&) = default;
+};
+
 // The best-view record of one child.
 struct Child {
   ContactPointId id;  // unassigned until the store allocates one
@@ -176,6 +187,9 @@ struct Child {
   // The best view's only: a source's view of a child never carries it (and
   // source records do not store it).
   std::optional<Accountability> accountable;
+  // The best view's only: which source record supplied each single-valued
+  // field (names, gender, date of birth, address, date of death, identifiers).
+  std::vector<FieldProvenance> provenance;
   friend bool operator==(const Child&, const Child&) = default;
 };
 

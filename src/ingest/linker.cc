@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "index/candidate_index.h"
+#include "ingest/cluster.h"
 #include "domain/validation.h"
 #include "linkage/comparator.h"
 #include "linkage/linkage_data.h"
@@ -38,21 +39,6 @@ struct Linker::Parts {
 };
 
 namespace {
-
-// "given_name=exact;family_name=exact;..." for every field.
-std::string VectorText(const linkage::ComparisonVector& vector) {
-  std::string out;
-  for (std::size_t i = 0; i < linkage::kFieldCount; ++i) {
-    const linkage::Field field = linkage::FieldAt(i);
-    if (!out.empty()) out += ';';
-    out += linkage::FieldName(field);
-    out += '=';
-    const auto names = linkage::LevelNames(field);
-    const std::uint8_t level = vector.level(field);
-    out += level < names.size() ? names[level] : std::string_view("?");
-  }
-  return out;
-}
 
 std::string ModelTag(const linkage::Model& model) {
   std::uint64_t hash = 14695981039346656037ull;  // FNV-1a, 64 bits
@@ -106,6 +92,8 @@ void Linker::AssignAuthority(domain::Child& best_view) const {
 std::size_t Linker::indexed_children() const { return parts_->index.size(); }
 const linkage::RecordBuilder& Linker::builder() const { return parts_->builder; }
 const linkage::Comparator& Linker::comparator() const { return parts_->comparator; }
+const index::CandidateIndex& Linker::candidate_index() const { return parts_->index; }
+const linkage::Model& Linker::model() const { return parts_->data.model; }
 
 Status Linker::Rebuild(storage::Store& store, storage::Transaction& tx) {
   // The writer lock is held (tx is a write transaction), so the change log

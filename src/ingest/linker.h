@@ -42,7 +42,9 @@
 #include "core/status.h"
 #include "domain/ids.h"
 #include "domain/model.h"
+#include "index/candidate_index.h"
 #include "linkage/comparator.h"
+#include "linkage/model.h"
 #include "linkage/record.h"
 #include "matching/matcher.h"
 #include "storage/store.h"
@@ -113,6 +115,12 @@ class Linker {
   // administrator's link, merge or split checks the cannot-link rules).
   const linkage::RecordBuilder& builder() const;
   const linkage::Comparator& comparator() const;
+
+  // For practitioners' search (search/search_service.h): the candidate index
+  // and the model that scores against it. A Sync that rebuilds replaces
+  // them, so a reader holds load_mutex() while it uses them.
+  const index::CandidateIndex& candidate_index() const;
+  const linkage::Model& model() const;
 
  private:
   struct Parts;

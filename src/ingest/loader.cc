@@ -11,6 +11,7 @@
 
 #include "domain/source.h"
 #include "ingest/best_view.h"
+#include "ingest/cluster.h"
 #include "ingest/linker.h"
 #include "ingest/csv_import.h"
 #include "ingest/line_reader.h"
@@ -142,10 +143,12 @@ class Handoff {
 // receipt's counts. Owned by one Load call.
 class Applier {
  public:
-  Applier(storage::Transaction& tx, Linker& linker, core::Random& random,
-          const BatchHeader& header, core::Timestamp received_at, Receipt& receipt)
+  Applier(storage::Transaction& tx, Linker& linker, SourcePriorities priorities,
+          core::Random& random, const BatchHeader& header, core::Timestamp received_at,
+          Receipt& receipt)
       : tx_(tx),
         linker_(linker),
+        priorities_(std::move(priorities)),
         random_(random),
         header_(header),
         received_at_(received_at),
@@ -236,7 +239,10 @@ class Applier {
     if (created) {
       ASSIGN_OR_RETURN(child, tx_.AllocateChildId(random_));
       // A new child's best view is this record's view.
-      domain::Child view = MergeSourceViews(child, {&record.child});
+      const SourceView only{&record.child, header_.source,       record.key,
+                            header_.batch, header_.extracted_at, received_at_,
+                            priorities_.Of(header_.source)};
+      domain::Child view = MergeSourceViews(child, {&only, 1});
       linker_.AssignAuthority(view);
       RETURN_IF_ERROR(tx_.PutChild(view));
       RETURN_IF_ERROR(linker_.Reindex(view));
@@ -286,30 +292,13 @@ class Applier {
   // (archive, destruction) is decided elsewhere.
   Status RebuildBestView(domain::ContactPointId child) {
     ASSIGN_OR_RETURN(const std::vector<storage::SourceRecord>* records, Cluster(child));
-    std::vector<const storage::SourceRecord*> current;
-    for (const storage::SourceRecord& r : *records) {
-      if (r.state == storage::LinkState::kLinked || r.state == storage::LinkState::kReview) {
-        current.push_back(&r);
-      }
+    ASSIGN_OR_RETURN(std::optional<domain::Child> merged,
+                     ingest::RebuildBestView(tx_, linker_, priorities_, child, *records));
+    if (!merged) {
+      linker_.Forget(child);  // no source supplies the child: it leaves the index
+      return Status::Ok();
     }
-    if (current.empty()) {
-      // No source supplies the child any more: it leaves the index, and its
-      // unchanged best view is written again so that the change log tells
-      // every other index too.
-      linker_.Forget(child);
-      ASSIGN_OR_RETURN(domain::Child last, tx_.GetChild(child));
-      return tx_.PutChild(last);
-    }
-    std::stable_sort(current.begin(), current.end(), [](const auto* a, const auto* b) {
-      return std::tie(a->extracted_at, a->received_at) > std::tie(b->extracted_at, b->received_at);
-    });
-    std::vector<const domain::Child*> views;
-    views.reserve(current.size());
-    for (const storage::SourceRecord* r : current) views.push_back(&r->data);
-    domain::Child merged = MergeSourceViews(child, views);
-    linker_.AssignAuthority(merged);
-    RETURN_IF_ERROR(tx_.PutChild(merged));
-    return linker_.Reindex(merged);
+    return linker_.Reindex(*merged);
   }
 
   // The source records of the children this batch touches, read once and
@@ -358,6 +347,7 @@ class Applier {
 
   storage::Transaction& tx_;
   Linker& linker_;
+  const SourcePriorities priorities_;
   core::Random& random_;
   const BatchHeader& header_;
   const core::Timestamp received_at_;
@@ -498,7 +488,9 @@ StatusOr<LoadResult> BatchLoader::LoadOnce(const domain::SourceId& source,
   } stop_reader{handoff, reader};
   // The index catches up with the store while the reader starts parsing.
   RETURN_IF_ERROR(linker_.Sync(store_, *tx));
-  Applier applier(*tx, linker_, random_, header, receipt.received_at, receipt);
+  ASSIGN_OR_RETURN(SourcePriorities priorities, SourcePriorities::Read(*tx));
+  Applier applier(*tx, linker_, std::move(priorities), random_, header, receipt.received_at,
+                  receipt);
   auto apply = [&](ReadItem& item) -> Status {
     if (auto* encoded = std::get_if<EncodedRecord>(&item)) {
       return applier.Apply(std::move(encoded->record), encoded->view);

@@ -197,6 +197,9 @@ struct SourceEntry {
   std::string credential_hash;
   core::Timestamp created_at;
   core::Timestamp updated_at;
+  // Survivorship rank of what the source says (ingest/best_view.h): 1 is
+  // the most trusted, 9 the least.
+  int priority = 5;
   friend bool operator==(const SourceEntry&, const SourceEntry&) = default;
 };
 

@@ -133,6 +133,11 @@ void DescribeChild(std::vector<std::string>& out, const std::string& path,
                 (child.accountable ? child.accountable->assignee +
                                          (child.accountable->provisional ? " (provisional)" : "")
                                    : std::string("(none)")));
+  for (const domain::FieldProvenance& p : child.provenance) {
+    out.push_back(path + ".provenance." + p.field + "=" + p.source.value() + ":" + p.key.value() +
+                  " batch " + p.batch.value() + " at " +
+                  std::to_string(core::ToUnixMillis(p.extracted_at)));
+  }
   out.push_back(path + ".identifiers.nhs_number=" + Opt(child.identifiers.nhs_number));
   out.push_back(path + ".identifiers.upn=" + Opt(child.identifiers.upn));
   out.push_back(path + ".identifiers.uln=" + Opt(child.identifiers.uln));
@@ -261,6 +266,12 @@ domain::Child FullChild(domain::ContactPointId id) {
   // The best view's own field (FullSourceRecord drops it: source views never
   // carry it).
   child.accountable = domain::Accountability{"la:E08000035", true};
+  child.provenance = {
+      domain::FieldProvenance{"name", domain::SourceId("gro-births"), domain::SourceKey("G-1"),
+                              domain::BatchId("b-7"), core::FromUnixMillis(1'700'000'000'123)},
+      domain::FieldProvenance{"address", domain::SourceId("la-leeds-csc"),
+                              domain::SourceKey("case/42"), domain::BatchId("2026-11-01"),
+                              core::FromUnixMillis(1'700'000'500'000)}};
   return child;
 }
 
@@ -285,6 +296,7 @@ SourceRecord FullSourceRecord(std::string source, std::string key,
   record.received_at = core::FromUnixMillis(1'700'000'360'456);
   record.data = FullChild(domain::ContactPointId());
   record.data.accountable.reset();
+  record.data.provenance.clear();
   record.events = {
       domain::SourceEvent{domain::SourceEvent::Type::kDeath, D(2023, December, 31)},
       domain::SourceEvent{domain::SourceEvent::Type::kLeftEngland, D(2022, May, 1)},
@@ -1651,7 +1663,13 @@ TEST_P(StoreContractTest, SourcesArePutReplacedListedAndMissingOnesNamed) {
   ASSERT_TRUE(IsOk(tx));
   SourceEntry updated = Source("gro-births", domain::SourceState::kTypeAccredited);
   updated.updated_at = core::FromUnixMillis(1'760'000'009'000);
+  updated.priority = 1;
   ASSERT_TRUE(IsOk((*tx)->PutSource(updated)));
+  for (const int out_of_range : {0, 10}) {
+    SourceEntry bad = updated;
+    bad.priority = out_of_range;
+    EXPECT_TRUE(HasCode((*tx)->PutSource(bad), core::ErrorCode::kInvalidArgument)) << out_of_range;
+  }
   auto got = (*tx)->GetSource(domain::SourceId("gro-births"));
   ASSERT_TRUE(IsOk(got));
   EXPECT_EQ(*got, updated);

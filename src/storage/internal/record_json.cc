@@ -368,6 +368,37 @@ core::StatusOr<LinkDecision> DecodeDecisionJson(std::string_view json) {
   }
 }
 
+core::StatusOr<std::string> EncodeProvenanceJson(
+    const std::vector<domain::FieldProvenance>& provenance) {
+  Json j = Json::array();
+  for (const domain::FieldProvenance& p : provenance) {
+    j.push_back({{"field", p.field},
+                 {"source", p.source.value()},
+                 {"key", p.key.value()},
+                 {"batch", p.batch.value()},
+                 {"extracted_at_ms", core::ToUnixMillis(p.extracted_at)}});
+  }
+  return Dump(j, "best view provenance");
+}
+
+core::StatusOr<std::vector<domain::FieldProvenance>> DecodeProvenanceJson(std::string_view json) {
+  constexpr std::string_view kField = "best view provenance";
+  try {
+    ASSIGN_OR_RETURN(Json j, Parse(json, kField));
+    if (!j.is_array()) return Corrupt(kField, "is not a list");
+    std::vector<domain::FieldProvenance> out;
+    for (const Json& e : j) {
+      out.push_back(domain::FieldProvenance{
+          Text(e, "field"), domain::SourceId(Text(e, "source")), domain::SourceKey(Text(e, "key")),
+          domain::BatchId(Text(e, "batch")),
+          core::FromUnixMillis(e.at("extracted_at_ms").get<std::int64_t>())});
+    }
+    return out;
+  } catch (const Json::exception&) {
+    return Corrupt(kField, "does not have the shape of a provenance list");
+  }
+}
+
 core::StatusOr<std::string> EncodeLinesJson(std::string_view field,
                                             const std::vector<std::string>& lines) {
   return Dump(Json(lines), field);

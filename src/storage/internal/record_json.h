@@ -38,6 +38,11 @@ core::StatusOr<std::vector<domain::SourceEvent>> DecodeEventsJson(std::string_vi
 core::StatusOr<std::string> EncodeDecisionJson(const LinkDecision& decision);
 core::StatusOr<LinkDecision> DecodeDecisionJson(std::string_view json);
 
+// A best view's provenance (domain::FieldProvenance list), codes only.
+core::StatusOr<std::string> EncodeProvenanceJson(
+    const std::vector<domain::FieldProvenance>& provenance);
+core::StatusOr<std::vector<domain::FieldProvenance>> DecodeProvenanceJson(std::string_view json);
+
 // Address lines as a JSON array of strings: the column form of a list that
 // belongs to one row. `field` names the column in error messages.
 core::StatusOr<std::string> EncodeLinesJson(std::string_view field,

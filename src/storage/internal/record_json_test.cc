@@ -19,6 +19,7 @@ using core::ErrorCode;
 TEST(RecordJsonTest, AFullChildRoundTrips) {
   domain::Child child = FullChild(domain::ContactPointId());
   child.accountable.reset();  // the best view's own: source views never carry it
+  child.provenance.clear();   // likewise
   auto json = EncodeChildJson(child);
   ASSERT_TRUE(json.ok()) << json.status().ToString();
   auto back = DecodeChildJson(*json);
@@ -32,6 +33,20 @@ TEST(RecordJsonTest, TheAccountableAuthorityIsNotPartOfASourceView) {
   auto back = DecodeChildJson(*EncodeChildJson(child));
   ASSERT_TRUE(back.ok());
   EXPECT_FALSE(back->accountable.has_value());
+}
+
+TEST(RecordJsonTest, ProvenanceRoundTripsAndIsNotPartOfASourceView) {
+  const domain::Child child = FullChild(domain::ContactPointId());
+  ASSERT_FALSE(child.provenance.empty());
+  auto json = EncodeProvenanceJson(child.provenance);
+  ASSERT_TRUE(json.ok()) << json.status().ToString();
+  auto back = DecodeProvenanceJson(*json);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(*back, child.provenance);
+  EXPECT_TRUE(DecodeChildJson(*EncodeChildJson(child))->provenance.empty());
+  for (const char* corrupt : {"{}", "[{\"field\": 1}]", "[{\"field\": \"name\"}]", "[", ""}) {
+    EXPECT_FALSE(DecodeProvenanceJson(corrupt).ok()) << corrupt;
+  }
 }
 
 TEST(RecordJsonTest, TheIdIsNotStored) {

@@ -378,14 +378,15 @@ const RowTableSql& SqlOf(RowTable table) {
     return std::array<RowTableSql, kRowTables>{
         make("INSERT INTO children (contactpoint_id, gender, date_of_birth, date_of_death, "
              "address_lines, address_postcode, nhs_number, upn, uln, accountable, "
-             "accountable_provisional) VALUES ",
-             11,
+             "accountable_provisional, provenance_json) VALUES ",
+             12,
              " ON CONFLICT (contactpoint_id) DO UPDATE SET gender = excluded.gender, "
              "date_of_birth = excluded.date_of_birth, date_of_death = excluded.date_of_death, "
              "address_lines = excluded.address_lines, "
              "address_postcode = excluded.address_postcode, nhs_number = excluded.nhs_number, "
              "upn = excluded.upn, uln = excluded.uln, accountable = excluded.accountable, "
-             "accountable_provisional = excluded.accountable_provisional",
+             "accountable_provisional = excluded.accountable_provisional, "
+             "provenance_json = excluded.provenance_json",
              "writing a child record"),
         make("INSERT INTO child_names (contactpoint_id, ordinal, kind, given_names, "
              "family_name) VALUES ",
@@ -546,7 +547,7 @@ class SqliteTransaction final : public Transaction {
       ASSIGN_OR_RETURN(Statement stmt,
                        conn_.Prepare("SELECT gender, date_of_birth, date_of_death, address_lines, "
                                      "address_postcode, nhs_number, upn, uln, accountable, "
-                                     "accountable_provisional "
+                                     "accountable_provisional, provenance_json "
                                      "FROM children WHERE contactpoint_id = ?1",
                                      "reading a child record"));
       stmt.BindInt64(1, Stored(id));
@@ -565,6 +566,9 @@ class SqliteTransaction final : public Transaction {
       if (auto assignee = stmt.OptionalText(8)) {
         child.accountable =
             domain::Accountability{std::move(*assignee), stmt.OptionalInt64(9).value_or(0) != 0};
+      }
+      if (auto provenance = stmt.OptionalText(10)) {
+        ASSIGN_OR_RETURN(child.provenance, DecodeProvenanceJson(*provenance));
       }
     }
     RETURN_IF_ERROR(ReadNames(child));
@@ -845,11 +849,17 @@ class SqliteTransaction final : public Transaction {
   Status PutSource(const SourceEntry& source) override {
     return Atomically([&]() -> Status {
       RETURN_IF_ERROR(domain::ValidateSourceId(source.id.value()));
+      if (source.priority < 1 || source.priority > 9) {
+        return Status(ErrorCode::kInvalidArgument,
+                      "source " + source.id.value() + ": the priority must be 1 (most trusted) to "
+                      "9 (least), not " + std::to_string(source.priority));
+      }
       ASSIGN_OR_RETURN(Statement stmt,
                        conn_.Prepare("INSERT INTO sources (id, name, kind, state, credential_hash, "
-                                     "created_at_ms, updated_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, "
-                                     "?6, ?7) ON CONFLICT (id) DO UPDATE SET name = ?2, kind = ?3, "
-                                     "state = ?4, credential_hash = ?5, updated_at_ms = ?7",
+                                     "created_at_ms, updated_at_ms, priority) VALUES (?1, ?2, ?3, "
+                                     "?4, ?5, ?6, ?7, ?8) ON CONFLICT (id) DO UPDATE SET name = ?2, "
+                                     "kind = ?3, state = ?4, credential_hash = ?5, "
+                                     "updated_at_ms = ?7, priority = ?8",
                                      "saving a source"));
       stmt.BindText(1, source.id.value());
       stmt.BindText(2, source.name);
@@ -858,6 +868,7 @@ class SqliteTransaction final : public Transaction {
       stmt.BindText(5, source.credential_hash);
       stmt.BindInt64(6, core::ToUnixMillis(source.created_at));
       stmt.BindInt64(7, core::ToUnixMillis(source.updated_at));
+      stmt.BindInt64(8, source.priority);
       return stmt.Run();
     });
   }
@@ -1173,7 +1184,7 @@ class SqliteTransaction final : public Transaction {
     RETURN_IF_ERROR(CheckOpen());
     ASSIGN_OR_RETURN(Statement stmt,
                      conn_.Prepare("SELECT id, name, kind, state, credential_hash, created_at_ms, "
-                                   "updated_at_ms FROM sources WHERE ?1 IS NULL OR id = ?1 "
+                                   "updated_at_ms, priority FROM sources WHERE ?1 IS NULL OR id = ?1 "
                                    "ORDER BY id",
                                    "reading sources"));
     stmt.BindOptionalText(1, id ? std::optional<std::string>(id->value()) : std::nullopt);
@@ -1186,7 +1197,8 @@ class SqliteTransaction final : public Transaction {
       }
       out.push_back(SourceEntry{domain::SourceId(row.Text(0)), row.Text(1), *kind, *state,
                                 row.Text(4), core::FromUnixMillis(row.Int64(5)),
-                                core::FromUnixMillis(row.Int64(6))});
+                                core::FromUnixMillis(row.Int64(6)),
+                                static_cast<int>(row.Int64(7))});
       return Status::Ok();
     }));
     return out;
@@ -1479,7 +1491,7 @@ class SqliteTransaction final : public Transaction {
                      OptionalDateText("child.date_of_death", child.date_of_death));
     ASSIGN_OR_RETURN(AddressColumns address, ToColumns("child.address", child.address));
     SqlRow row;
-    row.reserve(11);
+    row.reserve(12);
     row.push_back(SqlValue::Int64(Stored(child.id)));
     row.push_back(SqlValue::Text(gender));
     row.push_back(SqlValue::Text(dob));
@@ -1495,6 +1507,12 @@ class SqliteTransaction final : public Transaction {
     } else {
       row.push_back(SqlValue::Null());
       row.push_back(SqlValue::Null());
+    }
+    if (child.provenance.empty()) {
+      row.push_back(SqlValue::Null());
+    } else {
+      ASSIGN_OR_RETURN(std::string provenance, EncodeProvenanceJson(child.provenance));
+      row.push_back(SqlValue::Text(std::move(provenance)));
     }
     return InsertRow(RowTable::kChildren, std::move(row));
   }

@@ -1,0 +1,486 @@
+#include "search/search_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <map>
+#include <unordered_set>
+
+#include "core/json_string.h"
+#include "index/candidate_index.h"
+#include "linkage/comparison.h"
+#include "linkage/record.h"
+
+namespace cp::search {
+namespace {
+
+using access::SearchCriterion;
+using core::ErrorCode;
+using core::Status;
+using core::StatusOr;
+using domain::ContactPointId;
+using linkage::ComparisonVector;
+using linkage::Field;
+
+constexpr std::string_view kNotFoundMessage =
+    "no child has this ContactPoint ID: check the number";
+
+template <typename Level>
+bool AtMost(const ComparisonVector& v, Field field, Level level) {
+  return v.level(field) <= static_cast<std::uint8_t>(level);
+}
+
+std::string LevelName(Field field, std::uint8_t level) {
+  return std::string(linkage::LevelNames(field)[level]);
+}
+
+bool Agrees(const ComparisonVector& v, Field field) {
+  const std::uint8_t level = v.level(field);
+  const std::uint8_t missing = linkage::MissingLevel(field);
+  // The level before "missing" is always "disagree".
+  return level + 1 < missing;
+}
+
+// How one candidate fares against the query.
+struct Evaluation {
+  bool matches = false;
+  double score = 0;
+  std::vector<Agreement> why;
+};
+
+// The query's school or GP among the child's involvements of those types.
+bool ServiceAgrees(const ServiceCriterion& wanted, const domain::Child& child,
+                   std::initializer_list<domain::ServiceType> types) {
+  for (const domain::Involvement& inv : child.involvements) {
+    if (std::find(types.begin(), types.end(), inv.type) == types.end()) continue;
+    const domain::Organisation& org = inv.organisation;
+    if (wanted.is_code) {
+      if (!org.code) continue;
+      std::string code;
+      for (char c : *org.code) code += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      if (code == wanted.value) return true;
+    } else {
+      std::string name;
+      bool space = false;
+      for (char c : org.name) {
+        if (std::isspace(static_cast<unsigned char>(c))) {
+          space = !name.empty();
+          continue;
+        }
+        if (space) name += ' ';
+        space = false;
+        name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      }
+      if (name == wanted.value) return true;
+    }
+  }
+  return false;
+}
+
+// The rules of search_service.h "a child MATCHES", for one comparison.
+// `child` is null while only the index's row is at hand: school and GP are
+// then not checked (they are, later, with the store's record).
+Evaluation Evaluate(const Query& q, const ComparisonVector& v, std::uint32_t candidate_dob,
+                    bool contactpoint_id_agrees, const domain::Child* child,
+                    const linkage::Model& model, bool may_match_school, bool may_match_gp) {
+  using linkage::DateOfBirthLevel;
+  using linkage::FamilyNameLevel;
+  using linkage::GivenNameLevel;
+  using linkage::OtherNamesLevel;
+  using linkage::PostcodeLevel;
+  Evaluation e;
+  const bool identifier = contactpoint_id_agrees || Agrees(v, Field::kNhsNumber) ||
+                          Agrees(v, Field::kUpn);
+  const bool alias_full = v.level(Field::kOtherNames) ==
+                          static_cast<std::uint8_t>(OtherNamesLevel::kFullName);
+  const bool family = AtMost(v, Field::kFamilyName, FamilyNameLevel::kPhonetic) ||
+                      AtMost(v, Field::kOtherNames, OtherNamesLevel::kFamilyName);
+  const bool given = AtMost(v, Field::kGivenName, GivenNameLevel::kPhonetic) || alias_full;
+  bool year_agrees = false;
+  if (q.birth_year && !q.exact_date_of_birth) {
+    year_agrees = candidate_dob != 0 && static_cast<int>(candidate_dob / 10000) == *q.birth_year;
+    if (!year_agrees && !identifier) return e;  // a year filters
+  }
+  const bool dob = (q.exact_date_of_birth &&
+                    AtMost(v, Field::kDateOfBirth, DateOfBirthLevel::kWithinMonth)) ||
+                   year_agrees;
+  const bool postcode = v.level(Field::kPostcode) == static_cast<std::uint8_t>(PostcodeLevel::kUnit);
+  if (!identifier && !(family && (given || dob || postcode))) return e;
+  if (child != nullptr) {
+    if (q.school && !(may_match_school &&
+                      ServiceAgrees(*q.school, *child,
+                                    {domain::ServiceType::kSchool, domain::ServiceType::kEarlyYears,
+                                     domain::ServiceType::kCollege}))) {
+      return e;
+    }
+    if (q.gp && !(may_match_gp && ServiceAgrees(*q.gp, *child, {domain::ServiceType::kGp}))) {
+      return e;
+    }
+  }
+  e.matches = true;
+  e.score = model.Score(v);
+  if (contactpoint_id_agrees) e.why.push_back({"contactpoint_id", "exact"});
+  for (Field f : {Field::kNhsNumber, Field::kUpn, Field::kGivenName, Field::kFamilyName,
+                  Field::kOtherNames, Field::kDateOfBirth, Field::kGender, Field::kPostcode,
+                  Field::kAddress}) {
+    if (Agrees(v, f)) e.why.push_back({std::string(linkage::FieldName(f)), LevelName(f, v.level(f))});
+  }
+  if (year_agrees) e.why.push_back({"date_of_birth", "same_year"});
+  if (q.school && child != nullptr) e.why.push_back({"school", "agree"});
+  if (q.gp && child != nullptr) e.why.push_back({"gp", "agree"});
+  return e;
+}
+
+// The query with every criterion the Decision does not let this record be
+// matched on left out.
+Query Restricted(const Query& q, const access::Decision& d) {
+  Query r = q;
+  domain::Child& p = r.probe;
+  if (!d.MayMatchOn(SearchCriterion::kName)) p.name = domain::PersonName{};
+  if (!d.MayMatchOn(SearchCriterion::kDateOfBirth)) {
+    p.date_of_birth = {};
+    r.exact_date_of_birth = false;
+    r.birth_year.reset();
+  }
+  if (!d.MayMatchOn(SearchCriterion::kGender)) p.gender = domain::Gender::kUnknown;
+  if (p.address && !d.MayMatchOn(SearchCriterion::kPostcode)) p.address->postcode.reset();
+  if (p.address && !d.MayMatchOn(SearchCriterion::kAddress)) p.address->lines = {};
+  if (!d.MayMatchOn(SearchCriterion::kSourceIdentifier)) p.identifiers = domain::Identifiers{};
+  if (!d.MayMatchOn(SearchCriterion::kContactPointId)) r.contactpoint_id.reset();
+  return r;
+}
+
+bool Unrestricted(const access::Decision& d) {
+  return d.search_criteria.all();
+}
+
+audit::Event EventFor(const identity::SessionContext& session, audit::Action action) {
+  audit::Event event;
+  identity::SetActors(session, event);
+  event.action = action;
+  return event;
+}
+
+std::vector<std::pair<std::string, std::int64_t>> Counts(
+    const std::map<std::string, std::int64_t>& counts) {
+  return {counts.begin(), counts.end()};
+}
+
+}  // namespace
+
+SearchService::SearchService(SearchDeps deps, SearchOptions options)
+    : d_(deps), options_(options), limiter_(options.limits) {}
+
+Status SearchService::AuditSearchRefusal(const identity::SessionContext& session,
+                                         const SearchCriteria& criteria, const Status& why) {
+  audit::Event event = EventFor(session, audit::Action::kSearch);
+  event.outcome = audit::Outcome::kRefused;
+  event.refusal = std::string(core::ErrorCodeName(why.code()));
+  ASSIGN_OR_RETURN(auto tx, d_.store.Begin(storage::TxMode::kReadWrite));
+  RETURN_IF_ERROR(d_.audit.AppendIn(*tx, event, CriteriaJson(criteria)).status());
+  RETURN_IF_ERROR(tx->Commit());
+  (void)d_.audit.MaybeCheckpoint();
+  return Status::Ok();
+}
+
+StatusOr<SearchAnswer> SearchService::Search(const identity::SessionContext& session,
+                                             const SearchCriteria& criteria,
+                                             const ReasonInput& reason) {
+  auto refuse = [&](const Status& why) -> Status {
+    const Status audited = AuditSearchRefusal(session, criteria, why);
+    if (!audited.ok()) {
+      spdlog::error("search: cannot audit a refused search: {}", audited.ToString());
+      return audited;
+    }
+    return why;
+  };
+  if (Status ready = identity::SignInService::RequireReady(session); !ready.ok()) {
+    return refuse(ready);
+  }
+  const auto today = std::chrono::year_month_day(
+      std::chrono::floor<std::chrono::days>(d_.clock.Now()));
+  auto query = ValidateCriteria(criteria, today);
+  if (!query.ok()) return refuse(query.status());
+  std::optional<StatedReason> stated;
+  if (reason.code || reason.text || reason.serious_case_review) {
+    auto checked = ValidateReason(reason.code, reason.text, reason.serious_case_review);
+    if (!checked.ok()) return refuse(checked.status());
+    stated = std::move(*checked);
+  }
+  if (Status admitted = limiter_.Admit(session.account.user.id, d_.clock.Now()); !admitted.ok()) {
+    return refuse(admitted);
+  }
+  return Run(session, criteria, *query, stated);
+}
+
+struct SearchService::Scored {
+  ContactPointId child;
+  Evaluation evaluation;
+  MaskedChild shown;
+};
+
+StatusOr<SearchAnswer> SearchService::Run(const identity::SessionContext& session,
+                                          const SearchCriteria& criteria, const Query& query,
+                                          const std::optional<StatedReason>& reason) {
+  const std::vector<access::Viewer> viewers = ViewersOf(session);
+  const int this_year = static_cast<int>(
+      std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(d_.clock.Now())).year());
+  SearchAnswer answer;
+  // Lock order: the Linker, then the store (as the loader).
+  std::lock_guard<std::mutex> linker_lock(d_.linker.load_mutex());
+  ASSIGN_OR_RETURN(auto tx, d_.store.Begin(storage::TxMode::kReadWrite));
+  RETURN_IF_ERROR(d_.linker.Sync(d_.store, *tx));
+  const linkage::RecordBuilder& builder = d_.linker.builder();
+  const linkage::Comparator& comparator = d_.linker.comparator();
+  const linkage::Model& model = d_.linker.model();
+  const index::CandidateIndex& index = d_.linker.candidate_index();
+  const linkage::LinkageRecord probe = builder.Build(query.probe);
+
+  // 1. Candidates that pass the rules on the index's rows (with every
+  //    criterion: leaving some out for a record can only remove agreements).
+  std::vector<ContactPointId> passing;
+  std::size_t passing_count = 0;
+  if (query.contactpoint_id) {
+    auto live = tx->Resolve(*query.contactpoint_id);
+    if (live.ok()) {
+      if (*live != *query.contactpoint_id) answer.redirected_from = *query.contactpoint_id;
+      passing.push_back(*live);
+      passing_count = 1;
+    } else if (live.status().code() != ErrorCode::kChildNotFound) {
+      return live.status();
+    }
+  } else {
+    std::unordered_set<ContactPointId> seen;
+    index::CandidateOptions options;
+    options.max_candidates = options_.max_candidates;
+    auto consider = [&](const linkage::LinkageRecord& key_probe, const index::CandidateOptions& o) {
+      for (const index::Candidate& c : index.Candidates(key_probe, o).candidates) {
+        if (!seen.insert(c.child).second) continue;
+        const std::optional<linkage::LinkageRecord> row = index.Lookup(c.child);
+        if (!row) continue;
+        const ComparisonVector v = comparator.Compare(probe, *row);
+        if (!Evaluate(query, v, row->date_of_birth, false, nullptr, model, true, true).matches) {
+          continue;
+        }
+        ++passing_count;
+        if (passing.size() <= options_.max_confirmed) passing.push_back(c.child);
+      }
+    };
+    if (query.exact_date_of_birth || query.has_identifier()) consider(probe, options);
+    if (!query.exact_date_of_birth) {
+      // The year keys (names + year, postcode + year), for each birth year
+      // the search allows: an index keyed by dates still finds a child
+      // searched for by name or postcode alone.
+      index::CandidateOptions by_year = options;
+      by_year.keys = index::MaskOf(index::KeyKind::kNamesYear) |
+                     index::MaskOf(index::KeyKind::kPostcodeYear);
+      const int first = query.birth_year ? *query.birth_year : this_year - options_.oldest_age_years;
+      const int last = query.birth_year ? *query.birth_year : this_year;
+      for (int year = first; year <= last; ++year) {
+        linkage::LinkageRecord key_probe = probe;
+        key_probe.date_of_birth = static_cast<std::uint32_t>(year) * 10000 + 101;
+        consider(key_probe, by_year);
+      }
+      // A family name and a year only: the family-name + date keys (and
+      // former names + date), for each day of that year (~365 lookups).
+      if (query.birth_year && probe.given_names.empty() && probe.postcode_unit == 0) {
+        index::CandidateOptions by_day = options;
+        by_day.keys = index::MaskOf(index::KeyKind::kFamilyDob) |
+                      index::MaskOf(index::KeyKind::kOtherNameDob);
+        using namespace std::chrono;
+        for (sys_days day = sys_days(year{*query.birth_year} / January / 1);
+             day <= sys_days(year{*query.birth_year} / December / 31); day += days(1)) {
+          const year_month_day ymd(day);
+          linkage::LinkageRecord key_probe = probe;
+          key_probe.date_of_birth = static_cast<std::uint32_t>(static_cast<int>(ymd.year())) * 10000 +
+                                    static_cast<unsigned>(ymd.month()) * 100 +
+                                    static_cast<unsigned>(ymd.day());
+          consider(key_probe, by_day);
+        }
+      }
+    }
+  }
+
+  // 2. Confirmed with the store's record, asked of the policy, scored with
+  //    what the policy lets this record be matched on.
+  std::vector<Scored> matches;
+  if (passing_count <= options_.max_confirmed) {
+    for (const ContactPointId& id : passing) {
+      auto child = tx->GetChild(id);
+      if (!child.ok()) {
+        if (child.status().code() == ErrorCode::kChildNotFound) continue;
+        return child.status();
+      }
+      ASSIGN_OR_RETURN(RecordState state, d_.states.StateOf(*tx, *child));
+      const access::Decision decision =
+          DecideFor(viewers, FactsOf(*child, state), access::Action::kSearch);
+      if (!decision.allowed()) continue;
+      if (decision.reason_required && !reason) continue;
+      if (decision.serious_case_review_required && !(reason && reason->serious_case_review)) {
+        continue;
+      }
+      const bool restricted = !Unrestricted(decision);
+      const Query allowed = restricted ? Restricted(query, decision) : query;
+      const linkage::LinkageRecord allowed_probe = restricted ? builder.Build(allowed.probe) : probe;
+      linkage::LinkageRecord row = builder.Build(*child);
+      if (!decision.MayMatchOn(SearchCriterion::kAlias)) row.other_names.clear();
+      const ComparisonVector v = comparator.Compare(allowed_probe, row);
+      const bool id_agrees = allowed.contactpoint_id.has_value();
+      Evaluation e = Evaluate(allowed, v, row.date_of_birth, id_agrees, &*child, model,
+                              decision.MayMatchOn(SearchCriterion::kSchool),
+                              decision.MayMatchOn(SearchCriterion::kGp));
+      if (!e.matches || (!id_agrees && e.score < options_.min_score)) continue;
+      matches.push_back(Scored{id, std::move(e), Mask(*child, decision)});
+    }
+  }
+  const bool too_many =
+      passing_count > options_.max_confirmed || matches.size() > options_.max_results;
+  std::sort(matches.begin(), matches.end(), [](const Scored& a, const Scored& b) {
+    if (a.evaluation.score != b.evaluation.score) return a.evaluation.score > b.evaluation.score;
+    return a.child.ToString() < b.child.ToString();
+  });
+
+  // 3. The audit event, in the transaction that read the results.
+  audit::Event event = EventFor(session, audit::Action::kSearch);
+  std::map<std::string, std::int64_t> counts;
+  for (const std::string& used : query.used) counts["criterion_" + used] = 1;
+  counts["matched"] = static_cast<std::int64_t>(too_many ? std::max(passing_count, matches.size())
+                                                         : matches.size());
+  if (too_many) {
+    answer.outcome = SearchAnswer::Outcome::kTooManyMatches;
+    counts["too_many_matches"] = 1;
+  } else {
+    for (Scored& m : matches) {
+      event.children.push_back(m.child);
+      answer.hits.push_back(
+          SearchHit{m.child, m.evaluation.score, std::move(m.evaluation.why), std::move(m.shown)});
+    }
+  }
+  counts["shown"] = static_cast<std::int64_t>(answer.hits.size());
+  if (answer.redirected_from) counts["redirected"] = 1;
+  event.counts = Counts(counts);
+  if (reason) {
+    event.reason = reason->code;
+    if (reason->serious_case_review) event.subject = "scr:" + *reason->serious_case_review;
+  }
+  ASSIGN_OR_RETURN(answer.audit_index, d_.audit.AppendIn(*tx, event, CriteriaJson(criteria)));
+  RETURN_IF_ERROR(tx->Commit());
+  (void)d_.audit.MaybeCheckpoint();
+  return answer;
+}
+
+Status SearchService::AuditViewRefusal(const identity::SessionContext& session,
+                                       std::optional<ContactPointId> child,
+                                       const std::string& reason_code, std::string_view refusal) {
+  audit::Event event = EventFor(session, audit::Action::kViewRecord);
+  if (child) event.children.push_back(*child);
+  event.reason = reason_code;
+  event.outcome = audit::Outcome::kRefused;
+  event.refusal = std::string(refusal);
+  auto appended = d_.audit.Append(event);
+  if (!appended.ok()) {
+    spdlog::error("record view: cannot audit a refused view: {}", appended.status().ToString());
+    return appended.status();
+  }
+  return Status::Ok();
+}
+
+StatusOr<RecordView> SearchService::View(const identity::SessionContext& session,
+                                         std::string_view contactpoint_id,
+                                         const ReasonInput& reason) {
+  // A reason code that is not in the list is not written into the log.
+  auto known_code = [&]() -> std::string {
+    if (!reason.code) return "";
+    for (const ReasonInfo& r : ReasonCatalogue()) {
+      if (r.code == *reason.code) return *reason.code;
+    }
+    return "";
+  };
+  auto refuse = [&](std::optional<ContactPointId> child, const Status& why,
+                    std::string_view refusal = {}) -> Status {
+    const Status audited = AuditViewRefusal(
+        session, child, known_code(),
+        refusal.empty() ? core::ErrorCodeName(why.code()) : refusal);
+    return audited.ok() ? why : audited;
+  };
+  if (Status ready = identity::SignInService::RequireReady(session); !ready.ok()) {
+    return refuse(std::nullopt, ready);
+  }
+  auto requested = ContactPointId::Parse(contactpoint_id);
+  if (!requested.ok()) {
+    return refuse(std::nullopt,
+                  Status(ErrorCode::kInvalidContactPointId,
+                         "a ContactPoint ID is 12 digits, the last a check digit: check the "
+                         "number"));
+  }
+  auto stated = ValidateReason(reason.code, reason.text, reason.serious_case_review);
+  if (!stated.ok()) return refuse(*requested, stated.status());
+
+  const std::vector<access::Viewer> viewers = ViewersOf(session);
+  ASSIGN_OR_RETURN(auto tx, d_.store.Begin(storage::TxMode::kReadWrite));
+  audit::Event event = EventFor(session, audit::Action::kViewRecord);
+  event.reason = stated->code;
+  if (stated->serious_case_review) event.subject = "scr:" + *stated->serious_case_review;
+  // A refusal found inside the transaction is audited in it.
+  auto refuse_in = [&](std::vector<ContactPointId> children, const Status& why,
+                       std::string_view refusal) -> Status {
+    event.children = std::move(children);
+    event.outcome = audit::Outcome::kRefused;
+    event.refusal = std::string(refusal);
+    RETURN_IF_ERROR(d_.audit.AppendIn(*tx, event).status());
+    RETURN_IF_ERROR(tx->Commit());
+    return why;
+  };
+  const Status not_found(ErrorCode::kChildNotFound, std::string(kNotFoundMessage));
+  auto live = tx->Resolve(*requested);
+  if (!live.ok()) {
+    if (live.status().code() != ErrorCode::kChildNotFound) return live.status();
+    return refuse_in({*requested}, not_found, core::ErrorCodeName(ErrorCode::kChildNotFound));
+  }
+  std::vector<ContactPointId> named{*live};
+  if (*live != *requested) named.push_back(*requested);
+  ASSIGN_OR_RETURN(domain::Child child, tx->GetChild(*live));
+  ASSIGN_OR_RETURN(RecordState state, d_.states.StateOf(*tx, child));
+  const access::Decision decision =
+      DecideFor(viewers, FactsOf(child, state), access::Action::kViewRecord);
+  if (!decision.allowed()) {
+    // A sealed record answers exactly as a missing one.
+    const Status answer =
+        decision.refusal == access::Refusal::kRecordSealed ? not_found : decision.status;
+    return refuse_in(named, answer, access::RefusalName(decision.refusal));
+  }
+  if (decision.serious_case_review_required && !stated->serious_case_review) {
+    return refuse_in(named,
+                     Status(ErrorCode::kReasonRequired,
+                            "this record is archived: give the serious case review or "
+                            "child-death investigation reference in 'serious_case_review'"),
+                     "serious_case_review_required");
+  }
+  RecordView view;
+  view.requested = *requested;
+  view.id = *live;
+  view.shown = Mask(child, decision);
+  std::map<std::string, std::int64_t> counts;
+  for (const std::string& group : view.shown.field_groups) counts["shown_" + group] = 1;
+  for (const ShownInvolvement& inv : view.shown.involvements) {
+    ++counts[std::string("involvements_") +
+             std::string(access::InvolvementVisibilityName(inv.visibility))];
+  }
+  if (view.redirected()) counts["redirected"] = 1;
+  event.counts = Counts(counts);
+  event.children = named;
+  if (stated->text) {
+    std::string json = "{\"reason_text\":";
+    core::AppendJsonString(stated->text->Reveal(), json);
+    json += '}';
+    ASSIGN_OR_RETURN(view.audit_index,
+                     d_.audit.AppendIn(*tx, event, core::Sensitive<std::string>(std::move(json))));
+  } else {
+    ASSIGN_OR_RETURN(view.audit_index, d_.audit.AppendIn(*tx, event));
+  }
+  RETURN_IF_ERROR(tx->Commit());
+  (void)d_.audit.MaybeCheckpoint();
+  return view;
+}
+
+}  // namespace cp::search

@@ -1,0 +1,169 @@
+// search: the practitioner's core journey (issue 8 items 1, 2, 3 and 5):
+// finding a child, and opening the record with a stated reason, each answer
+// passed through the one access policy and audited.
+//
+// Search. The criteria are checked (criteria.h: minimum criteria, no
+// wildcards), the user's volume is checked (volume_limit.h), then the
+// linkage engine does the rest: the Linker's candidate index proposes
+// children (blocking keys; without an exact date of birth the year keys are
+// tried for each birth year in range), the Linker's comparator and model
+// score each one, and a child MATCHES when:
+//   - the criteria it agrees on would themselves be a valid search: an
+//     identifier agrees (ContactPoint ID, NHS number, UPN), or the family
+//     name (or an alias's family name) agrees together with the given name
+//     (or an alias), the date of birth (exact, transposed, one digit or
+//     within a month) or the postcode unit;
+//   - a year of birth, school and GP, when given, agree (they filter);
+//   - its score is at least SearchOptions::min_score bits.
+// Each match is then read from the store and asked access::Decide(kSearch)
+// (for a mediated session, for both people: masking.h); a refused child
+// does not appear and is not counted. A match is scored again with only the
+// criteria the Decision lets it match on (a shielded child is never found
+// through its postcode, address, school or GP by anyone but the accountable
+// team) and with the committed best view (the index may hold a load's
+// uncommitted rows). More than max_results matches answer
+// kTooManyMatches with no list; otherwise the results, best first, each
+// with why it matched (the agreeing criteria and their levels) and only the
+// field groups its Decision shows. An archived record (archive reviewers)
+// appears only when the search states a reason and a serious-case-review
+// reference.
+//
+// View. A ContactPoint ID (redirects followed and reported), a stated
+// reason (reasons.h) and, for an archived record, a serious-case-review
+// reference. The answer is the best view masked by access::Decide(kViewRecord).
+//
+// Audit. Every search (the criteria used as codes, the criteria values in
+// the criteria table, the IDs shown, the counts), every view (child ID,
+// reason code, the field groups shown, reason text in the criteria table)
+// and every refusal of either. A view and its audit event are one store
+// transaction: no view without its entry. A search's event is written in
+// the transaction that read its results.
+//
+// Concurrency. The Linker's parts are replaced when a Sync rebuilds the
+// index, and a feed load updates the index as it goes, so a search holds
+// the Linker's load_mutex() from its Sync to its commit: searches take
+// turns with feed loads and with each other. (The store serialises every
+// transaction anyway, read-only ones included, so this adds only the
+// in-memory scoring to what is already serial.) Lock order: load_mutex(),
+// then a store transaction, as the loader does.
+//
+// Borrows everything it is given; all must outlive it. Thread-safe.
+#ifndef CP_SEARCH_SEARCH_SERVICE_H_
+#define CP_SEARCH_SEARCH_SERVICE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "audit/audit_log.h"
+#include "core/clock.h"
+#include "core/status.h"
+#include "domain/ids.h"
+#include "identity/sign_in.h"
+#include "ingest/linker.h"
+#include "search/criteria.h"
+#include "search/masking.h"
+#include "search/reasons.h"
+#include "search/volume_limit.h"
+#include "storage/store.h"
+
+namespace cp::search {
+
+struct SearchOptions {
+  std::size_t max_results = 10;
+  // Matches confirmed from the store before answering "too many".
+  std::size_t max_confirmed = 100;
+  double min_score = 0;  // bits
+  // Without an exact date of birth, birth years tried: this many back.
+  int oldest_age_years = 25;
+  std::uint32_t max_candidates = 1024;
+  VolumeLimits limits;
+};
+
+// One criterion that agreed, as stable codes: {"family_name", "exact"},
+// {"other_names", "full_name"}, {"date_of_birth", "same_year"},
+// {"school", "agree"}, {"contactpoint_id", "exact"}.
+struct Agreement {
+  std::string criterion;
+  std::string level;
+};
+
+struct SearchHit {
+  domain::ContactPointId child;
+  double score = 0;  // bits
+  std::vector<Agreement> why;
+  MaskedChild shown;
+};
+
+struct SearchAnswer {
+  enum class Outcome { kResults, kTooManyMatches };
+  Outcome outcome = Outcome::kResults;
+  std::vector<SearchHit> hits;  // best first; empty for kTooManyMatches
+  // A ContactPoint ID criterion that had been merged away: the ID given.
+  std::optional<domain::ContactPointId> redirected_from;
+  std::int64_t audit_index = 0;
+};
+
+// Optional stated reason of a search (needed only to find archived
+// records) and of a view (always needed).
+struct ReasonInput {
+  std::optional<std::string> code;
+  std::optional<std::string> text;
+  std::optional<std::string> serious_case_review;
+};
+
+struct RecordView {
+  domain::ContactPointId requested;
+  domain::ContactPointId id;  // the live record (differs when redirected)
+  MaskedChild shown;
+  std::int64_t audit_index = 0;
+  bool redirected() const { return requested != id; }
+};
+
+struct SearchDeps {
+  storage::Store& store;
+  audit::AuditLog& audit;
+  const core::Clock& clock;
+  ingest::Linker& linker;
+  const RecordStates& states;
+};
+
+class SearchService {
+ public:
+  explicit SearchService(SearchDeps deps, SearchOptions options = {});
+
+  // Errors (each audited as a refused search): those of ValidateCriteria and
+  // ValidateReason (when a reason is given), kSearchLimitReached,
+  // kSecretsMustChange; a store or audit failure as is (nothing answered).
+  core::StatusOr<SearchAnswer> Search(const identity::SessionContext& session,
+                                      const SearchCriteria& criteria,
+                                      const ReasonInput& reason = {});
+
+  // Errors (each audited as a refused view, except a failing store):
+  // kReasonRequired, kInvalidReason, kInvalidContactPointId, kChildNotFound
+  // (also for a sealed record), the policy's refusal (kPermissionDenied,
+  // kOutsideManagementScope...), kSecretsMustChange.
+  core::StatusOr<RecordView> View(const identity::SessionContext& session,
+                                  std::string_view contactpoint_id, const ReasonInput& reason);
+
+ private:
+  struct Scored;
+  core::Status AuditSearchRefusal(const identity::SessionContext& session,
+                                  const SearchCriteria& criteria, const core::Status& why);
+  core::Status AuditViewRefusal(const identity::SessionContext& session,
+                                std::optional<domain::ContactPointId> child,
+                                const std::string& reason_code, std::string_view refusal);
+  core::StatusOr<SearchAnswer> Run(const identity::SessionContext& session,
+                                   const SearchCriteria& criteria, const Query& query,
+                                   const std::optional<StatedReason>& reason);
+
+  SearchDeps d_;
+  SearchOptions options_;
+  VolumeLimiter limiter_;
+};
+
+}  // namespace cp::search
+
+#endif  // CP_SEARCH_SEARCH_SERVICE_H_

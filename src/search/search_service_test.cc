@@ -1,0 +1,503 @@
+#include "search/search_service.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <map>
+
+#include "access/roles.h"
+#include "domain/validation.h"
+#include "storage/sqlite/sqlite_store.h"
+
+namespace cp::search {
+namespace {
+
+namespace fs = std::filesystem;
+using access::Role;
+using core::ErrorCode;
+using domain::ContactPointId;
+using std::chrono::January;
+
+const std::string kLeeds = "la:E08000035";
+const std::string kYork = "la:E06000014";
+
+core::Sensitive<std::string> S(const char* text) { return core::Sensitive<std::string>(text); }
+
+// Record states set by the test, over what the store says.
+class FakeStates final : public RecordStates {
+ public:
+  core::StatusOr<RecordState> StateOf(storage::Transaction& tx,
+                                      const domain::Child& child) const override {
+    auto it = states.find(child.id);
+    if (it != states.end()) return it->second;
+    return StoredRecordStates().StateOf(tx, child);
+  }
+  std::map<ContactPointId, RecordState> states;
+};
+
+domain::Child Child(const std::string& given, const std::string& family,
+                    domain::Date dob = std::chrono::year{2015} / January / std::chrono::day{2}) {
+  domain::Child c;
+  c.name = domain::PersonName{domain::PersonalText(given), domain::PersonalText(family)};
+  c.gender = domain::Gender::kFemale;
+  c.date_of_birth = core::Sensitive<domain::Date>(dob);
+  c.accountable = domain::Accountability{kLeeds, false};
+  return c;
+}
+
+domain::Involvement Service(domain::ServiceType type, const std::string& name,
+                            std::optional<std::string> code = std::nullopt) {
+  domain::Involvement inv;
+  inv.type = type;
+  inv.organisation.name = name;
+  inv.organisation.code = std::move(code);
+  if (domain::ClassOf(type) == domain::ServiceClass::kSensitive) {
+    inv.consent = domain::SensitiveConsent{domain::SensitiveConsent::GivenBy::kChild,
+                                           std::chrono::year{2025} / January / std::chrono::day{3}};
+  }
+  return inv;
+}
+
+identity::SessionContext Session(Role role, const std::string& organisation,
+                                 std::int64_t user_id) {
+  identity::SessionContext s;
+  s.account.user.id = user_id;
+  s.account.user.username = "user" + std::to_string(user_id);
+  s.account.role = role;
+  s.account.organisation.id = access::OrganisationId(organisation);
+  s.account.organisation.type = organisation.starts_with("la:")
+                                    ? access::OrganisationType::kLocalAuthority
+                                    : access::OrganisationType::kNationalOperator;
+  s.account.organisation.accreditation = access::AccreditationState::kAccredited;
+  return s;
+}
+
+class SearchServiceTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto linker = ingest::Linker::Load(CP_LINKAGE_DATA_DIR);
+    ASSERT_TRUE(linker.ok()) << linker.status().ToString();
+    linker_ = linker->release();
+  }
+  static void TearDownTestSuite() {
+    delete linker_;
+    linker_ = nullptr;
+  }
+
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("cp_search_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    store_ = std::move(*storage::SqliteStore::Open((dir_ / "cp.db").string(), clock_));
+    audit_ = std::make_unique<audit::AuditLog>(*store_, clock_);
+    linker_->Invalidate();  // each test has a store of its own
+    auto tx = store_->Begin(storage::TxMode::kReadWrite);
+    storage::SourceEntry s;
+    s.id = domain::SourceId("gro-births");
+    s.name = "Test source";
+    s.state = domain::SourceState::kActive;
+    ASSERT_TRUE((*tx)->PutSource(s).ok());
+    ASSERT_TRUE((*tx)->Commit().ok());
+    Reopen({});
+  }
+  void TearDown() override {
+    service_.reset();
+    audit_.reset();
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+
+  void Reopen(SearchOptions options) {
+    if (options.limits.per_hour == VolumeLimits{}.per_hour) options.limits = {10'000, 10'000};
+    service_ = std::make_unique<SearchService>(
+        SearchDeps{*store_, *audit_, clock_, *linker_, states_}, options);
+  }
+
+  ContactPointId Add(domain::Child child) {
+    auto tx = store_->Begin(storage::TxMode::kReadWrite);
+    auto id = (*tx)->AllocateChildId(random_);
+    EXPECT_TRUE(id.ok());
+    child.id = *id;
+    EXPECT_TRUE((*tx)->PutChild(child).ok());
+    storage::SourceRecord r;
+    r.source = domain::SourceId("gro-births");
+    r.key = domain::SourceKey("K" + std::to_string(++keys_));
+    r.child = *id;
+    r.state = storage::LinkState::kLinked;
+    r.batch = domain::BatchId("b1");
+    r.extracted_at = r.received_at = clock_.Now();
+    r.data = child;
+    r.data.accountable.reset();
+    const core::Status put = (*tx)->PutSourceRecord(r);
+    EXPECT_TRUE(put.ok()) << put.ToString();
+    EXPECT_TRUE((*tx)->Commit().ok());
+    return *id;
+  }
+
+  std::vector<audit::LoggedEvent> Events(audit::Action action) {
+    audit::AuditQuery query;
+    query.action = action;
+    query.limit = 1000;
+    return *audit_->Query(query);
+  }
+
+  std::vector<ContactPointId> Ids(const SearchAnswer& answer) {
+    std::vector<ContactPointId> ids;
+    for (const SearchHit& hit : answer.hits) ids.push_back(hit.child);
+    return ids;
+  }
+
+  static bool Has(const std::vector<Agreement>& why, const std::string& criterion) {
+    for (const Agreement& a : why) {
+      if (a.criterion == criterion) return true;
+    }
+    return false;
+  }
+
+  inline static ingest::Linker* linker_ = nullptr;
+  fs::path dir_;
+  core::FakeClock clock_{core::FromUnixMillis(1'795'000'000'000)};  // 2026-11
+  core::SecureRandom random_;
+  std::unique_ptr<storage::SqliteStore> store_;
+  std::unique_ptr<audit::AuditLog> audit_;
+  FakeStates states_;
+  std::unique_ptr<SearchService> service_;
+  int keys_ = 0;
+  const identity::SessionContext sw_ = Session(Role::kSocialWorker, kLeeds, 101);
+  const identity::SessionContext team_ = Session(Role::kContactPointManager, kLeeds, 102);
+};
+
+TEST_F(SearchServiceTest, TenMatchesAreListedElevenAskToRefine) {
+  const std::vector<std::string> names = {"Ann",  "Beth", "Cara", "Dora", "Edna", "Faye",
+                                          "Gwen", "Hilda", "Iris", "Judy"};
+  for (const std::string& n : names) Add(Child(n, "Lee"));
+  Add(Child("Ann", "Okafor"));  // another family: never a match
+  const SearchCriteria criteria{.family_name = S("Lee"), .date_of_birth = S("2015-01-02")};
+  auto ten = service_->Search(sw_, criteria);
+  ASSERT_TRUE(ten.ok()) << ten.status().ToString();
+  EXPECT_EQ(ten->outcome, SearchAnswer::Outcome::kResults);
+  ASSERT_EQ(ten->hits.size(), 10u);
+  for (const SearchHit& hit : ten->hits) {
+    EXPECT_TRUE(Has(hit.why, "family_name"));
+    EXPECT_TRUE(Has(hit.why, "date_of_birth"));
+    EXPECT_FALSE(Has(hit.why, "given_name"));
+  }
+  Add(Child("Kate", "Lee"));
+  auto eleven = service_->Search(sw_, criteria);
+  ASSERT_TRUE(eleven.ok());
+  EXPECT_EQ(eleven->outcome, SearchAnswer::Outcome::kTooManyMatches);
+  EXPECT_TRUE(eleven->hits.empty());
+  const auto events = Events(audit::Action::kSearch);
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_TRUE(events[0].event.children.empty()) << "no list: no IDs";
+  EXPECT_EQ(events[1].event.children, Ids(*ten));
+  // Criteria go to the criteria table, as codes into the event.
+  auto tx = store_->Begin(storage::TxMode::kReadOnly);
+  auto stored = (*tx)->GetAuditCriteria(events[1].index);
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  EXPECT_EQ((*stored)->Reveal(), "{\"family_name\":\"Lee\",\"date_of_birth\":\"2015-01-02\"}");
+  const auto& counts = events[1].event.counts;
+  EXPECT_NE(std::find(counts.begin(), counts.end(),
+                      std::pair<std::string, std::int64_t>{"criterion_family_name", 1}),
+            counts.end());
+  EXPECT_NE(std::find(counts.begin(), counts.end(),
+                      std::pair<std::string, std::int64_t>{"shown", 10}),
+            counts.end());
+}
+
+TEST_F(SearchServiceTest, BestFirstAndEachMinimumCombinationFindsTheChild) {
+  domain::Child ann = Child("Ann", "Lee");
+  ann.address = domain::Address{core::Sensitive<std::vector<std::string>>({"1 High Street"}),
+                                domain::PersonalText("LS1 4AB")};
+  const ContactPointId id = Add(ann);
+  const ContactPointId sister = Add(Child("Beth", "Lee"));
+  struct Case {
+    const char* name;
+    SearchCriteria criteria;
+  };
+  const std::vector<Case> cases = {
+      {"family+given", {.given_names = S("Ann"), .family_name = S("Lee")}},
+      {"family+dob", {.family_name = S("Lee"), .date_of_birth = S("2015-01-02")}},
+      {"family+year", {.given_names = S("Anne"), .family_name = S("Lee"), .date_of_birth = S("2015")}},
+      {"family+postcode", {.family_name = S("Lee"), .postcode = S("ls14ab")}},
+      {"full", {.given_names = S("Ann"), .family_name = S("Lee"), .date_of_birth = S("2015-01-02"),
+                .gender = S("female"), .postcode = S("LS1 4AB")}},
+      {"contactpoint id", {.contactpoint_id = core::Sensitive<std::string>(id.ToString())}},
+  };
+  for (const Case& c : cases) {
+    auto answer = service_->Search(sw_, c.criteria);
+    ASSERT_TRUE(answer.ok()) << c.name << ": " << answer.status().ToString();
+    ASSERT_FALSE(answer->hits.empty()) << c.name;
+    EXPECT_EQ(answer->hits.front().child, id) << c.name << ": the best match first";
+    for (std::size_t i = 1; i < answer->hits.size(); ++i) {
+      EXPECT_GE(answer->hits[i - 1].score, answer->hits[i].score) << c.name;
+    }
+  }
+  // The sister is found by family name and date of birth, below Ann.
+  auto both = service_->Search(sw_, {.given_names = S("Ann"), .family_name = S("Lee"),
+                                     .date_of_birth = S("2015-01-02")});
+  ASSERT_TRUE(both.ok());
+  EXPECT_EQ(Ids(*both), (std::vector<ContactPointId>{id, sister}));
+  EXPECT_TRUE(Has(both->hits[0].why, "given_name"));
+  EXPECT_FALSE(Has(both->hits[1].why, "given_name"));
+}
+
+TEST_F(SearchServiceTest, AliasesAreSearched) {
+  domain::Child child = Child("Ann", "Lee");
+  child.other_names.push_back(
+      domain::PersonName{domain::PersonalText("Ann"), domain::PersonalText("Smith")});
+  const ContactPointId id = Add(child);
+  auto answer = service_->Search(
+      sw_, {.given_names = S("Ann"), .family_name = S("Smith"), .date_of_birth = S("2015-01-02")});
+  ASSERT_TRUE(answer.ok()) << answer.status().ToString();
+  ASSERT_EQ(Ids(*answer), std::vector<ContactPointId>{id});
+  EXPECT_TRUE(Has(answer->hits[0].why, "other_names"));
+}
+
+TEST_F(SearchServiceTest, AShieldedChildIsNeverFoundThroughItsPostcodeOrSchoolExceptByTheTeam) {
+  domain::Child child = Child("Ann", "Lee");
+  child.address = domain::Address{core::Sensitive<std::vector<std::string>>({"1 High Street"}),
+                                  domain::PersonalText("LS1 4AB")};
+  child.involvements.push_back(Service(domain::ServiceType::kSchool, "Leeds Primary", "URN:107999"));
+  const ContactPointId id = Add(child);
+  const SearchCriteria by_postcode{.family_name = S("Lee"), .postcode = S("LS1 4AB")};
+  const SearchCriteria by_school{.family_name = S("Lee"), .date_of_birth = S("2015"),
+                                 .school = S("URN:107999")};
+  // Not shielded: found both ways.
+  EXPECT_EQ(Ids(*service_->Search(sw_, by_postcode)), std::vector<ContactPointId>{id});
+  EXPECT_EQ(Ids(*service_->Search(sw_, by_school)), std::vector<ContactPointId>{id});
+
+  states_.states[id] = RecordState{.shielded = true};
+  EXPECT_TRUE(service_->Search(sw_, by_postcode)->hits.empty());
+  EXPECT_TRUE(service_->Search(sw_, by_school)->hits.empty());
+  EXPECT_TRUE(service_->Search(Session(Role::kSocialWorker, kYork, 103), by_postcode)->hits.empty());
+  // The accountable team finds it.
+  EXPECT_EQ(Ids(*service_->Search(team_, by_postcode)), std::vector<ContactPointId>{id});
+  // By name and date of birth anyone may find it, seeing the identity core only,
+  // and the postcode given does not show in why it matched.
+  auto by_name = service_->Search(sw_, {.given_names = S("Ann"), .family_name = S("Lee"),
+                                        .date_of_birth = S("2015-01-02"),
+                                        .postcode = S("LS1 4AB")});
+  ASSERT_TRUE(by_name.ok());
+  ASSERT_EQ(Ids(*by_name), std::vector<ContactPointId>{id});
+  EXPECT_FALSE(Has(by_name->hits[0].why, "postcode"));
+  EXPECT_EQ(by_name->hits[0].shown.field_groups, std::vector<std::string>{"identity_core"});
+  EXPECT_FALSE(by_name->hits[0].shown.child.address.has_value());
+}
+
+TEST_F(SearchServiceTest, AViewMasksShieldedRecordsAndSensitiveServices) {
+  domain::Child child = Child("Ann", "Lee");
+  child.address = domain::Address{core::Sensitive<std::vector<std::string>>({"1 High Street"}),
+                                  domain::PersonalText("LS1 4AB")};
+  child.involvements.push_back(Service(domain::ServiceType::kSchool, "Leeds Primary", "URN:107999"));
+  child.involvements.push_back(Service(domain::ServiceType::kMentalHealth, "CAMHS Leeds"));
+  const ContactPointId id = Add(child);
+  const ReasonInput reason{"child_protection", std::nullopt, std::nullopt};
+
+  auto ordinary = service_->View(sw_, id.ToString(), reason);
+  ASSERT_TRUE(ordinary.ok()) << ordinary.status().ToString();
+  ASSERT_EQ(ordinary->shown.involvements.size(), 2u);
+  EXPECT_EQ(ordinary->shown.involvements[0].visibility, access::InvolvementVisibility::kFull);
+  EXPECT_EQ(ordinary->shown.involvements[1].visibility, access::InvolvementVisibility::kUnspecified);
+  EXPECT_EQ(ordinary->shown.involvements[1].entry, domain::Involvement{}) << "nothing of it shown";
+  EXPECT_TRUE(ordinary->shown.child.address.has_value());
+
+  auto team = service_->View(team_, id.ToString(), reason);
+  ASSERT_TRUE(team.ok());
+  EXPECT_EQ(team->shown.involvements[1].visibility, access::InvolvementVisibility::kFull);
+
+  states_.states[id] = RecordState{.shielded = true};
+  auto shielded = service_->View(sw_, id.ToString(), reason);
+  ASSERT_TRUE(shielded.ok());
+  EXPECT_EQ(shielded->shown.field_groups, std::vector<std::string>{"identity_core"});
+  EXPECT_FALSE(shielded->shown.child.address.has_value());
+  EXPECT_TRUE(shielded->shown.involvements.empty());
+  EXPECT_EQ(shielded->shown.child.name, child.name);
+
+  const auto events = Events(audit::Action::kViewRecord);
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].event.children, std::vector<ContactPointId>{id});
+  EXPECT_EQ(events[0].event.reason, "child_protection");
+  EXPECT_EQ(events[0].event.counts,
+            (std::vector<std::pair<std::string, std::int64_t>>{{"shown_identity_core", 1}}));
+}
+
+TEST_F(SearchServiceTest, AMergedAwayIdRedirectsAndSaysSo) {
+  const ContactPointId gone = Add(Child("Ann", "Lee"));
+  const ContactPointId survivor = Add(Child("Anne", "Lee"));
+  {
+    auto tx = store_->Begin(storage::TxMode::kReadWrite);
+    ASSERT_TRUE((*tx)->DeleteChild(gone).ok());
+    ASSERT_TRUE((*tx)->AddRedirect(gone, survivor).ok());
+    ASSERT_TRUE((*tx)->Commit().ok());
+  }
+  auto view = service_->View(sw_, gone.ToString(), {"assessment", std::nullopt, std::nullopt});
+  ASSERT_TRUE(view.ok()) << view.status().ToString();
+  EXPECT_TRUE(view->redirected());
+  EXPECT_EQ(view->id, survivor);
+  auto found = service_->Search(sw_, {.contactpoint_id = core::Sensitive(gone.ToString())});
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->redirected_from, gone);
+  EXPECT_EQ(Ids(*found), std::vector<ContactPointId>{survivor});
+  const auto events = Events(audit::Action::kViewRecord);
+  EXPECT_EQ(events[0].event.children, (std::vector<ContactPointId>{survivor, gone}));
+}
+
+TEST_F(SearchServiceTest, AViewNeedsAValidReasonAndEveryRefusalIsAudited) {
+  const ContactPointId id = Add(Child("Ann", "Lee"));
+  struct Case {
+    ReasonInput reason;
+    ErrorCode code;
+  };
+  const std::vector<Case> cases = {
+      {{std::nullopt, std::nullopt, std::nullopt}, ErrorCode::kReasonRequired},
+      {{"nosy", std::nullopt, std::nullopt}, ErrorCode::kInvalidReason},
+      {{"assessment", std::string(201, 'x'), std::nullopt}, ErrorCode::kInvalidReason},
+      {{"assessment", "two\nlines", std::nullopt}, ErrorCode::kInvalidReason},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(service_->View(sw_, id.ToString(), c.reason).status().code(), c.code);
+  }
+  EXPECT_EQ(service_->View(sw_, "123", {"assessment", std::nullopt, std::nullopt}).status().code(),
+            ErrorCode::kInvalidContactPointId);
+  const auto refused = Events(audit::Action::kViewRecord);
+  ASSERT_EQ(refused.size(), 5u);
+  for (const auto& e : refused) EXPECT_EQ(e.event.outcome, audit::Outcome::kRefused);
+  EXPECT_EQ(refused[4].event.refusal, "reason_required");
+  EXPECT_EQ(refused[3].event.reason, "") << "an unknown code is not logged";
+  // A reason with text: the text is kept in the criteria table only.
+  auto ok = service_->View(sw_, id.ToString(), {"assessment", "Home visit", std::nullopt});
+  ASSERT_TRUE(ok.ok());
+  auto tx = store_->Begin(storage::TxMode::kReadOnly);
+  auto text = (*tx)->GetAuditCriteria(ok->audit_index);
+  ASSERT_TRUE(text.ok() && text->has_value());
+  EXPECT_EQ((*text)->Reveal(), "{\"reason_text\":\"Home visit\"}");
+}
+
+TEST_F(SearchServiceTest, RefusedSearchesAreAuditedWithTheirCode) {
+  Add(Child("Ann", "Lee"));
+  EXPECT_EQ(service_->Search(sw_, {.family_name = S("Lee")}).status().code(),
+            ErrorCode::kInsufficientSearchCriteria);
+  EXPECT_EQ(service_->Search(sw_, {.given_names = S("A%"), .family_name = S("Lee")})
+                .status().code(), ErrorCode::kWildcardNotAllowed);
+  const auto events = Events(audit::Action::kSearch);
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].event.outcome, audit::Outcome::kRefused);
+  EXPECT_EQ(events[0].event.refusal, "wildcard_not_allowed");
+  EXPECT_EQ(events[1].event.refusal, "insufficient_search_criteria");
+}
+
+TEST_F(SearchServiceTest, TheVolumeLimitRefusesAtTheBoundaryAndReopensAnHourLater) {
+  Reopen(SearchOptions{.limits = {.per_hour = 3, .per_day = 100}});
+  Add(Child("Ann", "Lee"));
+  const SearchCriteria criteria{.given_names = S("Ann"), .family_name = S("Lee")};
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(service_->Search(sw_, criteria).ok()) << i;
+    clock_.Advance(std::chrono::minutes(1));
+  }
+  auto refused = service_->Search(sw_, criteria);
+  EXPECT_EQ(refused.status().code(), ErrorCode::kSearchLimitReached);
+  EXPECT_TRUE(service_->Search(team_, criteria).ok()) << "per user";
+  EXPECT_EQ(Events(audit::Action::kSearch)[1].event.refusal, "search_limit_reached");
+  clock_.Advance(std::chrono::minutes(57));
+  EXPECT_TRUE(service_->Search(sw_, criteria).ok());
+}
+
+TEST_F(SearchServiceTest, MediatedAccessIsAuditedForBothAndShowsNoMoreThanEither) {
+  domain::Child child = Child("Ann", "Lee");
+  child.involvements.push_back(Service(domain::ServiceType::kMentalHealth, "CAMHS Leeds"));
+  const ContactPointId id = Add(child);
+  identity::SessionContext mediated = team_;  // the team sees the service in full...
+  mediated.acting_for = Session(Role::kHealthVisitor, kLeeds, 201).account;  // ...the HV does not
+  auto view = mediated.acting_for ? service_->View(mediated, id.ToString(),
+                                                   {"service_delivery", std::nullopt, std::nullopt})
+                                  : core::StatusOr<RecordView>(core::Internal("unreachable"));
+  ASSERT_TRUE(view.ok()) << view.status().ToString();
+  EXPECT_EQ(view->shown.involvements[0].visibility, access::InvolvementVisibility::kUnspecified);
+  const auto events = Events(audit::Action::kViewRecord);
+  ASSERT_EQ(events.size(), 1u);
+  ASSERT_TRUE(events[0].event.on_behalf_of.has_value());
+  EXPECT_EQ(events[0].event.on_behalf_of->id, "user:201");
+}
+
+// The API's answers agree with the one policy function for every role, in
+// the record's authority and another, for every record state, on both
+// endpoints.
+TEST_F(SearchServiceTest, EveryRoleStateAndEndpointAgreesWithThePolicy) {
+  struct State {
+    const char* name;
+    RecordState state;
+    bool sensitive = false;
+  };
+  const std::vector<State> states = {{"ordinary", {}},
+                                     {"shielded", {.shielded = true}},
+                                     {"archived", {.archived = true}},
+                                     {"sealed", {.sealed = true}},
+                                     {"sensitive", {}, true}};
+  std::vector<std::pair<std::string, ContactPointId>> children;
+  for (const State& s : states) {
+    domain::Child child = Child("Ann", std::string("Lee") + s.name);
+    child.address = domain::Address{core::Sensitive<std::vector<std::string>>({"1 High Street"}),
+                                    domain::PersonalText("LS1 4AB")};
+    child.involvements.push_back(Service(domain::ServiceType::kGp, "Park Surgery", "ODS:B86001"));
+    if (s.sensitive) child.involvements.push_back(Service(domain::ServiceType::kSexualHealth, "Clinic"));
+    const ContactPointId id = Add(child);
+    states_.states[id] = s.state;
+    children.emplace_back(s.name, id);
+  }
+  const ReasonInput reason{"serious_case_review", std::nullopt, "SCR-1"};
+  std::int64_t user = 1000;
+  int checked = 0;
+  for (const access::RoleInfo& role : access::RoleCatalogue()) {
+    for (const std::string& org : {kLeeds, kYork}) {
+      const identity::SessionContext session = Session(role.role, org, ++user);
+      for (std::size_t i = 0; i < states.size(); ++i) {
+        const ContactPointId id = children[i].second;
+        domain::Child stored;
+        {
+          auto tx = store_->Begin(storage::TxMode::kReadOnly);
+          stored = *(*tx)->GetChild(id);
+        }
+        const access::RecordFacts facts = FactsOf(stored, states[i].state);
+        const std::string label = std::string(role.code) + "@" + org + " " + states[i].name;
+        // Search (by ContactPoint ID).
+        const access::Decision search = DecideFor(ViewersOf(session), facts, access::Action::kSearch);
+        auto found = service_->Search(
+            session, {.contactpoint_id = core::Sensitive(id.ToString())}, reason);
+        ASSERT_TRUE(found.ok()) << label << ": " << found.status().ToString();
+        ASSERT_EQ(found->hits.size(), search.allowed() ? 1u : 0u) << label << " search";
+        if (search.allowed()) {
+          EXPECT_EQ(found->hits[0].shown.field_groups, Mask(stored, search).field_groups) << label;
+        }
+        // View.
+        const access::Decision view = DecideFor(ViewersOf(session), facts, access::Action::kViewRecord);
+        auto shown = service_->View(session, id.ToString(), reason);
+        ASSERT_EQ(shown.ok(), view.allowed()) << label << " view: " << shown.status().ToString();
+        if (view.allowed()) {
+          const MaskedChild expected = Mask(stored, view);
+          EXPECT_EQ(shown->shown.field_groups, expected.field_groups) << label;
+          ASSERT_EQ(shown->shown.involvements.size(), expected.involvements.size()) << label;
+          for (std::size_t k = 0; k < expected.involvements.size(); ++k) {
+            EXPECT_EQ(shown->shown.involvements[k].visibility, expected.involvements[k].visibility)
+                << label;
+          }
+        } else {
+          const ErrorCode expected = view.refusal == access::Refusal::kRecordSealed
+                                         ? ErrorCode::kChildNotFound
+                                         : view.status.code();
+          EXPECT_EQ(shown.status().code(), expected) << label;
+        }
+        ++checked;
+      }
+    }
+  }
+  EXPECT_EQ(checked, static_cast<int>(access::RoleCatalogue().size() * 2 * states.size()));
+  // Every allowed and refused view was audited.
+  EXPECT_EQ(Events(audit::Action::kViewRecord).size(), static_cast<std::size_t>(checked));
+}
+
+}  // namespace
+}  // namespace cp::search
