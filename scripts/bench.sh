@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# make bench: runs every benchmark binary in the Release tree, prints the
-# table (median of 5 repetitions) and writes JSON to bench/results/.
+# make bench: runs every Google Benchmark binary in the Release tree, prints
+# the table (median of 5 repetitions), then the linkage and search
+# evaluations (below), and writes JSON to bench/results/.
 # Benchmarks are measurements, never pass/fail.
 # Usage: bench.sh BUILD_DIR   (REPETITIONS=5 may be set)
 set -euo pipefail
@@ -11,6 +12,7 @@ stamp=$(date -u +%Y%m%dT%H%M%SZ)
 for b in "$build"/bench/*_bench; do
   [ -x "$b" ] || continue
   name=$(basename "$b")
+  [ "$name" = search_bench ] && continue  # not Google Benchmark: run below
   out="bench/results/${name}-${stamp}.json"
   echo "== $name (median of $reps runs) =="
   "$b" --benchmark_repetitions="$reps" --benchmark_report_aggregates_only=true \
@@ -32,3 +34,18 @@ echo "== linkage end to end: ${children} children, seed 202 (one run) =="
 rm -rf "${TMPDIR:-/tmp}/cp-linkage-eval-$$"
 cp "$out" bench/results/linkage_eval-latest.json
 echo "   JSON: $out"
+
+# Practitioners' search on Synthetic England (issue 8 targets), server-side
+# (SearchService::Search in-process): latency per query kind, searches/s on 1
+# and 2 threads, and whether the right child is among the results.
+# SEARCH_CHILDREN sets the size, SEARCH_QUERIES the number of queries.
+search_children=${SEARCH_CHILDREN:-100000}
+search_queries=${SEARCH_QUERIES:-10000}
+if [ -x "$build/bench/search_bench" ]; then
+  out="bench/results/search_bench-${stamp}.json"
+  echo "== search: ${search_children} children, ${search_queries} queries, seed 202 (one run) =="
+  "$build/bench/search_bench" --children "$search_children" --queries "$search_queries" \
+    --seed 202 --workdir "${TMPDIR:-/tmp}/cp-search-bench-$$" --json "$out"
+  cp "$out" bench/results/search_bench-latest.json
+  echo "   JSON: $out"
+fi

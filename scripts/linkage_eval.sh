@@ -6,6 +6,7 @@
 # FILE also writes them as JSON.
 #
 # Usage: scripts/linkage_eval.sh BINARY CHILDREN SEED WORKDIR [--json FILE]
+#   LINKAGE_DATA=DIR may name another linkage data folder (a trial model.json).
 set -euo pipefail
 bin=$1 children=$2 seed=$3 work=$4
 json=""
@@ -19,11 +20,16 @@ start=$(date +%s%N)
 records=0
 for batch in "$work"/synth/*.jsonl; do
   source=$(basename "$batch" .jsonl)
-  "$bin" source add --store "$store" "$source" --name "Synthetic $source" --kind local >/dev/null
+  case "$source" in  # as make demo registers them (national sources rank higher)
+    gro-births|dwp-child-benefit|dcsf-school-census|nhs-pds) kind=national ;;
+    *) kind=local ;;
+  esac
+  "$bin" source add --store "$store" "$source" --name "Synthetic $source" --kind "$kind" >/dev/null
   "$bin" source accredit --store "$store" "$source" --stage type >/dev/null
   "$bin" source accredit --store "$store" "$source" --stage instance >/dev/null
   "$bin" source activate --store "$store" "$source" >/dev/null
-  "$bin" feed load --store "$store" --source "$source" --max-errors 0 "$batch" 2>/dev/null |
+  "$bin" feed load --store "$store" --source "$source" --max-errors 0 \
+    ${LINKAGE_DATA:+--linkage-data "$LINKAGE_DATA"} "$batch" 2>/dev/null |
     sed -n '2p' >&2
   records=$((records + $(($(wc -l < "$batch") - 1))))
 done

@@ -28,6 +28,12 @@ struct Manager {
 
 bool CanManage(const Manager& manager, const Organisation& target);
 
+// "What did this user do": a ContactPoint Manager (the one who reviews audit
+// reports and misuse alerts, DOMAIN.md section 10 case 9) for users of an
+// organisation they manage (CanManage). Not a child record, so not
+// access::Decide's: the audit entries of a user name children by ID only.
+bool MayReviewActivity(const Manager& manager, const Organisation& target);
+
 }  // namespace cp::access
 
 #endif  // CP_ACCESS_MANAGEMENT_SCOPE_H_

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "app/feed_api.h"
+#include "app/practice_api.h"
 #include "app/search_api.h"
 #include "app/session_api.h"
 #include "app/version.h"
@@ -143,6 +144,11 @@ core::Status Serve(const ServeConfig& config, const core::Clock& clock,
   search::SearchService search_service(
       search::SearchDeps{*store, audit_log, clock, *linker, record_states}, config.search);
   RegisterSearchRoutes(*server, sign_in, search_service);
+  practice::PracticeService practice_service(
+      practice::PracticeDeps{*store, audit_log, clock, record_states});
+  practice::OversightService oversight_service(
+      practice::PracticeDeps{*store, audit_log, clock, record_states});
+  RegisterPracticeRoutes(*server, sign_in, practice_service, oversight_service);
   RETURN_IF_ERROR(RegisterFeedRoutes(*server, FeedApiDeps{store.get(), &audit_log, &clock, &random,
                                                           linker.get(),
                                                           config.store_location + ".spool"}));

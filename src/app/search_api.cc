@@ -118,7 +118,31 @@ Json RecordJson(const search::MaskedChild& shown, bool summary) {
       continue;
     }
     const domain::Involvement& inv = s.entry;
+    if (s.entry_id) {
+      // Recorded by a practitioner themselves (practice/): the entry's ID,
+      // whose it is, and the CAF holder's contact details.
+      services.push_back(Json{
+          {"visibility", "full"},
+          {"recorded_by", "practitioner"},
+          {"involvement_id", *s.entry_id},
+          {"practitioner_user", s.practitioner_user ? Json(*s.practitioner_user) : Json(nullptr)},
+          {"type", domain::ServiceTypeName(inv.type)},
+          {"organisation",
+           {{"name", inv.organisation.name},
+            {"code", inv.organisation.code ? Json(*inv.organisation.code) : Json(nullptr)}}},
+          {"practitioner",
+           inv.practitioner ? Json{{"name", inv.practitioner->family_name.Reveal()}}
+                            : Json(nullptr)},
+          {"practitioner_contact", ContactJson(inv.practitioner_contact)},
+          {"start", OptionalDate(inv.start)},
+          {"end", OptionalDate(inv.end)},
+          {"lead_professional", inv.lead_professional},
+          {"caf_holder", inv.caf_holder},
+          {"caf_holder_contact", ContactJson(s.caf_holder_contact)}});
+      continue;
+    }
     services.push_back(Json{
+        {"recorded_by", "source"},
         {"visibility", "full"},
         {"type", domain::ServiceTypeName(inv.type)},
         {"organisation",

@@ -37,6 +37,11 @@ constexpr std::array kActions = {
     ActionEntry{Action::kManageSource, "manage_source"},
     ActionEntry{Action::kViewAuditTrail, "view_audit_trail"},
     ActionEntry{Action::kOverrideConsent, "override_consent"},
+    ActionEntry{Action::kRecordInvolvement, "record_involvement"},
+    ActionEntry{Action::kEndInvolvement, "end_involvement"},
+    ActionEntry{Action::kMarkLeadProfessional, "mark_lead_professional"},
+    ActionEntry{Action::kRecordCaf, "record_caf"},
+    ActionEntry{Action::kReviewShield, "review_shield"},
 };
 
 Status Invalid(std::string message) {

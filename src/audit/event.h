@@ -47,6 +47,14 @@ enum class Action {
   kManageSource,
   kViewAuditTrail,
   kOverrideConsent,
+  // A practitioner's own entries (practice/): their involvement, its end,
+  // marking themselves lead professional, recording a CAF; a shield review
+  // (the request itself is kShieldRecord).
+  kRecordInvolvement,
+  kEndInvolvement,
+  kMarkLeadProfessional,
+  kRecordCaf,
+  kReviewShield,
 };
 
 std::string_view ActionName(Action action);

@@ -62,6 +62,11 @@ expect sampled 0 'pairs used: +5000 \(sampled, seed 9\)' -- \
   "$bin" linkage train --batches "${batches[@]}" --out "$tmp/m3.json" --max-pairs 5000 --seed 9
 expect output_loads_as_start 0 'wrote' -- \
   "$bin" linkage train --batches "${batches[@]}" --start "$tmp/m.json" --out "$tmp/m4.json"
+expect prior_given 0 'written with --prior 0\.0001' -- \
+  "$bin" linkage train --batches "${batches[@]}" --out "$tmp/m5.json" --prior 0.0001
+expect prior_written 0 '"match_prior": 0\.0001' -- cat "$tmp/m5.json"
+expect prior_out_of_range 2 'prior' -- \
+  "$bin" linkage train --batches "${batches[@]}" --out "$tmp/m6.json" --prior 0.9
 cp "$tmp/m.json" "$tmp/keep.json"
 expect start_not_overwritten 1 'start model.*--force' -- \
   "$bin" linkage train --batches "${batches[@]}" --start "$tmp/m.json" --out "$tmp/m.json"

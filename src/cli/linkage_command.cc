@@ -57,6 +57,7 @@ struct TrainArgs {
   std::size_t max_pairs = matching::TrainingOptions{}.max_pairs;
   std::uint64_t seed = 1;
   double random_pairs = matching::TrainingOptions{}.random_pairs_per_pair;
+  std::optional<double> prior;  // the prior written, instead of the estimated one
   bool force = false;
 };
 
@@ -276,6 +277,14 @@ int RunTrain(const TrainArgs& args, const core::Clock& clock) {
   auto trained = matching::TrainModel(records, start->parameters(), options);
   progress.reset();
   if (!trained.ok()) return Fail(trained.status());
+  // The estimated prior belongs to the training population; the model may
+  // be meant for another (a candidate-pair prior falls as blocks grow).
+  if (args.prior) {
+    trained->parameters.match_prior = *args.prior;
+    trained->parameters.description +=
+        " The match_prior written was given with --prior (the estimate was " +
+        Probability(trained->statistics.match_prior) + ").";
+  }
   auto model = linkage::Model::Create(trained->parameters);
   if (!model.ok()) return Fail(model.status());
 
@@ -299,7 +308,9 @@ int RunTrain(const TrainArgs& args, const core::Clock& clock) {
             << "match prior:      " << Probability(s.match_prior)
             << " (share of candidate pairs that match; about "
             << static_cast<std::uint64_t>(s.match_prior * static_cast<double>(s.pairs) + 0.5)
-            << " matching pairs)\n";
+            << " matching pairs)"
+            << (args.prior ? "; written with --prior " + Probability(*args.prior) : std::string())
+            << "\n";
   if (!s.fields_kept_from_start.empty()) {
     std::cout << "kept from start:  ";
     for (const std::string& field : s.fields_kept_from_start) std::cout << field << " ";
@@ -367,6 +378,10 @@ void AddLinkageCommands(CLI::App& app, Context& context) {
                     "Folder of the name tables and start model (default: data/linkage beside "
                     "the binary)")
       ->check(CLI::ExistingDirectory);
+  train->add_option("--prior", train_args->prior,
+                    "Write this match prior (the share of candidate pairs that match in the "
+                    "population the model will serve) instead of the one estimated here")
+      ->check(CLI::Range(1e-9, 0.5));
   train->add_flag("--force", train_args->force,
                   "Write even over the start model, or a model that fails the sanity checks");
   train->callback([&context, train_args] {

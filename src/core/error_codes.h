@@ -63,6 +63,9 @@ enum class ErrorCategory : std::uint8_t {
   X(kWildcardNotAllowed, 1042, kInvalidArgument, "wildcard_not_allowed")     \
   X(kReasonRequired, 1043, kInvalidArgument, "reason_required")               \
   X(kInvalidReason, 1044, kInvalidArgument, "invalid_reason")                 \
+  /* 105x: practitioners' own entries: involvements, shields (practice/) */  \
+  X(kInvalidShieldGround, 1050, kInvalidArgument, "invalid_shield_ground")   \
+  X(kInvalidShieldDecision, 1051, kInvalidArgument, "invalid_shield_decision") \
   /* 2xxx: existence */                                                         \
   X(kNotFound, 2000, kNotFound, "not_found")                                    \
   X(kChildNotFound, 2001, kNotFound, "child_not_found")                         \
@@ -73,6 +76,7 @@ enum class ErrorCategory : std::uint8_t {
   X(kOrganisationNotFound, 2006, kNotFound, "organisation_not_found")          \
   X(kUserNotFound, 2007, kNotFound, "user_not_found")                          \
   X(kTokenKeyNotFound, 2008, kNotFound, "token_key_not_found")                 \
+  X(kInvolvementNotFound, 2009, kNotFound, "involvement_not_found")            \
   X(kAlreadyExists, 2100, kAlreadyExists, "already_exists")                     \
   X(kContactPointIdInUse, 2101, kAlreadyExists, "contactpoint_id_in_use")       \
   X(kBatchConflict, 2102, kAlreadyExists, "batch_conflict")                     \
@@ -93,6 +97,7 @@ enum class ErrorCategory : std::uint8_t {
   X(kRedirectCycle, 4003, kFailedPrecondition, "redirect_cycle")                \
   X(kSourceRecordNotInReview, 4004, kFailedPrecondition, "source_record_not_in_review") \
   X(kCannotLink, 4005, kFailedPrecondition, "cannot_link")                      \
+  X(kInvolvementEnded, 4006, kFailedPrecondition, "involvement_ended")          \
   X(kResourceExhausted, 4100, kResourceExhausted, "resource_exhausted")         \
   X(kSearchLimitReached, 4110, kResourceExhausted, "search_limit_reached")     \
   X(kAborted, 4200, kAborted, "aborted")                                        \

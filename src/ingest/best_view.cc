@@ -14,9 +14,13 @@ void AddDistinct(std::vector<T>& out, const T& value) {
   if (std::find(out.begin(), out.end(), value) == out.end()) out.push_back(value);
 }
 
-// Newest extract first; ties to the newest received, then the given order.
+// Newest extract first; ties to the newest received, then by (source, key),
+// so that the result never depends on the order the views come in.
 bool Newer(const SourceView* a, const SourceView* b) {
-  return std::tie(a->extracted_at, a->received_at) > std::tie(b->extracted_at, b->received_at);
+  if (std::tie(a->extracted_at, a->received_at) != std::tie(b->extracted_at, b->received_at)) {
+    return std::tie(a->extracted_at, a->received_at) > std::tie(b->extracted_at, b->received_at);
+  }
+  return std::tie(a->source.value(), a->key.value()) < std::tie(b->source.value(), b->key.value());
 }
 
 // Most trusted first, then newest.
@@ -30,7 +34,8 @@ bool Recent(const SourceView* a, const SourceView* b) {
   if (std::tie(a->extracted_at, a->received_at) != std::tie(b->extracted_at, b->received_at)) {
     return Newer(a, b);
   }
-  return a->priority < b->priority;
+  if (a->priority != b->priority) return a->priority < b->priority;
+  return Newer(a, b);
 }
 
 using Ranking = std::vector<const SourceView*>;

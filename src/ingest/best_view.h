@@ -17,7 +17,8 @@
 //   from two sources), from the best-ranked view that has given names: a
 //   newborn registered without a first name is named by a later view.
 // Ties (same priority, same extract time) go to the newest received, then to
-// the order given. Unknown gender counts as absent.
+// the smallest (source, key): the order the views are given in never matters.
+// Unknown gender counts as absent.
 //
 // The lists are united, newest extract first:
 // - other names: every distinct name any source reported (its primary name

@@ -144,6 +144,16 @@ TEST(BestViewTest, TheNewestAddressWinsWhateverTheSourcesPriority) {
   EXPECT_EQ(tie.address->postcode->Reveal(), "LS1 4AB");
 }
 
+TEST(BestViewTest, TheOrderOfTheViewsNeverMatters) {
+  domain::Child a = View("Amelia", "Smith", 2);
+  domain::Child b = View("Amy", "Smith", 3);
+  // One batch of one source: same priority and times; (source, key) decides.
+  const domain::Child ab = Merge({From(a, "a", 1000), From(b, "b", 1000)});
+  const domain::Child ba = Merge({From(b, "b", 1000), From(a, "a", 1000)});
+  EXPECT_EQ(ab, ba);
+  EXPECT_EQ(ab.name.given_names.Reveal(), "Amelia");
+}
+
 TEST(BestViewTest, ServicesAreUnitedAndOnlyOneLeadSurvives) {
   domain::Child a = View("Amelia", "Smith", 2);
   domain::Child b = View("Amelia", "Smith", 2);

@@ -127,12 +127,27 @@ Status NotInReview(const SourceRecord& record, const RecordRef& ref) {
                     "linked record use 'contactpoint child merge' or 'child split'");
 }
 
-StatusOr<SourceRecord> GetRecord(storage::Transaction& tx, const RecordRef& ref) {
+// The record `ref` names, if the actor may review it. A record that does not
+// exist, is sealed or attached to no child, or belongs to a child outside
+// the actor's scope gets the same answer: nobody learns from a refusal that
+// a record exists, nor that it is sealed (an adoption).
+StatusOr<SourceRecord> GetRecord(storage::Transaction& tx, const identity::Account& actor,
+                                 const RecordRef& ref) {
+  const Status not_found(ErrorCode::kSourceRecordNotFound,
+                         "there is no record " + ref.ToString() +
+                             " you may review: give the source ID and the source's own key, as "
+                             "'review list' shows them");
   auto record = tx.GetSourceRecord(ref.source, ref.key);
-  if (record.ok() || record.status().code() != ErrorCode::kSourceRecordNotFound) return record;
-  return Status(ErrorCode::kSourceRecordNotFound,
-                "there is no record " + ref.ToString() +
-                    ": give the source ID and the source's own key, as 'review list' shows them");
+  if (!record.ok()) {
+    return record.status().code() == ErrorCode::kSourceRecordNotFound ? not_found
+                                                                       : record.status();
+  }
+  if (record->state == LinkState::kSealed || !record->child) return not_found;
+  ASSIGN_OR_RETURN(domain::Child view, tx.GetChild(*record->child));
+  if (!access::Decide(ViewerOf(actor), FactsOf(view), access::Action::kReviewMatch).allowed()) {
+    return not_found;
+  }
+  return record;
 }
 
 StatusOr<Resolved> ResolveChild(storage::Transaction& tx, ContactPointId id) {
@@ -344,30 +359,45 @@ StatusOr<std::vector<QueueEntry>> Operations::List(const identity::Account& acto
         if (limit < 1 || limit > 1000) {
           return Status(ErrorCode::kInvalidArgument, "--limit must be between 1 and 1000");
         }
-        ASSIGN_OR_RETURN(std::vector<SourceRecord> waiting,
-                         tx.SourceRecordsInState(LinkState::kReview, limit));
+        // The queue is national, oldest first; the actor sees their own
+        // authority's part of it. Read a growing window until `limit` of
+        // theirs are found or the queue ends (bounded: 1,000,000 scanned).
+        constexpr int kMaxScanned = 1'000'000;
         std::vector<QueueEntry> out;
         const core::Timestamp now = s_.clock.Now();
-        for (const SourceRecord& r : waiting) {
-          if (!r.child) continue;
-          ASSIGN_OR_RETURN(domain::Child view, tx.GetChild(*r.child));
-          if (!access::Decide(ViewerOf(actor), FactsOf(view), access::Action::kReviewMatch)
-                   .allowed()) {
-            continue;  // another authority's queue
+        for (int window = limit;; window = std::min(window * 8, kMaxScanned)) {
+          ASSIGN_OR_RETURN(std::vector<SourceRecord> waiting,
+                           tx.SourceRecordsInState(LinkState::kReview, window));
+          out.clear();
+          for (const SourceRecord& r : waiting) {
+            if (!r.child) continue;
+            ASSIGN_OR_RETURN(domain::Child view, tx.GetChild(*r.child));
+            if (!access::Decide(ViewerOf(actor), FactsOf(view), access::Action::kReviewMatch)
+                     .allowed()) {
+              continue;  // another authority's queue
+            }
+            QueueEntry entry;
+            entry.record = RecordRef{r.source, r.key};
+            entry.child = *r.child;
+            entry.received_at = r.received_at;
+            entry.waiting =
+                std::chrono::duration_cast<std::chrono::milliseconds>(now - r.received_at);
+            if (r.decision) {
+              entry.candidate = r.decision->candidate;
+              entry.reason = r.decision->reason;
+              entry.score = r.decision->score;
+            }
+            out.push_back(std::move(entry));
+            if (static_cast<int>(out.size()) == limit) break;
           }
-          QueueEntry entry;
-          entry.record = RecordRef{r.source, r.key};
-          entry.child = *r.child;
-          entry.received_at = r.received_at;
-          entry.waiting = std::chrono::duration_cast<std::chrono::milliseconds>(now - r.received_at);
-          if (r.decision) {
-            entry.candidate = r.decision->candidate;
-            entry.reason = r.decision->reason;
-            entry.score = r.decision->score;
+          if (static_cast<int>(out.size()) == limit ||
+              static_cast<int>(waiting.size()) < window || window == kMaxScanned) {
+            break;
           }
+        }
+        for (const QueueEntry& entry : out) {
           note.Name(entry.child);
           if (entry.candidate) note.Name(*entry.candidate);
-          out.push_back(std::move(entry));
         }
         note.counts = {{"records", static_cast<std::int64_t>(out.size())}};
         return out;
@@ -380,7 +410,7 @@ StatusOr<ReviewCase> Operations::Show(const identity::Account& actor, const Reco
       actor, audit::Action::kViewRecord, "review_show",
       [&](storage::Transaction& tx, AuditNote& note) -> StatusOr<ReviewCase> {
         ReviewCase out;
-        ASSIGN_OR_RETURN(out.record, GetRecord(tx, ref));
+        ASSIGN_OR_RETURN(out.record, GetRecord(tx, actor, ref));
         if (out.record.child) note.Name(*out.record.child);
         if (out.record.state != LinkState::kReview || !out.record.child) {
           return NotInReview(out.record, ref);
@@ -408,7 +438,7 @@ StatusOr<LinkResult> Operations::Link(const identity::Account& actor, const Reco
       actor, audit::Action::kMergeRecords, "review_link",
       [&](storage::Transaction& tx, AuditNote& note) -> StatusOr<LinkResult> {
         RETURN_IF_ERROR(CheckReasonCode(reason));
-        ASSIGN_OR_RETURN(SourceRecord record, GetRecord(tx, ref));
+        ASSIGN_OR_RETURN(SourceRecord record, GetRecord(tx, actor, ref));
         if (record.child) note.Name(*record.child);
         if (record.state != LinkState::kReview || !record.child) return NotInReview(record, ref);
         LinkResult out;
@@ -459,7 +489,9 @@ StatusOr<LinkResult> Operations::Link(const identity::Account& actor, const Reco
             Rebuild(tx, s_.linker, out.target.id, target_records));
         ASSIGN_OR_RETURN(std::vector<SourceRecord> left, tx.SourceRecordsOf(out.provisional));
         if (left.empty()) {
-          // Nothing attaches to the provisional child any more: merged away.
+          // Nothing attaches to the provisional child any more: merged away,
+          // with what practitioners recorded on it (storage/practice.h).
+          RETURN_IF_ERROR(tx.MoveManualEntries(out.provisional, out.target.id));
           RETURN_IF_ERROR(tx.DeleteChild(out.provisional));
           RETURN_IF_ERROR(tx.AddRedirect(out.provisional, out.target.id));
           out.provisional_merged_away = true;
@@ -479,7 +511,7 @@ StatusOr<SeparateResult> Operations::Separate(const identity::Account& actor, co
       actor, audit::Action::kUpdateRecord, "review_separate",
       [&](storage::Transaction& tx, AuditNote& note) -> StatusOr<SeparateResult> {
         RETURN_IF_ERROR(CheckReasonCode(reason));
-        ASSIGN_OR_RETURN(SourceRecord record, GetRecord(tx, ref));
+        ASSIGN_OR_RETURN(SourceRecord record, GetRecord(tx, actor, ref));
         if (record.child) note.Name(*record.child);
         if (record.state != LinkState::kReview || !record.child) return NotInReview(record, ref);
         ASSIGN_OR_RETURN(domain::Child own_view, tx.GetChild(*record.child));
@@ -546,6 +578,8 @@ StatusOr<MergeResult> Operations::Merge(const identity::Account& actor, ContactP
         }
         RETURN_IF_ERROR(
             Rebuild(tx, s_.linker, out.survivor.id, kept));
+        // Practitioners' own entries and the shield follow the survivor.
+        RETURN_IF_ERROR(tx.MoveManualEntries(out.merged.id, out.survivor.id));
         RETURN_IF_ERROR(tx.DeleteChild(out.merged.id));
         RETURN_IF_ERROR(tx.AddRedirect(out.merged.id, out.survivor.id));
         note.counts = {{"records", out.records_moved}};

@@ -194,6 +194,55 @@ TEST_F(OperationsTest, ALinkedRecordIsNotInReview) {
   EXPECT_EQ(State(), before);
 }
 
+TEST_F(OperationsTest, AnotherAuthoritysRecordAnswersAsIfItDidNotExist) {
+  // Leeds children (LS1): a York administrator may not review them.
+  Load("gro-births", Upsert("G1", "Amelia", "Smith", "2015-03-02", "", "[]", "LS1 4AB"));
+  Load("nhs-pds", Upsert("P1", "Amelie", "Smith", "2015-03-02", "", "[]", "LS1 4AB"));
+  ASSERT_EQ(Record("nhs-pds", "P1").state, LinkState::kReview) << "expected a doubtful pair";
+  MakeEligible(admin_, "york.da", access::Role::kDataAdministrator, identity::testing::kYork);
+  auto york = ops_->Actor("york.da");
+  ASSERT_TRUE(york.ok()) << york.status().ToString();
+  const std::string before = State();
+  // Neither the record in review nor the linked one shows that it exists.
+  for (const char* key : {"P1", "NOPE"}) {
+    auto shown = ops_->Show(*york, Ref("nhs-pds", key));
+    ExpectRefusedAndAudited(shown.status(), ErrorCode::kSourceRecordNotFound,
+                            audit::Action::kViewRecord);
+  }
+  auto linked = ops_->Separate(*york, Ref("gro-births", "G1"));
+  ExpectRefusedAndAudited(linked.status(), ErrorCode::kSourceRecordNotFound,
+                          audit::Action::kUpdateRecord);
+  // The same words as for a record that does not exist.
+  std::string unknown(ops_->Show(*york, Ref("nhs-pds", "NOPE")).status().message());
+  unknown.replace(unknown.find("NOPE"), 4, "P1");
+  EXPECT_EQ(ops_->Show(*york, Ref("nhs-pds", "P1")).status().message(), unknown);
+  EXPECT_EQ(State(), before);
+  // Leeds's own administrator sees it.
+  EXPECT_TRUE(ops_->Show(da_, Ref("nhs-pds", "P1")).ok());
+}
+
+TEST_F(OperationsTest, EachAuthoritySeesItsOwnQueueHoweverLongTheOthers) {
+  for (int i = 0; i < 5; ++i) {  // five older Leeds reviews
+    const std::string dob = "2015-03-1" + std::to_string(i);
+    Load("gro-births", Upsert("G" + std::to_string(i), "Amelia", "Smith", dob, "", "[]", "LS1 4AB"));
+    Load("nhs-pds", Upsert("P" + std::to_string(i), "Amelie", "Smith", dob, "", "[]", "LS1 4AB"));
+    clock_.Advance(std::chrono::minutes(1));
+  }
+  Load("gro-births", Upsert("GY", "Olivia", "Brown", "2014-05-06", "", "[]", "YO1 7HH"));
+  Load("nhs-pds", Upsert("PY", "Olivya", "Brown", "2014-05-06", "", "[]", "YO1 7HH"));
+  ASSERT_EQ(Record("nhs-pds", "PY").state, LinkState::kReview) << "expected a doubtful pair";
+  MakeEligible(admin_, "york.da", access::Role::kDataAdministrator, identity::testing::kYork);
+  auto york = ops_->Actor("york.da");
+  ASSERT_TRUE(york.ok());
+  auto list = ops_->List(*york, 1);
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ(list->front().record, Ref("nhs-pds", "PY"));
+  auto leeds = ops_->List(da_, 3);
+  ASSERT_TRUE(leeds.ok());
+  EXPECT_EQ(leeds->size(), 3u);
+}
+
 TEST_F(OperationsTest, OnlyADataAdministratorMayActAndARefusalIsAudited) {
   LoadDoubtfulPair();
   const std::string before = State();

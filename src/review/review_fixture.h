@@ -27,11 +27,16 @@ inline std::string Header(const std::string& source, const std::string& batch, i
 // One upsert line: no address, no carers.
 inline std::string Upsert(const std::string& key, const std::string& given,
                           const std::string& family, const std::string& dob = "2015-03-02",
-                          const std::string& nhs = "", const std::string& events = "[]") {
+                          const std::string& nhs = "", const std::string& events = "[]",
+                          const std::string& postcode = "") {
   const std::string ids = nhs.empty() ? "{}" : "{\"nhs_number\": \"" + nhs + "\"}";
+  const std::string address =
+      postcode.empty() ? ""
+                       : ", \"address\": {\"lines\": [\"1 Mill Lane\"], \"postcode\": \"" +
+                             postcode + "\"}";
   return "{\"key\": \"" + key + "\", \"op\": \"upsert\", \"child\": {\"given_names\": \"" + given +
          "\", \"family_name\": \"" + family + "\", \"gender\": \"female\", \"date_of_birth\": \"" +
-         dob + "\", \"identifiers\": " + ids + "}, \"events\": " + events + "}\n";
+         dob + "\", \"identifiers\": " + ids + address + "}, \"events\": " + events + "}\n";
 }
 
 inline constexpr const char* kAdopted = "[{\"type\": \"adoption\"}]";

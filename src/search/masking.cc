@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "domain/validation.h"
+
 namespace cp::search {
 
 using access::FieldGroup;
@@ -14,8 +16,52 @@ core::StatusOr<RecordState> StoredRecordStates::StateOf(storage::Transaction& tx
   state.sealed = !records.empty() && std::all_of(records.begin(), records.end(), [](const auto& r) {
     return r.state == storage::LinkState::kSealed;
   });
+  ASSIGN_OR_RETURN(state.shield, tx.GetShield(child.id));
+  state.shielded = state.shield && state.shield->state == storage::ShieldState::kInForce;
+  ASSIGN_OR_RETURN(std::vector<storage::PractitionerInvolvementEntry> rows,
+                   tx.PractitionerInvolvementsOf(child.id));
+  for (storage::PractitionerInvolvementEntry& row : rows) {
+    PractitionerEntry entry;
+    auto user = tx.GetUser(row.user_id);
+    if (user.ok()) {
+      entry.practitioner_name = user->display_name;
+    } else if (user.status().code() != core::ErrorCode::kUserNotFound) {
+      return user.status();
+    }
+    auto organisation = tx.GetOrganisation(row.organisation);
+    if (organisation.ok()) {
+      entry.organisation_name = organisation->name;
+    } else if (organisation.status().code() != core::ErrorCode::kOrganisationNotFound) {
+      return organisation.status();
+    }
+    entry.row = std::move(row);
+    state.practitioner_involvements.push_back(std::move(entry));
+  }
   return state;
 }
+
+namespace {
+
+// A practitioner's entry as a record's involvement; the practitioner's
+// display name is held whole as the family name.
+domain::Involvement InvolvementOf(const PractitionerEntry& entry) {
+  const storage::PractitionerInvolvementEntry& row = entry.row;
+  domain::Involvement inv;
+  inv.type = row.service_type;
+  inv.organisation.name = entry.organisation_name;
+  inv.organisation.code = row.organisation;
+  inv.practitioner = domain::PersonName{domain::PersonalText(""),
+                                        domain::PersonalText(entry.practitioner_name)};
+  inv.practitioner_contact.phone = row.phone;
+  inv.practitioner_contact.email = row.email;
+  inv.start = row.start;
+  inv.end = row.end;
+  inv.lead_professional = row.lead_professional;
+  inv.caf_holder = row.caf;
+  return inv;
+}
+
+}  // namespace
 
 access::RecordFacts FactsOf(const domain::Child& child, const RecordState& state) {
   access::RecordFacts facts;
@@ -28,6 +74,11 @@ access::RecordFacts FactsOf(const domain::Child& child, const RecordState& state
   facts.involvements.reserve(child.involvements.size());
   for (const domain::Involvement& involvement : child.involvements) {
     facts.involvements.push_back(access::InvolvementFactsOf(involvement, std::nullopt));
+  }
+  for (const PractitionerEntry& entry : state.practitioner_involvements) {
+    facts.involvements.push_back(
+        access::InvolvementFacts{domain::ClassOf(entry.row.service_type),
+                                 access::UserId(entry.row.user_id)});
   }
   return facts;
 }
@@ -66,6 +117,11 @@ access::Decision DecideFor(const std::vector<access::Viewer>& viewers,
 }
 
 MaskedChild Mask(const domain::Child& child, const access::Decision& decision) {
+  return Mask(child, RecordState{}, decision);
+}
+
+MaskedChild Mask(const domain::Child& child, const RecordState& state,
+                 const access::Decision& decision) {
   MaskedChild out;
   domain::Child& c = out.child;
   if (decision.Shows(FieldGroup::kIdentityCore)) {
@@ -79,15 +135,38 @@ MaskedChild Mask(const domain::Child& child, const access::Decision& decision) {
   if (decision.Shows(FieldGroup::kDateOfDeath)) c.date_of_death = child.date_of_death;
   if (decision.Shows(FieldGroup::kAddress)) c.address = child.address;
   if (decision.Shows(FieldGroup::kCarers)) c.carers = child.carers;
-  for (std::size_t i = 0; i < child.involvements.size() && i < decision.involvements.size(); ++i) {
+
+  // The feed's entries, then the practitioners' own (as FactsOf orders them).
+  const bool practitioner_lead =
+      std::any_of(state.practitioner_involvements.begin(), state.practitioner_involvements.end(),
+                  [](const PractitionerEntry& e) { return e.row.lead_professional && !e.row.end; });
+  std::vector<domain::Involvement> all = child.involvements;
+  if (practitioner_lead) {
+    for (domain::Involvement& inv : all) inv.lead_professional = false;
+  }
+  const std::size_t feed_count = all.size();
+  for (const PractitionerEntry& entry : state.practitioner_involvements) {
+    all.push_back(InvolvementOf(entry));
+  }
+  for (std::size_t i = 0; i < all.size() && i < decision.involvements.size(); ++i) {
     const InvolvementVisibility v = decision.involvements[i];
     if (v == InvolvementVisibility::kHidden) continue;
     ShownInvolvement shown;
     shown.visibility = v;
-    if (v == InvolvementVisibility::kFull) shown.entry = child.involvements[i];
+    if (v == InvolvementVisibility::kFull) {
+      shown.entry = all[i];
+      if (i >= feed_count) {
+        const storage::PractitionerInvolvementEntry& row =
+            state.practitioner_involvements[i - feed_count].row;
+        shown.entry_id = row.id;
+        shown.practitioner_user = row.user_id;
+        shown.caf_holder_contact.phone = row.caf_holder_phone;
+        shown.caf_holder_contact.email = row.caf_holder_email;
+      }
+    }
     out.involvements.push_back(std::move(shown));
   }
-  for (const domain::Involvement& inv : child.involvements) {
+  for (const domain::Involvement& inv : all) {
     if (decision.Shows(FieldGroup::kLeadProfessional)) {
       out.lead_professional = out.lead_professional || (inv.lead_professional && !inv.end);
     }

@@ -12,15 +12,27 @@
 //                show cleared and each involvement shown in full, as the
 //                unspecified-service line, or not at all.
 //
-// Record states the store does not hold yet come from a RecordStates (the
-// seam the shielding and retention work fills in): StoredRecordStates says
-// sealed when every source record of the child is sealed, and never
-// shielded or archived.
+// A record's state comes from a RecordStates: StoredRecordStates says sealed
+// when every source record of the child is sealed, shielded when its shield
+// (storage/practice.h) is in force, never archived yet (the retention work
+// fills that in), and brings the involvements practitioners recorded
+// themselves, which live apart from the best view (it is rebuilt from the
+// feeds) and are merged into every answer here: after the feed's entries,
+// each naming its practitioner to the policy, so their own entry is shown to
+// them in full even on a shielded record.
+//
+// Lead professional: at most one current lead per child. A practitioner's
+// own mark is the newer, deliberate statement, so while one of their
+// entries is lead, a lead flag a feed supplied is not shown (the source
+// record keeps it, and it shows again once no practitioner's entry is lead).
+// Marking clears any other practitioner's mark (practice/practice_service.h).
 //
 // Pure functions and const classes; thread-safe.
 #ifndef CP_SEARCH_MASKING_H_
 #define CP_SEARCH_MASKING_H_
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,10 +44,19 @@
 
 namespace cp::search {
 
+// A practitioner's own involvement, with the names shown beside it.
+struct PractitionerEntry {
+  storage::PractitionerInvolvementEntry row;
+  std::string practitioner_name;  // the user's display name
+  std::string organisation_name;
+};
+
 struct RecordState {
   bool shielded = false;
   bool archived = false;
   bool sealed = false;
+  std::optional<storage::ShieldEntry> shield;  // as stored, in force or lifted
+  std::vector<PractitionerEntry> practitioner_involvements;  // by ID
 };
 
 // Where a child's state comes from. Implementations must be thread-safe.
@@ -53,8 +74,9 @@ class StoredRecordStates final : public RecordStates {
 };
 
 // The facts the policy needs: the state, the accountable local authority
-// ("la:..." only; a national queue is none) and each involvement's class
-// (source-supplied entries name no ContactPoint user).
+// ("la:..." only; a national queue is none) and each involvement's class:
+// the feed's (naming no ContactPoint user), then the practitioners' own
+// (naming theirs).
 access::RecordFacts FactsOf(const domain::Child& child, const RecordState& state);
 
 std::vector<access::Viewer> ViewersOf(const identity::SessionContext& session);
@@ -65,6 +87,11 @@ access::Decision DecideFor(const std::vector<access::Viewer>& viewers,
 struct ShownInvolvement {
   access::InvolvementVisibility visibility = access::InvolvementVisibility::kHidden;
   domain::Involvement entry;  // empty unless kFull
+  // kFull entries a practitioner recorded: the entry's ID, whose it is, and
+  // the CAF holder's contact details (entry.caf_holder says one exists).
+  std::optional<std::int64_t> entry_id;
+  std::optional<std::int64_t> practitioner_user;
+  domain::ContactDetails caf_holder_contact;
 };
 
 struct MaskedChild {
@@ -77,7 +104,10 @@ struct MaskedChild {
   std::vector<std::string> field_groups;  // the groups shown, by stable name
 };
 
-// `decision` must be allowed and made for `child`'s facts.
+// `decision` must be allowed and made for FactsOf(child, state).
+MaskedChild Mask(const domain::Child& child, const RecordState& state,
+                 const access::Decision& decision);
+// The same for a state without practitioners' entries.
 MaskedChild Mask(const domain::Child& child, const access::Decision& decision);
 
 }  // namespace cp::search

@@ -166,10 +166,21 @@ std::vector<std::pair<std::string, std::int64_t>> Counts(
   return {counts.begin(), counts.end()};
 }
 
+// Whether the session's roles may see any child's record for `action`, live
+// or archived: asked before anything is looked up, so that a role without
+// child data learns nothing, not even which IDs exist.
+Status PermitRole(const std::vector<access::Viewer>& viewers, access::Action action) {
+  access::RecordFacts archived;
+  archived.archived = true;
+  const access::Decision live = DecideFor(viewers, access::RecordFacts{}, action);
+  if (live.allowed() || DecideFor(viewers, archived, action).allowed()) return Status::Ok();
+  return live.status;
+}
+
 }  // namespace
 
 SearchService::SearchService(SearchDeps deps, SearchOptions options)
-    : d_(deps), options_(options), limiter_(options.limits) {}
+    : d_(deps), options_(options), limiter_(options.limits), view_limiter_(options.limits) {}
 
 Status SearchService::AuditSearchRefusal(const identity::SessionContext& session,
                                          const SearchCriteria& criteria, const Status& why) {
@@ -196,6 +207,9 @@ StatusOr<SearchAnswer> SearchService::Search(const identity::SessionContext& ses
   };
   if (Status ready = identity::SignInService::RequireReady(session); !ready.ok()) {
     return refuse(ready);
+  }
+  if (Status role = PermitRole(ViewersOf(session), access::Action::kSearch); !role.ok()) {
+    return refuse(role);
   }
   const auto today = std::chrono::year_month_day(
       std::chrono::floor<std::chrono::days>(d_.clock.Now()));
@@ -330,7 +344,7 @@ StatusOr<SearchAnswer> SearchService::Run(const identity::SessionContext& sessio
                               decision.MayMatchOn(SearchCriterion::kSchool),
                               decision.MayMatchOn(SearchCriterion::kGp));
       if (!e.matches || (!id_agrees && e.score < options_.min_score)) continue;
-      matches.push_back(Scored{id, std::move(e), Mask(*child, decision)});
+      matches.push_back(Scored{id, std::move(e), Mask(*child, state, decision)});
     }
   }
   const bool too_many =
@@ -356,6 +370,9 @@ StatusOr<SearchAnswer> SearchService::Run(const identity::SessionContext& sessio
           SearchHit{m.child, m.evaluation.score, std::move(m.evaluation.why), std::move(m.shown)});
     }
   }
+  // That an ID was merged away is said only with the record it leads to:
+  // a refused or absent survivor answers as an unknown ID does.
+  if (answer.hits.empty()) answer.redirected_from.reset();
   counts["shown"] = static_cast<std::int64_t>(answer.hits.size());
   if (answer.redirected_from) counts["redirected"] = 1;
   event.counts = Counts(counts);
@@ -405,6 +422,14 @@ StatusOr<RecordView> SearchService::View(const identity::SessionContext& session
   };
   if (Status ready = identity::SignInService::RequireReady(session); !ready.ok()) {
     return refuse(std::nullopt, ready);
+  }
+  if (Status role = PermitRole(ViewersOf(session), access::Action::kViewRecord); !role.ok()) {
+    return refuse(std::nullopt, role);
+  }
+  // Every attempt counts, found or not: IDs cannot be tried one after another.
+  if (Status admitted = view_limiter_.Admit(session.account.user.id, d_.clock.Now());
+      !admitted.ok()) {
+    return refuse(std::nullopt, admitted);
   }
   auto requested = ContactPointId::Parse(contactpoint_id);
   if (!requested.ok()) {
@@ -459,7 +484,7 @@ StatusOr<RecordView> SearchService::View(const identity::SessionContext& session
   RecordView view;
   view.requested = *requested;
   view.id = *live;
-  view.shown = Mask(child, decision);
+  view.shown = Mask(child, state, decision);
   std::map<std::string, std::int64_t> counts;
   for (const std::string& group : view.shown.field_groups) counts["shown_" + group] = 1;
   for (const ShownInvolvement& inv : view.shown.involvements) {

@@ -141,8 +141,10 @@ class SearchService {
                                       const SearchCriteria& criteria,
                                       const ReasonInput& reason = {});
 
+  // Every attempt counts against the user's view limits (the search limits,
+  // counted apart), so that IDs cannot be tried one after another.
   // Errors (each audited as a refused view, except a failing store):
-  // kReasonRequired, kInvalidReason, kInvalidContactPointId, kChildNotFound
+  // kSearchLimitReached, kReasonRequired, kInvalidReason, kInvalidContactPointId, kChildNotFound
   // (also for a sealed record), the policy's refusal (kPermissionDenied,
   // kOutsideManagementScope...), kSecretsMustChange.
   core::StatusOr<RecordView> View(const identity::SessionContext& session,
@@ -161,7 +163,8 @@ class SearchService {
 
   SearchDeps d_;
   SearchOptions options_;
-  VolumeLimiter limiter_;
+  VolumeLimiter limiter_;       // searches
+  VolumeLimiter view_limiter_;  // record views, every attempt (found or not)
 };
 
 }  // namespace cp::search

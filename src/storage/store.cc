@@ -13,6 +13,16 @@ core::StatusOr<EncodedSourceView> EncodeSourceView(const domain::Child& data,
   return encoded;
 }
 
+std::string_view ShieldStateName(ShieldState state) {
+  switch (state) {
+    case ShieldState::kInForce:
+      return "in_force";
+    case ShieldState::kLifted:
+      return "lifted";
+  }
+  return "unknown";
+}
+
 std::string_view LinkStateName(LinkState state) {
   switch (state) {
     case LinkState::kLinked:

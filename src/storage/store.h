@@ -36,6 +36,7 @@
 #include "domain/model.h"
 #include "domain/source.h"
 #include "storage/identity.h"
+#include "storage/practice.h"
 
 namespace cp::storage {
 
@@ -385,6 +386,34 @@ class Transaction {
   virtual core::Status DeleteSession(const std::string& token_hash) = 0;
   // Ends every session of a user; returns how many there were.
   virtual core::StatusOr<std::int64_t> DeleteSessionsOf(std::int64_t user_id) = 0;
+
+  // ---- Practitioners' own entries (storage/practice.h) ----
+  // Each write appends a kChildPut change for the child: what its record
+  // shows has changed.
+
+  // Inserts an involvement when entry.id == 0 (returning the new ID), else
+  // replaces entry.id (kInvolvementNotFound if there is none, or if it is
+  // another child's). The child must be live (kChildNotFound). A second lead
+  // professional on one child is refused (kAlreadyExists): clear the other
+  // first, in the same transaction.
+  virtual core::StatusOr<std::int64_t> PutPractitionerInvolvement(
+      const PractitionerInvolvementEntry& entry) = 0;
+  // The child's entries, by ID (oldest first).
+  virtual core::StatusOr<std::vector<PractitionerInvolvementEntry>> PractitionerInvolvementsOf(
+      domain::ContactPointId child) = 0;
+  // Creates or replaces the child's shield. The child must be live.
+  virtual core::Status PutShield(const ShieldEntry& shield) = 0;
+  virtual core::StatusOr<std::optional<ShieldEntry>> GetShield(domain::ContactPointId child) = 0;
+  // Shields in force on live children whose accountable assignee is
+  // `accountable` ("la:E08000035"), earliest review due first.
+  virtual core::StatusOr<std::vector<ShieldEntry>> ShieldsInForceFor(
+      const std::string& accountable) = 0;
+  // Before `from` is merged into `to`: its involvements move to `to`; its
+  // shield too when it is in force and `to` has none in force (when both
+  // are, `to` keeps the earlier review date); at most one lead stays, the
+  // most recently marked. Both must be live.
+  virtual core::Status MoveManualEntries(domain::ContactPointId from,
+                                         domain::ContactPointId to) = 0;
 
   // Makes every write of this transaction durable at once.
   virtual core::Status Commit() = 0;

@@ -1181,6 +1181,51 @@ TEST_P(StoreContractTest, AnAllOrNothingTransactionWritesAndLogsLikeAReadWriteOn
   EXPECT_TRUE(StrictlyIncreasing(Seqs(changes)));
 }
 
+TEST_P(StoreContractTest, AnAllOrNothingTransactionReadsEachChildsRecordsAsItsWritesLeftThem) {
+  ScriptedRandom random({300, 301, 302, 303});
+  ContactPointId a, b, c, d;
+  {
+    CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
+    for (ContactPointId* id : {&a, &b, &c, &d}) {
+      CP_ASSERT_OK_AND_ASSIGN(*id, tx->AllocateChildId(random));
+      CP_ASSERT_OK(tx->PutChild(MinimalChild(*id)));
+    }
+    CP_ASSERT_OK(tx->PutSourceRecord(FullSourceRecord("gro", "moves", a)));
+    CP_ASSERT_OK(tx->PutSourceRecord(FullSourceRecord("gro", "stays", a)));
+    CP_ASSERT_OK(tx->PutSourceRecord(FullSourceRecord("gro", "sealed", c)));
+    CP_ASSERT_OK(tx->Commit());
+  }
+  auto keys = [](const std::vector<SourceRecord>& records) {
+    std::vector<std::string> out;
+    for (const SourceRecord& r : records) out.push_back(r.key.value());
+    return out;
+  };
+  using Keys = std::vector<std::string>;
+  CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kAllOrNothing));
+  CP_ASSERT_OK(tx->PutSourceRecord(FullSourceRecord("gro", "moves", b)));         // A -> B
+  CP_ASSERT_OK(tx->PutSourceRecord(FullSourceRecord("gro", "sealed", std::nullopt)));  // C -> none
+  CP_ASSERT_OK(tx->PutSourceRecord(FullSourceRecord("gro", "elsewhere", d)));     // new, on D
+  CP_ASSERT_OK_AND_ASSIGN(auto of_a, tx->SourceRecordsOf(a));
+  EXPECT_EQ(keys(of_a), Keys{"stays"});
+  CP_ASSERT_OK_AND_ASSIGN(auto of_c, tx->SourceRecordsOf(c));
+  EXPECT_EQ(keys(of_c), Keys{});
+  CP_ASSERT_OK_AND_ASSIGN(auto of_b, tx->SourceRecordsOf(b));
+  EXPECT_EQ(keys(of_b), Keys{"moves"});
+  CP_ASSERT_OK(tx->PutSourceRecord(FullSourceRecord("gro", "moves", a)));  // and back
+  CP_ASSERT_OK_AND_ASSIGN(of_a, tx->SourceRecordsOf(a));
+  EXPECT_EQ(keys(of_a), (Keys{"moves", "stays"}));
+  CP_ASSERT_OK_AND_ASSIGN(of_b, tx->SourceRecordsOf(b));
+  EXPECT_EQ(keys(of_b), Keys{});
+  CP_ASSERT_OK_AND_ASSIGN(auto of_d, tx->SourceRecordsOf(d));
+  EXPECT_EQ(keys(of_d), Keys{"elsewhere"});
+  CP_ASSERT_OK(tx->Commit());
+  CP_ASSERT_OK_AND_ASSIGN(auto read, store_->Begin(TxMode::kReadOnly));
+  CP_ASSERT_OK_AND_ASSIGN(of_a, read->SourceRecordsOf(a));
+  EXPECT_EQ(keys(of_a), (Keys{"moves", "stays"}));
+  CP_ASSERT_OK_AND_ASSIGN(of_c, read->SourceRecordsOf(c));
+  EXPECT_EQ(keys(of_c), Keys{});
+}
+
 TEST_P(StoreContractTest, AFailedWriteRollsBackAWholeAllOrNothingTransaction) {
   const ContactPointId kept = CreateChild(70);
   CreateSourceRecord(FullSourceRecord("gro", "kept", kept));

@@ -22,6 +22,7 @@
 #include "storage/sqlite/internal/migrations.h"
 #include "storage/sqlite/internal/sqlite_db.h"
 #include "storage/sqlite/internal/sqlite_identity.h"
+#include "storage/sqlite/internal/sqlite_practice.h"
 
 namespace cp::storage {
 namespace internal {
@@ -708,7 +709,12 @@ class SqliteTransaction final : public Transaction {
   }
 
   StatusOr<std::vector<SourceRecord>> SourceRecordsOf(ContactPointId child) override {
-    RETURN_IF_ERROR(CheckOpen());
+    // Rows waiting to be written matter only if one of them attaches a
+    // record to this child; otherwise the stored rows are read as they are,
+    // less any record a waiting row moves elsewhere (a feed load reads many
+    // candidates' records and would otherwise write its rows a few at a time).
+    const bool waiting = pending_source_children_.contains(Stored(child));
+    RETURN_IF_ERROR(waiting ? CheckOpen() : CheckState());
     RETURN_IF_ERROR(CheckAssigned(child, "the child"));
     ASSIGN_OR_RETURN(Statement stmt,
                      conn_.Prepare("SELECT source, key, child_id, state, batch, extracted_at_ms, "
@@ -721,6 +727,9 @@ class SqliteTransaction final : public Transaction {
       ASSIGN_OR_RETURN(bool row, stmt.Step());
       if (!row) break;
       ASSIGN_OR_RETURN(SourceRecord record, SourceRecordFrom(stmt));
+      if (!waiting && pending_source_keys_.contains(PendingKey(record.source, record.key))) {
+        continue;  // a waiting row attaches it to another child, or to none
+      }
       records.push_back(std::move(record));
     }
     return records;
@@ -1163,6 +1172,56 @@ class SqliteTransaction final : public Transaction {
     return ended;
   }
 
+  // ---- Practitioners' own entries (rows in internal/sqlite_practice.cc) ----
+
+  StatusOr<std::int64_t> PutPractitionerInvolvement(
+      const PractitionerInvolvementEntry& entry) override {
+    std::int64_t id = 0;
+    RETURN_IF_ERROR(Atomically([&]() -> Status {
+      RETURN_IF_ERROR(RequireLive(entry.child, "the involvement's child"));
+      ASSIGN_OR_RETURN(id, internal::WritePractitionerInvolvement(conn_, entry));
+      return AppendChange(ChangeKind::kChildPut, entry.child, nullptr, nullptr);
+    }));
+    return id;
+  }
+
+  StatusOr<std::vector<PractitionerInvolvementEntry>> PractitionerInvolvementsOf(
+      ContactPointId child) override {
+    RETURN_IF_ERROR(CheckOpen());
+    RETURN_IF_ERROR(CheckAssigned(child, "the child"));
+    return internal::ReadPractitionerInvolvements(conn_, child);
+  }
+
+  Status PutShield(const ShieldEntry& shield) override {
+    return Atomically([&]() -> Status {
+      RETURN_IF_ERROR(RequireLive(shield.child, "the shielded child"));
+      RETURN_IF_ERROR(internal::WriteShield(conn_, shield));
+      return AppendChange(ChangeKind::kChildPut, shield.child, nullptr, nullptr);
+    });
+  }
+
+  StatusOr<std::optional<ShieldEntry>> GetShield(ContactPointId child) override {
+    RETURN_IF_ERROR(CheckOpen());
+    RETURN_IF_ERROR(CheckAssigned(child, "the child"));
+    return internal::ReadShield(conn_, child);
+  }
+
+  StatusOr<std::vector<ShieldEntry>> ShieldsInForceFor(const std::string& accountable) override {
+    RETURN_IF_ERROR(CheckOpen());
+    return internal::ReadShieldsInForceFor(conn_, accountable);
+  }
+
+  Status MoveManualEntries(ContactPointId from, ContactPointId to) override {
+    return Atomically([&]() -> Status {
+      RETURN_IF_ERROR(RequireLive(from, "the merged child"));
+      RETURN_IF_ERROR(RequireLive(to, "the surviving child"));
+      if (from == to) return InvalidId("a child's entries cannot move to the same child");
+      RETURN_IF_ERROR(internal::MoveManualRows(conn_, from, to));
+      RETURN_IF_ERROR(AppendChange(ChangeKind::kChildPut, from, nullptr, nullptr));
+      return AppendChange(ChangeKind::kChildPut, to, nullptr, nullptr);
+    });
+  }
+
   Status Commit() override {
     RETURN_IF_ERROR(CheckOpen());
     Status status = Run(conn_, "COMMIT", "committing");
@@ -1235,6 +1294,13 @@ class SqliteTransaction final : public Transaction {
         return Status(ErrorCode::kTransactionClosed,
                       "this transaction was rolled back after an error; begin a new one");
     }
+    return Status::Ok();
+  }
+
+  Status RequireLive(ContactPointId id, std::string_view what) {
+    RETURN_IF_ERROR(CheckAssigned(id, what));
+    ASSIGN_OR_RETURN(bool live, IsLive(id));
+    if (!live) return ChildNotFound(std::string(what) + ": no child record has this ContactPoint ID");
     return Status::Ok();
   }
 
@@ -1361,6 +1427,7 @@ class SqliteTransaction final : public Transaction {
     pending_nhs_.clear();
     pending_children_all_new_ = true;
     pending_source_keys_.clear();
+    pending_source_children_.clear();
   }
 
   StatusOr<bool> IsIssued(ContactPointId id) {
@@ -1466,7 +1533,10 @@ class SqliteTransaction final : public Transaction {
     } else {
       row.push_back(SqlValue::Null());
     }
-    if (deferring()) pending_source_keys_.insert(PendingKey(record.source, record.key));
+    if (deferring()) {
+      pending_source_keys_.insert(PendingKey(record.source, record.key));
+      if (record.child) pending_source_children_.insert(Stored(*record.child));
+    }
     RETURN_IF_ERROR(InsertRow(RowTable::kSourceRecords, std::move(row)));
     const ContactPointId* child = record.child ? &*record.child : nullptr;
     return AppendChange(ChangeKind::kSourceRecordPut, child, &record.source, &record.key);
@@ -1745,6 +1815,7 @@ class SqliteTransaction final : public Transaction {
   std::vector<std::pair<std::string, ContactPointId>> pending_nhs_;
   bool pending_children_all_new_ = true;
   std::unordered_set<std::string> pending_source_keys_;
+  std::unordered_set<std::int64_t> pending_source_children_;  // of the waiting source rows
 };
 
 }  // namespace internal

@@ -129,6 +129,27 @@ class FaultInjectingTransaction final : public Transaction {
   core::StatusOr<std::int64_t> DeleteSessionsOf(std::int64_t user_id) override {
     return Mutate([&] { return inner_->DeleteSessionsOf(user_id); });
   }
+  core::StatusOr<std::int64_t> PutPractitionerInvolvement(
+      const PractitionerInvolvementEntry& entry) override {
+    return Mutate([&] { return inner_->PutPractitionerInvolvement(entry); });
+  }
+  core::StatusOr<std::vector<PractitionerInvolvementEntry>> PractitionerInvolvementsOf(
+      domain::ContactPointId child) override {
+    return inner_->PractitionerInvolvementsOf(child);
+  }
+  core::Status PutShield(const ShieldEntry& shield) override {
+    return Mutate([&] { return inner_->PutShield(shield); });
+  }
+  core::StatusOr<std::optional<ShieldEntry>> GetShield(domain::ContactPointId child) override {
+    return inner_->GetShield(child);
+  }
+  core::StatusOr<std::vector<ShieldEntry>> ShieldsInForceFor(
+      const std::string& accountable) override {
+    return inner_->ShieldsInForceFor(accountable);
+  }
+  core::Status MoveManualEntries(domain::ContactPointId from, domain::ContactPointId to) override {
+    return Mutate([&] { return inner_->MoveManualEntries(from, to); });
+  }
   core::Status ForEachSourceLink(
       const std::optional<domain::SourceId>& source,
       const std::function<core::Status(const SourceLink&)>& fn) override {

@@ -199,6 +199,28 @@ class RecordingStore final : public Store {
       calls_.push_back("DeleteSessionsOf");
       return 0;
     }
+    core::StatusOr<std::int64_t> PutPractitionerInvolvement(
+        const PractitionerInvolvementEntry&) override {
+      calls_.push_back("PutPractitionerInvolvement");
+      return 1;
+    }
+    core::StatusOr<std::vector<PractitionerInvolvementEntry>> PractitionerInvolvementsOf(
+        domain::ContactPointId) override {
+      calls_.push_back("PractitionerInvolvementsOf");
+      return std::vector<PractitionerInvolvementEntry>();
+    }
+    core::Status PutShield(const ShieldEntry&) override { return Record("PutShield"); }
+    core::StatusOr<std::optional<ShieldEntry>> GetShield(domain::ContactPointId) override {
+      calls_.push_back("GetShield");
+      return std::optional<ShieldEntry>();
+    }
+    core::StatusOr<std::vector<ShieldEntry>> ShieldsInForceFor(const std::string&) override {
+      calls_.push_back("ShieldsInForceFor");
+      return std::vector<ShieldEntry>();
+    }
+    core::Status MoveManualEntries(domain::ContactPointId, domain::ContactPointId) override {
+      return Record("MoveManualEntries");
+    }
     core::Status Commit() override { return Record("Commit"); }
 
    private:
