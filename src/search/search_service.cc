@@ -10,6 +10,7 @@
 #include "index/candidate_index.h"
 #include "linkage/comparison.h"
 #include "linkage/record.h"
+#include "linkage/string_similarity.h"
 
 namespace cp::search {
 namespace {
@@ -77,11 +78,29 @@ bool ServiceAgrees(const ServiceCriterion& wanted, const domain::Child& child,
   return false;
 }
 
+// Whether two family names are one edit apart (Damerau-Levenshtein, on the
+// normalised names; never for a name of under 4 letters).
+bool FamilyOneEdit(const linkage::LinkageRecord& a, const linkage::LinkageRecord& b) {
+  const std::string& x = a.family_name.keys.full;
+  const std::string& y = b.family_name.keys.full;
+  if (x.size() < 4 || y.size() < 4) return false;
+  return linkage::DamerauLevenshteinDistance(x, y) <= 1;
+}
+
+// Drops the items scoring more than `bits` below the best of them.
+template <typename T, typename ScoreOf>
+void KeepRelevant(std::vector<T>& items, double bits, ScoreOf score_of) {
+  if (items.empty()) return;
+  double best = score_of(items.front());
+  for (const T& item : items) best = std::max(best, score_of(item));
+  std::erase_if(items, [&](const T& item) { return score_of(item) < best - bits; });
+}
+
 // The rules of search_service.h "a child MATCHES", for one comparison.
 // `child` is null while only the index's row is at hand: school and GP are
 // then not checked (they are, later, with the store's record).
 Evaluation Evaluate(const Query& q, const ComparisonVector& v, std::uint32_t candidate_dob,
-                    bool contactpoint_id_agrees, const domain::Child* child,
+                    bool contactpoint_id_agrees, bool family_one_edit, const domain::Child* child,
                     const linkage::Model& model, bool may_match_school, bool may_match_gp) {
   using linkage::DateOfBirthLevel;
   using linkage::FamilyNameLevel;
@@ -93,8 +112,15 @@ Evaluation Evaluate(const Query& q, const ComparisonVector& v, std::uint32_t can
                           Agrees(v, Field::kUpn);
   const bool alias_full = v.level(Field::kOtherNames) ==
                           static_cast<std::uint8_t>(OtherNamesLevel::kFullName);
+  // A one-letter slip in a typed family name (one edit, beyond what the
+  // comparator calls close) counts when the given name and the exact date of
+  // birth both agree: the two strongest fields vouch for it.
+  const bool family_slip =
+      family_one_edit && q.exact_date_of_birth &&
+      AtMost(v, Field::kGivenName, GivenNameLevel::kNickname) &&
+      v.level(Field::kDateOfBirth) == static_cast<std::uint8_t>(DateOfBirthLevel::kExact);
   const bool family = AtMost(v, Field::kFamilyName, FamilyNameLevel::kPhonetic) ||
-                      AtMost(v, Field::kOtherNames, OtherNamesLevel::kFamilyName);
+                      AtMost(v, Field::kOtherNames, OtherNamesLevel::kFamilyName) || family_slip;
   const bool given = AtMost(v, Field::kGivenName, GivenNameLevel::kPhonetic) || alias_full;
   bool year_agrees = false;
   if (q.birth_year && !q.exact_date_of_birth) {
@@ -124,6 +150,9 @@ Evaluation Evaluate(const Query& q, const ComparisonVector& v, std::uint32_t can
                   Field::kOtherNames, Field::kDateOfBirth, Field::kGender, Field::kPostcode,
                   Field::kAddress}) {
     if (Agrees(v, f)) e.why.push_back({std::string(linkage::FieldName(f)), LevelName(f, v.level(f))});
+  }
+  if (family_slip && !AtMost(v, Field::kFamilyName, FamilyNameLevel::kPhonetic)) {
+    e.why.push_back({"family_name", "one_edit"});
   }
   if (year_agrees) e.why.push_back({"date_of_birth", "same_year"});
   if (q.school && child != nullptr) e.why.push_back({"school", "agree"});
@@ -254,6 +283,7 @@ StatusOr<SearchAnswer> SearchService::Run(const identity::SessionContext& sessio
   //    criterion: leaving some out for a record can only remove agreements).
   std::vector<ContactPointId> passing;
   std::size_t passing_count = 0;
+  std::vector<std::pair<double, ContactPointId>> candidates;  // that pass, with their scores
   if (query.contactpoint_id) {
     auto live = tx->Resolve(*query.contactpoint_id);
     if (live.ok()) {
@@ -273,11 +303,10 @@ StatusOr<SearchAnswer> SearchService::Run(const identity::SessionContext& sessio
         const std::optional<linkage::LinkageRecord> row = index.Lookup(c.child);
         if (!row) continue;
         const ComparisonVector v = comparator.Compare(probe, *row);
-        if (!Evaluate(query, v, row->date_of_birth, false, nullptr, model, true, true).matches) {
-          continue;
-        }
-        ++passing_count;
-        if (passing.size() <= options_.max_confirmed) passing.push_back(c.child);
+        const Evaluation e = Evaluate(query, v, row->date_of_birth, false,
+                                      FamilyOneEdit(probe, *row), nullptr, model, true, true);
+        if (!e.matches) continue;
+        candidates.push_back({e.score, c.child});
       }
     };
     if (query.exact_date_of_birth || query.has_identifier()) consider(probe, options);
@@ -315,6 +344,23 @@ StatusOr<SearchAnswer> SearchService::Run(const identity::SessionContext& sessio
     }
   }
 
+  if (!query.contactpoint_id) {
+    // Only the relevant ones: a child far less likely than the best is not
+    // a result (else every namesake in England would match a name and a
+    // postcode, and more criteria would never narrow a search).
+    KeepRelevant(candidates, options_.relevance_bits,
+                 [](const auto& c) { return c.first; });
+    std::sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) {
+      if (a.first != b.first) return a.first > b.first;
+      return a.second.ToString() < b.second.ToString();
+    });
+    passing_count = candidates.size();
+    for (const auto& [score, id] : candidates) {
+      if (passing.size() > options_.max_confirmed) break;
+      passing.push_back(id);
+    }
+  }
+
   // 2. Confirmed with the store's record, asked of the policy, scored with
   //    what the policy lets this record be matched on.
   std::vector<Scored> matches;
@@ -340,11 +386,16 @@ StatusOr<SearchAnswer> SearchService::Run(const identity::SessionContext& sessio
       if (!decision.MayMatchOn(SearchCriterion::kAlias)) row.other_names.clear();
       const ComparisonVector v = comparator.Compare(allowed_probe, row);
       const bool id_agrees = allowed.contactpoint_id.has_value();
-      Evaluation e = Evaluate(allowed, v, row.date_of_birth, id_agrees, &*child, model,
+      Evaluation e = Evaluate(allowed, v, row.date_of_birth, id_agrees,
+                              FamilyOneEdit(allowed_probe, row), &*child, model,
                               decision.MayMatchOn(SearchCriterion::kSchool),
                               decision.MayMatchOn(SearchCriterion::kGp));
       if (!e.matches || (!id_agrees && e.score < options_.min_score)) continue;
       matches.push_back(Scored{id, std::move(e), Mask(*child, state, decision)});
+    }
+    if (!query.contactpoint_id) {
+      KeepRelevant(matches, options_.relevance_bits,
+                   [](const Scored& m) { return m.evaluation.score; });
     }
   }
   const bool too_many =

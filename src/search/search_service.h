@@ -14,7 +14,13 @@
 //     (or an alias), the date of birth (exact, transposed, one digit or
 //     within a month) or the postcode unit;
 //   - a year of birth, school and GP, when given, agree (they filter);
-//   - its score is at least SearchOptions::min_score bits.
+//   - its score is at least SearchOptions::min_score bits, and no more than
+//     SearchOptions::relevance_bits below the best match's (a namesake who
+//     disagrees on the date of birth or postcode given is not a result when
+//     a child agrees on them);
+//   - a family name one letter off (a typing slip, one edit on 4 letters or
+//     more) counts as agreeing when the given name and the exact date of
+//     birth agree.
 // Each match is then read from the store and asked access::Decide(kSearch)
 // (for a mediated session, for both people: masking.h); a refused child
 // does not appear and is not counted. A match is scored again with only the
@@ -76,6 +82,10 @@ struct SearchOptions {
   // Matches confirmed from the store before answering "too many".
   std::size_t max_confirmed = 100;
   double min_score = 0;  // bits
+  // A child scoring more than this below the best match is not a result
+  // (about a thousand times less likely at 10 bits). Not for a search by
+  // ContactPoint ID.
+  double relevance_bits = 10;
   // Without an exact date of birth, birth years tried: this many back.
   int oldest_age_years = 25;
   std::uint32_t max_candidates = 1024;

@@ -242,13 +242,63 @@ TEST_F(SearchServiceTest, BestFirstAndEachMinimumCombinationFindsTheChild) {
       EXPECT_GE(answer->hits[i - 1].score, answer->hits[i].score) << c.name;
     }
   }
-  // The sister is found by family name and date of birth, below Ann.
+  // Ann's given name narrows the search: her sister, whom only the family
+  // name and date of birth fit, is far less likely and not a result...
+  auto ann_only = service_->Search(sw_, {.given_names = S("Ann"), .family_name = S("Lee"),
+                                         .date_of_birth = S("2015-01-02")});
+  ASSERT_TRUE(ann_only.ok());
+  EXPECT_EQ(Ids(*ann_only), (std::vector<ContactPointId>{id}));
+  EXPECT_TRUE(Has(ann_only->hits[0].why, "given_name"));
+  // ...but with a relevance margin wide enough she is, below Ann.
+  Reopen(SearchOptions{.relevance_bits = 100});
   auto both = service_->Search(sw_, {.given_names = S("Ann"), .family_name = S("Lee"),
                                      .date_of_birth = S("2015-01-02")});
   ASSERT_TRUE(both.ok());
   EXPECT_EQ(Ids(*both), (std::vector<ContactPointId>{id, sister}));
   EXPECT_TRUE(Has(both->hits[0].why, "given_name"));
   EXPECT_FALSE(Has(both->hits[1].why, "given_name"));
+}
+
+TEST_F(SearchServiceTest, AOneLetterSlipInTheFamilyNameIsForgivenWhenNameAndBirthDateAgree) {
+  const ContactPointId id = Add(Child("Olivia", "Hall"));
+  Add(Child("Olivia", "Hill", std::chrono::year{2016} / January / std::chrono::day{2}));
+  // "Hsll": one letter mistyped, neither close (Jaro-Winkler) nor alike
+  // (phonetic) to the comparator.
+  auto answer = service_->Search(sw_, {.given_names = S("Olivia"), .family_name = S("Hsll"),
+                                       .date_of_birth = S("2015-01-02")});
+  ASSERT_TRUE(answer.ok()) << answer.status().ToString();
+  ASSERT_EQ(Ids(*answer), std::vector<ContactPointId>{id});
+  // Without the exact date of birth a slip is not enough.
+  auto by_year = service_->Search(sw_, {.given_names = S("Olivia"), .family_name = S("Hsll"),
+                                        .date_of_birth = S("2015")});
+  ASSERT_TRUE(by_year.ok());
+  EXPECT_TRUE(by_year->hits.empty());
+  // Nor with another given name.
+  auto other = service_->Search(sw_, {.given_names = S("Grace"), .family_name = S("Hsll"),
+                                      .date_of_birth = S("2015-01-02")});
+  ASSERT_TRUE(other.ok());
+  EXPECT_TRUE(other->hits.empty());
+}
+
+TEST_F(SearchServiceTest, MoreCriteriaNarrowTheResults) {
+  // Twelve namesakes: too many for a name alone...
+  std::vector<ContactPointId> ids;
+  for (int i = 0; i < 12; ++i) {
+    domain::Child c = Child("Oliver", "Smith", std::chrono::year{2010 + i % 6} / std::chrono::March /
+                                                   std::chrono::day{1 + static_cast<unsigned>(i)});
+    c.address = domain::Address{core::Sensitive<std::vector<std::string>>({"1 High Street"}),
+                                domain::PersonalText(i == 7 ? "LS6 2AB" : "LS1 4AB")};
+    ids.push_back(Add(c));
+  }
+  auto name = service_->Search(sw_, {.given_names = S("Oliver"), .family_name = S("Smith")});
+  ASSERT_TRUE(name.ok());
+  EXPECT_EQ(name->outcome, SearchAnswer::Outcome::kTooManyMatches);
+  // ...and the one postcode that only one of them has finds that one.
+  auto postcode = service_->Search(
+      sw_, {.given_names = S("Oliver"), .family_name = S("Smith"), .postcode = S("LS6 2AB")});
+  ASSERT_TRUE(postcode.ok());
+  EXPECT_EQ(postcode->outcome, SearchAnswer::Outcome::kResults);
+  EXPECT_EQ(Ids(*postcode), std::vector<ContactPointId>{ids[7]});
 }
 
 TEST_F(SearchServiceTest, AliasesAreSearched) {
