@@ -370,9 +370,13 @@ Decision Decide(const Viewer& viewer, const RecordFacts& record, Action action) 
   if (action == Action::kSearch) {
     decision.search_criteria.set();
     if (shielded_from_viewer) {
-      for (SearchCriterion whereabouts : {SearchCriterion::kPostcode, SearchCriterion::kAddress,
-                                          SearchCriterion::kSchool, SearchCriterion::kGp}) {
-        Reset(decision.search_criteria, whereabouts);
+      // Matched only on what the viewer is shown (the identity core): never
+      // on its whereabouts, nor on a former name or a source identifier,
+      // which would tie the hidden to the shown.
+      for (SearchCriterion hidden :
+           {SearchCriterion::kPostcode, SearchCriterion::kAddress, SearchCriterion::kSchool,
+            SearchCriterion::kGp, SearchCriterion::kAlias, SearchCriterion::kSourceIdentifier}) {
+        Reset(decision.search_criteria, hidden);
       }
     }
   }

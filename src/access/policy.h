@@ -57,8 +57,9 @@
 //   - anyone else, shielded record (from the moment a shield is requested):
 //     the identity core only (names, date of birth, gender, ContactPoint ID),
 //     plus the viewer's own involvement entries in full.
-// A search may match a shielded record through its postcode, address,
-// school or GP only for the accountable team. A stated reason is required to
+// A search may match a shielded record through a field the viewer is not
+// shown (postcode, address, school, GP, former names, NHS number, UPN, ULN)
+// only for the accountable team: others match it on its identity core. A stated reason is required to
 // view or export a record, and for every action on an archived record.
 //
 // Pure functions of values; thread-safe.

@@ -74,10 +74,11 @@ const std::set<FieldGroup> kEveryField(AllFieldGroups().begin(), AllFieldGroups(
 const std::set<FieldGroup> kIdentityCoreOnly = {FieldGroup::kIdentityCore};
 const std::set<SearchCriterion> kEveryCriterion(AllSearchCriteria().begin(),
                                                 AllSearchCriteria().end());
-const std::set<SearchCriterion> kNotWhereabouts = {
-    SearchCriterion::kName,          SearchCriterion::kAlias,
-    SearchCriterion::kDateOfBirth,   SearchCriterion::kGender,
-    SearchCriterion::kContactPointId, SearchCriterion::kSourceIdentifier};
+// What a shielded record may be matched on by anyone but its team: what
+// they are shown, the identity core.
+const std::set<SearchCriterion> kIdentityCoreCriteria = {
+    SearchCriterion::kName, SearchCriterion::kDateOfBirth, SearchCriterion::kGender,
+    SearchCriterion::kContactPointId};
 
 constexpr auto kFull = InvolvementVisibility::kFull;
 constexpr auto kUnspecified = InvolvementVisibility::kUnspecified;
@@ -282,7 +283,7 @@ Expected Expect(Who who, const Placement& placement, const State& state, Action 
                                                   : entry.ordinary);
   }
   if (action == Action::kSearch) {
-    expected.criteria = as_shielded ? kNotWhereabouts : kEveryCriterion;
+    expected.criteria = as_shielded ? kIdentityCoreCriteria : kEveryCriterion;
   }
   expected.reason =
       state.archived || action == Action::kViewRecord || action == Action::kExport;
@@ -565,12 +566,13 @@ TEST(PolicyTest, ShieldedChildIsNeverFoundByWhereaboutsExceptByTheAccountableTea
                                WakefieldViewer(Role::kContactPointManager)}) {
     const Decision decision = Decide(viewer, record, Action::kSearch);
     ASSERT_TRUE(decision.allowed());
-    for (SearchCriterion whereabouts : {SearchCriterion::kPostcode, SearchCriterion::kAddress,
-                                        SearchCriterion::kSchool, SearchCriterion::kGp}) {
-      EXPECT_FALSE(decision.MayMatchOn(whereabouts)) << SearchCriterionName(whereabouts);
+    for (SearchCriterion hidden :
+         {SearchCriterion::kPostcode, SearchCriterion::kAddress, SearchCriterion::kSchool,
+          SearchCriterion::kGp, SearchCriterion::kAlias, SearchCriterion::kSourceIdentifier}) {
+      EXPECT_FALSE(decision.MayMatchOn(hidden)) << SearchCriterionName(hidden);
     }
-    EXPECT_TRUE(decision.MayMatchOn(SearchCriterion::kName));
-    EXPECT_TRUE(decision.MayMatchOn(SearchCriterion::kDateOfBirth));
+    // Only what the viewer is shown: the identity core.
+    EXPECT_EQ(CriteriaOf(decision), kIdentityCoreCriteria);
   }
   EXPECT_EQ(CriteriaOf(Decide(LeedsViewer(Role::kContactPointManager), record, Action::kSearch)),
             kEveryCriterion);

@@ -344,6 +344,28 @@ TEST_F(SearchServiceTest, AShieldedChildIsNeverFoundThroughItsPostcodeOrSchoolEx
   EXPECT_FALSE(by_name->hits[0].shown.child.address.has_value());
 }
 
+TEST_F(SearchServiceTest, AShieldedChildIsNeverFoundThroughAFormerNameOrAnIdentifierItHides) {
+  domain::Child child = Child("Ann", "Lee");
+  child.other_names.push_back(
+      domain::PersonName{domain::PersonalText("Ann"), domain::PersonalText("Smith")});
+  child.identifiers.nhs_number = domain::PersonalText("9434765919");
+  const ContactPointId id = Add(child);
+  const SearchCriteria by_alias{.given_names = S("Ann"), .family_name = S("Smith"),
+                                .date_of_birth = S("2015-01-02")};
+  const SearchCriteria by_nhs{.nhs_number = S("9434765919")};
+  EXPECT_EQ(Ids(*service_->Search(sw_, by_alias)), std::vector<ContactPointId>{id});
+  EXPECT_EQ(Ids(*service_->Search(sw_, by_nhs)), std::vector<ContactPointId>{id});
+  states_.states[id] = RecordState{.shielded = true};
+  EXPECT_TRUE(service_->Search(sw_, by_alias)->hits.empty());
+  EXPECT_TRUE(service_->Search(sw_, by_nhs)->hits.empty());
+  // The accountable team still does; anyone, by the name shown.
+  EXPECT_EQ(Ids(*service_->Search(team_, by_alias)), std::vector<ContactPointId>{id});
+  EXPECT_EQ(Ids(*service_->Search(team_, by_nhs)), std::vector<ContactPointId>{id});
+  EXPECT_EQ(Ids(*service_->Search(sw_, {.given_names = S("Ann"), .family_name = S("Lee"),
+                                        .date_of_birth = S("2015-01-02")})),
+            std::vector<ContactPointId>{id});
+}
+
 TEST_F(SearchServiceTest, AViewMasksShieldedRecordsAndSensitiveServices) {
   domain::Child child = Child("Ann", "Lee");
   child.address = domain::Address{core::Sensitive<std::vector<std::string>>({"1 High Street"}),
