@@ -110,6 +110,16 @@ TEST_F(SearchApiTest, BodiesAreStrictAndAuthenticationIsRequired) {
   EXPECT_EQ(unknown->status, 400);
   EXPECT_NE(Json::parse(unknown->body)["error"]["message"].get<std::string>().find("'surname'"),
             std::string::npos);
+  // A long unknown name in a script of several bytes a letter is quoted cut at
+  // a letter, never mid-character (the answer stays valid JSON).
+  std::string long_name;
+  for (int i = 0; i < 40; ++i) long_name += "\xC3\xA9";  // é, two bytes, 80 bytes in all
+  long_name = "x" + long_name;                             // odd: byte 64 is mid-letter
+  auto mangled = Post("/api/v1/searches", Json{{"family_name", "Lee"}, {long_name, "x"}}, token_);
+  ASSERT_TRUE(mangled);
+  EXPECT_EQ(mangled->status, 400);
+  EXPECT_NE(Json::parse(mangled->body)["error"]["message"].get<std::string>().find("unknown field"),
+            std::string::npos);
   auto few = Post("/api/v1/searches", Json{{"family_name", "Lee"}}, token_);
   ASSERT_TRUE(few);
   EXPECT_EQ(few->status, 400);

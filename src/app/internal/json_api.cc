@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "http/errors.h"
 
 namespace cp::app::internal {
@@ -24,8 +26,14 @@ core::StatusOr<std::map<std::string, std::string>> StringFields(
     if (!known) {
       std::string list;
       for (std::string_view name : names) list += (list.empty() ? "" : ", ") + std::string(name);
+      // At most 64 bytes of the name, never cutting a UTF-8 character.
+      std::size_t cut = std::min<std::size_t>(key.size(), 64);
+      while (cut > 0 && cut < key.size() &&
+             (static_cast<unsigned char>(key[cut]) & 0xC0) == 0x80) {
+        --cut;
+      }
       return Status(ErrorCode::kInvalidArgument,
-                    "unknown field '" + key.substr(0, 64) + "': the fields are " + list);
+                    "unknown field '" + key.substr(0, cut) + "': the fields are " + list);
     }
     if (value.is_null() && presence == Presence::kOptional) continue;
     if (!value.is_string() || value.get_ref<const std::string&>().size() > max_bytes) {
