@@ -19,6 +19,7 @@
 
 #include "storage/internal/codec.h"
 #include "storage/internal/record_json.h"
+#include "storage/sqlite/internal/sqlite_values.h"
 #include "storage/sqlite/internal/migrations.h"
 #include "storage/sqlite/internal/sqlite_db.h"
 #include "storage/sqlite/internal/sqlite_identity.h"
@@ -278,18 +279,6 @@ std::string Field(std::string_view base, std::string_view leaf) {
 std::string Indexed(std::string_view base, std::string_view list, std::size_t i) {
   return Field(base, list) + "[" + std::to_string(i) + "]";
 }
-
-std::optional<std::string> Reveal(const std::optional<domain::PersonalText>& text) {
-  if (!text) return std::nullopt;
-  return text->Reveal();
-}
-
-std::optional<domain::PersonalText> Personal(std::optional<std::string> text) {
-  if (!text) return std::nullopt;
-  return domain::PersonalText(std::move(*text));
-}
-
-std::int64_t Stored(ContactPointId id) { return static_cast<std::int64_t>(id.number()); }
 
 // An address as two columns: its lines as a JSON array (NULL when there is
 // no address) and its postcode.

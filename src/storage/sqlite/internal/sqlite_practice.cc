@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "storage/internal/codec.h"
+#include "storage/sqlite/internal/sqlite_values.h"
 
 namespace cp::storage::internal {
 namespace {
@@ -11,18 +12,6 @@ using core::ErrorCode;
 using core::Status;
 using core::StatusOr;
 using domain::ContactPointId;
-
-std::int64_t Stored(ContactPointId id) { return static_cast<std::int64_t>(id.number()); }
-
-std::optional<std::string> Reveal(const std::optional<domain::PersonalText>& text) {
-  if (!text) return std::nullopt;
-  return text->Reveal();
-}
-
-std::optional<domain::PersonalText> Personal(std::optional<std::string> text) {
-  if (!text) return std::nullopt;
-  return domain::PersonalText(std::move(*text));
-}
 
 std::optional<std::int64_t> OptionalMillis(const std::optional<core::Timestamp>& at) {
   if (!at) return std::nullopt;
