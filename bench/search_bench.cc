@@ -762,6 +762,7 @@ int Main(int argc, char** argv) {
   const search::StoredRecordStates states;
   search::SearchOptions options;
   options.limits = {1 << 30, 1 << 30};  // the benchmark is one heavy user
+  options.misuse = {1 << 30, 1 << 30};  // ... whose pattern raises no alert
   search::SearchService service(search::SearchDeps{**store, audit_log, clock, **linker, states},
                                 options);
 

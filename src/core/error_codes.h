@@ -66,6 +66,7 @@ enum class ErrorCategory : std::uint8_t {
   /* 105x: practitioners' own entries: involvements, shields (practice/) */  \
   X(kInvalidShieldGround, 1050, kInvalidArgument, "invalid_shield_ground")   \
   X(kInvalidShieldDecision, 1051, kInvalidArgument, "invalid_shield_decision") \
+  X(kInvalidAlertFinding, 1052, kInvalidArgument, "invalid_alert_finding")   \
   /* 2xxx: existence */                                                         \
   X(kNotFound, 2000, kNotFound, "not_found")                                    \
   X(kChildNotFound, 2001, kNotFound, "child_not_found")                         \
@@ -77,6 +78,7 @@ enum class ErrorCategory : std::uint8_t {
   X(kUserNotFound, 2007, kNotFound, "user_not_found")                          \
   X(kTokenKeyNotFound, 2008, kNotFound, "token_key_not_found")                 \
   X(kInvolvementNotFound, 2009, kNotFound, "involvement_not_found")            \
+  X(kAlertNotFound, 2010, kNotFound, "alert_not_found")                        \
   X(kAlreadyExists, 2100, kAlreadyExists, "already_exists")                     \
   X(kContactPointIdInUse, 2101, kAlreadyExists, "contactpoint_id_in_use")       \
   X(kBatchConflict, 2102, kAlreadyExists, "batch_conflict")                     \
@@ -87,6 +89,7 @@ enum class ErrorCategory : std::uint8_t {
   X(kNotEligible, 3001, kPermissionDenied, "not_eligible")                      \
   X(kOutsideManagementScope, 3002, kPermissionDenied, "outside_management_scope")\
   X(kSecretsMustChange, 3003, kPermissionDenied, "secrets_must_change")        \
+  X(kSuspendedForMisuse, 3004, kPermissionDenied, "suspended_for_misuse")      \
   X(kUnauthenticated, 3100, kUnauthenticated, "unauthenticated")                \
   X(kSignInFailed, 3101, kUnauthenticated, "sign_in_failed")                    \
   X(kSessionExpired, 3102, kUnauthenticated, "session_expired")                 \

@@ -209,15 +209,32 @@ Status PermitRole(const std::vector<access::Viewer>& viewers, access::Action act
 }  // namespace
 
 SearchService::SearchService(SearchDeps deps, SearchOptions options)
-    : d_(deps), options_(options), limiter_(options.limits), view_limiter_(options.limits) {}
+    : d_(deps),
+      options_(options),
+      limiter_(options.limits),
+      view_limiter_(options.limits),
+      monitor_(options.misuse) {}
+
+Status SearchService::AlertOnRefusal(storage::Transaction& tx,
+                                     const identity::SessionContext& session,
+                                     std::optional<AlertKind> alert, std::int64_t audit_index) {
+  if (!alert) return Status::Ok();
+  if (*alert == AlertKind::kSuspended) {
+    return MisuseMonitor::SuspendIn(tx, d_.audit, session, audit_index, d_.clock.Now());
+  }
+  return MisuseMonitor::RaiseIn(tx, session, *alert, audit_index, d_.clock.Now());
+}
 
 Status SearchService::AuditSearchRefusal(const identity::SessionContext& session,
-                                         const SearchCriteria& criteria, const Status& why) {
+                                         const SearchCriteria& criteria, const Status& why,
+                                         std::optional<AlertKind> alert) {
   audit::Event event = EventFor(session, audit::Action::kSearch);
   event.outcome = audit::Outcome::kRefused;
   event.refusal = std::string(core::ErrorCodeName(why.code()));
+  if (alert) event.counts = {{"alert_" + std::string(AlertKindName(*alert)), 1}};
   ASSIGN_OR_RETURN(auto tx, d_.store.Begin(storage::TxMode::kReadWrite));
-  RETURN_IF_ERROR(d_.audit.AppendIn(*tx, event, CriteriaJson(criteria)).status());
+  ASSIGN_OR_RETURN(const std::int64_t index, d_.audit.AppendIn(*tx, event, CriteriaJson(criteria)));
+  RETURN_IF_ERROR(AlertOnRefusal(*tx, session, alert, index));
   RETURN_IF_ERROR(tx->Commit());
   (void)d_.audit.MaybeCheckpoint();
   return Status::Ok();
@@ -226,8 +243,8 @@ Status SearchService::AuditSearchRefusal(const identity::SessionContext& session
 StatusOr<SearchAnswer> SearchService::Search(const identity::SessionContext& session,
                                              const SearchCriteria& criteria,
                                              const ReasonInput& reason) {
-  auto refuse = [&](const Status& why) -> Status {
-    const Status audited = AuditSearchRefusal(session, criteria, why);
+  auto refuse = [&](const Status& why, std::optional<AlertKind> alert = std::nullopt) -> Status {
+    const Status audited = AuditSearchRefusal(session, criteria, why, alert);
     if (!audited.ok()) {
       spdlog::error("search: cannot audit a refused search: {}", audited.ToString());
       return audited;
@@ -240,6 +257,11 @@ StatusOr<SearchAnswer> SearchService::Search(const identity::SessionContext& ses
   if (Status role = PermitRole(ViewersOf(session), access::Action::kSearch); !role.ok()) {
     return refuse(role);
   }
+  // Every attempt counts towards the hard limit, malformed ones included.
+  const std::int64_t user = session.account.user.id;
+  if (monitor_.Attempt(MisuseMonitor::Activity::kSearch, user, d_.clock.Now())) {
+    return refuse(SuspendedForMisuse(), AlertKind::kSuspended);
+  }
   const auto today = std::chrono::year_month_day(
       std::chrono::floor<std::chrono::days>(d_.clock.Now()));
   auto query = ValidateCriteria(criteria, today);
@@ -250,8 +272,8 @@ StatusOr<SearchAnswer> SearchService::Search(const identity::SessionContext& ses
     if (!checked.ok()) return refuse(checked.status());
     stated = std::move(*checked);
   }
-  if (Status admitted = limiter_.Admit(session.account.user.id, d_.clock.Now()); !admitted.ok()) {
-    return refuse(admitted);
+  if (Status admitted = limiter_.Admit(user, d_.clock.Now()); !admitted.ok()) {
+    return refuse(admitted, AlertKind::kSearchVolume);
   }
   return Run(session, criteria, *query, stated);
 }
@@ -426,12 +448,22 @@ StatusOr<SearchAnswer> SearchService::Run(const identity::SessionContext& sessio
   if (answer.hits.empty()) answer.redirected_from.reset();
   counts["shown"] = static_cast<std::int64_t>(answer.hits.size());
   if (answer.redirected_from) counts["redirected"] = 1;
+  // Misuse alerts (misuse_monitor.h), said in the event too.
+  std::vector<AlertKind> alerts = OwnSearch(session.account.user, query, builder);
+  if (!answer.hits.empty() && monitor_.SearchedWithoutView(session.account.user.id)) {
+    alerts.push_back(AlertKind::kSearchesWithoutView);
+  }
+  for (AlertKind alert : alerts) counts["alert_" + std::string(AlertKindName(alert))] = 1;
   event.counts = Counts(counts);
   if (reason) {
     event.reason = reason->code;
     if (reason->serious_case_review) event.subject = "scr:" + *reason->serious_case_review;
   }
   ASSIGN_OR_RETURN(answer.audit_index, d_.audit.AppendIn(*tx, event, CriteriaJson(criteria)));
+  for (AlertKind alert : alerts) {
+    RETURN_IF_ERROR(
+        MisuseMonitor::RaiseIn(*tx, session, alert, answer.audit_index, d_.clock.Now()));
+  }
   RETURN_IF_ERROR(tx->Commit());
   (void)d_.audit.MaybeCheckpoint();
   return answer;
@@ -439,18 +471,26 @@ StatusOr<SearchAnswer> SearchService::Run(const identity::SessionContext& sessio
 
 Status SearchService::AuditViewRefusal(const identity::SessionContext& session,
                                        std::optional<ContactPointId> child,
-                                       const std::string& reason_code, std::string_view refusal) {
+                                       const std::string& reason_code, std::string_view refusal,
+                                       std::optional<AlertKind> alert) {
   audit::Event event = EventFor(session, audit::Action::kViewRecord);
   if (child) event.children.push_back(*child);
   event.reason = reason_code;
   event.outcome = audit::Outcome::kRefused;
   event.refusal = std::string(refusal);
-  auto appended = d_.audit.Append(event);
-  if (!appended.ok()) {
-    spdlog::error("record view: cannot audit a refused view: {}", appended.status().ToString());
-    return appended.status();
+  if (alert) event.counts = {{"alert_" + std::string(AlertKindName(*alert)), 1}};
+  const Status audited = [&]() -> Status {
+    ASSIGN_OR_RETURN(auto tx, d_.store.Begin(storage::TxMode::kReadWrite));
+    ASSIGN_OR_RETURN(const std::int64_t index, d_.audit.AppendIn(*tx, event));
+    RETURN_IF_ERROR(AlertOnRefusal(*tx, session, alert, index));
+    RETURN_IF_ERROR(tx->Commit());
+    (void)d_.audit.MaybeCheckpoint();
+    return Status::Ok();
+  }();
+  if (!audited.ok()) {
+    spdlog::error("record view: cannot audit a refused view: {}", audited.ToString());
   }
-  return Status::Ok();
+  return audited;
 }
 
 StatusOr<RecordView> SearchService::View(const identity::SessionContext& session,
@@ -465,10 +505,9 @@ StatusOr<RecordView> SearchService::View(const identity::SessionContext& session
     return "";
   };
   auto refuse = [&](std::optional<ContactPointId> child, const Status& why,
-                    std::string_view refusal = {}) -> Status {
-    const Status audited = AuditViewRefusal(
-        session, child, known_code(),
-        refusal.empty() ? core::ErrorCodeName(why.code()) : refusal);
+                    std::optional<AlertKind> alert = std::nullopt) -> Status {
+    const Status audited =
+        AuditViewRefusal(session, child, known_code(), core::ErrorCodeName(why.code()), alert);
     return audited.ok() ? why : audited;
   };
   if (Status ready = identity::SignInService::RequireReady(session); !ready.ok()) {
@@ -478,9 +517,12 @@ StatusOr<RecordView> SearchService::View(const identity::SessionContext& session
     return refuse(std::nullopt, role);
   }
   // Every attempt counts, found or not: IDs cannot be tried one after another.
-  if (Status admitted = view_limiter_.Admit(session.account.user.id, d_.clock.Now());
-      !admitted.ok()) {
-    return refuse(std::nullopt, admitted);
+  const std::int64_t user = session.account.user.id;
+  if (monitor_.Attempt(MisuseMonitor::Activity::kView, user, d_.clock.Now())) {
+    return refuse(std::nullopt, SuspendedForMisuse(), AlertKind::kSuspended);
+  }
+  if (Status admitted = view_limiter_.Admit(user, d_.clock.Now()); !admitted.ok()) {
+    return refuse(std::nullopt, admitted, AlertKind::kViewVolume);
   }
   auto requested = ContactPointId::Parse(contactpoint_id);
   if (!requested.ok()) {
@@ -543,6 +585,10 @@ StatusOr<RecordView> SearchService::View(const identity::SessionContext& session
              std::string(access::InvolvementVisibilityName(inv.visibility))];
   }
   if (view.redirected()) counts["redirected"] = 1;
+  // A shielded record opened by anyone its whereabouts are hidden from:
+  // everyone but the accountable authority's management team.
+  const bool shielded_access = state.shielded && !decision.Shows(access::FieldGroup::kAddress);
+  if (shielded_access) counts["alert_" + std::string(AlertKindName(AlertKind::kShieldedAccess))] = 1;
   event.counts = Counts(counts);
   event.children = named;
   if (stated->text) {
@@ -554,7 +600,13 @@ StatusOr<RecordView> SearchService::View(const identity::SessionContext& session
   } else {
     ASSIGN_OR_RETURN(view.audit_index, d_.audit.AppendIn(*tx, event));
   }
+  if (shielded_access) {
+    AlertedRecord record{*live, child.accountable ? child.accountable->assignee : ""};
+    RETURN_IF_ERROR(MisuseMonitor::RaiseIn(*tx, session, AlertKind::kShieldedAccess,
+                                           view.audit_index, d_.clock.Now(), record));
+  }
   RETURN_IF_ERROR(tx->Commit());
+  monitor_.Viewed(user);
   (void)d_.audit.MaybeCheckpoint();
   return view;
 }

@@ -71,6 +71,7 @@
 #include "ingest/linker.h"
 #include "search/criteria.h"
 #include "search/masking.h"
+#include "search/misuse_monitor.h"
 #include "search/reasons.h"
 #include "search/volume_limit.h"
 #include "storage/store.h"
@@ -90,6 +91,7 @@ struct SearchOptions {
   int oldest_age_years = 25;
   std::uint32_t max_candidates = 1024;
   VolumeLimits limits;
+  MisuseLimits misuse;
 };
 
 // One criterion that agreed, as stable codes: {"family_name", "exact"},
@@ -146,7 +148,9 @@ class SearchService {
 
   // Errors (each audited as a refused search): those of ValidateCriteria and
   // ValidateReason (when a reason is given), kSearchLimitReached,
-  // kSecretsMustChange; a store or audit failure as is (nothing answered).
+  // kSuspendedForMisuse, kSecretsMustChange; a store or audit failure as is
+  // (nothing answered). Misuse alerts (misuse_monitor.h) are raised in the
+  // transaction of the search's audit event.
   core::StatusOr<SearchAnswer> Search(const identity::SessionContext& session,
                                       const SearchCriteria& criteria,
                                       const ReasonInput& reason = {});
@@ -154,7 +158,7 @@ class SearchService {
   // Every attempt counts against the user's view limits (the search limits,
   // counted apart), so that IDs cannot be tried one after another.
   // Errors (each audited as a refused view, except a failing store):
-  // kSearchLimitReached, kReasonRequired, kInvalidReason, kInvalidContactPointId, kChildNotFound
+  // kSearchLimitReached, kSuspendedForMisuse, kReasonRequired, kInvalidReason, kInvalidContactPointId, kChildNotFound
   // (also for a sealed record), the policy's refusal (kPermissionDenied,
   // kOutsideManagementScope...), kSecretsMustChange.
   core::StatusOr<RecordView> View(const identity::SessionContext& session,
@@ -163,10 +167,16 @@ class SearchService {
  private:
   struct Scored;
   core::Status AuditSearchRefusal(const identity::SessionContext& session,
-                                  const SearchCriteria& criteria, const core::Status& why);
+                                  const SearchCriteria& criteria, const core::Status& why,
+                                  std::optional<AlertKind> alert);
   core::Status AuditViewRefusal(const identity::SessionContext& session,
                                 std::optional<domain::ContactPointId> child,
-                                const std::string& reason_code, std::string_view refusal);
+                                const std::string& reason_code, std::string_view refusal,
+                                std::optional<AlertKind> alert);
+  // The alert of a refusal audited as `audit_index` in `tx`: kSuspended
+  // suspends the user (MisuseMonitor::SuspendIn).
+  core::Status AlertOnRefusal(storage::Transaction& tx, const identity::SessionContext& session,
+                              std::optional<AlertKind> alert, std::int64_t audit_index);
   core::StatusOr<SearchAnswer> Run(const identity::SessionContext& session,
                                    const SearchCriteria& criteria, const Query& query,
                                    const std::optional<StatedReason>& reason);
@@ -175,6 +185,7 @@ class SearchService {
   SearchOptions options_;
   VolumeLimiter limiter_;       // searches
   VolumeLimiter view_limiter_;  // record views, every attempt (found or not)
+  MisuseMonitor monitor_;
 };
 
 }  // namespace cp::search

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <algorithm>
 #include <map>
 
 #include "access/roles.h"
@@ -100,8 +101,38 @@ class SearchServiceTest : public ::testing::Test {
     s.name = "Test source";
     s.state = domain::SourceState::kActive;
     ASSERT_TRUE((*tx)->PutSource(s).ok());
+    for (const std::string& la : {kLeeds, kYork}) {
+      ASSERT_TRUE((*tx)->PutOrganisation(storage::OrganisationEntry{la, "Council " + la,
+                                                                    "local_authority", "accredited",
+                                                                    std::nullopt, clock_.Now()})
+                      .ok());
+    }
     ASSERT_TRUE((*tx)->Commit().ok());
+    sw_ = Registered(Session(Role::kSocialWorker, kLeeds, 0), "Sam Smith");
+    team_ = Registered(Session(Role::kContactPointManager, kLeeds, 0), "Kim Jones");
     Reopen({});
+  }
+
+  // The session's user, written to the store (alerts name stored users).
+  identity::SessionContext Registered(identity::SessionContext s,
+                                      const std::string& display_name = "Pat Doe") {
+    storage::UserEntry& u = s.account.user;
+    u.username = "user" + std::to_string(++users_);
+    u.display_name = display_name;
+    u.organisation = s.account.organisation.id.value();
+    u.role = std::string(access::Describe(s.account.role).code);
+    u.created_at = u.updated_at = clock_.Now();
+    auto tx = store_->Begin(storage::TxMode::kReadWrite);
+    auto id = (*tx)->PutUser(u);
+    EXPECT_TRUE(id.ok()) << id.status().ToString();
+    EXPECT_TRUE((*tx)->Commit().ok());
+    u.id = id.ok() ? *id : 0;
+    return s;
+  }
+
+  std::vector<storage::MisuseAlertEntry> Alerts() {
+    auto tx = store_->Begin(storage::TxMode::kReadOnly);
+    return *(*tx)->ListMisuseAlerts(true, 1000);
   }
   void TearDown() override {
     service_.reset();
@@ -166,8 +197,9 @@ class SearchServiceTest : public ::testing::Test {
   FakeStates states_;
   std::unique_ptr<SearchService> service_;
   int keys_ = 0;
-  const identity::SessionContext sw_ = Session(Role::kSocialWorker, kLeeds, 101);
-  const identity::SessionContext team_ = Session(Role::kContactPointManager, kLeeds, 102);
+  int users_ = 0;
+  identity::SessionContext sw_;
+  identity::SessionContext team_;
 };
 
 TEST_F(SearchServiceTest, TenMatchesAreListedElevenAskToRefine) {
@@ -400,7 +432,19 @@ TEST_F(SearchServiceTest, AViewMasksShieldedRecordsAndSensitiveServices) {
   EXPECT_EQ(events[0].event.children, std::vector<ContactPointId>{id});
   EXPECT_EQ(events[0].event.reason, "child_protection");
   EXPECT_EQ(events[0].event.counts,
-            (std::vector<std::pair<std::string, std::int64_t>>{{"shown_identity_core", 1}}));
+            (std::vector<std::pair<std::string, std::int64_t>>{{"alert_shielded_access", 1},
+                                                               {"shown_identity_core", 1}}));
+  // Opening the shielded record alerted the ContactPoint Manager; the team's
+  // own view of it (whereabouts shown) would not have.
+  const auto alerts = Alerts();
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0].kind, "shielded_access");
+  EXPECT_EQ(alerts[0].user_id, sw_.account.user.id);
+  EXPECT_EQ(alerts[0].child, id);
+  EXPECT_EQ(alerts[0].accountable, kLeeds);
+  EXPECT_EQ(alerts[0].audit_index, shielded->audit_index);
+  ASSERT_TRUE(service_->View(team_, id.ToString(), reason).ok());
+  EXPECT_EQ(Alerts().size(), 1u);
 }
 
 TEST_F(SearchServiceTest, AMergedAwayIdRedirectsAndSaysSo) {
@@ -502,6 +546,144 @@ TEST_F(SearchServiceTest, EveryViewAttemptCountsAgainstTheViewLimitFoundOrNot) {
   EXPECT_TRUE(service_->View(sw_, id.ToString(), reason).ok());
 }
 
+TEST_F(SearchServiceTest, SearchingOnesOwnFamilyNameOrAddressAlertsAndRepeatsAddOccurrences) {
+  {
+    auto tx = store_->Begin(storage::TxMode::kReadWrite);
+    storage::UserEntry user = *(*tx)->GetUser(sw_.account.user.id);
+    user.home_postcode = "LS1 4AB";
+    ASSERT_TRUE((*tx)->PutUser(user).ok());
+    ASSERT_TRUE((*tx)->Commit().ok());
+    sw_.account.user = user;
+  }
+  Add(Child("Ann", "Smith"));
+  auto own = service_->Search(sw_, {.given_names = S("Ann"), .family_name = S("SMITH")});
+  ASSERT_TRUE(own.ok()) << own.status().ToString();
+  EXPECT_EQ(own->hits.size(), 1u) << "the search still answers";
+  auto alerts = Alerts();
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0].kind, "own_family_name");
+  EXPECT_EQ(alerts[0].user_id, sw_.account.user.id);
+  EXPECT_EQ(alerts[0].organisation, kLeeds);
+  EXPECT_EQ(alerts[0].audit_index, own->audit_index);
+  EXPECT_EQ(alerts[0].occurrences, 1);
+  EXPECT_FALSE(alerts[0].child.has_value());
+  const auto event = Events(audit::Action::kSearch).front().event;
+  EXPECT_NE(std::find(event.counts.begin(), event.counts.end(),
+                      std::pair<std::string, std::int64_t>{"alert_own_family_name", 1}),
+            event.counts.end());
+
+  clock_.Advance(std::chrono::minutes(5));
+  auto again = service_->Search(sw_, {.family_name = S("Smith"), .postcode = S("ls1 4ab")});
+  ASSERT_TRUE(again.ok());
+  alerts = Alerts();
+  ASSERT_EQ(alerts.size(), 2u);
+  EXPECT_EQ(alerts[0].kind, "own_address");
+  EXPECT_EQ(alerts[1].kind, "own_family_name");
+  EXPECT_EQ(alerts[1].occurrences, 2);
+  EXPECT_EQ(alerts[1].audit_index, again->audit_index) << "names the latest occurrence";
+  EXPECT_EQ(alerts[1].last_seen_at, clock_.Now());
+  // Someone else searching the same name raises nothing.
+  ASSERT_TRUE(service_->Search(team_, {.given_names = S("Ann"), .family_name = S("Smith")}).ok());
+  EXPECT_EQ(Alerts().size(), 2u);
+}
+
+TEST_F(SearchServiceTest, ManySearchesWithoutOpeningARecordAlert) {
+  Reopen(SearchOptions{.misuse = {.hard_per_day = 1000, .searches_without_view = 3}});
+  const ContactPointId id = Add(Child("Ann", "Lee"));
+  const SearchCriteria criteria{.given_names = S("Ann"), .family_name = S("Lee")};
+  const SearchCriteria nobody{.given_names = S("Zed"), .family_name = S("Quill")};
+  ASSERT_TRUE(service_->Search(sw_, criteria).ok());
+  ASSERT_TRUE(service_->Search(sw_, nobody).ok()) << "a search finding no one does not count";
+  ASSERT_TRUE(service_->Search(sw_, criteria).ok());
+  ASSERT_TRUE(service_->View(sw_, id.ToString(), {"assessment", std::nullopt, std::nullopt}).ok());
+  ASSERT_TRUE(service_->Search(sw_, criteria).ok());
+  ASSERT_TRUE(service_->Search(sw_, criteria).ok());
+  EXPECT_TRUE(Alerts().empty()) << "a view started the count again";
+  auto third = service_->Search(sw_, criteria);
+  ASSERT_TRUE(third.ok());
+  const auto alerts = Alerts();
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0].kind, "searches_without_view");
+  EXPECT_EQ(alerts[0].audit_index, third->audit_index);
+}
+
+TEST_F(SearchServiceTest, VolumeRefusalsAlertAndTheHardLimitSuspendsTheUser) {
+  Reopen(SearchOptions{.limits = {.per_hour = 2, .per_day = 100},
+                       .misuse = {.hard_per_day = 4, .searches_without_view = 1000}});
+  Add(Child("Ann", "Lee"));
+  {
+    auto tx = store_->Begin(storage::TxMode::kReadWrite);
+    storage::SessionEntry session{std::string(64, 'a'), sw_.account.user.id, std::nullopt,
+                                  clock_.Now(), clock_.Now()};
+    ASSERT_TRUE((*tx)->PutSession(session).ok());
+    ASSERT_TRUE((*tx)->Commit().ok());
+  }
+  const SearchCriteria criteria{.given_names = S("Ann"), .family_name = S("Lee")};
+  ASSERT_TRUE(service_->Search(sw_, criteria).ok());
+  ASSERT_TRUE(service_->Search(sw_, criteria).ok());
+  EXPECT_EQ(service_->Search(sw_, criteria).status().code(), ErrorCode::kSearchLimitReached);
+  auto alerts = Alerts();
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0].kind, "search_volume");
+  EXPECT_FALSE(alerts[0].suspended);
+  EXPECT_EQ(alerts[0].audit_index, Events(audit::Action::kSearch).front().index);
+
+  // The fourth attempt in a day reaches the hard limit.
+  const auto refused = service_->Search(sw_, criteria);
+  EXPECT_EQ(refused.status().code(), ErrorCode::kSuspendedForMisuse);
+  EXPECT_NE(refused.status().message().find("User Manager can reinstate"), std::string::npos);
+  auto tx = store_->Begin(storage::TxMode::kReadOnly);
+  EXPECT_EQ((*tx)->GetUser(sw_.account.user.id)->account_state, "suspended");
+  EXPECT_FALSE((*tx)->GetSession(std::string(64, 'a'))->has_value()) << "its sessions ended";
+  tx->reset();
+  alerts = Alerts();
+  ASSERT_EQ(alerts.size(), 2u);
+  EXPECT_EQ(alerts[0].kind, "suspended");
+  EXPECT_TRUE(alerts[0].suspended);
+  const auto searches = Events(audit::Action::kSearch);
+  EXPECT_EQ(searches.front().event.refusal, "suspended_for_misuse");
+  EXPECT_EQ(alerts[0].audit_index, searches.front().index);
+  const auto managed = Events(audit::Action::kManageUser);
+  ASSERT_EQ(managed.size(), 1u);
+  EXPECT_EQ(managed[0].event.actor.kind, audit::PrincipalKind::kSystem);
+  EXPECT_EQ(managed[0].event.reason, "suspend_automatically");
+  EXPECT_EQ(managed[0].event.subject, "user:" + std::to_string(sw_.account.user.id));
+  // The team's searches are untouched.
+  EXPECT_TRUE(service_->Search(team_, criteria).ok());
+}
+
+TEST_F(SearchServiceTest, ViewVolumeRefusalsAlertAndTheHardLimitCountsViewsToo) {
+  Reopen(SearchOptions{.limits = {.per_hour = 1, .per_day = 100},
+                       .misuse = {.hard_per_day = 3, .searches_without_view = 1000}});
+  const ContactPointId id = Add(Child("Ann", "Lee"));
+  const ReasonInput reason{"assessment", std::nullopt, std::nullopt};
+  ASSERT_TRUE(service_->View(sw_, id.ToString(), reason).ok());
+  EXPECT_EQ(service_->View(sw_, id.ToString(), reason).status().code(),
+            ErrorCode::kSearchLimitReached);
+  auto alerts = Alerts();
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0].kind, "view_volume");
+  EXPECT_EQ(service_->View(sw_, id.ToString(), reason).status().code(),
+            ErrorCode::kSuspendedForMisuse);
+  alerts = Alerts();
+  ASSERT_EQ(alerts.size(), 2u);
+  EXPECT_EQ(alerts[0].kind, "suspended");
+  auto tx = store_->Begin(storage::TxMode::kReadOnly);
+  EXPECT_EQ((*tx)->GetUser(sw_.account.user.id)->account_state, "suspended");
+}
+
+TEST_F(SearchServiceTest, AnAlertThatCannotBeWrittenFailsTheSearchAndWritesNothing) {
+  // A session whose user is not in the store: the alert's write fails, so
+  // the search's audit event (same transaction) is not written either.
+  identity::SessionContext ghost = Session(Role::kSocialWorker, kLeeds, 9999);
+  ghost.account.user.display_name = "Ghost Lee";
+  Add(Child("Ann", "Lee"));
+  auto answer = service_->Search(ghost, {.given_names = S("Ann"), .family_name = S("Lee")});
+  EXPECT_EQ(answer.status().code(), ErrorCode::kUserNotFound);
+  EXPECT_TRUE(Events(audit::Action::kSearch).empty());
+  EXPECT_TRUE(Alerts().empty());
+}
+
 TEST_F(SearchServiceTest, MediatedAccessIsAuditedForBothAndShowsNoMoreThanEither) {
   domain::Child child = Child("Ann", "Lee");
   child.involvements.push_back(Service(domain::ServiceType::kMentalHealth, "CAMHS Leeds"));
@@ -545,11 +727,10 @@ TEST_F(SearchServiceTest, EveryRoleStateAndEndpointAgreesWithThePolicy) {
     children.emplace_back(s.name, id);
   }
   const ReasonInput reason{"serious_case_review", std::nullopt, "SCR-1"};
-  std::int64_t user = 1000;
   int checked = 0;
   for (const access::RoleInfo& role : access::RoleCatalogue()) {
     for (const std::string& org : {kLeeds, kYork}) {
-      const identity::SessionContext session = Session(role.role, org, ++user);
+      const identity::SessionContext session = Registered(Session(role.role, org, 0));
       for (std::size_t i = 0; i < states.size(); ++i) {
         const ContactPointId id = children[i].second;
         domain::Child stored;

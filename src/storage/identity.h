@@ -52,6 +52,10 @@ struct UserEntry {
   int pin_failures = 0;                         // consecutive; 10 locks the PIN
   core::Timestamp created_at;
   core::Timestamp updated_at;
+  // The user's own home postcode ("SW1A 1AA"), when their User Manager
+  // records it: used only to alert on a search of their own address
+  // (search/misuse_monitor.h).
+  std::optional<std::string> home_postcode;
   friend bool operator==(const UserEntry&, const UserEntry&) = default;
 };
 

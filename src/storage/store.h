@@ -36,6 +36,7 @@
 #include "domain/model.h"
 #include "domain/source.h"
 #include "storage/identity.h"
+#include "storage/misuse_alert.h"
 #include "storage/practice.h"
 
 namespace cp::storage {
@@ -414,6 +415,23 @@ class Transaction {
   // most recently marked. Both must be live.
   virtual core::Status MoveManualEntries(domain::ContactPointId from,
                                          domain::ContactPointId to) = 0;
+
+  // ---- Misuse alerts (storage/misuse_alert.h) ----
+
+  // Inserts an alert when alert.id == 0 (returning the new ID), else
+  // replaces alert.id (kAlertNotFound if there is none). The user must exist.
+  virtual core::StatusOr<std::int64_t> PutMisuseAlert(const MisuseAlertEntry& alert) = 0;
+  // kAlertNotFound when there is none.
+  virtual core::StatusOr<MisuseAlertEntry> GetMisuseAlert(std::int64_t id) = 0;
+  // The open (unreviewed) alert of this kind about this user and child
+  // (nullopt: about no child), the latest if several.
+  virtual core::StatusOr<std::optional<MisuseAlertEntry>> OpenMisuseAlert(
+      std::int64_t user_id, const std::string& kind,
+      const std::optional<domain::ContactPointId>& child) = 0;
+  // Alerts, latest occurrence first, at most `limit`; reviewed ones too when
+  // `include_reviewed`.
+  virtual core::StatusOr<std::vector<MisuseAlertEntry>> ListMisuseAlerts(bool include_reviewed,
+                                                                         int limit) = 0;
 
   // Makes every write of this transaction durable at once.
   virtual core::Status Commit() = 0;

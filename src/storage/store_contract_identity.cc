@@ -38,6 +38,7 @@ UserEntry FullUser(std::string username, std::string organisation) {
   user.pin_failures = 2;
   user.created_at = core::FromUnixMillis(1'700'000'000'000);
   user.updated_at = core::FromUnixMillis(1'700'000'100'000);
+  user.home_postcode = "TS24 7QS";
   return user;
 }
 

@@ -23,6 +23,7 @@
 #include "storage/sqlite/internal/migrations.h"
 #include "storage/sqlite/internal/sqlite_db.h"
 #include "storage/sqlite/internal/sqlite_identity.h"
+#include "storage/sqlite/internal/sqlite_alerts.h"
 #include "storage/sqlite/internal/sqlite_practice.h"
 
 namespace cp::storage {
@@ -1209,6 +1210,36 @@ class SqliteTransaction final : public Transaction {
       RETURN_IF_ERROR(AppendChange(ChangeKind::kChildPut, from, nullptr, nullptr));
       return AppendChange(ChangeKind::kChildPut, to, nullptr, nullptr);
     });
+  }
+
+  // ---- Misuse alerts (rows in internal/sqlite_alerts.cc) ----
+
+  StatusOr<std::int64_t> PutMisuseAlert(const MisuseAlertEntry& alert) override {
+    std::int64_t id = 0;
+    RETURN_IF_ERROR(Atomically([&]() -> Status {
+      RETURN_IF_ERROR(GetUser(alert.user_id).status());
+      ASSIGN_OR_RETURN(id, internal::WriteMisuseAlert(conn_, alert));
+      return Status::Ok();
+    }));
+    return id;
+  }
+
+  StatusOr<MisuseAlertEntry> GetMisuseAlert(std::int64_t id) override {
+    RETURN_IF_ERROR(CheckOpen());
+    return internal::ReadMisuseAlert(conn_, id);
+  }
+
+  StatusOr<std::optional<MisuseAlertEntry>> OpenMisuseAlert(
+      std::int64_t user_id, const std::string& kind,
+      const std::optional<ContactPointId>& child) override {
+    RETURN_IF_ERROR(CheckOpen());
+    return internal::ReadOpenMisuseAlert(conn_, user_id, kind, child);
+  }
+
+  StatusOr<std::vector<MisuseAlertEntry>> ListMisuseAlerts(bool include_reviewed,
+                                                           int limit) override {
+    RETURN_IF_ERROR(CheckOpen());
+    return internal::ReadMisuseAlerts(conn_, include_reviewed, limit);
   }
 
   Status Commit() override {

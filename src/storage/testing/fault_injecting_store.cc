@@ -147,6 +147,21 @@ class FaultInjectingTransaction final : public Transaction {
       const std::string& accountable) override {
     return inner_->ShieldsInForceFor(accountable);
   }
+  core::StatusOr<std::int64_t> PutMisuseAlert(const MisuseAlertEntry& alert) override {
+    return Mutate([&] { return inner_->PutMisuseAlert(alert); });
+  }
+  core::StatusOr<MisuseAlertEntry> GetMisuseAlert(std::int64_t id) override {
+    return inner_->GetMisuseAlert(id);
+  }
+  core::StatusOr<std::optional<MisuseAlertEntry>> OpenMisuseAlert(
+      std::int64_t user_id, const std::string& kind,
+      const std::optional<domain::ContactPointId>& child) override {
+    return inner_->OpenMisuseAlert(user_id, kind, child);
+  }
+  core::StatusOr<std::vector<MisuseAlertEntry>> ListMisuseAlerts(bool include_reviewed,
+                                                                 int limit) override {
+    return inner_->ListMisuseAlerts(include_reviewed, limit);
+  }
   core::Status MoveManualEntries(domain::ContactPointId from, domain::ContactPointId to) override {
     return Mutate([&] { return inner_->MoveManualEntries(from, to); });
   }

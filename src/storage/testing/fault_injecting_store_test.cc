@@ -221,6 +221,23 @@ class RecordingStore final : public Store {
     core::Status MoveManualEntries(domain::ContactPointId, domain::ContactPointId) override {
       return Record("MoveManualEntries");
     }
+    core::StatusOr<std::int64_t> PutMisuseAlert(const MisuseAlertEntry&) override {
+      calls_.push_back("PutMisuseAlert");
+      return 1;
+    }
+    core::StatusOr<MisuseAlertEntry> GetMisuseAlert(std::int64_t) override {
+      calls_.push_back("GetMisuseAlert");
+      return MisuseAlertEntry();
+    }
+    core::StatusOr<std::optional<MisuseAlertEntry>> OpenMisuseAlert(
+        std::int64_t, const std::string&, const std::optional<domain::ContactPointId>&) override {
+      calls_.push_back("OpenMisuseAlert");
+      return std::optional<MisuseAlertEntry>();
+    }
+    core::StatusOr<std::vector<MisuseAlertEntry>> ListMisuseAlerts(bool, int) override {
+      calls_.push_back("ListMisuseAlerts");
+      return std::vector<MisuseAlertEntry>();
+    }
     core::Status Commit() override { return Record("Commit"); }
 
    private:

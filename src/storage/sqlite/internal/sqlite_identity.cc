@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "storage/internal/codec.h"
+#include "storage/sqlite/internal/sqlite_values.h"
 
 namespace cp::storage::internal {
 namespace {
@@ -23,11 +24,6 @@ StatusOr<std::optional<domain::Date>> OptionalDate(std::string_view field,
   if (!text) return std::optional<domain::Date>();
   ASSIGN_OR_RETURN(domain::Date date, DateFromText(field, *text));
   return std::optional<domain::Date>(date);
-}
-
-std::optional<std::int64_t> OptionalMillis(const std::optional<core::Timestamp>& at) {
-  if (!at) return std::nullopt;
-  return core::ToUnixMillis(*at);
 }
 
 StatusOr<UserEntry> UserFromRow(const Statement& stmt) {
@@ -54,10 +50,11 @@ StatusOr<UserEntry> UserFromRow(const Statement& stmt) {
   user.pin_failures = static_cast<int>(stmt.Int64(17));
   user.created_at = core::FromUnixMillis(stmt.Int64(18));
   user.updated_at = core::FromUnixMillis(stmt.Int64(19));
+  user.home_postcode = stmt.OptionalText(20);
   return user;
 }
 
-// Binds every column but the ID, as ?2..?20 in table order.
+// Binds every column but the ID, as ?2..?21 in table order.
 Status BindUser(Statement& stmt, const UserEntry& user) {
   ASSIGN_OR_RETURN(std::optional<std::string> training,
                    OptionalDate("user.training_completed", user.training_completed));
@@ -82,6 +79,7 @@ Status BindUser(Statement& stmt, const UserEntry& user) {
   stmt.BindInt64(18, user.pin_failures);
   stmt.BindInt64(19, core::ToUnixMillis(user.created_at));
   stmt.BindInt64(20, core::ToUnixMillis(user.updated_at));
+  stmt.BindOptionalText(21, user.home_postcode);
   return Status::Ok();
 }
 
@@ -91,9 +89,9 @@ StatusOr<std::int64_t> InsertUser(Connection& conn, const UserEntry& user) {
       conn.Prepare("INSERT INTO users (username, display_name, organisation, role, access_mode, "
                    "account_state, nominated, training_completed, ecrb_disclosure, password_hash, "
                    "pin_hash, must_change_secrets, totp_sealed, totp_last_step, password_failures, "
-                   "last_failure_at_ms, pin_failures, created_at_ms, updated_at_ms) VALUES (?2, "
-                   "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
-                   "?20) ON CONFLICT (username) DO NOTHING",
+                   "last_failure_at_ms, pin_failures, created_at_ms, updated_at_ms, home_postcode) "
+                   "VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
+                   "?17, ?18, ?19, ?20, ?21) ON CONFLICT (username) DO NOTHING",
                    "creating a user"));
   RETURN_IF_ERROR(BindUser(stmt, user));
   RETURN_IF_ERROR(stmt.Run());
@@ -154,7 +152,8 @@ StatusOr<std::int64_t> WriteUser(Connection& conn, const UserEntry& user) {
                    "training_completed = ?9, ecrb_disclosure = ?10, password_hash = ?11, "
                    "pin_hash = ?12, must_change_secrets = ?13, totp_sealed = ?14, "
                    "totp_last_step = ?15, password_failures = ?16, last_failure_at_ms = ?17, "
-                   "pin_failures = ?18, created_at_ms = ?19, updated_at_ms = ?20 WHERE id = ?1",
+                   "pin_failures = ?18, created_at_ms = ?19, updated_at_ms = ?20, "
+                   "home_postcode = ?21 WHERE id = ?1",
                    "saving a user"));
   stmt.BindInt64(1, user.id);
   RETURN_IF_ERROR(BindUser(stmt, user));
@@ -172,7 +171,7 @@ StatusOr<std::vector<UserEntry>> ReadUsers(Connection& conn, const UserSelector&
                    "account_state, nominated, training_completed, ecrb_disclosure, "
                    "password_hash, pin_hash, must_change_secrets, totp_sealed, totp_last_step, "
                    "password_failures, last_failure_at_ms, pin_failures, created_at_ms, "
-                   "updated_at_ms FROM users WHERE (?1 IS NULL OR id = ?1) AND "
+                   "updated_at_ms, home_postcode FROM users WHERE (?1 IS NULL OR id = ?1) AND "
                    "(?2 IS NULL OR username = ?2) AND (?3 IS NULL OR organisation = ?3) "
                    "ORDER BY username",
                    "reading users"));

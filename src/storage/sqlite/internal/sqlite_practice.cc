@@ -13,16 +13,6 @@ using core::Status;
 using core::StatusOr;
 using domain::ContactPointId;
 
-std::optional<std::int64_t> OptionalMillis(const std::optional<core::Timestamp>& at) {
-  if (!at) return std::nullopt;
-  return core::ToUnixMillis(*at);
-}
-
-std::optional<core::Timestamp> OptionalTime(const std::optional<std::int64_t>& ms) {
-  if (!ms) return std::nullopt;
-  return core::FromUnixMillis(*ms);
-}
-
 constexpr std::string_view kInvolvementColumns =
     "id, child_id, user_id, organisation_id, service_type, phone, email, start_date, end_date, "
     "lead_professional, lead_marked_at_ms, caf, caf_holder_phone, caf_holder_email, "

@@ -1,6 +1,6 @@
 // Column values of the SQLite backend shared by its files: the stored form
-// of a ContactPoint ID and the crossing between personal text and a
-// nullable text column.
+// of a ContactPoint ID, the crossing between personal text and a nullable
+// text column, and nullable times as Unix milliseconds.
 #ifndef CP_STORAGE_SQLITE_INTERNAL_SQLITE_VALUES_H_
 #define CP_STORAGE_SQLITE_INTERNAL_SQLITE_VALUES_H_
 
@@ -9,6 +9,7 @@
 #include <string>
 #include <utility>
 
+#include "core/clock.h"
 #include "domain/ids.h"
 #include "domain/model.h"
 
@@ -26,6 +27,16 @@ inline std::optional<std::string> Reveal(const std::optional<domain::PersonalTex
 inline std::optional<domain::PersonalText> Personal(std::optional<std::string> text) {
   if (!text) return std::nullopt;
   return domain::PersonalText(std::move(*text));
+}
+
+inline std::optional<std::int64_t> OptionalMillis(const std::optional<core::Timestamp>& at) {
+  if (!at) return std::nullopt;
+  return core::ToUnixMillis(*at);
+}
+
+inline std::optional<core::Timestamp> OptionalTime(const std::optional<std::int64_t>& ms) {
+  if (!ms) return std::nullopt;
+  return core::FromUnixMillis(*ms);
 }
 
 }  // namespace cp::storage::internal
