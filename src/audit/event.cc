@@ -42,6 +42,7 @@ constexpr std::array kActions = {
     ActionEntry{Action::kMarkLeadProfessional, "mark_lead_professional"},
     ActionEntry{Action::kRecordCaf, "record_caf"},
     ActionEntry{Action::kReviewShield, "review_shield"},
+    ActionEntry{Action::kReviewMisuseAlert, "review_misuse_alert"},
 };
 
 Status Invalid(std::string message) {

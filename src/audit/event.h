@@ -55,6 +55,9 @@ enum class Action {
   kMarkLeadProfessional,
   kRecordCaf,
   kReviewShield,
+  // A ContactPoint Manager's finding on a misuse alert
+  // (practice/oversight_service.h).
+  kReviewMisuseAlert,
 };
 
 std::string_view ActionName(Action action);

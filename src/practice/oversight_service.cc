@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <array>
+
 #include "access/management_scope.h"
 #include "identity/directory.h"
 
@@ -13,28 +16,49 @@ using core::Status;
 using core::StatusOr;
 using domain::ContactPointId;
 
+constexpr std::array<std::string_view, 2> kFindings = {"no_concern", "referred"};
+
 Status CheckLimit(int limit) {
   if (limit >= 1 && limit <= 500) return Status::Ok();
   return Status(ErrorCode::kInvalidArgument, "'limit' must be between 1 and 500");
 }
 
+audit::Event EventFor(const identity::SessionContext& session, audit::Action action,
+                      std::string subject) {
+  audit::Event event;
+  identity::SetActors(session, event);
+  event.action = action;
+  event.subject = std::move(subject);
+  return event;
+}
+
+const Status& NoMediatedAccess() {
+  static const Status status(ErrorCode::kPermissionDenied,
+                             "the audit trail and misuse alerts are for the management team: "
+                             "end mediated access first");
+  return status;
+}
+
 }  // namespace
+
+std::span<const std::string_view> AlertFindings() { return kFindings; }
+
+Status OversightService::Refuse(audit::Event event, const Status& why, std::string_view code) {
+  event.outcome = audit::Outcome::kRefused;
+  event.refusal = std::string(code.empty() ? core::ErrorCodeName(why.code()) : code);
+  auto appended = d_.audit.Append(event);
+  if (!appended.ok()) {
+    spdlog::error("oversight: cannot audit a refusal: {}", appended.status().ToString());
+    return appended.status();
+  }
+  return why;
+}
 
 StatusOr<AuditPage> OversightService::WhoViewed(const identity::SessionContext& session,
                                                 std::string_view child, int limit) {
-  audit::Event event;
-  identity::SetActors(session, event);
-  event.action = audit::Action::kViewAuditTrail;
-  event.subject = "who_viewed";
-  auto refuse = [&](const Status& why, std::string_view code) -> Status {
-    event.outcome = audit::Outcome::kRefused;
-    event.refusal = std::string(code.empty() ? core::ErrorCodeName(why.code()) : code);
-    auto appended = d_.audit.Append(event);
-    if (!appended.ok()) {
-      spdlog::error("oversight: cannot audit a refusal: {}", appended.status().ToString());
-      return appended.status();
-    }
-    return why;
+  audit::Event event = EventFor(session, audit::Action::kViewAuditTrail, "who_viewed");
+  auto refuse = [&](const Status& why, std::string_view code) {
+    return Refuse(event, why, code);
   };
   if (Status ready = identity::SignInService::RequireReady(session); !ready.ok()) {
     return refuse(ready, {});
@@ -90,29 +114,14 @@ StatusOr<AuditPage> OversightService::WhoViewed(const identity::SessionContext& 
 
 StatusOr<AuditPage> OversightService::UserActivity(const identity::SessionContext& session,
                                                    std::int64_t user_id, int limit) {
-  audit::Event event;
-  identity::SetActors(session, event);
-  event.action = audit::Action::kViewAuditTrail;
-  event.subject = "user:" + std::to_string(user_id);
-  auto refuse = [&](const Status& why) -> Status {
-    event.outcome = audit::Outcome::kRefused;
-    event.refusal = std::string(core::ErrorCodeName(why.code()));
-    auto appended = d_.audit.Append(event);
-    if (!appended.ok()) {
-      spdlog::error("oversight: cannot audit a refusal: {}", appended.status().ToString());
-      return appended.status();
-    }
-    return why;
-  };
+  audit::Event event =
+      EventFor(session, audit::Action::kViewAuditTrail, "user:" + std::to_string(user_id));
+  auto refuse = [&](const Status& why) { return Refuse(event, why); };
   if (Status ready = identity::SignInService::RequireReady(session); !ready.ok()) {
     return refuse(ready);
   }
   if (Status ok = CheckLimit(limit); !ok.ok()) return refuse(ok);
-  if (session.acting_for) {
-    return refuse(Status(ErrorCode::kPermissionDenied,
-                         "a user's activity is for the management team: end mediated access "
-                         "first"));
-  }
+  if (session.acting_for) return refuse(NoMediatedAccess());
   AuditPage page;
   Status failure;
   {
@@ -151,6 +160,125 @@ StatusOr<AuditPage> OversightService::UserActivity(const identity::SessionContex
   query.limit = limit;
   ASSIGN_OR_RETURN(page.events, d_.audit.Query(query));
   return page;
+}
+
+StatusOr<storage::MisuseAlertFilter> OversightService::AlertScope(
+    storage::Transaction& tx, const identity::SessionContext& session) {
+  const access::Manager manager{session.account.role, session.account.organisation};
+  storage::MisuseAlertFilter filter;
+  filter.organisations.emplace();
+  ASSIGN_OR_RETURN(std::vector<storage::OrganisationEntry> all, tx.ListOrganisations());
+  for (const storage::OrganisationEntry& entry : all) {
+    ASSIGN_OR_RETURN(access::Organisation organisation, identity::OrganisationOf(entry));
+    if (access::MayReviewActivity(manager, organisation)) filter.organisations->push_back(entry.id);
+  }
+  if (session.account.organisation.type == access::OrganisationType::kLocalAuthority) {
+    filter.accountable = session.account.organisation.id.value();
+  }
+  return filter;
+}
+
+StatusOr<AlertView> OversightService::ViewOf(storage::Transaction& tx,
+                                             storage::MisuseAlertEntry alert) {
+  AlertView view;
+  ASSIGN_OR_RETURN(storage::UserEntry user, tx.GetUser(alert.user_id));
+  view.username = user.username;
+  view.display_name = user.display_name;
+  view.role = user.role;
+  view.alert = std::move(alert);
+  return view;
+}
+
+StatusOr<AlertPage> OversightService::Alerts(const identity::SessionContext& session,
+                                             bool include_reviewed, int limit) {
+  audit::Event event = EventFor(session, audit::Action::kViewAuditTrail, "misuse_alerts");
+  if (Status ready = identity::SignInService::RequireReady(session); !ready.ok()) {
+    return Refuse(event, ready);
+  }
+  if (Status ok = CheckLimit(limit); !ok.ok()) return Refuse(event, ok);
+  if (session.acting_for) return Refuse(event, NoMediatedAccess());
+  if (session.account.role != access::Role::kContactPointManager) {
+    return Refuse(event, Status(ErrorCode::kPermissionDenied,
+                                "misuse alerts are for ContactPoint Managers"));
+  }
+  AlertPage page;
+  ASSIGN_OR_RETURN(auto tx, d_.store.Begin(storage::TxMode::kReadWrite));
+  ASSIGN_OR_RETURN(storage::MisuseAlertFilter filter, AlertScope(*tx, session));
+  filter.include_reviewed = include_reviewed;
+  filter.limit = limit;
+  filter.exclude_user = session.account.user.id;  // never one's own
+  ASSIGN_OR_RETURN(std::vector<storage::MisuseAlertEntry> found, tx->ListMisuseAlerts(filter));
+  for (storage::MisuseAlertEntry& alert : found) {
+    ASSIGN_OR_RETURN(AlertView view, ViewOf(*tx, std::move(alert)));
+    page.alerts.push_back(std::move(view));
+  }
+  event.counts = {{"listed", static_cast<std::int64_t>(page.alerts.size())}};
+  ASSIGN_OR_RETURN(page.audit_index, d_.audit.AppendIn(*tx, event));
+  RETURN_IF_ERROR(tx->Commit());
+  (void)d_.audit.MaybeCheckpoint();
+  return page;
+}
+
+StatusOr<AlertView> OversightService::ReviewAlert(const identity::SessionContext& session,
+                                                  std::int64_t alert_id,
+                                                  std::string_view finding) {
+  audit::Event event = EventFor(session, audit::Action::kReviewMisuseAlert,
+                                "alert:" + std::to_string(alert_id));
+  if (Status ready = identity::SignInService::RequireReady(session); !ready.ok()) {
+    return Refuse(event, ready);
+  }
+  if (session.acting_for) return Refuse(event, NoMediatedAccess());
+  if (std::find(kFindings.begin(), kFindings.end(), finding) == kFindings.end()) {
+    return Refuse(event, Status(ErrorCode::kInvalidAlertFinding,
+                                "'finding' must be 'no_concern' (the use was proper) or "
+                                "'referred' (referred for investigation)"));
+  }
+  event.reason = std::string(finding);
+  if (session.account.role != access::Role::kContactPointManager) {
+    return Refuse(event, Status(ErrorCode::kPermissionDenied,
+                                "misuse alerts are reviewed by ContactPoint Managers"));
+  }
+  const Status unknown(ErrorCode::kAlertNotFound,
+                       "no misuse alert in your scope has the ID " + std::to_string(alert_id) +
+                           ": check the number");
+  Status failure;
+  AlertView view;
+  {
+    ASSIGN_OR_RETURN(auto tx, d_.store.Begin(storage::TxMode::kReadWrite));
+    auto alert = tx->GetMisuseAlert(alert_id);
+    if (!alert.ok()) {
+      if (alert.status().code() != ErrorCode::kAlertNotFound) return alert.status();
+      failure = unknown;
+    } else {
+      ASSIGN_OR_RETURN(storage::MisuseAlertFilter scope, AlertScope(*tx, session));
+      const bool in_scope =
+          std::find(scope.organisations->begin(), scope.organisations->end(),
+                    alert->organisation) != scope.organisations->end() ||
+          (!scope.accountable.empty() && alert->accountable == scope.accountable);
+      if (alert->child) event.children = {*alert->child};
+      if (!in_scope) {
+        failure = unknown;
+      } else if (alert->user_id == session.account.user.id) {
+        failure = Status(ErrorCode::kPermissionDenied,
+                         "nobody reviews an alert about themselves: ask another ContactPoint "
+                         "Manager");
+      } else if (!alert->open()) {
+        failure = Status(ErrorCode::kFailedPrecondition,
+                         "this alert has already been reviewed (finding: " + alert->finding + ")");
+      } else {
+        alert->reviewed_by = session.account.user.id;
+        alert->reviewed_at = d_.clock.Now();
+        alert->finding = std::string(finding);
+        RETURN_IF_ERROR(tx->PutMisuseAlert(*alert).status());
+        RETURN_IF_ERROR(d_.audit.AppendIn(*tx, event).status());
+        ASSIGN_OR_RETURN(view, ViewOf(*tx, std::move(*alert)));
+        RETURN_IF_ERROR(tx->Commit());
+      }
+    }
+  }
+  if (!failure.ok()) return Refuse(event, failure);
+  (void)d_.audit.MaybeCheckpoint();
+  return view;
 }
 
 }  // namespace cp::practice

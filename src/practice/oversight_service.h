@@ -10,13 +10,24 @@
 //                 first: for a ContactPoint Manager whose management scope
 //                 covers the user's organisation (access::MayReviewActivity:
 //                 access/management_scope.h), never their own.
+//   Alerts        misuse alerts (search/misuse_monitor.h), latest first: for
+//                 a ContactPoint Manager, those about users their management
+//                 scope covers and those naming a shielded record of their
+//                 own authority; never alerts about themselves.
+//   ReviewAlert   closes one of those alerts with a finding (AlertFindings);
+//                 an alert outside the reviewer's scope answers as an
+//                 unknown one. Reinstating a suspended user is the User
+//                 Manager's (identity/directory.h).
 //
 // Each read is itself audited (view_audit_trail), allowed or refused, in
-// the transaction that decided it. Borrows its dependencies; thread-safe.
+// the transaction that decided it; a review is audited as
+// review_misuse_alert. Borrows its dependencies; thread-safe.
 #ifndef CP_PRACTICE_OVERSIGHT_SERVICE_H_
 #define CP_PRACTICE_OVERSIGHT_SERVICE_H_
 
 #include <cstdint>
+#include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -26,6 +37,23 @@
 #include "practice/practice_service.h"
 
 namespace cp::practice {
+
+// A misuse alert with who it is about (their account, not a child's data).
+struct AlertView {
+  storage::MisuseAlertEntry alert;
+  std::string username;
+  std::string display_name;
+  std::string role;
+};
+
+struct AlertPage {
+  std::vector<AlertView> alerts;  // latest occurrence first
+  std::int64_t audit_index = 0;   // the entry recording this read
+};
+
+// The findings a review may record: "no_concern" (the use was proper),
+// "referred" (referred for investigation under the misuse procedures).
+std::span<const std::string_view> AlertFindings();
 
 struct AuditPage {
   std::vector<audit::LoggedEvent> events;  // newest first
@@ -44,8 +72,25 @@ class OversightService {
   // kPermissionDenied.
   core::StatusOr<AuditPage> UserActivity(const identity::SessionContext& session,
                                          std::int64_t user_id, int limit = 100);
+  // `limit` 1..500. Errors (audited): kPermissionDenied (not a ContactPoint
+  // Manager, or in mediated access).
+  core::StatusOr<AlertPage> Alerts(const identity::SessionContext& session,
+                                   bool include_reviewed = false, int limit = 100);
+  // Errors (audited): kInvalidAlertFinding, kAlertNotFound (also outside the
+  // reviewer's scope), kPermissionDenied (their own alert, not a ContactPoint
+  // Manager), kFailedPrecondition (already reviewed).
+  core::StatusOr<AlertView> ReviewAlert(const identity::SessionContext& session,
+                                        std::int64_t alert_id, std::string_view finding);
 
  private:
+  // Audits `event` as refused for `why` (its code, or `code` when given) in
+  // a transaction of its own; answers `why`, or the audit's failure.
+  core::Status Refuse(audit::Event event, const core::Status& why, std::string_view code = {});
+  // The management scope of a ContactPoint Manager, as an alert filter.
+  core::StatusOr<storage::MisuseAlertFilter> AlertScope(storage::Transaction& tx,
+                                                        const identity::SessionContext& session);
+  core::StatusOr<AlertView> ViewOf(storage::Transaction& tx, storage::MisuseAlertEntry alert);
+
   PracticeDeps d_;
 };
 

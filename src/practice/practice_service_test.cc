@@ -511,5 +511,77 @@ TEST_F(PracticeServiceTest, AManagerInScopeSeesWhatAUserDid) {
   EXPECT_EQ(Last(audit::Action::kViewAuditTrail).event.refusal, "user_not_found");
 }
 
+TEST_F(PracticeServiceTest, AContactPointManagerSeesAndReviewsTheAlertsInTheirScope) {
+  {
+    auto tx = *store_->Begin(storage::TxMode::kReadWrite);
+    storage::ShieldEntry shield;
+    shield.child = child_;
+    shield.ground = "risk_of_harm";
+    shield.requested_by = sw_.account.user.id;
+    shield.requested_at = clock_.Now();
+    shield.review_due_at = clock_.Now() + std::chrono::days(7);
+    ASSERT_TRUE(tx->PutShield(shield).ok());
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+  // York's social worker opens Leeds's shielded record; the Leeds school
+  // nurse and the Leeds manager each search their own family name.
+  ASSERT_TRUE(search_->View(york_sw_, Id(), Reason()).ok());
+  ASSERT_TRUE(search_->Search(nurse_, {.given_names = core::Sensitive<std::string>("Ann"),
+                                       .family_name = core::Sensitive<std::string>("NURSE")})
+                  .ok());
+  ASSERT_TRUE(search_->Search(cpm_, {.given_names = core::Sensitive<std::string>("Ann"),
+                                     .family_name = core::Sensitive<std::string>("Cpm")})
+                  .ok());
+
+  auto leeds = oversight_->Alerts(cpm_);
+  ASSERT_TRUE(leeds.ok()) << leeds.status().ToString();
+  ASSERT_EQ(leeds->alerts.size(), 2u) << "the nurse's (in scope) and the shielded record's";
+  EXPECT_EQ(leeds->alerts[0].alert.kind, "own_family_name");
+  EXPECT_EQ(leeds->alerts[0].username, "user.nurse");
+  EXPECT_EQ(leeds->alerts[1].alert.kind, "shielded_access");
+  EXPECT_EQ(leeds->alerts[1].alert.child, child_);
+  EXPECT_EQ(leeds->alerts[1].alert.organisation, kYork);
+  EXPECT_EQ(Last(audit::Action::kViewAuditTrail).index, leeds->audit_index);
+  EXPECT_EQ(Last(audit::Action::kViewAuditTrail).event.subject, "misuse_alerts");
+
+  // York's manager sees York's user only; the Leeds manager's own alert is
+  // for another manager (none of these two).
+  auto york = oversight_->Alerts(york_cpm_);
+  ASSERT_TRUE(york.ok());
+  ASSERT_EQ(york->alerts.size(), 1u);
+  EXPECT_EQ(york->alerts[0].alert.kind, "shielded_access");
+  EXPECT_EQ(york->alerts[0].username, "user.ysw");
+  EXPECT_EQ(oversight_->Alerts(sw_).status().code(), ErrorCode::kPermissionDenied);
+  EXPECT_EQ(oversight_->Alerts(cpm_, false, 0).status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(Last(audit::Action::kViewAuditTrail).event.outcome, audit::Outcome::kRefused);
+
+  // Reviews.
+  const std::int64_t nurses = leeds->alerts[0].alert.id;
+  EXPECT_EQ(oversight_->ReviewAlert(york_cpm_, nurses, "no_concern").status().code(),
+            ErrorCode::kAlertNotFound) << "outside York's scope: as if unknown";
+  EXPECT_EQ(oversight_->ReviewAlert(cpm_, nurses + 100, "no_concern").status().code(),
+            ErrorCode::kAlertNotFound);
+  EXPECT_EQ(oversight_->ReviewAlert(cpm_, nurses, "fine").status().code(),
+            ErrorCode::kInvalidAlertFinding);
+  EXPECT_EQ(oversight_->ReviewAlert(sw_, nurses, "no_concern").status().code(),
+            ErrorCode::kPermissionDenied);
+  auto reviewed = oversight_->ReviewAlert(cpm_, nurses, "no_concern");
+  ASSERT_TRUE(reviewed.ok()) << reviewed.status().ToString();
+  EXPECT_EQ(reviewed->alert.finding, "no_concern");
+  EXPECT_EQ(reviewed->alert.reviewed_by, cpm_.account.user.id);
+  EXPECT_EQ(reviewed->alert.reviewed_at, clock_.Now());
+  const auto event = Last(audit::Action::kReviewMisuseAlert).event;
+  EXPECT_EQ(event.outcome, audit::Outcome::kAllowed);
+  EXPECT_EQ(event.reason, "no_concern");
+  EXPECT_EQ(event.subject, "alert:" + std::to_string(nurses));
+  EXPECT_EQ(oversight_->ReviewAlert(cpm_, nurses, "referred").status().code(),
+            ErrorCode::kFailedPrecondition);
+  // A reviewed alert is listed only when asked for.
+  EXPECT_EQ(oversight_->Alerts(cpm_)->alerts.size(), 1u);
+  EXPECT_EQ(oversight_->Alerts(cpm_, true)->alerts.size(), 2u);
+  // The shielded record's alert is also Leeds's to review (its record).
+  EXPECT_TRUE(oversight_->ReviewAlert(cpm_, leeds->alerts[1].alert.id, "referred").ok());
+}
+
 }  // namespace
 }  // namespace cp::practice

@@ -132,7 +132,7 @@ class SearchServiceTest : public ::testing::Test {
 
   std::vector<storage::MisuseAlertEntry> Alerts() {
     auto tx = store_->Begin(storage::TxMode::kReadOnly);
-    return *(*tx)->ListMisuseAlerts(true, 1000);
+    return *(*tx)->ListMisuseAlerts({.include_reviewed = true, .limit = 1000});
   }
   void TearDown() override {
     service_.reset();

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/clock.h"
 #include "domain/ids.h"
@@ -40,6 +41,18 @@ struct MisuseAlertEntry {
   std::string finding;  // a code (practice/oversight_service.h); empty while open
   bool open() const { return !reviewed_at.has_value(); }
   friend bool operator==(const MisuseAlertEntry&, const MisuseAlertEntry&) = default;
+};
+
+// Which alerts to list: those about users of `organisations` or naming a
+// record of `accountable` (a management scope), or every alert when
+// `organisations` is unset; none about `exclude_user`; reviewed ones too
+// when `include_reviewed`; at most `limit`.
+struct MisuseAlertFilter {
+  bool include_reviewed = false;
+  std::optional<std::vector<std::string>> organisations;
+  std::string accountable;
+  std::optional<std::int64_t> exclude_user;
+  int limit = 100;
 };
 
 }  // namespace cp::storage

@@ -428,10 +428,9 @@ class Transaction {
   virtual core::StatusOr<std::optional<MisuseAlertEntry>> OpenMisuseAlert(
       std::int64_t user_id, const std::string& kind,
       const std::optional<domain::ContactPointId>& child) = 0;
-  // Alerts, latest occurrence first, at most `limit`; reviewed ones too when
-  // `include_reviewed`.
-  virtual core::StatusOr<std::vector<MisuseAlertEntry>> ListMisuseAlerts(bool include_reviewed,
-                                                                         int limit) = 0;
+  // Alerts matching `filter`, latest occurrence first.
+  virtual core::StatusOr<std::vector<MisuseAlertEntry>> ListMisuseAlerts(
+      const MisuseAlertFilter& filter) = 0;
 
   // Makes every write of this transaction durable at once.
   virtual core::Status Commit() = 0;

@@ -76,11 +76,11 @@ TEST_P(StoreContractTest, MisuseAlertsRoundTripFindOpenAndList) {
   ASSERT_TRUE(by_kind.has_value());
   EXPECT_EQ(by_kind->id, volume.id);
   // Newest occurrence first.
-  CP_ASSERT_OK_AND_ASSIGN(auto all, read->ListMisuseAlerts(false, 10));
+  CP_ASSERT_OK_AND_ASSIGN(auto all, read->ListMisuseAlerts({.limit = 10}));
   ASSERT_EQ(all.size(), 3u);
   EXPECT_EQ(all[0].id, other.id);
   EXPECT_EQ(all[2].id, shielded.id);
-  CP_ASSERT_OK_AND_ASSIGN(auto first, read->ListMisuseAlerts(false, 1));
+  CP_ASSERT_OK_AND_ASSIGN(auto first, read->ListMisuseAlerts({.limit = 1}));
   EXPECT_EQ(first.size(), 1u);
 
   // A repeat adds an occurrence; a review closes the alert.
@@ -94,10 +94,30 @@ TEST_P(StoreContractTest, MisuseAlertsRoundTripFindOpenAndList) {
   CP_ASSERT_OK(read->PutMisuseAlert(volume).status());
   CP_ASSERT_OK_AND_ASSIGN(auto closed, read->OpenMisuseAlert(sam, "search_limit", std::nullopt));
   EXPECT_FALSE(closed.has_value());
-  CP_ASSERT_OK_AND_ASSIGN(auto open_only, read->ListMisuseAlerts(false, 10));
+  CP_ASSERT_OK_AND_ASSIGN(auto open_only, read->ListMisuseAlerts({.limit = 10}));
   ASSERT_EQ(open_only.size(), 2u);
   EXPECT_EQ(open_only[0], shielded);
-  CP_ASSERT_OK_AND_ASSIGN(auto with_reviewed, read->ListMisuseAlerts(true, 10));
+  // By management scope: users' organisations, or the record's authority.
+  MisuseAlertFilter scope{.organisations = std::vector<std::string>{"la:E06000002"}};
+  CP_ASSERT_OK_AND_ASSIGN(auto none_in_scope, read->ListMisuseAlerts(scope));
+  EXPECT_TRUE(none_in_scope.empty());
+  scope.accountable = "la:E08000035";
+  CP_ASSERT_OK_AND_ASSIGN(auto accountable, read->ListMisuseAlerts(scope));
+  ASSERT_EQ(accountable.size(), 1u);
+  EXPECT_EQ(accountable[0].id, shielded.id);
+  scope.organisations = std::vector<std::string>{"la:E06000002", "la:E06000001"};
+  scope.accountable.clear();
+  CP_ASSERT_OK_AND_ASSIGN(auto in_scope, read->ListMisuseAlerts(scope));
+  EXPECT_EQ(in_scope.size(), 2u);
+  scope.exclude_user = kim;
+  CP_ASSERT_OK_AND_ASSIGN(auto not_kims, read->ListMisuseAlerts(scope));
+  ASSERT_EQ(not_kims.size(), 1u);
+  EXPECT_EQ(not_kims[0].id, shielded.id);
+  scope.exclude_user.reset();
+  scope.organisations = std::vector<std::string>{"x') OR 1=1 --"};
+  CP_ASSERT_OK_AND_ASSIGN(auto hostile, read->ListMisuseAlerts(scope));
+  EXPECT_TRUE(hostile.empty());
+  CP_ASSERT_OK_AND_ASSIGN(auto with_reviewed, read->ListMisuseAlerts({.include_reviewed = true, .limit = 10}));
   ASSERT_EQ(with_reviewed.size(), 3u);
   EXPECT_EQ(with_reviewed[0], shielded);
   EXPECT_EQ(with_reviewed[2], volume);
@@ -117,7 +137,7 @@ TEST_P(StoreContractTest, MisuseAlertsRefuseAnUnknownUserOrIdAndHalfAReview) {
   MisuseAlertEntry no_kind = Alert(sam, "", 1);
   EXPECT_FALSE(tx->PutMisuseAlert(no_kind).ok());
   // Nothing was written by the refused calls.
-  CP_ASSERT_OK_AND_ASSIGN(auto all, tx->ListMisuseAlerts(true, 10));
+  CP_ASSERT_OK_AND_ASSIGN(auto all, tx->ListMisuseAlerts({.include_reviewed = true, .limit = 10}));
   EXPECT_TRUE(all.empty());
 }
 

@@ -1236,10 +1236,10 @@ class SqliteTransaction final : public Transaction {
     return internal::ReadOpenMisuseAlert(conn_, user_id, kind, child);
   }
 
-  StatusOr<std::vector<MisuseAlertEntry>> ListMisuseAlerts(bool include_reviewed,
-                                                           int limit) override {
+  StatusOr<std::vector<MisuseAlertEntry>> ListMisuseAlerts(
+      const MisuseAlertFilter& filter) override {
     RETURN_IF_ERROR(CheckOpen());
-    return internal::ReadMisuseAlerts(conn_, include_reviewed, limit);
+    return internal::ReadMisuseAlerts(conn_, filter);
   }
 
   Status Commit() override {

@@ -158,9 +158,9 @@ class FaultInjectingTransaction final : public Transaction {
       const std::optional<domain::ContactPointId>& child) override {
     return inner_->OpenMisuseAlert(user_id, kind, child);
   }
-  core::StatusOr<std::vector<MisuseAlertEntry>> ListMisuseAlerts(bool include_reviewed,
-                                                                 int limit) override {
-    return inner_->ListMisuseAlerts(include_reviewed, limit);
+  core::StatusOr<std::vector<MisuseAlertEntry>> ListMisuseAlerts(
+      const MisuseAlertFilter& filter) override {
+    return inner_->ListMisuseAlerts(filter);
   }
   core::Status MoveManualEntries(domain::ContactPointId from, domain::ContactPointId to) override {
     return Mutate([&] { return inner_->MoveManualEntries(from, to); });

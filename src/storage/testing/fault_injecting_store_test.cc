@@ -234,7 +234,8 @@ class RecordingStore final : public Store {
       calls_.push_back("OpenMisuseAlert");
       return std::optional<MisuseAlertEntry>();
     }
-    core::StatusOr<std::vector<MisuseAlertEntry>> ListMisuseAlerts(bool, int) override {
+    core::StatusOr<std::vector<MisuseAlertEntry>> ListMisuseAlerts(
+        const MisuseAlertFilter&) override {
       calls_.push_back("ListMisuseAlerts");
       return std::vector<MisuseAlertEntry>();
     }

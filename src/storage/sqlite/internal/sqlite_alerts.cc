@@ -1,5 +1,6 @@
 #include "storage/sqlite/internal/sqlite_alerts.h"
 
+#include <nlohmann/json.hpp>
 #include <utility>
 
 #include "storage/internal/codec.h"
@@ -124,15 +125,28 @@ StatusOr<std::optional<MisuseAlertEntry>> ReadOpenMisuseAlert(
   return std::optional<MisuseAlertEntry>(std::move(found.front()));
 }
 
-StatusOr<std::vector<MisuseAlertEntry>> ReadMisuseAlerts(Connection& conn, bool include_reviewed,
-                                                         int limit) {
-  ASSIGN_OR_RETURN(Statement stmt,
-                   conn.Prepare("SELECT " + std::string(kAlertColumns) +
-                                    " FROM misuse_alerts WHERE ?1 OR reviewed_at_ms IS NULL "
-                                    "ORDER BY last_seen_at_ms DESC, id DESC LIMIT ?2",
-                                "listing misuse alerts"));
-  stmt.BindBool(1, include_reviewed);
-  stmt.BindInt64(2, limit < 0 ? 0 : limit);
+StatusOr<std::vector<MisuseAlertEntry>> ReadMisuseAlerts(Connection& conn,
+                                                         const MisuseAlertFilter& filter) {
+  // The organisations travel as one JSON array parameter, read by json_each.
+  std::optional<std::string> organisations;
+  if (filter.organisations) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const std::string& id : *filter.organisations) list.push_back(id);
+    organisations = list.dump();
+  }
+  ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn.Prepare("SELECT " + std::string(kAlertColumns) +
+                       " FROM misuse_alerts WHERE (?1 OR reviewed_at_ms IS NULL) AND "
+                       "(?3 IS NULL OR organisation_id IN (SELECT value FROM json_each(?3)) OR "
+                       "(?4 <> '' AND accountable = ?4)) AND (?5 IS NULL OR user_id <> ?5) "
+                       "ORDER BY last_seen_at_ms DESC, id DESC LIMIT ?2",
+                   "listing misuse alerts"));
+  stmt.BindBool(1, filter.include_reviewed);
+  stmt.BindInt64(2, filter.limit < 0 ? 0 : filter.limit);
+  stmt.BindOptionalText(3, organisations);
+  stmt.BindText(4, filter.accountable);
+  stmt.BindOptionalInt64(5, filter.exclude_user);
   return AllRows(stmt);
 }
 

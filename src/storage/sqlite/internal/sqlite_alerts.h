@@ -22,7 +22,7 @@ core::StatusOr<std::optional<MisuseAlertEntry>> ReadOpenMisuseAlert(
     Connection& conn, std::int64_t user_id, const std::string& kind,
     const std::optional<domain::ContactPointId>& child);
 core::StatusOr<std::vector<MisuseAlertEntry>> ReadMisuseAlerts(Connection& conn,
-                                                               bool include_reviewed, int limit);
+                                                               const MisuseAlertFilter& filter);
 
 }  // namespace cp::storage::internal
 
