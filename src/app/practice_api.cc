@@ -115,6 +115,32 @@ Json ShieldJson(const storage::ShieldEntry& s) {
               {"reviewed_at_ms", Time(s.reviewed_at)}};
 }
 
+Json AlertJson(const practice::AlertView& view) {
+  const storage::MisuseAlertEntry& a = view.alert;
+  Json review = nullptr;
+  if (!a.open()) {
+    review = Json{{"finding", a.finding},
+                  {"reviewed_by", a.reviewed_by ? Json(*a.reviewed_by) : Json(nullptr)},
+                  {"reviewed_at_ms", Time(a.reviewed_at)}};
+  }
+  return Json{{"alert_id", a.id},
+              {"kind", a.kind},
+              {"user",
+               {{"user_id", a.user_id},
+                {"username", view.username},
+                {"display_name", view.display_name},
+                {"role", view.role},
+                {"organisation", a.organisation}}},
+              {"contactpoint_id", a.child ? Json(a.child->ToString()) : Json(nullptr)},
+              {"accountable", a.accountable.empty() ? Json(nullptr) : Json(a.accountable)},
+              {"raised_at_ms", core::ToUnixMillis(a.raised_at)},
+              {"last_seen_at_ms", core::ToUnixMillis(a.last_seen_at)},
+              {"occurrences", a.occurrences},
+              {"raised_by_audit_entry", a.audit_index},
+              {"user_suspended", a.suspended},
+              {"review", review}};
+}
+
 Json ShieldAnswerJson(const practice::ShieldAnswer& answer) {
   Json body = {{"contactpoint_id", answer.id.ToString()},
                {"requested_id", answer.requested.ToString()},
@@ -241,6 +267,40 @@ struct Handlers {
     return NoStore(http::JsonResponse(200, EventsJson(*page).dump()));
   }
 
+  http::Response Alerts(const http::Request& request) {
+    auto session = AuthenticateRequest(sign_in, request);
+    if (!session.ok()) return Failure(session.status());
+    auto limit = Limit(request);
+    if (!limit.ok()) return Failure(limit.status());
+    bool include_reviewed = false;
+    if (auto it = request.query.find("include_reviewed"); it != request.query.end()) {
+      if (it->second != "true" && it->second != "false") {
+        return Failure(Status(ErrorCode::kInvalidArgument,
+                              "'include_reviewed' must be true or false"));
+      }
+      include_reviewed = it->second == "true";
+    }
+    auto page = oversight.Alerts(*session, include_reviewed, *limit);
+    if (!page.ok()) return Failure(page.status());
+    Json alerts = Json::array();
+    for (const practice::AlertView& view : page->alerts) alerts.push_back(AlertJson(view));
+    return NoStore(http::JsonResponse(
+        200, Json{{"audit_entry", page->audit_index}, {"alerts", alerts}}.dump()));
+  }
+
+  http::Response ReviewAlert(const http::Request& request) {
+    const std::vector<std::string> seg = Segments(request.path);
+    auto session = AuthenticateRequest(sign_in, request);
+    if (!session.ok()) return Failure(session.status());
+    auto id = Number(seg.size() > 1 ? seg[1] : "", "the alert number");
+    if (!id.ok()) return Failure(id.status());
+    auto f = StringFields(request.body, {"finding"}, internal::Presence::kAllRequired);
+    if (!f.ok()) return Failure(f.status());
+    auto view = oversight.ReviewAlert(*session, *id, *Take(*f, "finding"));
+    if (!view.ok()) return Failure(view.status());
+    return NoStore(http::JsonResponse(200, AlertJson(*view).dump()));
+  }
+
   http::Response Activity(const http::Request& request) {
     const std::vector<std::string> seg = Segments(request.path);
     auto session = AuthenticateRequest(sign_in, request);
@@ -274,6 +334,10 @@ void RegisterPracticeRoutes(http::Server& server, identity::SignInService& sign_
                [h](const http::Request& r) mutable { return h.WhoViewed(r); });
   server.Route("GET", R"(/api/v1/users/[^/]+/activity)",
                [h](const http::Request& r) mutable { return h.Activity(r); });
+  server.Route("GET", "/api/v1/misuse-alerts",
+               [h](const http::Request& r) mutable { return h.Alerts(r); });
+  server.Route("PUT", R"(/api/v1/misuse-alerts/[^/]+/review)",
+               [h](const http::Request& r) mutable { return h.ReviewAlert(r); });
 }
 
 }  // namespace cp::app

@@ -254,5 +254,46 @@ TEST_F(PracticeApiTest, WhoViewedAndWhatAUserDidAreForTheManager) {
   EXPECT_EQ(Get("/api/v1/users/999999/activity", cpm_)->status, 404);
 }
 
+TEST_F(PracticeApiTest, MisuseAlertsAreListedAndReviewedByTheManager) {
+  ASSERT_EQ(Post(ChildPath() + "/shield", Json{{"ground", "risk_of_harm"}}, sw_)->status, 201);
+  ASSERT_EQ(Post(ChildPath() + "/views", Json{{"reason", "child_protection"}}, nurse_)->status,
+            200);
+  auto listed = Get("/api/v1/misuse-alerts", cpm_);
+  ASSERT_EQ(listed->status, 200) << listed->body;
+  EXPECT_EQ(listed->get_header_value("Cache-Control"), "no-store");
+  const Json alerts = Json::parse(listed->body)["alerts"];
+  ASSERT_EQ(alerts.size(), 1u) << listed->body;
+  const Json alert = alerts[0];
+  EXPECT_EQ(alert["kind"], "shielded_access");
+  EXPECT_EQ(alert["user"]["username"], "nia");
+  EXPECT_EQ(alert["user"]["role"], "school_nurse");
+  EXPECT_EQ(alert["contactpoint_id"], child_.ToString());
+  EXPECT_EQ(alert["accountable"], kLeeds);
+  EXPECT_EQ(alert["occurrences"], 1);
+  EXPECT_EQ(alert["user_suspended"], false);
+  EXPECT_TRUE(alert["review"].is_null());
+  EXPECT_EQ(Json::parse(Get("/api/v1/misuse-alerts", york_cpm_)->body)["alerts"].size(), 0u);
+  EXPECT_EQ(Get("/api/v1/misuse-alerts", sw_)->status, 403);
+  EXPECT_EQ(Get("/api/v1/misuse-alerts", "")->status, 401);
+  EXPECT_EQ(Get("/api/v1/misuse-alerts?include_reviewed=maybe", cpm_)->status, 400);
+  EXPECT_EQ(Get("/api/v1/misuse-alerts?limit=501", cpm_)->status, 400);
+
+  const std::string path =
+      "/api/v1/misuse-alerts/" + std::to_string(alert["alert_id"].get<std::int64_t>()) + "/review";
+  EXPECT_EQ(Put(path, Json::object(), cpm_)->status, 400) << "the finding is required";
+  EXPECT_EQ(Code(Put(path, Json{{"finding", "ok"}}, cpm_)), "invalid_alert_finding");
+  EXPECT_EQ(Put(path, Json{{"finding", "no_concern"}}, york_cpm_)->status, 404);
+  EXPECT_EQ(Put("/api/v1/misuse-alerts/abc/review", Json{{"finding", "no_concern"}}, cpm_)->status,
+            400);
+  auto reviewed = Put(path, Json{{"finding", "no_concern"}}, cpm_);
+  ASSERT_EQ(reviewed->status, 200) << reviewed->body;
+  EXPECT_EQ(Json::parse(reviewed->body)["review"]["finding"], "no_concern");
+  EXPECT_EQ(Code(Put(path, Json{{"finding", "referred"}}, cpm_)), "failed_precondition");
+  EXPECT_EQ(Json::parse(Get("/api/v1/misuse-alerts", cpm_)->body)["alerts"].size(), 0u);
+  EXPECT_EQ(
+      Json::parse(Get("/api/v1/misuse-alerts?include_reviewed=true", cpm_)->body)["alerts"].size(),
+      1u);
+}
+
 }  // namespace
 }  // namespace cp::app
