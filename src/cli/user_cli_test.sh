@@ -44,6 +44,12 @@ expect suspend_twice 1 'already suspended' -- "$bin" user suspend sam.walker --a
 expect reinstate 0 'is reinstated' -- "$bin" user reinstate sam.walker --as leeds.um
 expect reset 0 'their token is unchanged' -- "$bin" user reset sam.walker --as leeds.um
 expect set_role 0 'now holds the role health_visitor' -- "$bin" user set-role sam.walker --as leeds.um --role health_visitor
+expect home_postcode 0 'Home postcode of sam.walker recorded' -- "$bin" user home-postcode sam.walker --as leeds.um --postcode "ls1 4ab"
+expect home_postcode_shown 0 'home postcode: LS1 4AB' -- "$bin" user show sam.walker --as leeds.um
+expect home_postcode_bad 1 'invalid_postcode' -- "$bin" user home-postcode sam.walker --as leeds.um --postcode "LS1"
+expect home_postcode_either 1 'either --postcode POSTCODE or --clear' -- "$bin" user home-postcode sam.walker --as leeds.um
+expect home_postcode_clear 0 'cleared' -- "$bin" user home-postcode sam.walker --as leeds.um --clear
+expect home_postcode_gone 0 'home postcode: not recorded' -- "$bin" user show sam.walker --as leeds.um
 expect unknown_user 1 'no user is called nobody' -- "$bin" user show nobody --as leeds.um
 expect practitioner_cannot_manage 1 'not a management role' -- "$bin" user list --as sam.walker
 expect org_add_needs_cpm 1 'ContactPoint Manager' -- "$bin" org add leeds-primary --as leeds.um --name "Leeds Primary"

@@ -37,7 +37,9 @@ struct UserOptions {
   std::string authority;
   std::string state;
   std::string slug;
+  std::string home_postcode;
   bool mediated = false;
+  bool clear = false;
 };
 
 // Opens the store's identity services and, unless `as` is empty, the
@@ -96,6 +98,8 @@ void PrintView(const identity::UserView& v) {
             << "account:       " << v.account_state << "\n"
             << "nominated:     " << (v.nominated ? "yes" : "no") << "\n"
             << "training:      " << DateText(v.training_completed) << "\n"
+            << "home postcode: " << v.home_postcode.value_or("not recorded")
+            << " (for misuse alerts only)\n"
             << "eCRB:          " << DateText(v.ecrb_disclosure);
   if (v.eligibility.ecrb_lapses_on) {
     std::cout << " (lapses on " << domain::FormatDate(*v.eligibility.ecrb_lapses_on) << ")";
@@ -134,8 +138,9 @@ int Create(const UserOptions& o, const core::Clock& clock) {
   auto role = access::ParseRole(o.role);
   if (!role.ok()) return Fail(role.status());
   return WithManager(o, clock, [&](identity::Directory& directory, const identity::Account& m) {
-    auto created = directory.CreateUser(
-        m, identity::NewUser{o.username, o.name, o.organisation, *role, o.mediated});
+    identity::NewUser request{o.username, o.name, o.organisation, *role, o.mediated};
+    if (!o.home_postcode.empty()) request.home_postcode = o.home_postcode;
+    auto created = directory.CreateUser(m, request);
     if (!created.ok()) return Fail(created.status());
     std::cout << "Created user " << o.username << " (ID " << created->id << ").\n";
     if (created->secrets) PrintSecrets(*created->secrets, true);
@@ -197,6 +202,21 @@ int SetRole(const UserOptions& o, const core::Clock& clock) {
     if (!s.ok()) return Fail(s);
     std::cout << "User " << o.username << " now holds the role " << o.role
               << " (their sessions are ended).\n";
+    return 0;
+  });
+}
+
+int SetHomePostcode(const UserOptions& o, const core::Clock& clock) {
+  if (o.clear == !o.home_postcode.empty()) {
+    return Fail(core::Status(core::ErrorCode::kInvalidArgument,
+                             "give either --postcode POSTCODE or --clear"));
+  }
+  return WithManager(o, clock, [&](identity::Directory& directory, const identity::Account& m) {
+    const core::Status s = directory.SetHomePostcode(
+        m, o.username, o.clear ? std::nullopt : std::optional<std::string>(o.home_postcode));
+    if (!s.ok()) return Fail(s);
+    std::cout << "Home postcode of " << o.username << (o.clear ? " cleared" : " recorded")
+              << " (used only to alert on searches of their own address).\n";
     return 0;
   });
 }
@@ -334,6 +354,9 @@ void AddUserCommands(CLI::App& app, Context& context) {
   create->add_option("--role", o->role, "Their role (see 'contactpoint user roles')")->required();
   create->add_flag("--mediated", o->mediated,
                    "A practitioner with no IT access, for whom another user acts");
+  create->add_option("--home-postcode", o->home_postcode,
+                     "Their own home postcode (optional): a search of it alerts the "
+                     "ContactPoint Manager");
   OnRun(create, context, [o](const core::Clock& c) { return Create(*o, c); });
 
   OnRun(UserSubcommand(*group, "nominate", "Record that their organisation nominates them", o),
@@ -367,6 +390,11 @@ void AddUserCommands(CLI::App& app, Context& context) {
   auto* set_role = UserSubcommand(*group, "set-role", "Change their role (ends sessions)", o);
   set_role->add_option("--role", o->role, "The new role")->required();
   OnRun(set_role, context, [o](const core::Clock& c) { return SetRole(*o, c); });
+  auto* home = UserSubcommand(*group, "home-postcode",
+                              "Record or clear their home postcode (for misuse alerts only)", o);
+  home->add_option("--postcode", o->home_postcode, "Their home postcode, e.g. LS1 4AB");
+  home->add_flag("--clear", o->clear, "Forget the postcode recorded");
+  OnRun(home, context, [o](const core::Clock& c) { return SetHomePostcode(*o, c); });
   OnRun(UserSubcommand(*group, "show", "Show a user and why they may not sign in", o), context,
         [o](const core::Clock& c) { return Show(*o, c); });
   auto* list = group->add_subcommand("list", "List the users you manage");

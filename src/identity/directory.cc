@@ -8,6 +8,7 @@
 #include "auth/secret_rules.h"
 #include "auth/throttle.h"
 #include "auth/totp.h"
+#include "domain/validation.h"
 
 namespace cp::identity {
 namespace {
@@ -444,6 +445,12 @@ StatusOr<Directory::Created> Directory::CreateUser(const Account& manager, const
   if (checked.ok() && (request.display_name.empty() || request.display_name.size() > 100)) {
     checked = Status(ErrorCode::kInvalidArgument, "the display name must be 1 to 100 characters");
   }
+  std::optional<std::string> home_postcode;
+  if (checked.ok() && request.home_postcode) {
+    auto normalised = domain::NormalisePostcode("home_postcode", *request.home_postcode);
+    checked = normalised.status();
+    if (checked.ok()) home_postcode = std::move(*normalised);
+  }
   if (checked.ok() && request.mediated && !access::Describe(request.role).is_practitioner) {
     checked = Status(ErrorCode::kInvalidRole,
                      "only a practitioner role may have mediated access (no IT access)");
@@ -455,6 +462,7 @@ StatusOr<Directory::Created> Directory::CreateUser(const Account& manager, const
   user.organisation = request.organisation;
   user.role = std::string(access::Describe(request.role).code);
   user.access_mode = std::string(request.mediated ? kMediated : kDirect);
+  user.home_postcode = std::move(home_postcode);
   user.created_at = now;
   user.updated_at = now;
   Created created;
@@ -554,6 +562,22 @@ Status Directory::RecordEcrb(const Account& manager, std::string_view username, 
       .status();
 }
 
+Status Directory::SetHomePostcode(const Account& manager, std::string_view username,
+                                  const std::optional<std::string>& postcode) {
+  return Modify(manager, username, postcode ? "set_home_postcode" : "clear_home_postcode", false,
+                [&](storage::UserEntry& user) -> Status {
+                  if (!postcode) {
+                    user.home_postcode.reset();
+                    return Status::Ok();
+                  }
+                  ASSIGN_OR_RETURN(std::string normalised,
+                                   domain::NormalisePostcode("home_postcode", *postcode));
+                  user.home_postcode = std::move(normalised);
+                  return Status::Ok();
+                })
+      .status();
+}
+
 Status Directory::ChangeRole(const Account& manager, std::string_view username,
                              access::Role role) {
   ASSIGN_OR_RETURN(auto read, s_.store.Begin(storage::TxMode::kReadOnly));
@@ -620,6 +644,7 @@ UserView Directory::ViewOf(const Account& account) const {
   view.nominated = user.nominated;
   view.training_completed = user.training_completed;
   view.ecrb_disclosure = user.ecrb_disclosure;
+  view.home_postcode = user.home_postcode;
   view.token_enrolled = !user.totp_sealed.empty();
   view.must_change_secrets = user.must_change_secrets;
   view.pin_locked = auth::PinLocked(user.pin_failures);

@@ -91,6 +91,7 @@ struct UserView {
   bool nominated = false;
   std::optional<domain::Date> training_completed;
   std::optional<domain::Date> ecrb_disclosure;
+  std::optional<std::string> home_postcode;  // for misuse alerts only
   bool token_enrolled = false;
   bool must_change_secrets = false;
   bool pin_locked = false;
@@ -104,6 +105,9 @@ struct NewUser {
   std::string organisation;
   access::Role role = access::Role::kHeadTeacher;
   bool mediated = false;  // a practitioner with no IT access
+  // Their own home postcode, optional: only to alert when they search their
+  // own address (search/misuse_monitor.h). Normalised; kInvalidPostcode.
+  std::optional<std::string> home_postcode;
 };
 
 struct TokenEnrolment {
@@ -160,6 +164,10 @@ class Directory {
   core::Status RecordTraining(const Account& manager, std::string_view username, domain::Date on);
   core::Status RecordEcrb(const Account& manager, std::string_view username, domain::Date on);
   core::Status ChangeRole(const Account& manager, std::string_view username, access::Role role);
+  // Records (or, with nullopt, clears) the user's home postcode
+  // (NewUser::home_postcode). Audited without the postcode.
+  core::Status SetHomePostcode(const Account& manager, std::string_view username,
+                               const std::optional<std::string>& postcode);
   // A new token secret (replacing any old token).
   core::StatusOr<TokenEnrolment> EnrolToken(const Account& manager, std::string_view username);
   // New temporary password and PIN; unlocks the PIN; ends every session.

@@ -167,6 +167,36 @@ TEST_F(DirectoryTest, DatesInTheFutureAreRefused) {
   EXPECT_EQ(User("leeds.sn").training_completed, Day(2026, November, 2));
 }
 
+TEST_F(DirectoryTest, AHomePostcodeIsNormalisedSetAndClearedAndAuditedWithoutItsValue) {
+  NewUser request{"kim.home", "Kim Home", kLeeds, Role::kSocialWorker, false};
+  request.home_postcode = "zz9 9zz!";
+  EXPECT_EQ(directory_->CreateUser(leeds_um_, request).status().code(),
+            ErrorCode::kInvalidPostcode);
+  request.home_postcode = "ls1 4ab";
+  ASSERT_TRUE(directory_->CreateUser(leeds_um_, request).ok());
+  EXPECT_EQ(User("kim.home").home_postcode, "LS1 4AB");
+  EXPECT_EQ(directory_->Show(leeds_um_, "kim.home")->home_postcode, "LS1 4AB");
+  ASSERT_TRUE(directory_->SetHomePostcode(leeds_um_, "kim.home", "ls27ab").ok());
+  EXPECT_EQ(User("kim.home").home_postcode, "LS2 7AB");
+  EXPECT_EQ(directory_->SetHomePostcode(leeds_um_, "kim.home", std::string("LS2")).code(),
+            ErrorCode::kInvalidPostcode);
+  EXPECT_EQ(User("kim.home").home_postcode, "LS2 7AB") << "nothing changed";
+  ASSERT_TRUE(directory_->SetHomePostcode(leeds_um_, "kim.home", std::nullopt).ok());
+  EXPECT_FALSE(User("kim.home").home_postcode.has_value());
+  audit::AuditQuery query;
+  query.action = audit::Action::kManageUser;
+  query.limit = 10;
+  const auto events = *audit_->Query(query);
+  ASSERT_GE(events.size(), 3u);
+  EXPECT_EQ(events[0].event.reason, "clear_home_postcode");
+  EXPECT_EQ(events[1].event.outcome, audit::Outcome::kRefused);
+  EXPECT_EQ(events[2].event.reason, "set_home_postcode");
+  for (const auto& e : events) {
+    const std::string encoded = audit::EncodeLeaf(e.at, e.event);
+    EXPECT_EQ(encoded.find("LS2"), std::string::npos) << encoded;
+  }
+}
+
 TEST_F(DirectoryTest, UsernamesAreCheckedAndUnique) {
   EXPECT_EQ(directory_->CreateUser(leeds_um_, NewUser{"x", "X", kLeeds, Role::kSocialWorker, false})
                 .status()
