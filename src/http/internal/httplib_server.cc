@@ -19,8 +19,10 @@ core::Status BadConfig(std::string message) {
   return core::Status(core::ErrorCode::kInvalidConfiguration, std::move(message));
 }
 
-// Headers every response carries: nothing cached, framed or sniffed.
-void AddSecurityHeaders(httplib::Response& res) {
+// Headers every response carries: nothing cached, framed or sniffed; over
+// TLS, browsers told to use nothing else for a year.
+void AddSecurityHeaders(httplib::Response& res, bool tls) {
+  if (tls) res.set_header("Strict-Transport-Security", "max-age=31536000");
   res.set_header("Cache-Control", "no-store");
   res.set_header("X-Content-Type-Options", "nosniff");
   res.set_header("X-Frame-Options", "DENY");
@@ -83,6 +85,7 @@ class HttplibServer final : public Server {
       int yes = 1;
       setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
     });
+    const bool tls = options.tls_certificate_file.has_value();
     const int threads = options.worker_threads;
     server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     server_->set_keep_alive_timeout(options.keep_alive_seconds);
@@ -91,9 +94,10 @@ class HttplibServer final : public Server {
     server_->set_payload_max_length(options.max_body_bytes);
 
     for (const auto& route : routes_) {
-      auto handler = [h = route.handler](const httplib::Request& req, httplib::Response& res) {
+      auto handler = [h = route.handler, tls](const httplib::Request& req,
+                                              httplib::Response& res) {
         FromResponse(h(ToRequest(req)), res);
-        AddSecurityHeaders(res);
+        AddSecurityHeaders(res, tls);
       };
       if (route.method == "GET") server_->Get(route.path, handler);
       else if (route.method == "POST") server_->Post(route.path, handler);
@@ -101,7 +105,7 @@ class HttplibServer final : public Server {
       else if (route.method == "DELETE") server_->Delete(route.path, handler);
       else return core::Internal("unsupported HTTP method in route: " + route.method);
     }
-    server_->set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    server_->set_error_handler([tls](const httplib::Request&, httplib::Response& res) {
       if (res.body.empty()) {
         // Keep httplib's status (404, 413, ...) but give the body our error shape.
         const int status = res.status;
@@ -111,13 +115,13 @@ class HttplibServer final : public Server {
                      res);
         res.status = status;
       }
-      AddSecurityHeaders(res);
+      AddSecurityHeaders(res, tls);
     });
     server_->set_exception_handler(
-        [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+        [tls](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
           FromResponse(ErrorResponse(core::Internal("the server could not complete the request")),
                        res);
-          AddSecurityHeaders(res);
+          AddSecurityHeaders(res, tls);
         });
 
     if (options.port == 0) {
