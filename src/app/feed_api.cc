@@ -153,7 +153,7 @@ core::Status RegisterFeedRoutes(http::Server& server, const FeedApiDeps& deps) {
       return http::ErrorResponse(core::NotFound("no such endpoint"));
     }
     return Submit(deps, request, *path);
-  });
+  }, http::kLargeBody);
   server.Route("GET", R"(/api/v1/feeds/[^/]+/batches/[^/]+)", [deps](const http::Request& request) {
     auto path = ParsePath(request.path);
     if (!path || path->batch.empty()) return http::ErrorResponse(core::NotFound("no such endpoint"));

@@ -95,7 +95,14 @@ Json EntryJson(const practice::EntryAnswer& answer) {
                  {"lead_professional", e.lead_professional},
                  {"caf_holder", e.caf},
                  {"caf_holder_contact",
-                  {{"phone", Text(e.caf_holder_phone)}, {"email", Text(e.caf_holder_email)}}}}}};
+                  {{"phone", Text(e.caf_holder_phone)}, {"email", Text(e.caf_holder_email)}}},
+                 {"consent",
+                  e.consent ? Json{{"given_by", e.consent->given_by ==
+                                                        domain::SensitiveConsent::GivenBy::kChild
+                                                    ? "child"
+                                                    : "parent"},
+                                   {"date", domain::FormatDate(e.consent->date)}}
+                            : Json(nullptr)}}}};
   if (answer.leads_cleared > 0) body["other_leads_cleared"] = answer.leads_cleared;
   if (answer.redirected()) {
     body["message"] = "record " + answer.requested.ToString() + " was merged into " +
@@ -194,12 +201,14 @@ struct Handlers {
     if (seg.size() < 3 || seg[0] != "children") return Failure(core::NotFound("no such endpoint"));
     const std::string& child = seg[1];
     if (seg[2] == "involvements" && seg.size() == 3 && request.method == "POST") {
-      auto f = Fields(request, {"service_type", "phone", "email", "start_date"});
+      auto f = Fields(request, {"service_type", "phone", "email", "start_date",
+                                "consent_given_by", "consent_date"});
       if (!f.ok()) return Failure(f.status());
       auto answer = practice.RecordInvolvement(
           *session, child,
           practice::InvolvementInput{Take(*f, "service_type"), Take(*f, "phone"),
-                                     Take(*f, "email"), Take(*f, "start_date")});
+                                     Take(*f, "email"), Take(*f, "start_date"),
+                                     Take(*f, "consent_given_by"), Take(*f, "consent_date")});
       if (!answer.ok()) return Failure(answer.status());
       return NoStore(http::JsonResponse(201, EntryJson(*answer).dump()));
     }

@@ -153,6 +153,28 @@ TEST_F(PracticeApiTest, RecordingAnInvolvementAnswers201AndTheViewShowsIt) {
   EXPECT_EQ(services[0]["involvement_id"], body["involvement"]["involvement_id"]);
 }
 
+TEST_F(PracticeApiTest, ASensitiveServiceNeedsConsentAndOthersSeeItUnspecified) {
+  auto refused = Post(ChildPath() + "/involvements",
+                      Json{{"service_type", "mental_health"}, {"phone", "0113 496 0000"}}, sw_);
+  ASSERT_EQ(refused->status, 400);
+  EXPECT_EQ(Code(refused), "invalid_consent");
+  auto res = Post(ChildPath() + "/involvements",
+                  Json{{"service_type", "mental_health"},
+                       {"phone", "0113 496 0000"},
+                       {"consent_given_by", "parent"},
+                       {"consent_date", "2026-10-30"}},
+                  sw_);
+  ASSERT_EQ(res->status, 201) << res->body;
+  EXPECT_EQ(Json::parse(res->body)["involvement"]["consent"],
+            (Json{{"given_by", "parent"}, {"date", "2026-10-30"}}));
+  auto view = Post(ChildPath() + "/views", Json{{"reason", "child_protection"}}, nurse_);
+  ASSERT_EQ(view->status, 200) << view->body;
+  const Json services = Json::parse(view->body)["record"]["services"];
+  ASSERT_EQ(services.size(), 1u);
+  EXPECT_EQ(services[0]["visibility"], "unspecified");
+  EXPECT_FALSE(services[0].contains("phone"));
+}
+
 TEST_F(PracticeApiTest, BadBodiesAreRefusedNamingTheField) {
   auto unknown = Post(ChildPath() + "/involvements",
                       Json{{"service_type", "social_care"}, {"notes", "x"}}, sw_);

@@ -120,6 +120,30 @@ TEST_F(SearchApiTest, BodiesAreStrictAndAuthenticationIsRequired) {
   EXPECT_EQ(mangled->status, 400);
   EXPECT_NE(Json::parse(mangled->body)["error"]["message"].get<std::string>().find("unknown field"),
             std::string::npos);
+  // A field given twice is refused (else its last value would be used).
+  const httplib::Headers auth{{"Authorization", "Bearer " + token_}};
+  auto twice = client_->Post(
+      "/api/v1/searches", auth,
+      R"({"family_name": "Lee", "given_names": "Ann", "family_name": "Smith"})",
+      "application/json");
+  ASSERT_TRUE(twice);
+  EXPECT_EQ(twice->status, 400);
+  EXPECT_NE(Json::parse(twice->body)["error"]["message"].get<std::string>().find("more than once"),
+            std::string::npos);
+  // Nested keys are not top-level duplicates (and a nested value is refused
+  // as not a string).
+  auto nested = client_->Post("/api/v1/searches", auth,
+                              R"({"family_name": {"a": 1, "b": 1}, "given_names": "Ann"})",
+                              "application/json");
+  ASSERT_TRUE(nested);
+  EXPECT_NE(Json::parse(nested->body)["error"]["message"].get<std::string>().find("must be a string"),
+            std::string::npos);
+  // A body over the route's limit is refused before it is read.
+  auto huge = client_->Post("/api/v1/searches", auth,
+                            "{\"family_name\": \"" + std::string(70 * 1024, 'a') + "\"}",
+                            "application/json");
+  ASSERT_TRUE(huge);
+  EXPECT_EQ(huge->status, 413);
   auto few = Post("/api/v1/searches", Json{{"family_name", "Lee"}}, token_);
   ASSERT_TRUE(few);
   EXPECT_EQ(few->status, 400);

@@ -67,6 +67,7 @@ enum class ErrorCategory : std::uint8_t {
   X(kInvalidShieldGround, 1050, kInvalidArgument, "invalid_shield_ground")   \
   X(kInvalidShieldDecision, 1051, kInvalidArgument, "invalid_shield_decision") \
   X(kInvalidAlertFinding, 1052, kInvalidArgument, "invalid_alert_finding")   \
+  X(kInvalidConsent, 1053, kInvalidArgument, "invalid_consent")               \
   /* 2xxx: existence */                                                         \
   X(kNotFound, 2000, kNotFound, "not_found")                                    \
   X(kChildNotFound, 2001, kNotFound, "child_not_found")                         \

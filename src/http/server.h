@@ -50,6 +50,8 @@ struct ServerOptions {
   int worker_threads = 8;
   int keep_alive_seconds = 5;
   int read_timeout_seconds = 10;
+  // The largest body any route accepts (a route that asks for the most:
+  // kLargeBody); other routes take at most kSmallBody.
   std::size_t max_body_bytes = 64 * 1024 * 1024;
   // TLS certificate and private key (PEM). Required for non-loopback addresses.
   std::optional<std::string> tls_certificate_file;
@@ -63,13 +65,21 @@ bool IsLoopback(const std::string& address);
 // loopback; sane port and thread count. Code kInvalidConfiguration.
 core::Status ValidateOptions(const ServerOptions& options);
 
+// Request body limits of a route: kSmallBody (64 KiB) for JSON requests,
+// kLargeBody for bulk uploads (ServerOptions::max_body_bytes). A request
+// over its route's limit is answered 413 before its body is read; a chunked
+// body (no Content-Length) is accepted only by a kLargeBody route (411).
+inline constexpr std::size_t kSmallBody = 64 * 1024;
+inline constexpr std::size_t kLargeBody = static_cast<std::size_t>(-1);
+
 // An HTTP server. Route() before Start(); Start() binds and serves on
 // background threads; Stop() ends serving and joins them. Thread-safe after
 // Start().
 class Server {
  public:
   virtual ~Server() = default;
-  virtual void Route(const std::string& method, const std::string& path, Handler handler) = 0;
+  virtual void Route(const std::string& method, const std::string& path, Handler handler,
+                     std::size_t max_body_bytes = kSmallBody) = 0;
   // Binds and starts serving; returns once the socket listens.
   virtual core::Status Start(const ServerOptions& options) = 0;
   // The port actually bound (useful with port 0).

@@ -74,6 +74,43 @@ TEST(ServerTest, ServesRoutesWithSecurityHeaders) {
   server->Stop();
 }
 
+TEST(ServerTest, EachRouteRefusesABodyOverItsLimitBeforeReadingIt) {
+  auto server = MakeHttpServer();
+  std::atomic<int> calls = 0;
+  auto echo = [&](const Request& req) {
+    ++calls;
+    Response r;
+    r.body = "{\"bytes\":" + std::to_string(req.body.size()) + "}";
+    return r;
+  };
+  server->Route("POST", "/small", echo);
+  server->Route("POST", R"(/bulk/[^/]+)", echo, kLargeBody);
+  ServerOptions options = TestOptions();
+  options.max_body_bytes = 1024 * 1024;
+  ASSERT_TRUE(server->Start(options).ok());
+  httplib::Client client("127.0.0.1", server->port());
+  const std::string fits(kSmallBody, 'x');
+  const std::string over(kSmallBody + 1, 'x');
+  auto ok = client.Post("/small", fits, "application/json");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200);
+  auto too_big = client.Post("/small", over, "application/json");
+  ASSERT_TRUE(too_big);
+  EXPECT_EQ(too_big->status, 413);
+  EXPECT_NE(nlohmann::json::parse(too_big->body)["error"]["message"].get<std::string>().find(
+                "at most 64 KiB"),
+            std::string::npos);
+  EXPECT_EQ(too_big->get_header_value("X-Frame-Options"), "DENY");
+  EXPECT_EQ(calls.load(), 1) << "the handler never saw the refused request";
+  // A bulk route takes up to the server's limit.
+  httplib::Client bulk_client("127.0.0.1", server->port());
+  auto bulk = bulk_client.Post("/bulk/x", std::string(512 * 1024, 'x'), "application/json");
+  ASSERT_TRUE(bulk);
+  EXPECT_EQ(bulk->status, 200);
+  EXPECT_EQ(bulk->body, "{\"bytes\":524288}");
+  server->Stop();
+}
+
 TEST(ServerTest, UnknownPathIsJson404) {
   auto server = MakeHttpServer();
   ASSERT_TRUE(server->Start(TestOptions()).ok());

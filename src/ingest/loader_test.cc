@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "ingest/parser.h"
+#include "ingest/testing/linker_suite.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/testing/fault_injecting_store.h"
 
@@ -86,14 +87,8 @@ Snapshot Take(storage::Store& store) {
   return s;
 }
 
-class LoaderTest : public ::testing::Test {
+class LoaderTest : public testing::LinkerSuite {
  protected:
-  static void SetUpTestSuite() {
-    auto linker = Linker::Load(CP_LINKAGE_DATA_DIR);
-    ASSERT_TRUE(linker.ok()) << linker.status().ToString();
-    linker_ = linker->release();
-  }
-
   void SetUp() override {
     linker_->Invalidate();  // each test has a store of its own
     dir_ = fs::temp_directory_path() /
@@ -140,7 +135,6 @@ class LoaderTest : public ::testing::Test {
     return loader.LoadFile(domain::SourceId(source), file);
   }
 
-  static Linker* linker_;  // loaded once: the name tables take a while
   fs::path dir_;
   std::string path_;
   core::FakeClock clock_{core::FromUnixMillis(1'790'000'000'000)};
@@ -148,8 +142,6 @@ class LoaderTest : public ::testing::Test {
   std::unique_ptr<storage::SqliteStore> store_;
   std::unique_ptr<audit::AuditLog> audit_;
 };
-
-Linker* LoaderTest::linker_ = nullptr;
 
 TEST_F(LoaderTest, LoadsABatchLinkingSameNhsNumberAcrossSources) {
   const std::string gro = Write("gro.jsonl", Header("gro-births", "b1", "delta", 1) +

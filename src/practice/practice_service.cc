@@ -210,17 +210,37 @@ StatusOr<EntryAnswer> PracticeService::RecordInvolvement(const identity::Session
   const domain::Date today = Today(d_.clock);
   domain::ServiceType type = domain::ServiceType::kSocialCare;
   domain::Date start = today;
+  std::optional<domain::SensitiveConsent> consent;
   Status checked = [&]() -> Status {
     if (!input.service_type) {
       return Status(ErrorCode::kInvalidServiceType,
                     "'service_type' is required: the service you provide (e.g. social_care)");
     }
     ASSIGN_OR_RETURN(type, domain::ParseServiceType("service_type", *input.service_type));
-    if (domain::ClassOf(type) == domain::ServiceClass::kSensitive) {
-      return Status(ErrorCode::kInvalidServiceType,
-                    "'service_type': a sensitive service needs the child's or parent's consent "
-                    "recorded, which this API does not take yet: ask your local authority "
-                    "ContactPoint team");
+    const bool sensitive = domain::ClassOf(type) == domain::ServiceClass::kSensitive;
+    const bool given = input.consent_given_by || input.consent_date;
+    if (sensitive && !(input.consent_given_by && input.consent_date)) {
+      return Status(ErrorCode::kInvalidConsent,
+                    "a sensitive service is recorded only with explicit consent: give "
+                    "'consent_given_by' (child or parent) and 'consent_date' (YYYY-MM-DD)");
+    }
+    if (!sensitive && given) {
+      return Status(ErrorCode::kInvalidConsent,
+                    "'consent_given_by' and 'consent_date' are for a sensitive service only "
+                    "(sexual health, mental health, substance misuse): leave them out");
+    }
+    if (sensitive) {
+      domain::SensitiveConsent c;
+      if (*input.consent_given_by == "child") {
+        c.given_by = domain::SensitiveConsent::GivenBy::kChild;
+      } else if (*input.consent_given_by == "parent") {
+        c.given_by = domain::SensitiveConsent::GivenBy::kParent;
+      } else {
+        return Status(ErrorCode::kInvalidConsent,
+                      "'consent_given_by' must be 'child' or 'parent'");
+      }
+      ASSIGN_OR_RETURN(c.date, DateOrToday("consent_date", input.consent_date, today));
+      consent = c;
     }
     RETURN_IF_ERROR(CheckContact("phone", input.phone, "email", input.email));
     ASSIGN_OR_RETURN(start, DateOrToday("start_date", input.start_date, today));
@@ -246,6 +266,7 @@ StatusOr<EntryAnswer> PracticeService::RecordInvolvement(const identity::Session
         entry.phone = Personal(input.phone);
         entry.email = Personal(input.email);
         entry.start = start;
+        entry.consent = consent;
         entry.recorded_at = d_.clock.Now();
         entry.updated_at = entry.recorded_at;
         ASSIGN_OR_RETURN(entry.id, t.tx.PutPractitionerInvolvement(entry));

@@ -87,6 +87,10 @@ struct InvolvementInput {
   std::optional<std::string> phone;
   std::optional<std::string> email;
   std::optional<std::string> start_date;  // YYYY-MM-DD; default today
+  // Required for a sensitive service (and refused for any other): who gave
+  // explicit consent to record it ("child" or "parent") and when.
+  std::optional<std::string> consent_given_by;
+  std::optional<std::string> consent_date;  // YYYY-MM-DD, not in the future
 };
 
 struct EntryAnswer {

@@ -8,6 +8,7 @@
 
 #include "access/roles.h"
 #include "ingest/cluster.h"
+#include "ingest/testing/linker_suite.h"
 #include "practice/oversight_service.h"
 #include "search/search_service.h"
 #include "storage/sqlite/sqlite_store.h"
@@ -42,17 +43,8 @@ InvolvementInput Social(std::optional<std::string> phone = "0113 496 0000") {
   return InvolvementInput{"social_care", std::move(phone), "worker@example.org", std::nullopt};
 }
 
-class PracticeServiceTest : public ::testing::Test {
+class PracticeServiceTest : public ingest::testing::LinkerSuite {
  protected:
-  static void SetUpTestSuite() {
-    auto linker = ingest::Linker::Load(CP_LINKAGE_DATA_DIR);
-    ASSERT_TRUE(linker.ok()) << linker.status().ToString();
-    linker_ = linker->release();
-  }
-  static void TearDownTestSuite() {
-    delete linker_;
-    linker_ = nullptr;
-  }
 
   void SetUp() override {
     dir_ = fs::temp_directory_path() /
@@ -170,7 +162,6 @@ class PracticeServiceTest : public ::testing::Test {
 
   std::string Id() const { return child_.ToString(); }
 
-  inline static ingest::Linker* linker_ = nullptr;
   fs::path dir_;
   core::FakeClock clock_{core::FromUnixMillis(1'795'000'000'000)};  // 2026-11
   core::SecureRandom random_;
@@ -205,6 +196,29 @@ TEST_F(PracticeServiceTest, APractitionerRecordsTheirInvolvementAndItShowsInTheV
   EXPECT_EQ(shown.entry.type, domain::ServiceType::kSocialCare);
   EXPECT_EQ(shown.entry.organisation.name, "Org " + kSchool);
   EXPECT_EQ(shown.entry.practitioner->family_name.Reveal(), "Display nurse");
+}
+
+TEST_F(PracticeServiceTest, ASensitiveServiceIsRecordedWithConsentAndShownUnspecified) {
+  auto added = service_->RecordInvolvement(
+      nurse_, Id(), InvolvementInput{"sexual_health", "0113 496 0000", std::nullopt, std::nullopt,
+                                     "child", "2026-11-01"});
+  ASSERT_TRUE(added.ok()) << added.status().ToString();
+  ASSERT_TRUE(added->entry.consent.has_value());
+  EXPECT_EQ(added->entry.consent->given_by, domain::SensitiveConsent::GivenBy::kChild);
+  // Another practitioner is told only that an unspecified service is involved.
+  auto other = search_->View(sw_, Id(), Reason());
+  ASSERT_TRUE(other.ok());
+  ASSERT_EQ(other->shown.involvements.size(), 1u);
+  EXPECT_EQ(other->shown.involvements[0].visibility, access::InvolvementVisibility::kUnspecified);
+  EXPECT_EQ(other->shown.involvements[0].entry, domain::Involvement{});
+  // The practitioner whose involvement it is, and the accountable team, see it.
+  auto own = search_->View(nurse_, Id(), Reason());
+  ASSERT_TRUE(own.ok());
+  EXPECT_EQ(own->shown.involvements[0].visibility, access::InvolvementVisibility::kFull);
+  EXPECT_EQ(own->shown.involvements[0].entry.type, domain::ServiceType::kSexualHealth);
+  auto team = search_->View(cpm_, Id(), Reason());
+  ASSERT_TRUE(team.ok());
+  EXPECT_EQ(team->shown.involvements[0].visibility, access::InvolvementVisibility::kFull);
 }
 
 TEST_F(PracticeServiceTest, OnlyPractitionersRecordInvolvementsAsThePolicySays) {
@@ -243,7 +257,20 @@ TEST_F(PracticeServiceTest, BadInputIsRefusedNamingTheFieldAndAudited) {
   EXPECT_EQ(bad_type.status().code(), ErrorCode::kInvalidServiceType);
   auto sensitive = service_->RecordInvolvement(
       sw_, Id(), InvolvementInput{"sexual_health", "0113 496 0000", std::nullopt, std::nullopt});
-  EXPECT_EQ(sensitive.status().code(), ErrorCode::kInvalidServiceType);
+  EXPECT_EQ(sensitive.status().code(), ErrorCode::kInvalidConsent);
+  EXPECT_EQ(Last(audit::Action::kRecordInvolvement).event.refusal, "invalid_consent");
+  auto consent_elsewhere = service_->RecordInvolvement(
+      sw_, Id(), InvolvementInput{"social_care", "0113 496 0000", std::nullopt, std::nullopt,
+                                  "child", "2026-11-01"});
+  EXPECT_EQ(consent_elsewhere.status().code(), ErrorCode::kInvalidConsent);
+  auto bad_giver = service_->RecordInvolvement(
+      sw_, Id(), InvolvementInput{"sexual_health", "0113 496 0000", std::nullopt, std::nullopt,
+                                  "neighbour", "2026-11-01"});
+  EXPECT_EQ(bad_giver.status().code(), ErrorCode::kInvalidConsent);
+  auto future_consent = service_->RecordInvolvement(
+      sw_, Id(), InvolvementInput{"sexual_health", "0113 496 0000", std::nullopt, std::nullopt,
+                                  "child", "2030-01-01"});
+  EXPECT_EQ(future_consent.status().code(), ErrorCode::kInvalidDate);
   auto future = service_->RecordInvolvement(
       sw_, Id(), InvolvementInput{"social_care", "0113 496 0000", std::nullopt, "2030-01-01"});
   EXPECT_EQ(future.status().code(), ErrorCode::kInvalidDate);

@@ -12,9 +12,9 @@ using access::InvolvementVisibility;
 core::StatusOr<RecordState> StoredRecordStates::StateOf(storage::Transaction& tx,
                                                         const domain::Child& child) const {
   RecordState state;
-  ASSIGN_OR_RETURN(std::vector<storage::SourceRecord> records, tx.SourceRecordsOf(child.id));
-  state.sealed = !records.empty() && std::all_of(records.begin(), records.end(), [](const auto& r) {
-    return r.state == storage::LinkState::kSealed;
+  ASSIGN_OR_RETURN(std::vector<storage::LinkState> links, tx.LinkStatesOf(child.id));
+  state.sealed = !links.empty() && std::all_of(links.begin(), links.end(), [](auto link) {
+    return link == storage::LinkState::kSealed;
   });
   ASSIGN_OR_RETURN(state.shield, tx.GetShield(child.id));
   state.shielded = state.shield && state.shield->state == storage::ShieldState::kInForce;
@@ -58,6 +58,7 @@ domain::Involvement InvolvementOf(const PractitionerEntry& entry) {
   inv.end = row.end;
   inv.lead_professional = row.lead_professional;
   inv.caf_holder = row.caf;
+  inv.consent = row.consent;
   return inv;
 }
 

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "ingest/linker.h"
+#include "ingest/testing/linker_suite.h"
 
 namespace cp::search {
 namespace {
@@ -56,17 +57,8 @@ TEST(MisuseMonitorTest, KindsHaveDistinctStableCodes) {
   EXPECT_EQ(AlertKindName(AlertKind::kSuspended), "suspended");
 }
 
-class OwnSearchTest : public ::testing::Test {
+class OwnSearchTest : public ingest::testing::LinkerSuite {
  protected:
-  static void SetUpTestSuite() {
-    auto linker = ingest::Linker::Load(CP_LINKAGE_DATA_DIR);
-    ASSERT_TRUE(linker.ok()) << linker.status().ToString();
-    linker_ = linker->release();
-  }
-  static void TearDownTestSuite() {
-    delete linker_;
-    linker_ = nullptr;
-  }
 
   std::vector<AlertKind> Own(const std::string& display_name,
                              std::optional<std::string> home_postcode,
@@ -79,7 +71,6 @@ class OwnSearchTest : public ::testing::Test {
     return OwnSearch(user, *query, linker_->builder());
   }
 
-  inline static ingest::Linker* linker_ = nullptr;
 };
 
 TEST_F(OwnSearchTest, TheUsersOwnFamilyNameAsTheLinkageEngineComparesIt) {

@@ -3,12 +3,13 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <filesystem>
 #include <algorithm>
+#include <filesystem>
 #include <map>
 
 #include "access/roles.h"
 #include "domain/validation.h"
+#include "ingest/testing/linker_suite.h"
 #include "storage/sqlite/sqlite_store.h"
 
 namespace cp::search {
@@ -74,17 +75,8 @@ identity::SessionContext Session(Role role, const std::string& organisation,
   return s;
 }
 
-class SearchServiceTest : public ::testing::Test {
+class SearchServiceTest : public ingest::testing::LinkerSuite {
  protected:
-  static void SetUpTestSuite() {
-    auto linker = ingest::Linker::Load(CP_LINKAGE_DATA_DIR);
-    ASSERT_TRUE(linker.ok()) << linker.status().ToString();
-    linker_ = linker->release();
-  }
-  static void TearDownTestSuite() {
-    delete linker_;
-    linker_ = nullptr;
-  }
 
   void SetUp() override {
     dir_ = fs::temp_directory_path() /
@@ -188,7 +180,6 @@ class SearchServiceTest : public ::testing::Test {
     return false;
   }
 
-  inline static ingest::Linker* linker_ = nullptr;
   fs::path dir_;
   core::FakeClock clock_{core::FromUnixMillis(1'795'000'000'000)};  // 2026-11
   core::SecureRandom random_;

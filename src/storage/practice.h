@@ -43,6 +43,9 @@ struct PractitionerInvolvementEntry {
   bool caf = false;
   std::optional<domain::PersonalText> caf_holder_phone;
   std::optional<domain::PersonalText> caf_holder_email;
+  // A sensitive service (domain::ServiceClass::kSensitive) is recorded only
+  // with the child's or a parent's explicit consent, and when it was given.
+  std::optional<domain::SensitiveConsent> consent;
   core::Timestamp recorded_at;
   core::Timestamp updated_at;
   friend bool operator==(const PractitionerInvolvementEntry&,

@@ -285,6 +285,9 @@ class Transaction {
 
   // Every source record attached to a child, ordered by (source, key).
   virtual core::StatusOr<std::vector<SourceRecord>> SourceRecordsOf(domain::ContactPointId child) = 0;
+  // The link states of those records, in the same order: SourceRecordsOf
+  // without reading the records (a search asks this of every match).
+  virtual core::StatusOr<std::vector<LinkState>> LinkStatesOf(domain::ContactPointId child) = 0;
 
   // kSourceRecordNotFound if there is none.
   virtual core::Status DeleteSourceRecord(const domain::SourceId& source,

@@ -51,6 +51,9 @@ TEST_P(StoreContractTest, PractitionerInvolvementsRoundTripAndUpdate) {
   full.caf_holder_phone = domain::PersonalText("07700 900123");
   full.lead_professional = true;
   full.lead_marked_at = core::FromUnixMillis(1'700'000'000'500);
+  full.service_type = domain::ServiceType::kSexualHealth;
+  full.consent = domain::SensitiveConsent{domain::SensitiveConsent::GivenBy::kParent,
+                                          std::chrono::year{2026} / March / std::chrono::day{1}};
   CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
   CP_ASSERT_OK_AND_ASSIGN(full.id, tx->PutPractitionerInvolvement(full));
   PractitionerInvolvementEntry minimal = Involvement(child, 8);

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <set>
 
 #include "http/errors.h"
 
@@ -15,9 +16,25 @@ using Json = nlohmann::json;
 core::StatusOr<std::map<std::string, std::string>> StringFields(
     const std::string& body, std::initializer_list<std::string_view> names, Presence presence,
     std::size_t max_bytes) {
-  const Json parsed = Json::parse(body, nullptr, /*allow_exceptions=*/false);
+  // A key given twice would be read as its last value only: refused.
+  std::set<std::string> keys;
+  bool duplicate = false;
+  const Json parsed = Json::parse(
+      body,
+      [&](int depth, Json::parse_event_t event, Json& value) {
+        if (depth == 1 && event == Json::parse_event_t::key && value.is_string() &&
+            !keys.insert(value.get<std::string>()).second) {
+          duplicate = true;
+        }
+        return true;
+      },
+      /*allow_exceptions=*/false);
   if (parsed.is_discarded() || !parsed.is_object()) {
     return Status(ErrorCode::kInvalidArgument, "the request body must be a JSON object");
+  }
+  if (duplicate) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "a field is given more than once in the request body: give each once");
   }
   std::map<std::string, std::string> fields;
   for (const auto& [key, value] : parsed.items()) {

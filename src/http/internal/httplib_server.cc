@@ -4,9 +4,11 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cctype>
+#include <charconv>
+#include <chrono>
 #include <mutex>
+#include <regex>
 #include <thread>
 
 #include "http/errors.h"
@@ -61,8 +63,9 @@ class HttplibServer final : public Server {
  public:
   ~HttplibServer() override { Stop(); }
 
-  void Route(const std::string& method, const std::string& path, Handler handler) override {
-    routes_.push_back({method, path, std::move(handler)});
+  void Route(const std::string& method, const std::string& path, Handler handler,
+             std::size_t max_body_bytes) override {
+    routes_.push_back({method, path, std::move(handler), std::regex(path), max_body_bytes});
   }
 
   core::Status Start(const ServerOptions& options) override {
@@ -93,6 +96,10 @@ class HttplibServer final : public Server {
     server_->set_write_timeout(options.read_timeout_seconds, 0);
     server_->set_payload_max_length(options.max_body_bytes);
 
+    server_->set_pre_routing_handler(
+        [this, tls](const httplib::Request& req, httplib::Response& res) {
+          return CheckBodySize(req, res, tls);
+        });
     for (const auto& route : routes_) {
       auto handler = [h = route.handler, tls](const httplib::Request& req,
                                               httplib::Response& res) {
@@ -165,7 +172,45 @@ class HttplibServer final : public Server {
     std::string method;
     std::string path;
     Handler handler;
+    std::regex pattern;
+    std::size_t max_body_bytes;
   };
+
+  // Refuses, before its body is read, a request larger than its route takes.
+  httplib::Server::HandlerResponse CheckBodySize(const httplib::Request& req,
+                                                 httplib::Response& res, bool tls) const {
+    const RouteEntry* route = nullptr;
+    for (const RouteEntry& r : routes_) {
+      if (r.method == req.method && std::regex_match(req.path, r.pattern)) {
+        route = &r;
+        break;
+      }
+    }
+    if (route == nullptr || route->max_body_bytes == kLargeBody) {
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
+    const auto refuse = [&](int status, const std::string& message) {
+      FromResponse(ErrorResponse(core::InvalidArgument(message)), res);
+      res.status = status;
+      res.set_header("Connection", "close");
+      AddSecurityHeaders(res, tls);
+      return httplib::Server::HandlerResponse::Handled;
+    };
+    const std::string limit = std::to_string(route->max_body_bytes / 1024) + " KiB";
+    if (req.has_header("Transfer-Encoding")) {
+      return refuse(411, "send the request body with a Content-Length (at most " + limit + ")");
+    }
+    const std::string length = req.get_header_value("Content-Length");
+    if (!length.empty()) {
+      std::size_t bytes = 0;
+      const auto [end, ec] = std::from_chars(length.data(), length.data() + length.size(), bytes);
+      if (ec != std::errc() || end != length.data() + length.size() ||
+          bytes > route->max_body_bytes) {
+        return refuse(413, "the request body is too large: at most " + limit);
+      }
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  }
   std::vector<RouteEntry> routes_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;

@@ -699,30 +699,58 @@ class SqliteTransaction final : public Transaction {
   }
 
   StatusOr<std::vector<SourceRecord>> SourceRecordsOf(ContactPointId child) override {
-    // Rows waiting to be written matter only if one of them attaches a
-    // record to this child; otherwise the stored rows are read as they are,
-    // less any record a waiting row moves elsewhere (a feed load reads many
-    // candidates' records and would otherwise write its rows a few at a time).
+    std::vector<SourceRecord> records;
+    RETURN_IF_ERROR(ForEachRecordRowOf(
+        child,
+        "source, key, child_id, state, batch, extracted_at_ms, received_at_ms, data_json, "
+        "events_json, decision_json",
+        "reading a child's source records", [&](const Statement& row) -> Status {
+          ASSIGN_OR_RETURN(SourceRecord record, SourceRecordFrom(row));
+          records.push_back(std::move(record));
+          return Status::Ok();
+        }));
+    return records;
+  }
+
+  StatusOr<std::vector<LinkState>> LinkStatesOf(ContactPointId child) override {
+    std::vector<LinkState> states;
+    RETURN_IF_ERROR(ForEachRecordRowOf(
+        child, "source, key, state", "reading a child's link states",
+        [&](const Statement& row) -> Status {
+          ASSIGN_OR_RETURN(LinkState state, LinkStateFromText("source_records.state", row.Text(2)));
+          states.push_back(state);
+          return Status::Ok();
+        }));
+    return states;
+  }
+
+  // Runs `fn` on the stored rows of the child's source records (`columns`,
+  // source and key first), ordered by (source, key). Rows waiting to be
+  // written matter only if one of them attaches a record to this child;
+  // otherwise the stored rows are read as they are, less any record a waiting
+  // row moves elsewhere (a feed load reads many candidates' records and would
+  // otherwise write its rows a few at a time).
+  Status ForEachRecordRowOf(ContactPointId child, std::string_view columns, std::string_view what,
+                            const std::function<Status(const Statement&)>& fn) {
     const bool waiting = pending_source_children_.contains(Stored(child));
     RETURN_IF_ERROR(waiting ? CheckOpen() : CheckState());
     RETURN_IF_ERROR(CheckAssigned(child, "the child"));
     ASSIGN_OR_RETURN(Statement stmt,
-                     conn_.Prepare("SELECT source, key, child_id, state, batch, extracted_at_ms, "
-                                   "received_at_ms, data_json, events_json, decision_json FROM source_records "
-                                   "WHERE child_id = ?1 ORDER BY source, key",
-                                   "reading a child's source records"));
+                     conn_.Prepare("SELECT " + std::string(columns) +
+                                       " FROM source_records WHERE child_id = ?1 "
+                                       "ORDER BY source, key",
+                                   what));
     stmt.BindInt64(1, Stored(child));
-    std::vector<SourceRecord> records;
     for (;;) {
       ASSIGN_OR_RETURN(bool row, stmt.Step());
       if (!row) break;
-      ASSIGN_OR_RETURN(SourceRecord record, SourceRecordFrom(stmt));
-      if (!waiting && pending_source_keys_.contains(PendingKey(record.source, record.key))) {
+      if (!waiting && pending_source_keys_.contains(PendingKey(domain::SourceId(stmt.Text(0)),
+                                                               domain::SourceKey(stmt.Text(1))))) {
         continue;  // a waiting row attaches it to another child, or to none
       }
-      records.push_back(std::move(record));
+      RETURN_IF_ERROR(fn(stmt));
     }
-    return records;
+    return Status::Ok();
   }
 
   Status DeleteSourceRecord(const domain::SourceId& source,

@@ -44,6 +44,9 @@ class FaultInjectingTransaction final : public Transaction {
       domain::ContactPointId child) override {
     return inner_->SourceRecordsOf(child);
   }
+  core::StatusOr<std::vector<LinkState>> LinkStatesOf(domain::ContactPointId child) override {
+    return inner_->LinkStatesOf(child);
+  }
   core::Status DeleteSourceRecord(const domain::SourceId& source,
                                   const domain::SourceKey& key) override {
     return Mutate([&] { return inner_->DeleteSourceRecord(source, key); });

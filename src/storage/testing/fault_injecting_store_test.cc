@@ -88,6 +88,10 @@ class RecordingStore final : public Store {
       calls_.push_back("SourceRecordsOf");
       return std::vector<SourceRecord>();
     }
+    core::StatusOr<std::vector<LinkState>> LinkStatesOf(domain::ContactPointId) override {
+      calls_.push_back("LinkStatesOf");
+      return std::vector<LinkState>();
+    }
     core::Status DeleteSourceRecord(const domain::SourceId&, const domain::SourceKey&) override {
       return Record("DeleteSourceRecord");
     }

@@ -16,7 +16,7 @@ using domain::ContactPointId;
 constexpr std::string_view kInvolvementColumns =
     "id, child_id, user_id, organisation_id, service_type, phone, email, start_date, end_date, "
     "lead_professional, lead_marked_at_ms, caf, caf_holder_phone, caf_holder_email, "
-    "recorded_at_ms, updated_at_ms";
+    "recorded_at_ms, updated_at_ms, consent_given_by, consent_date";
 
 StatusOr<PractitionerInvolvementEntry> InvolvementFromRow(const Statement& row) {
   PractitionerInvolvementEntry e;
@@ -40,6 +40,19 @@ StatusOr<PractitionerInvolvementEntry> InvolvementFromRow(const Statement& row) 
   e.caf_holder_email = Personal(row.OptionalText(13));
   e.recorded_at = core::FromUnixMillis(row.Int64(14));
   e.updated_at = core::FromUnixMillis(row.Int64(15));
+  const std::optional<std::string> given_by = row.OptionalText(16);
+  const std::optional<std::string> consented = row.OptionalText(17);
+  if (given_by.has_value() != consented.has_value()) {
+    return Corrupt("practitioner_involvements.consent", "who and when go together");
+  }
+  if (given_by) {
+    domain::SensitiveConsent consent;
+    ASSIGN_OR_RETURN(consent.given_by,
+                     GivenByFromText("practitioner_involvements.consent_given_by", *given_by));
+    ASSIGN_OR_RETURN(consent.date,
+                     DateFromText("practitioner_involvements.consent_date", *consented));
+    e.consent = consent;
+  }
   return e;
 }
 
@@ -75,6 +88,14 @@ StatusOr<std::int64_t> WritePractitionerInvolvement(Connection& conn,
     ASSIGN_OR_RETURN(std::string text, DateText("involvement.end", *e.end));
     end = std::move(text);
   }
+  std::optional<std::string> given_by;
+  std::optional<std::string> consented;
+  if (e.consent) {
+    ASSIGN_OR_RETURN(std::string_view who, GivenByText("involvement.consent", e.consent->given_by));
+    given_by = std::string(who);
+    ASSIGN_OR_RETURN(std::string when, DateText("involvement.consent_date", e.consent->date));
+    consented = std::move(when);
+  }
   const bool insert = e.id == 0;
   ASSIGN_OR_RETURN(
       Statement stmt,
@@ -82,15 +103,16 @@ StatusOr<std::int64_t> WritePractitionerInvolvement(Connection& conn,
                    "INSERT INTO practitioner_involvements (child_id, user_id, organisation_id, "
                    "service_type, phone, email, start_date, end_date, lead_professional, "
                    "lead_marked_at_ms, caf, caf_holder_phone, caf_holder_email, recorded_at_ms, "
-                   "updated_at_ms) VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-                   "?14, ?15, ?16)",
+                   "updated_at_ms, consent_given_by, consent_date) VALUES (?2, ?3, ?4, ?5, ?6, "
+                   "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
                    "recording an involvement")
              : conn.Prepare(
                    "UPDATE practitioner_involvements SET user_id = ?3, organisation_id = ?4, "
                    "service_type = ?5, phone = ?6, email = ?7, start_date = ?8, end_date = ?9, "
                    "lead_professional = ?10, lead_marked_at_ms = ?11, caf = ?12, "
                    "caf_holder_phone = ?13, caf_holder_email = ?14, recorded_at_ms = ?15, "
-                   "updated_at_ms = ?16 WHERE id = ?1 AND child_id = ?2",
+                   "updated_at_ms = ?16, consent_given_by = ?17, consent_date = ?18 "
+                   "WHERE id = ?1 AND child_id = ?2",
                    "updating an involvement"));
   if (!insert) stmt.BindInt64(1, e.id);
   stmt.BindInt64(2, Stored(e.child));
@@ -108,6 +130,8 @@ StatusOr<std::int64_t> WritePractitionerInvolvement(Connection& conn,
   stmt.BindOptionalText(14, Reveal(e.caf_holder_email));
   stmt.BindInt64(15, core::ToUnixMillis(e.recorded_at));
   stmt.BindInt64(16, core::ToUnixMillis(e.updated_at));
+  stmt.BindOptionalText(17, given_by);
+  stmt.BindOptionalText(18, consented);
   RETURN_IF_ERROR(stmt.Run());
   if (insert) return static_cast<std::int64_t>(sqlite3_last_insert_rowid(conn.db()));
   if (stmt.Changes() == 0) {

@@ -1,6 +1,7 @@
 -- ContactPoint store, schema version 9: misuse alerts to the ContactPoint
--- Manager (issue 8 item 6; DOMAIN.md section 6), and a user's home postcode
--- (optional: only to alert when they search their own address).
+-- Manager (issue 8 item 6; DOMAIN.md section 6), a user's home postcode
+-- (optional: only to alert when they search their own address), and the
+-- consent recorded with a practitioner's own sensitive-service involvement.
 --
 -- Codes, IDs and times only: the search criteria that raised an alert stay
 -- in the audit trail (audit_index). An alert outlives the child it names
@@ -30,3 +31,10 @@ CREATE INDEX misuse_alerts_open ON misuse_alerts (user_id, kind, child_id)
 CREATE INDEX misuse_alerts_recent ON misuse_alerts (last_seen_at_ms);
 
 ALTER TABLE users ADD COLUMN home_postcode TEXT;
+
+-- A practitioner's own involvement with a sensitive service: who consented
+-- to it being recorded, and when (both or neither).
+ALTER TABLE practitioner_involvements ADD COLUMN consent_given_by TEXT
+  CHECK (consent_given_by IN ('child', 'parent'));
+ALTER TABLE practitioner_involvements ADD COLUMN consent_date TEXT
+  CHECK (consent_date GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]');
