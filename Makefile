@@ -9,7 +9,7 @@ RELEASE_DIR := build/release
 FUZZ_DIR := build/fuzz
 FUZZ_SECONDS ?= 30
 
-.PHONY: all deps build release fuzz test demo bench clean help
+.PHONY: all deps web-deps build release fuzz test demo bench clean help
 
 all: build
 
@@ -23,6 +23,10 @@ help:
 deps:
 	@./scripts/install-deps.sh
 
+# The web front end's npm packages (GOV.UK Frontend, the browser tests' tools).
+web-deps: deps
+	@./scripts/web-deps.sh
+
 $(DEBUG_DIR)/build.ninja: | deps
 	cmake --preset debug
 
@@ -32,10 +36,10 @@ $(RELEASE_DIR)/build.ninja: | deps
 $(FUZZ_DIR)/build.ninja: | deps
 	cmake --preset fuzz
 
-build: deps $(DEBUG_DIR)/build.ninja
+build: deps web-deps $(DEBUG_DIR)/build.ninja
 	cmake --build --preset debug
 
-release: deps $(RELEASE_DIR)/build.ninja
+release: deps web-deps $(RELEASE_DIR)/build.ninja
 	cmake --build --preset release
 
 # libFuzzer targets (clang), run for FUZZ_SECONDS each.

@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # make demo: builds a demo store from Synthetic England through the real data
-# supply pipeline (sources registered and accredited, batches loaded with
-# receipts), creates demo users in several roles, then serves it on 127.0.0.1
-# and prints how to reach it and sign in.
+# supply pipeline and creates demo users in several roles (demo-store.sh),
+# then serves it on 127.0.0.1 and prints how to reach it and sign in.
 # A second run reuses the store and starts serving at once.
 # Usage: demo.sh PATH/TO/contactpoint
 #   PORT=8080  DEMO_DIR=var/demo  CHILDREN=2000  may be set.
@@ -14,27 +13,7 @@ children=${CHILDREN:-2000}
 store="$dir/contactpoint.db"
 mkdir -p "$dir"
 
-if [ ! -f "$store" ]; then
-  echo "demo: creating the store and a synthetic population of $children children"
-  "$bin" init --store "$store.tmp" >/dev/null
-  "$bin" synth --children "$children" --seed 1 --out "$dir/synth"
-  for batch in "$dir"/synth/*.jsonl; do
-    source=$(basename "$batch" .jsonl)
-    case "$source" in
-      gro-births|dwp-child-benefit|dcsf-school-census|nhs-pds) kind=national ;;
-      *) kind=local ;;
-    esac
-    "$bin" source add --store "$store.tmp" "$source" --name "Synthetic $source" --kind "$kind" >/dev/null
-    "$bin" source accredit --store "$store.tmp" "$source" --stage type >/dev/null
-    "$bin" source accredit --store "$store.tmp" "$source" --stage instance >/dev/null
-    "$bin" source activate --store "$store.tmp" "$source" >/dev/null
-    "$bin" feed load --store "$store.tmp" --source "$source" --max-errors 3 "$batch" | sed -n '2p'
-  done
-  "$bin" demo-users --store "$store.tmp" --out "$dir/credentials.txt" >/dev/null
-  # Only a fully loaded store becomes the demo store (with its keys).
-  for suffix in "" .audit-key .audit-key.pub .token-key; do mv "$store.tmp$suffix" "$store$suffix"; done
-  rm -f "$store.tmp-wal" "$store.tmp-shm"
-fi
+"$(dirname "$0")/demo-store.sh" "$bin" "$dir" "$children"
 
 "$bin" serve --store "$store" --bind 127.0.0.1 --port "$port" &
 pid=$!
@@ -74,7 +53,13 @@ cat <<MSG
 
 $(sed 's/^/    /' "$dir/credentials.txt")
 
-  Sign in (the JSON API; the web pages arrive with issue 9), e.g. as leeds.sw:
+  Sign in with a web browser at http://127.0.0.1:$port/ , e.g. as leeds.sw (a social
+  worker) or leeds.hv (a health visitor): username, password, PIN and the code
+  'oathtool --totp -b SECRET' prints. Search for a child (family name and date of
+  birth, given names or postcode; children are listed in $dir/synth/people.csv),
+  then open the record with a reason.
+
+  The same over the JSON API (docs/api.md):
     curl -s -X POST http://127.0.0.1:$port/api/v1/sessions -H 'Content-Type: application/json' \\
       -d '{"username":"leeds.sw","password":"PASSWORD","pin":"PIN","code":"'\$(oathtool --totp -b SECRET)'"}'
   then send the returned token as 'Authorization: Bearer TOKEN' to

@@ -10,10 +10,13 @@ packages=(
   # libraries
   libsqlite3-dev libsodium-dev libcpp-httplib-dev nlohmann-json3-dev libsimdjson-dev libcsv-dev
   libspdlog-dev libfmt-dev libcli11-dev libssl-dev zlib1g-dev libicu-dev liboath-dev libqrencode-dev
+  libkainjow-mustache-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev curl sqlite3 clang libclang-rt-14-dev
   # the demo's and the end-to-end tests' token codes (oathtool --totp -b SECRET)
   oathtool
+  # the browser tests (driven by playwright-core from web/node_modules)
+  chromium
 )
 
 missing=()
@@ -22,6 +25,12 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
+
+# Node.js and npm fetch the web front end's packages (scripts/web-deps.sh);
+# a machine that has them already (any source) keeps its own.
+if ! command -v npm >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -22,6 +22,7 @@
 #include "identity/token_vault.h"
 #include "linkage/name_variants.h"
 #include "storage/sqlite/sqlite_store.h"
+#include "web/web_pages.h"
 
 namespace cp::app {
 
@@ -149,6 +150,12 @@ core::Status Serve(const ServeConfig& config, const core::Clock& clock,
   practice::OversightService oversight_service(
       practice::PracticeDeps{*store, audit_log, clock, record_states});
   RegisterPracticeRoutes(*server, sign_in, practice_service, oversight_service);
+  // The practitioners' web pages, over the same services.
+  std::error_code error;
+  ASSIGN_OR_RETURN(web::AssetDirs assets,
+                   web::ResolveAssets(config.web_assets,
+                                      std::filesystem::read_symlink("/proc/self/exe", error)));
+  RETURN_IF_ERROR(web::RegisterWebRoutes(*server, web::WebDeps{sign_in, search_service, assets}));
   RETURN_IF_ERROR(RegisterFeedRoutes(*server, FeedApiDeps{store.get(), &audit_log, &clock, &random,
                                                           linker.get(),
                                                           config.store_location + ".spool"}));

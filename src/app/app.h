@@ -73,6 +73,8 @@ void RegisterRoutes(http::Server& server, storage::Store& store);
 struct ServeConfig {
   std::string store_location;
   std::optional<std::filesystem::path> linkage_data;  // default: beside the binary
+  // The web pages' static files (web/assets.h): default, found from the binary.
+  std::optional<std::filesystem::path> web_assets;
   http::ServerOptions server;
   // Practitioners' search: result cap, volume limits (search_service.h).
   search::SearchOptions search;

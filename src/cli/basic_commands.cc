@@ -68,8 +68,9 @@ void AddBasicCommands(CLI::App& app, Context& context) {
   serve->add_option("--bind", config->server.bind_address,
                     "Address to listen on; plain HTTP only on loopback")
       ->capture_default_str();
-  serve->add_option("--port", config->server.port, "TCP port")
-      ->check(CLI::Range(1, 65535))
+  serve->add_option("--port", config->server.port,
+                    "TCP port (0: any free port, said in the first line printed)")
+      ->check(CLI::Range(0, 65535))
       ->capture_default_str();
   serve->add_option("--threads", config->server.worker_threads, "Worker threads")
       ->check(CLI::Range(1, 1024))
@@ -81,8 +82,15 @@ void AddBasicCommands(CLI::App& app, Context& context) {
                     "Folder of the linkage model and name tables for feed loads (default: "
                     "data/linkage beside the binary)")
       ->check(CLI::ExistingDirectory);
-  serve->callback([&context, config, tls_cert, tls_key, linkage_data] {
+  auto web_assets = std::make_shared<std::string>();
+  serve->add_option("--web-assets", *web_assets,
+                    "Folder of the web pages' static files, holding govuk/ (GOV.UK Frontend's "
+                    "dist/govuk) and static/ (default: web/ of the source tree the binary was "
+                    "built in, or share/contactpoint/web)")
+      ->check(CLI::ExistingDirectory);
+  serve->callback([&context, config, tls_cert, tls_key, linkage_data, web_assets] {
     if (!linkage_data->empty()) config->linkage_data = *linkage_data;
+    if (!web_assets->empty()) config->web_assets = *web_assets;
     *context.action = [&context, config, tls_cert, tls_key] {
       if (!tls_cert->empty()) config->server.tls_certificate_file = *tls_cert;
       if (!tls_key->empty()) config->server.tls_private_key_file = *tls_key;
