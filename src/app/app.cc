@@ -155,7 +155,8 @@ core::Status Serve(const ServeConfig& config, const core::Clock& clock,
   ASSIGN_OR_RETURN(web::AssetDirs assets,
                    web::ResolveAssets(config.web_assets,
                                       std::filesystem::read_symlink("/proc/self/exe", error)));
-  RETURN_IF_ERROR(web::RegisterWebRoutes(*server, web::WebDeps{sign_in, search_service, assets}));
+  RETURN_IF_ERROR(web::RegisterWebRoutes(
+      *server, web::WebDeps{sign_in, search_service, oversight_service, assets}));
   RETURN_IF_ERROR(RegisterFeedRoutes(*server, FeedApiDeps{store.get(), &audit_log, &clock, &random,
                                                           linker.get(),
                                                           config.store_location + ".spool"}));

@@ -7,6 +7,9 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
+#include <cstdio>
+#include <charconv>
 #include <cstdlib>
 #include <map>
 #include <memory>
@@ -14,6 +17,7 @@
 #include <vector>
 
 #include "access/roles.h"
+#include "domain/validation.h"
 #include "search/reasons.h"
 #include "search/record_json.h"
 #include "web/internal/templates.h"
@@ -222,6 +226,16 @@ std::string LongDate(const std::string& iso) {
   return std::to_string(day) + " " + std::string(kMonths[month - 1]) + " " + iso.substr(0, 4);
 }
 
+// A time as "2 December 2026 at 14:05 UTC".
+std::string LongTime(core::Timestamp at) {
+  const auto day = std::chrono::floor<std::chrono::days>(at);
+  const std::chrono::hh_mm_ss time(std::chrono::floor<std::chrono::minutes>(at - day));
+  char clock[16];
+  std::snprintf(clock, sizeof clock, "%02d:%02d", static_cast<int>(time.hours().count()),
+                static_cast<int>(time.minutes().count()));
+  return LongDate(domain::FormatDate(std::chrono::year_month_day(day))) + " at " + clock + " UTC";
+}
+
 // Empty text as null: a template section then leaves the row out.
 Json Opt(const std::string& text) { return text.empty() ? Json(nullptr) : Json(text); }
 
@@ -395,6 +409,7 @@ class Pages {
       layout["role_name"] = std::string(access::Describe(a.role).display_name);
       layout["organisation_name"] = a.organisation.name;
       layout["idle_seconds"] = std::to_string(d_.idle_seconds);
+      layout["is_manager"] = a.role == access::Role::kContactPointManager;
     }
     auto body = Render(body_template, values);
     if (!body.ok()) return Failed(body.status());
@@ -637,6 +652,78 @@ class Pages {
     });
   }
 
+  http::Response Alerts(const http::Request& request) {
+    auto signed_in = Authenticate(request);
+    if (!signed_in.ok()) return Redirect("/sign-in");
+    Json values = Json::object();
+    for (const auto& [key, value] : request.query) {
+      if (key == "reviewed") values["notice"] = "Your finding is recorded.";
+    }
+    return AlertsPage(*signed_in, 200, std::move(values));
+  }
+
+  http::Response AlertsPage(const Signed& s, int status, Json values) {
+    auto page = d_.oversight.Alerts(s.session);
+    if (!page.ok()) {
+      return Message(page.status().category() == core::ErrorCategory::kPermissionDenied ? 403
+                                                                                         : 500,
+                     "You cannot see misuse alerts", page.status().message(), &s);
+    }
+    static const std::map<std::string, std::string> kKinds = {
+        {"search_volume", "Searches refused at the volume limit"},
+        {"view_volume", "Record views refused at the volume limit"},
+        {"own_family_name", "Searched for their own family name"},
+        {"own_address", "Searched for their own home postcode"},
+        {"searches_without_view", "Many searches without opening a record"},
+        {"shielded_access", "Opened a shielded record"},
+        {"suspended", "Passed the hard daily limit: suspended automatically"}};
+    Json alerts = Json::array();
+    for (const practice::AlertView& view : page->alerts) {
+      const storage::MisuseAlertEntry& a = view.alert;
+      auto kind = kKinds.find(a.kind);
+      alerts.push_back(
+          {{"alert_id", std::to_string(a.id)},
+           {"kind_text", kind != kKinds.end() ? kind->second : Humanise(a.kind)},
+           {"display_name", view.display_name},
+           {"username", view.username},
+           {"role", std::string(access::ParseRole(view.role).ok()
+                                    ? access::Describe(*access::ParseRole(view.role)).display_name
+                                    : view.role)},
+           {"organisation", a.organisation},
+           {"contactpoint_id", a.child ? Json(a.child->ToString()) : Json(nullptr)},
+           {"occurrences", std::to_string(a.occurrences)},
+           {"raised_at", LongTime(a.raised_at)},
+           {"last_seen_at", LongTime(a.last_seen_at)},
+           {"suspended", a.suspended},
+           {"csrf", CsrfFor(s.token)}});
+    }
+    values["has_alerts"] = !alerts.empty();
+    values["alerts"] = alerts;
+    return Page(status, "Misuse alerts", "alerts", values, &s);
+  }
+
+  http::Response ReviewAlert(const http::Request& request) {
+    return SignedPost(request, [&](const Signed& s, const std::map<std::string, std::string>& f) {
+      const std::string finding = Field(f, "finding");
+      const std::string id_text = Field(f, "alert_id");
+      std::int64_t id = 0;
+      const auto [end, ec] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
+      if (finding.empty() || ec != std::errc() || end != id_text.data() + id_text.size()) {
+        Json values = {{"has_error", true},
+                       {"errors", Errors("finding-" + id_text,
+                                         "Select your finding on alert " + id_text)}};
+        return AlertsPage(s, 400, std::move(values));
+      }
+      auto reviewed = d_.oversight.ReviewAlert(s.session, id, finding);
+      if (!reviewed.ok()) {
+        Json values = {{"has_error", true},
+                       {"errors", Errors("main-content", reviewed.status().message())}};
+        return AlertsPage(s, 400, std::move(values));
+      }
+      return Redirect("/manage/alerts?reviewed=1");
+    });
+  }
+
  private:
   WebDeps d_;
   std::array<unsigned char, crypto_generichash_KEYBYTES> csrf_key_{};
@@ -663,6 +750,9 @@ Status RegisterWebRoutes(http::Server& server, const WebDeps& deps) {
   server.Route("POST", "/record/reason",
                [pages](const http::Request& r) { return pages->Reason(r); });
   server.Route("POST", "/record", [pages](const http::Request& r) { return pages->Record(r); });
+  server.Route("GET", "/manage/alerts", [pages](const http::Request& r) { return pages->Alerts(r); });
+  server.Route("POST", "/manage/alerts/review",
+               [pages](const http::Request& r) { return pages->ReviewAlert(r); });
   server.Route("GET", R"(/assets/[A-Za-z0-9._/-]+)",
                [assets](const http::Request& r) { return ServeAsset(assets, r.path); });
   return Status::Ok();

@@ -10,6 +10,8 @@
 //   POST /record/reason    the "reason for access" step for one record
 //   POST /record           the record, masked exactly as the API masks it
 //                          (search::RecordJson of SearchService::View)
+//   GET  /manage/alerts    a ContactPoint Manager's open misuse alerts
+//   POST /manage/alerts/review   a finding on one of them
 //   GET  /assets/...       GOV.UK Frontend's precompiled CSS, JS, fonts and
 //                          images, and ContactPoint's app.mjs and app.css
 //                          (web/assets.h)
@@ -33,6 +35,7 @@
 #include "core/status.h"
 #include "http/server.h"
 #include "identity/sign_in.h"
+#include "practice/oversight_service.h"
 #include "search/search_service.h"
 #include "web/assets.h"
 
@@ -41,6 +44,7 @@ namespace cp::web {
 struct WebDeps {
   identity::SignInService& sign_in;
   search::SearchService& search;
+  practice::OversightService& oversight;
   // Where the static files are (ResolveAssets).
   AssetDirs assets;
   // Seconds of inactivity after which the server ends a session (the page

@@ -64,9 +64,12 @@ class WebPagesTest : public identity::testing::IdentityTest {
     AddChild("<script>alert(1)</script>", "Lee");
     search_ = std::make_unique<search::SearchService>(
         search::SearchDeps{*store_, *audit_, clock_, *linker_, states_});
+    oversight_ = std::make_unique<practice::OversightService>(
+        practice::PracticeDeps{*store_, *audit_, clock_, states_});
+    cpm_secrets_ = MakeEligible(admin_, "leeds.cpm", Role::kContactPointManager, kLeeds);
     server_ = http::MakeHttpServer();
     const std::string web = CP_WEB_DIR;
-    WebDeps deps{*sign_in_, *search_,
+    WebDeps deps{*sign_in_, *search_, *oversight_,
                  AssetDirs{web + "/node_modules/govuk-frontend/dist/govuk", web + "/static"}};
     ASSERT_TRUE(RegisterWebRoutes(*server_, deps).ok());
     http::ServerOptions options;
@@ -78,6 +81,7 @@ class WebPagesTest : public identity::testing::IdentityTest {
   void TearDown() override {
     server_->Stop();
     search_.reset();
+    oversight_.reset();
     IdentityTest::TearDown();
   }
 
@@ -129,17 +133,18 @@ class WebPagesTest : public identity::testing::IdentityTest {
     return client_->Get(path.c_str(), headers);
   }
 
-  // Signs "sam" in through the pages; returns the session cookie.
-  std::string SignIn() {
+  // Signs `username` in through the pages; returns the session cookie.
+  std::string SignIn(const std::string& username = "sam") {
+    const identity::Secrets& secrets = username == "sam" ? secrets_ : cpm_secrets_;
     auto form = Get("/sign-in", "");
     EXPECT_EQ(form->status, 200);
     const std::string csrf = Hidden(form->body, "csrf");
     auto res = PostForm("/sign-in",
                         Form({{"csrf", csrf},
-                              {"username", "sam"},
-                              {"password", secrets_.password.Reveal()},
-                              {"pin", secrets_.pin.Reveal()},
-                              {"code", Code("sam").Reveal()}}),
+                              {"username", username},
+                              {"password", secrets.password.Reveal()},
+                              {"pin", secrets.pin.Reveal()},
+                              {"code", Code(username).Reveal()}}),
                         "cp_sign_in=" + SetCookieValue(form, "cp_sign_in"));
     EXPECT_EQ(res->status, 303) << res->body;
     EXPECT_EQ(res->get_header_value("Location"), "/search");
@@ -149,9 +154,11 @@ class WebPagesTest : public identity::testing::IdentityTest {
   std::unique_ptr<ingest::Linker> linker_;
   search::StoredRecordStates states_;
   std::unique_ptr<search::SearchService> search_;
+  std::unique_ptr<practice::OversightService> oversight_;
   std::unique_ptr<http::Server> server_;
   std::unique_ptr<httplib::Client> client_;
   identity::Secrets secrets_;
+  identity::Secrets cpm_secrets_;
   domain::ContactPointId ann_;
   int keys_ = 0;
 };
@@ -270,6 +277,45 @@ TEST_F(WebPagesTest, SigningOutEndsTheSessionAndNeedsTheFormsToken) {
   EXPECT_EQ(out->status, 303);
   EXPECT_NE(SetCookieHeader(out, "cp_session").find("Max-Age=0"), std::string::npos);
   EXPECT_EQ(Get("/search", session)->status, 303) << "the session has ended";
+}
+
+TEST_F(WebPagesTest, AManagerSeesAndReviewsMisuseAlertsAndNobodyElseDoes) {
+  // Sam ("Test sam") searches their own family name: an alert.
+  const std::string sam = SignIn();
+  const std::string csrf = Hidden(Get("/search", sam)->body, "csrf");
+  ASSERT_EQ(PostForm("/search", Form({{"csrf", csrf}, {"family_name", "Sam"},
+                                      {"given_names", "Ann"}}),
+                     sam)->status,
+            200);
+  EXPECT_EQ(Get("/manage/alerts", sam)->status, 403);
+  EXPECT_EQ(Get("/search", sam)->body.find("Misuse alerts"), std::string::npos);
+
+  const std::string cpm = SignIn("leeds.cpm");
+  auto page = Get("/manage/alerts", cpm);
+  ASSERT_EQ(page->status, 200) << page->body;
+  EXPECT_NE(page->body.find("Searched for their own family name"), std::string::npos);
+  EXPECT_NE(page->body.find("Test sam (sam)"), std::string::npos);
+  const std::string alert = Hidden(page->body, "alert_id");
+  ASSERT_FALSE(alert.empty());
+  const std::string manager_csrf = Hidden(page->body, "csrf");
+  auto none = PostForm("/manage/alerts/review",
+                       Form({{"csrf", manager_csrf}, {"alert_id", alert}}), cpm);
+  EXPECT_EQ(none->status, 400) << "a finding is required";
+  EXPECT_NE(none->body.find("Select your finding"), std::string::npos);
+  auto forged = PostForm("/manage/alerts/review",
+                         Form({{"csrf", csrf}, {"alert_id", alert}, {"finding", "no_concern"}}),
+                         cpm);
+  EXPECT_EQ(forged->status, 400) << "another session's token";
+  auto done = PostForm("/manage/alerts/review",
+                       Form({{"csrf", manager_csrf}, {"alert_id", alert}, {"finding", "no_concern"}}),
+                       cpm);
+  ASSERT_EQ(done->status, 303) << done->body;
+  auto after = Get("/manage/alerts?reviewed=1", cpm);
+  EXPECT_NE(after->body.find("Your finding is recorded"), std::string::npos);
+  EXPECT_NE(after->body.find("id=\"no-alerts\""), std::string::npos);
+  const auto reviews = Events(audit::Action::kReviewMisuseAlert);
+  ASSERT_EQ(reviews.size(), 1u);
+  EXPECT_EQ(reviews[0].event.reason, "no_concern");
 }
 
 TEST_F(WebPagesTest, AssetsAreServedAndPathsOutsideThemAreNot) {

@@ -1,4 +1,5 @@
-// The browser tests (issue 9): DOMAIN.md section 10 journeys walked in
+// The browser tests (issue 9): DOMAIN.md section 10 journeys (case 1, and
+// case 9's misuse alerts) walked in
 // Debian's Chromium with playwright-core against a server started by
 // run-browser-tests.sh, every page checked with axe-core (WCAG 2.2 A and AA)
 // and photographed. Exits non-zero, listing what failed, when anything does.
@@ -150,10 +151,37 @@ try {
   check(await page.isVisible('.govuk-error-summary'), 'a family name alone is refused, saying what to add')
   await audit('search-insufficient')
 
+  // Case 9, part: a practitioner searches their own family name (Hana Vale
+  // searches "Vale"); the ContactPoint Manager sees the alert and records a
+  // finding.
+  await page.goto(`${base}/search`)
+  await page.fill('#family_name', 'Vale')
+  await page.fill('#given_names', 'Ann')
+  await submit('Search')
+
   await signOut()
   check(await page.isVisible('text=You have signed out'), 'signing out says so')
   await page.goto(`${base}/search`)
   check(page.url().includes('/sign-in'), 'after signing out the search page asks to sign in')
+
+  await signIn('leeds.cpm')
+  await page.click('a:has-text("Misuse alerts")')
+  await page.waitForLoadState('load')
+  const alerts = await page.textContent('main')
+  check(alerts.includes('Searched for their own family name') && alerts.includes('Hana Vale'),
+    'the manager sees the alert about Hana Vale')
+  await audit('misuse-alerts')
+  await page.locator('.govuk-summary-card', { hasText: 'Searched for their own family name' })
+    .locator('input[value="no_concern"]').check()
+  await Promise.all([page.waitForNavigation(),
+    page.locator('.govuk-summary-card', { hasText: 'Searched for their own family name' })
+      .locator('button:has-text("Record finding")').click()])
+  await page.waitForLoadState('load')
+  check(await page.isVisible('text=Your finding is recorded'), 'the finding is recorded')
+  check(!(await page.textContent('main')).includes('Searched for their own family name'),
+    'a reviewed alert leaves the list')
+  await audit('misuse-alert-reviewed')
+  await signOut()
   check(cspViolations.length === 0, `no Content-Security-Policy violation: ${cspViolations.join(' | ')}`)
 } catch (error) {
   fail(`the journey stopped: ${error.stack || error}`)
