@@ -26,8 +26,9 @@ for p in "${packages[@]}"; do
   fi
 done
 
-# Node.js and npm fetch the web front end's packages (scripts/web-deps.sh);
-# a machine that has them already (any source) keeps its own.
+# Node.js and npm fetch the web front end's packages (scripts/web-deps.sh)
+# and run the browser tests (Node 18 or later: Debian 12's is 18); a machine
+# that has them already (any source) keeps its own.
 if ! command -v npm >/dev/null 2>&1; then
   missing+=(nodejs npm)
 fi

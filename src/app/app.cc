@@ -15,6 +15,7 @@
 #include "app/version.h"
 #include "audit/signing.h"
 #include "auth/secret_hasher.h"
+#include "auth/session.h"
 #include "http/errors.h"
 #include "identity/directory.h"
 #include "identity/organisations_data.h"
@@ -155,8 +156,10 @@ core::Status Serve(const ServeConfig& config, const core::Clock& clock,
   ASSIGN_OR_RETURN(web::AssetDirs assets,
                    web::ResolveAssets(config.web_assets,
                                       std::filesystem::read_symlink("/proc/self/exe", error)));
-  RETURN_IF_ERROR(web::RegisterWebRoutes(
-      *server, web::WebDeps{sign_in, search_service, oversight_service, assets}));
+  web::WebDeps web_deps{sign_in, search_service, oversight_service, assets};
+  web_deps.idle_seconds = static_cast<int>(
+      std::chrono::duration_cast<std::chrono::seconds>(auth::SessionPolicy().idle()).count());
+  RETURN_IF_ERROR(web::RegisterWebRoutes(*server, web_deps));
   RETURN_IF_ERROR(RegisterFeedRoutes(*server, FeedApiDeps{store.get(), &audit_log, &clock, &random,
                                                           linker.get(),
                                                           config.store_location + ".spool"}));

@@ -1,8 +1,12 @@
 #include "http/server.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
 #include <nlohmann/json.hpp>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 
@@ -108,6 +112,51 @@ TEST(ServerTest, EachRouteRefusesABodyOverItsLimitBeforeReadingIt) {
   ASSERT_TRUE(bulk);
   EXPECT_EQ(bulk->status, 200);
   EXPECT_EQ(bulk->body, "{\"bytes\":524288}");
+  server->Stop();
+}
+
+// A request refused for its size ends the connection: the body it carried
+// (here holding a second request) is never read as a request of its own.
+TEST(ServerTest, ARefusedBodyIsNeverReadAsTheNextRequest) {
+  auto server = MakeHttpServer();
+  std::atomic<int> calls = 0;
+  auto count = [&](const Request&) {
+    ++calls;
+    return Response{};
+  };
+  server->Route("POST", "/small", count);
+  server->Route("GET", "/ping", count);
+  ASSERT_TRUE(server->Start(TestOptions()).ok());
+  const std::string inner = "GET /ping HTTP/1.1\r\nHost: x\r\n\r\n";
+  const std::string body = inner + std::string(kSmallBody, 'x');
+  const std::string request = "POST /small HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                              std::to_string(body.size()) + "\r\n\r\n" + body;
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(server->port()));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  timeval timeout{3, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  (void)::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+  std::string answer;
+  char buffer[4096];
+  for (;;) {
+    const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+    if (n <= 0) break;
+    answer.append(buffer, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  EXPECT_NE(answer.find("413"), std::string::npos) << answer;
+  std::size_t responses = 0;
+  for (std::size_t at = answer.find("HTTP/1.1 "); at != std::string::npos;
+       at = answer.find("HTTP/1.1 ", at + 1)) {
+    ++responses;
+  }
+  EXPECT_EQ(responses, 1u) << answer;
+  EXPECT_EQ(calls.load(), 0);
   server->Stop();
 }
 

@@ -209,6 +209,11 @@ StatusOr<AlertPage> OversightService::Alerts(const identity::SessionContext& ses
   filter.exclude_user = session.account.user.id;  // never one's own
   ASSIGN_OR_RETURN(std::vector<storage::MisuseAlertEntry> found, tx->ListMisuseAlerts(filter));
   for (storage::MisuseAlertEntry& alert : found) {
+    // The records the listed alerts name.
+    if (alert.child && std::find(event.children.begin(), event.children.end(), *alert.child) ==
+                           event.children.end()) {
+      event.children.push_back(*alert.child);
+    }
     ASSIGN_OR_RETURN(AlertView view, ViewOf(*tx, std::move(alert)));
     page.alerts.push_back(std::move(view));
   }

@@ -117,7 +117,11 @@ bool MisuseMonitor::Attempt(Activity activity, std::int64_t user, core::Timestam
       activity == Activity::kSearch ? counts.searches : counts.views;
   Prune(times, now);
   times.push_back(now);
-  return static_cast<int>(times.size()) >= limits_.hard_per_day;
+  if (static_cast<int>(times.size()) < limits_.hard_per_day) return false;
+  // The caller suspends the user; a User Manager who reinstates them starts
+  // them afresh (the count is not held against them a second time).
+  times.clear();
+  return true;
 }
 
 bool MisuseMonitor::SearchedWithoutView(std::int64_t user) {

@@ -100,7 +100,8 @@ class MisuseMonitor {
   explicit MisuseMonitor(MisuseLimits limits);
 
   // Counts one attempt by `user` at `now`, allowed or not. True when it
-  // reaches the hard limit (the caller then suspends: SuspendIn).
+  // reaches the hard limit (the caller then suspends: SuspendIn); the count
+  // then starts again, so that a reinstated user is not suspended at once.
   bool Attempt(Activity activity, std::int64_t user, core::Timestamp now);
   // A search that found at least one child. True when it makes
   // searches_without_view in a row with no view between (the count then

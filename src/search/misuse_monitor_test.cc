@@ -35,6 +35,12 @@ TEST(MisuseMonitorTest, TheHardLimitIsReachedAtItsCountOverAnyTwentyFourHours) {
   // One millisecond before the second ages out: the fourth in 24 hours.
   clock.Advance(hours(1) - milliseconds(1));
   EXPECT_TRUE(monitor.Attempt(A::kSearch, 7, clock.Now()));
+  // Once reached (and the user suspended), the count starts again: a user
+  // reinstated by their User Manager is not suspended by their next search.
+  EXPECT_FALSE(monitor.Attempt(A::kSearch, 7, clock.Now()));
+  EXPECT_FALSE(monitor.Attempt(A::kSearch, 7, clock.Now()));
+  EXPECT_FALSE(monitor.Attempt(A::kSearch, 7, clock.Now()));
+  EXPECT_TRUE(monitor.Attempt(A::kSearch, 7, clock.Now()));
 }
 
 TEST(MisuseMonitorTest, SearchesWithoutAViewAlertOnTheNthInARowAndAViewStartsAgain) {

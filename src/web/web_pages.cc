@@ -538,13 +538,12 @@ class Pages {
       const std::string month = Field(f, "dob_month");
       const std::string year = Field(f, "dob_year");
       search::SearchCriteria criteria;
+      // The date as the API takes it ("YYYY-MM-DD" or "YYYY"); an incomplete
+      // one is passed on too, so that the search service refuses it (and
+      // audits the refusal) as it would over the API.
       if (!day.empty() || !month.empty() || !year.empty()) {
-        if (year.empty() || (day.empty() != month.empty())) {
-          return fail("dob_day",
-                      "Date of birth must have a day, month and year, or only a year");
-        }
         std::string date = year;
-        if (!day.empty()) {
+        if (!day.empty() || !month.empty()) {
           auto two = [](const std::string& v) { return v.size() == 1 ? "0" + v : v; };
           date += "-" + two(month) + "-" + two(day);
         }
@@ -625,18 +624,28 @@ class Pages {
       const std::string id = Field(f, "contactpoint_id");
       const std::string code = Field(f, "reason");
       const std::string text = Field(f, "reason_text");
+      const std::string review = Field(f, "serious_case_review");
       search::ReasonInput reason{code.empty() ? std::nullopt : std::optional(code),
-                                 text.empty() ? std::nullopt : std::optional(text), std::nullopt};
+                                 text.empty() ? std::nullopt : std::optional(text),
+                                 review.empty() ? std::nullopt : std::optional(review)};
       auto view = d_.search.View(s.session, id, reason);
       if (!view.ok()) {
         const Status& why = view.status();
         if (why.code() == ErrorCode::kReasonRequired || why.code() == ErrorCode::kInvalidReason) {
           Json values = ReasonValues(id);
           values["has_error"] = true;
-          const std::string message = code.empty() ? "Select why you are opening this record"
-                                                   : why.message();
-          values["errors"] = Errors(code.empty() ? "reason" : "reason_text", message);
-          values["error_message"] = message;
+          const bool review_needed =
+              !code.empty() && why.message().find("serious_case_review") != std::string::npos;
+          const std::string message =
+              code.empty()    ? std::string("Select why you are opening this record")
+              : review_needed ? std::string("This record is archived: give the serious case "
+                                            "review or child-death investigation reference")
+                              : why.message();
+          const std::string field =
+              code.empty() ? "reason" : review_needed ? "serious_case_review" : "reason_text";
+          values["errors"] = Errors(field, message);
+          // The message under the radios only when the choice is at fault.
+          if (code.empty()) values["error_message"] = message;
           return Page(400, "Why are you opening this record?", "reason", values, &s);
         }
         if (why.category() == core::ErrorCategory::kUnauthenticated) {
@@ -646,9 +655,8 @@ class Pages {
         return Message(status, "This record cannot be shown", why.message(), &s);
       }
       const Json page = RecordPage(*view);
-      return Page(200, "Record of " + Text(page["record"]["given_names"]) + " " +
-                           Text(page["record"]["family_name"]),
-                  "record", page, &s);
+      // A neutral title: browsers keep titles in their history.
+      return Page(200, "Child record", "record", page, &s);
     });
   }
 

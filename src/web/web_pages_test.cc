@@ -223,6 +223,16 @@ TEST_F(WebPagesTest, ASearchListsEscapedResultsAndARecordOpensOnlyWithAReason) {
   EXPECT_NE(few->body.find("govuk-error-summary"), std::string::npos);
   EXPECT_NE(few->body.find("href=\"#family_name\""), std::string::npos);
 
+  // An incomplete date is refused by the search service, and audited there.
+  auto partial = PostForm("/search",
+                          Form({{"csrf", csrf}, {"family_name", "Lee"}, {"dob_day", "2"}}),
+                          session);
+  EXPECT_EQ(partial->status, 400);
+  EXPECT_NE(partial->body.find("href=\"#dob_day\""), std::string::npos);
+  const auto searches = Events(audit::Action::kSearch);
+  ASSERT_FALSE(searches.empty());
+  EXPECT_EQ(searches.back().event.outcome, audit::Outcome::kRefused);
+
   auto found = PostForm("/search",
                         Form({{"csrf", csrf},
                               {"family_name", "Lee"},

@@ -24,6 +24,11 @@ for tool in node /usr/bin/chromium oathtool; do
     exit 1
   fi
 done
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 18 ]; then
+  echo "browser tests: Node.js 18 or later is needed (this is $(node --version))" >&2
+  exit 1
+fi
 if [ ! -d "$root/web/node_modules/playwright-core" ]; then
   echo "browser tests: web/node_modules is missing: run 'make web-deps'" >&2
   exit 1

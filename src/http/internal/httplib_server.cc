@@ -186,9 +186,9 @@ class HttplibServer final : public Server {
         break;
       }
     }
-    if (route == nullptr || route->max_body_bytes == kLargeBody) {
-      return httplib::Server::HandlerResponse::Unhandled;
-    }
+    // A request no route takes is answered 404 after no more than a small body.
+    const std::size_t max_body = route == nullptr ? kSmallBody : route->max_body_bytes;
+    if (max_body == kLargeBody) return httplib::Server::HandlerResponse::Unhandled;
     const auto refuse = [&](int status, const std::string& message) {
       FromResponse(ErrorResponse(core::InvalidArgument(message)), res);
       res.status = status;
@@ -196,7 +196,7 @@ class HttplibServer final : public Server {
       AddSecurityHeaders(res, tls);
       return httplib::Server::HandlerResponse::Handled;
     };
-    const std::string limit = std::to_string(route->max_body_bytes / 1024) + " KiB";
+    const std::string limit = std::to_string(max_body / 1024) + " KiB";
     if (req.has_header("Transfer-Encoding")) {
       return refuse(411, "send the request body with a Content-Length (at most " + limit + ")");
     }
@@ -205,7 +205,7 @@ class HttplibServer final : public Server {
       std::size_t bytes = 0;
       const auto [end, ec] = std::from_chars(length.data(), length.data() + length.size(), bytes);
       if (ec != std::errc() || end != length.data() + length.size() ||
-          bytes > route->max_body_bytes) {
+          bytes > max_body) {
         return refuse(413, "the request body is too large: at most " + limit);
       }
     }
