@@ -6,6 +6,7 @@
 
 #include <filesystem>
 
+#include "http/testing/loopback.h"
 #include "ingest/credential.h"
 #include "storage/sqlite/sqlite_store.h"
 
@@ -41,11 +42,8 @@ class FeedApiTest : public ::testing::Test {
                                                          &random_, linker_.get(),
                                                          (dir_ / "spool").string()})
                     .ok());
-    http::ServerOptions options;
-    options.port = 0;
-    options.worker_threads = 2;
-    ASSERT_TRUE(server_->Start(options).ok());
-    client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
+    client_ = http::testing::StartOnLoopback(*server_);
+    ASSERT_NE(client_, nullptr);
   }
   void TearDown() override {
     server_->Stop();

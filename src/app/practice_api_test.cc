@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/search_api.h"
+#include "http/testing/loopback.h"
 #include "identity/identity_fixture.h"
 
 namespace cp::app {
@@ -38,11 +39,8 @@ class PracticeApiTest : public identity::testing::IdentityTest {
     server_ = http::MakeHttpServer();
     RegisterSearchRoutes(*server_, *sign_in_, *search_);
     RegisterPracticeRoutes(*server_, *sign_in_, *practice_, *oversight_);
-    http::ServerOptions options;
-    options.port = 0;
-    options.worker_threads = 2;
-    ASSERT_TRUE(server_->Start(options).ok());
-    client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
+    client_ = http::testing::StartOnLoopback(*server_);
+    ASSERT_NE(client_, nullptr);
   }
   void TearDown() override {
     server_->Stop();

@@ -4,6 +4,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "http/testing/loopback.h"
 #include "identity/identity_fixture.h"
 
 namespace cp::app {
@@ -21,11 +22,8 @@ class SessionApiTest : public identity::testing::IdentityTest {
     secrets_ = MakeEligible(um_, "sam", Role::kSocialWorker, identity::testing::kLeeds);
     server_ = http::MakeHttpServer();
     RegisterSessionRoutes(*server_, *sign_in_);
-    http::ServerOptions options;
-    options.port = 0;
-    options.worker_threads = 2;
-    ASSERT_TRUE(server_->Start(options).ok());
-    client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
+    client_ = http::testing::StartOnLoopback(*server_);
+    ASSERT_NE(client_, nullptr);
   }
   void TearDown() override {
     server_->Stop();

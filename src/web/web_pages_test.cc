@@ -7,6 +7,7 @@
 #include <regex>
 #include <string>
 
+#include "http/testing/loopback.h"
 #include "identity/identity_fixture.h"
 #include "ingest/linker.h"
 
@@ -72,11 +73,8 @@ class WebPagesTest : public identity::testing::IdentityTest {
     WebDeps deps{*sign_in_, *search_, *oversight_,
                  AssetDirs{web + "/node_modules/govuk-frontend/dist/govuk", web + "/static"}};
     ASSERT_TRUE(RegisterWebRoutes(*server_, deps).ok());
-    http::ServerOptions options;
-    options.port = 0;
-    options.worker_threads = 2;
-    ASSERT_TRUE(server_->Start(options).ok());
-    client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
+    client_ = http::testing::StartOnLoopback(*server_);
+    ASSERT_NE(client_, nullptr);
   }
   void TearDown() override {
     server_->Stop();
