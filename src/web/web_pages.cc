@@ -634,15 +634,18 @@ class Pages {
         if (why.code() == ErrorCode::kReasonRequired || why.code() == ErrorCode::kInvalidReason) {
           Json values = ReasonValues(id);
           values["has_error"] = true;
-          const bool review_needed =
+          const bool about_review =
               !code.empty() && why.message().find("serious_case_review") != std::string::npos;
+          // A missing reference says the record is archived; a malformed one
+          // gets the service's own words on what to fix.
           const std::string message =
-              code.empty()    ? std::string("Select why you are opening this record")
-              : review_needed ? std::string("This record is archived: give the serious case "
-                                            "review or child-death investigation reference")
-                              : why.message();
+              code.empty() ? std::string("Select why you are opening this record")
+              : about_review && review.empty()
+                  ? std::string("This record is archived: give the serious case review or "
+                                "child-death investigation reference")
+                  : why.message();
           const std::string field =
-              code.empty() ? "reason" : review_needed ? "serious_case_review" : "reason_text";
+              code.empty() ? "reason" : about_review ? "serious_case_review" : "reason_text";
           values["errors"] = Errors(field, message);
           // The message under the radios only when the choice is at fault.
           if (code.empty()) values["error_message"] = message;
