@@ -179,6 +179,9 @@ Query Restricted(const Query& q, const access::Decision& d) {
   return r;
 }
 
+// The audit event's count that says an event raised an alert of `kind`.
+std::string AlertCount(AlertKind kind) { return "alert_" + std::string(AlertKindName(kind)); }
+
 bool Unrestricted(const access::Decision& d) {
   return d.search_criteria.all();
 }
@@ -231,7 +234,7 @@ Status SearchService::AuditSearchRefusal(const identity::SessionContext& session
   audit::Event event = EventFor(session, audit::Action::kSearch);
   event.outcome = audit::Outcome::kRefused;
   event.refusal = std::string(core::ErrorCodeName(why.code()));
-  if (alert) event.counts = {{"alert_" + std::string(AlertKindName(*alert)), 1}};
+  if (alert) event.counts = {{AlertCount(*alert), 1}};
   ASSIGN_OR_RETURN(auto tx, d_.store.Begin(storage::TxMode::kReadWrite));
   ASSIGN_OR_RETURN(const std::int64_t index, d_.audit.AppendIn(*tx, event, CriteriaJson(criteria)));
   RETURN_IF_ERROR(AlertOnRefusal(*tx, session, alert, index));
@@ -453,7 +456,7 @@ StatusOr<SearchAnswer> SearchService::Run(const identity::SessionContext& sessio
   if (!answer.hits.empty() && monitor_.SearchedWithoutView(session.account.user.id)) {
     alerts.push_back(AlertKind::kSearchesWithoutView);
   }
-  for (AlertKind alert : alerts) counts["alert_" + std::string(AlertKindName(alert))] = 1;
+  for (AlertKind alert : alerts) counts[AlertCount(alert)] = 1;
   event.counts = Counts(counts);
   if (reason) {
     event.reason = reason->code;
@@ -478,7 +481,7 @@ Status SearchService::AuditViewRefusal(const identity::SessionContext& session,
   event.reason = reason_code;
   event.outcome = audit::Outcome::kRefused;
   event.refusal = std::string(refusal);
-  if (alert) event.counts = {{"alert_" + std::string(AlertKindName(*alert)), 1}};
+  if (alert) event.counts = {{AlertCount(*alert), 1}};
   const Status audited = [&]() -> Status {
     ASSIGN_OR_RETURN(auto tx, d_.store.Begin(storage::TxMode::kReadWrite));
     ASSIGN_OR_RETURN(const std::int64_t index, d_.audit.AppendIn(*tx, event));
@@ -588,7 +591,7 @@ StatusOr<RecordView> SearchService::View(const identity::SessionContext& session
   // A shielded record opened by anyone its whereabouts are hidden from:
   // everyone but the accountable authority's management team.
   const bool shielded_access = state.shielded && !decision.Shows(access::FieldGroup::kAddress);
-  if (shielded_access) counts["alert_" + std::string(AlertKindName(AlertKind::kShieldedAccess))] = 1;
+  if (shielded_access) counts[AlertCount(AlertKind::kShieldedAccess)] = 1;
   event.counts = Counts(counts);
   event.children = named;
   if (stated->text) {

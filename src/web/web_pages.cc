@@ -236,6 +236,12 @@ std::string LongTime(core::Timestamp at) {
   return LongDate(domain::FormatDate(std::chrono::year_month_day(day))) + " at " + clock + " UTC";
 }
 
+// A stored role code as people say it (the code itself if unknown).
+std::string RoleName(const std::string& code) {
+  auto role = access::ParseRole(code);
+  return role.ok() ? std::string(access::Describe(*role).display_name) : code;
+}
+
 // Empty text as null: a template section then leaves the row out.
 Json Opt(const std::string& text) { return text.empty() ? Json(nullptr) : Json(text); }
 
@@ -697,9 +703,7 @@ class Pages {
            {"kind_text", kind != kKinds.end() ? kind->second : Humanise(a.kind)},
            {"display_name", view.display_name},
            {"username", view.username},
-           {"role", std::string(access::ParseRole(view.role).ok()
-                                    ? access::Describe(*access::ParseRole(view.role)).display_name
-                                    : view.role)},
+           {"role", RoleName(view.role)},
            {"organisation", a.organisation},
            {"contactpoint_id", a.child ? Json(a.child->ToString()) : Json(nullptr)},
            {"occurrences", std::to_string(a.occurrences)},
