@@ -21,7 +21,9 @@
 #include "identity/organisations_data.h"
 #include "identity/sign_in.h"
 #include "identity/token_vault.h"
+#include "linkage/model.h"
 #include "linkage/name_variants.h"
+#include "review/operations.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "web/web_pages.h"
 
@@ -156,7 +158,24 @@ core::Status Serve(const ServeConfig& config, const core::Clock& clock,
   ASSIGN_OR_RETURN(web::AssetDirs assets,
                    web::ResolveAssets(config.web_assets,
                                       std::filesystem::read_symlink("/proc/self/exe", error)));
-  web::WebDeps web_deps{sign_in, search_service, oversight_service, assets};
+  // The Data Administrator's review pages compare records with a Linker of
+  // their own (its builder and comparator; no index) and the model file, as
+  // `contactpoint review` does, so that a feed load's Sync never replaces
+  // what they hold.
+  std::error_code binary_error;
+  ASSIGN_OR_RETURN(std::filesystem::path linkage_dir,
+                   linkage::ResolveLinkageDataDir(
+                       config.linkage_data,
+                       std::filesystem::read_symlink("/proc/self/exe", binary_error)));
+  ASSIGN_OR_RETURN(std::unique_ptr<ingest::Linker> review_linker,
+                   ingest::Linker::Load(linkage_dir));
+  ASSIGN_OR_RETURN(linkage::Model review_model, linkage::Model::Load(linkage_dir / "model.json"));
+  review::Operations review_ops(
+      review::Services{*store, audit_log, clock, random, *review_linker, review_model});
+  identity::Directory directory(
+      identity::Services{*store, audit_log, clock, random, hasher, vault});
+  web::WebDeps web_deps{sign_in,   search_service, oversight_service, practice_service,
+                        directory, review_ops,     assets};
   web_deps.idle_seconds = static_cast<int>(
       std::chrono::duration_cast<std::chrono::seconds>(auth::SessionPolicy().idle()).count());
   RETURN_IF_ERROR(web::RegisterWebRoutes(*server, web_deps));

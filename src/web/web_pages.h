@@ -34,8 +34,11 @@
 
 #include "core/status.h"
 #include "http/server.h"
+#include "identity/directory.h"
 #include "identity/sign_in.h"
 #include "practice/oversight_service.h"
+#include "practice/practice_service.h"
+#include "review/operations.h"
 #include "search/search_service.h"
 #include "web/assets.h"
 
@@ -45,6 +48,9 @@ struct WebDeps {
   identity::SignInService& sign_in;
   search::SearchService& search;
   practice::OversightService& oversight;
+  practice::PracticeService& practice;
+  identity::Directory& directory;
+  review::Operations& review;
   // Where the static files are (ResolveAssets).
   AssetDirs assets;
   // Seconds of inactivity after which the server ends a session (the page

@@ -4,7 +4,8 @@
 # practitioner's journeys in Debian's Chromium with playwright-core
 # (browser.mjs), checking every page with axe-core. Screenshots and the axe
 # reports are kept in ARTEFACTS (default build/browser-artefacts).
-# Usage: run-browser-tests.sh PATH/TO/contactpoint [ARTEFACTS]
+# Usage: run-browser-tests.sh PATH/TO/contactpoint [ARTEFACTS [CASE...]]
+# (CASE: run only the cases whose file names contain it)
 set -euo pipefail
 bin=$(realpath "$1")
 here=$(cd "$(dirname "$0")" && pwd)
@@ -55,4 +56,4 @@ done
 
 mkdir -p "$artefacts"
 CP_URL="$url" CP_CREDENTIALS="$tmp/demo/credentials.txt" CP_SYNTH="$tmp/demo/synth" \
-  CP_ARTEFACTS="$artefacts" node "$here/browser.mjs"
+  CP_ARTEFACTS="$artefacts" node "$here/browser.mjs" "${@:3}"
