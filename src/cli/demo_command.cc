@@ -1,5 +1,8 @@
 // contactpoint demo-users: the demonstration users `make demo` creates, one
-// per kind of user, each fully eligible with a token, and their secrets.
+// per kind of user, each fully eligible with a token, and their secrets; and
+// one practitioner whose eCRB check lapsed, for the User Manager to find
+// (DOMAIN.md section 10 case 9): they cannot sign in, so no secrets of
+// theirs are printed.
 //
 // Only for a demonstration store: it refuses a store that has any user, and
 // everything it makes goes through the same directory operations (and audit)
@@ -44,6 +47,12 @@ constexpr DemoUser kUsers[] = {
     {"school.admin", "Ade Mills", kSchool, Role::kSchoolAdministrator, false},
     {"school.noit", "Nat Oakes", kSchool, Role::kSenco, true},
 };
+
+// Leeds' education welfare officer, whose eCRB disclosure is older than 3
+// years.
+constexpr DemoUser kLapsed = {"leeds.ewo", "Eli Wren", kAuthority,
+                              Role::kEducationWelfareOfficer, false};
+constexpr int kLapsedEcrbAgeDays = 3 * 365 + 90;
 
 struct Printed {
   std::string username, role, organisation, password, pin, totp;
@@ -108,6 +117,18 @@ core::Status CreateAll(identity::Directory& directory, const core::Clock& clock,
                                  printed));
     out.push_back(std::move(printed));
   }
+
+  ASSIGN_OR_RETURN(identity::Account um, directory.Manager("leeds.um"));
+  RETURN_IF_ERROR(directory
+                      .CreateUser(um, identity::NewUser{kLapsed.username, kLapsed.name,
+                                                        kLapsed.organisation, kLapsed.role,
+                                                        kLapsed.mediated})
+                      .status());
+  const domain::Date lapsed_ecrb =
+      domain::Date(std::chrono::sys_days(today) - std::chrono::days(kLapsedEcrbAgeDays));
+  Printed unprinted;  // their secrets stay unknown: they cannot sign in
+  RETURN_IF_ERROR(
+      MakeEligible(directory, um, kLapsed.username, false, training, lapsed_ecrb, unprinted));
   return core::Status::Ok();
 }
 

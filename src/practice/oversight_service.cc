@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 
 #include "access/management_scope.h"
 #include "identity/directory.h"
@@ -42,6 +43,72 @@ const Status& NoMediatedAccess() {
 }  // namespace
 
 std::span<const std::string_view> AlertFindings() { return kFindings; }
+
+bool OfCompulsorySchoolAge(domain::Date date_of_birth, domain::Date today) {
+  using namespace std::chrono;
+  // Whole years of age on `today`.
+  int age = static_cast<int>(today.year()) - static_cast<int>(date_of_birth.year());
+  if (month_day(today.month(), today.day()) < month_day(date_of_birth.month(), date_of_birth.day())) {
+    --age;
+  }
+  return age >= 5 && age <= 15;
+}
+
+bool HasEducationSetting(const domain::Child& child, domain::Date today) {
+  return std::any_of(child.involvements.begin(), child.involvements.end(),
+                     [&](const domain::Involvement& i) {
+                       const bool education = i.type == domain::ServiceType::kSchool ||
+                                              i.type == domain::ServiceType::kEarlyYears ||
+                                              i.type == domain::ServiceType::kCollege;
+                       return education && (!i.end || *i.end >= today);
+                     });
+}
+
+StatusOr<MissingEducationReport> OversightService::MissingEducation(
+    const identity::SessionContext& session, int limit) {
+  audit::Event event = EventFor(session, audit::Action::kExport, "missing_education");
+  auto refuse = [&](const Status& why) { return Refuse(event, why, {}); };
+  if (Status ready = identity::SignInService::RequireReady(session); !ready.ok()) {
+    return refuse(ready);
+  }
+  if (Status ok = CheckLimit(limit); !ok.ok()) return refuse(ok);
+  if (session.acting_for) return refuse(NoMediatedAccess());
+  const identity::Account& me = session.account;
+  if ((me.role != access::Role::kContactPointManager &&
+       me.role != access::Role::kDataAdministrator) ||
+      me.organisation.type != access::OrganisationType::kLocalAuthority) {
+    return refuse(Status(ErrorCode::kPermissionDenied,
+                         "the missing-education report is for a local authority's ContactPoint "
+                         "Manager and Data Administrator"));
+  }
+  const domain::Date today(std::chrono::floor<std::chrono::days>(d_.clock.Now()));
+  const std::vector<access::Viewer> viewers = search::ViewersOf(session);
+  MissingEducationReport report;
+  ASSIGN_OR_RETURN(auto tx, d_.store.Begin(storage::TxMode::kReadWrite));
+  RETURN_IF_ERROR(tx->ForEachCurrentChild([&](const domain::Child& child) -> Status {
+    if (!child.accountable || child.accountable->assignee != me.organisation.id.value() ||
+        child.date_of_death || !OfCompulsorySchoolAge(child.date_of_birth.Reveal(), today) ||
+        HasEducationSetting(child, today)) {
+      return Status::Ok();
+    }
+    ASSIGN_OR_RETURN(search::RecordState state, d_.states.StateOf(*tx, child));
+    const access::Decision decision =
+        search::DecideFor(viewers, search::FactsOf(child, state), access::Action::kExport);
+    if (!decision.allowed()) return Status::Ok();  // archived, sealed, another authority's
+    if (static_cast<int>(report.children.size()) == limit) {
+      report.truncated = true;
+      return Status::Ok();
+    }
+    report.children.push_back({child.id, search::Mask(child, state, decision)});
+    return Status::Ok();
+  }));
+  for (const MissingEducationEntry& e : report.children) event.children.push_back(e.id);
+  event.counts = {{"listed", static_cast<std::int64_t>(report.children.size())}};
+  ASSIGN_OR_RETURN(report.audit_index, d_.audit.AppendIn(*tx, event));
+  RETURN_IF_ERROR(tx->Commit());
+  (void)d_.audit.MaybeCheckpoint();
+  return report;
+}
 
 Status OversightService::Refuse(audit::Event event, const Status& why, std::string_view code) {
   event.outcome = audit::Outcome::kRefused;
@@ -109,6 +176,7 @@ StatusOr<AuditPage> OversightService::WhoViewed(const identity::SessionContext& 
   query.action = audit::Action::kViewRecord;
   query.limit = limit;
   ASSIGN_OR_RETURN(page.events, d_.audit.Query(query));
+  RETURN_IF_ERROR(NameUsers(page));
   return page;
 }
 
@@ -159,7 +227,63 @@ StatusOr<AuditPage> OversightService::UserActivity(const identity::SessionContex
   query.user = "user:" + std::to_string(user_id);
   query.limit = limit;
   ASSIGN_OR_RETURN(page.events, d_.audit.Query(query));
+  RETURN_IF_ERROR(NameUsers(page));
   return page;
+}
+
+Status OversightService::NameUsers(AuditPage& page) {
+  constexpr std::string_view kUser = "user:";
+  ASSIGN_OR_RETURN(auto tx, d_.store.Begin(storage::TxMode::kReadOnly));
+  auto name = [&](const audit::Principal& p) -> Status {
+    if (p.kind != audit::PrincipalKind::kUser || !p.id.starts_with(kUser) ||
+        page.users.contains(p.id)) {
+      return Status::Ok();
+    }
+    std::int64_t id = 0;
+    const std::string_view digits = std::string_view(p.id).substr(kUser.size());
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), id);
+    if (ec != std::errc() || end != digits.data() + digits.size()) return Status::Ok();
+    auto user = tx->GetUser(id);
+    if (!user.ok()) {
+      return user.status().code() == ErrorCode::kUserNotFound ? Status::Ok() : user.status();
+    }
+    page.users[p.id] = UserName{user->username, user->display_name};
+    return Status::Ok();
+  };
+  for (const audit::LoggedEvent& logged : page.events) {
+    RETURN_IF_ERROR(name(logged.event.actor));
+    if (logged.event.on_behalf_of) RETURN_IF_ERROR(name(*logged.event.on_behalf_of));
+  }
+  return Status::Ok();
+}
+
+StatusOr<std::vector<ReviewableUser>> OversightService::ReviewableUsers(
+    const identity::SessionContext& session) {
+  RETURN_IF_ERROR(identity::SignInService::RequireReady(session));
+  if (session.acting_for) return NoMediatedAccess();
+  if (session.account.role != access::Role::kContactPointManager) {
+    return Status(ErrorCode::kPermissionDenied,
+                  "only a ContactPoint Manager may review what a user did");
+  }
+  const access::Manager manager{session.account.role, session.account.organisation};
+  ASSIGN_OR_RETURN(auto tx, d_.store.Begin(storage::TxMode::kReadOnly));
+  ASSIGN_OR_RETURN(std::vector<storage::OrganisationEntry> organisations,
+                   tx->ListOrganisations());
+  std::vector<ReviewableUser> users;
+  for (const storage::OrganisationEntry& entry : organisations) {
+    ASSIGN_OR_RETURN(access::Organisation organisation, identity::OrganisationOf(entry));
+    if (!access::MayReviewActivity(manager, organisation)) continue;
+    ASSIGN_OR_RETURN(std::vector<storage::UserEntry> members, tx->ListUsers(entry.id));
+    for (const storage::UserEntry& user : members) {
+      if (user.id == session.account.user.id) continue;
+      users.push_back(ReviewableUser{user.id, user.username, user.display_name, user.role,
+                                     user.organisation});
+    }
+  }
+  std::sort(users.begin(), users.end(), [](const ReviewableUser& a, const ReviewableUser& b) {
+    return a.username < b.username;
+  });
+  return users;
 }
 
 StatusOr<storage::MisuseAlertFilter> OversightService::AlertScope(

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <tuple>
 
@@ -608,6 +609,71 @@ TEST_F(PracticeServiceTest, AContactPointManagerSeesAndReviewsTheAlertsInTheirSc
   EXPECT_EQ(oversight_->Alerts(cpm_, true)->alerts.size(), 2u);
   // The shielded record's alert is also Leeds's to review (its record).
   EXPECT_TRUE(oversight_->ReviewAlert(cpm_, leeds->alerts[1].alert.id, "referred").ok());
+}
+
+TEST(MissingEducationTest, CompulsorySchoolAgeIsFiveToFifteenOnTheDay) {
+  using std::chrono::year;
+  using std::chrono::day;
+  const domain::Date today = year{2026} / std::chrono::September / day{1};
+  EXPECT_FALSE(OfCompulsorySchoolAge(year{2021} / std::chrono::September / day{2}, today));  // 4
+  EXPECT_TRUE(OfCompulsorySchoolAge(year{2021} / std::chrono::September / day{1}, today));   // 5
+  EXPECT_TRUE(OfCompulsorySchoolAge(year{2010} / std::chrono::September / day{2}, today));   // 15
+  EXPECT_FALSE(OfCompulsorySchoolAge(year{2010} / std::chrono::September / day{1}, today));  // 16
+}
+
+TEST_F(PracticeServiceTest, TheMissingEducationReportListsSchoolAgeChildrenWithNoSetting) {
+  using std::chrono::year;
+  using std::chrono::day;
+  auto with_school = [](domain::Child c, std::optional<domain::Date> end) {
+    domain::Involvement school;
+    school.type = domain::ServiceType::kSchool;
+    school.organisation.name = "Leeds Primary";
+    school.end = end;
+    c.involvements.push_back(school);
+    return c;
+  };
+  auto born = [](domain::Child c, domain::Date dob) {
+    c.date_of_birth = core::Sensitive<domain::Date>(dob);
+    return c;
+  };
+  // child_ (Ann, 11, no school) is listed; so is a child whose school ended.
+  const ContactPointId left =
+      Add(with_school(Child("Cal", "Lee"), year{2025} / std::chrono::July / day{20}));
+  Add(with_school(Child("Bea", "Lee"), std::nullopt));            // at school
+  Add(born(Child("Dot", "Lee"), year{2023} / January / day{5}));  // 3: not school age
+  Add(born(Child("Eve", "Lee"), year{2009} / January / day{5}));  // 17
+  domain::Child dead = Child("Fay", "Lee");
+  dead.date_of_death = year{2024} / January / day{1};
+  Add(dead);
+
+  auto report = oversight_->MissingEducation(cpm_);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  std::vector<ContactPointId> listed;
+  for (const MissingEducationEntry& e : report->children) listed.push_back(e.id);
+  std::sort(listed.begin(), listed.end());
+  std::vector<ContactPointId> expected = {child_, left};
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(listed, expected);
+  EXPECT_FALSE(report->truncated);
+  const audit::LoggedEvent event = Last(audit::Action::kExport);
+  EXPECT_EQ(event.index, report->audit_index);
+  EXPECT_EQ(event.event.children.size(), 2u);
+  // The authority's Data Administrator too; the limit truncates.
+  auto one = oversight_->MissingEducation(admin_, 1);
+  ASSERT_TRUE(one.ok());
+  EXPECT_EQ(one->children.size(), 1u);
+  EXPECT_TRUE(one->truncated);
+  // Another authority's manager sees none of Leeds's children.
+  auto york = oversight_->MissingEducation(york_cpm_);
+  ASSERT_TRUE(york.ok());
+  EXPECT_TRUE(york->children.empty());
+  // Practitioners and other roles are refused, and the refusal audited.
+  for (const identity::SessionContext* who : {&sw_, &nurse_, &user_manager_}) {
+    auto refused = oversight_->MissingEducation(*who);
+    EXPECT_EQ(refused.status().code(), ErrorCode::kPermissionDenied) << who->account.user.username;
+    EXPECT_EQ(Last(audit::Action::kExport).event.outcome, audit::Outcome::kRefused);
+  }
+  EXPECT_FALSE(oversight_->MissingEducation(cpm_, 0).ok());
 }
 
 }  // namespace

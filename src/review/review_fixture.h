@@ -41,6 +41,43 @@ inline std::string Upsert(const std::string& key, const std::string& given,
 
 inline constexpr const char* kAdopted = "[{\"type\": \"adoption\"}]";
 
+// Registers `id` as an active national source.
+inline void RegisterSource(storage::Store& store, const std::string& id, core::Timestamp now) {
+  auto tx = store.Begin(storage::TxMode::kReadWrite);
+  ASSERT_TRUE(tx.ok()) << tx.status().ToString();
+  storage::SourceEntry s;
+  s.id = domain::SourceId(id);
+  s.name = "Test " + id;
+  s.kind = domain::SourceKind::kNational;
+  s.state = domain::SourceState::kActive;
+  s.created_at = s.updated_at = now;
+  ASSERT_TRUE((*tx)->PutSource(s).ok());
+  ASSERT_TRUE((*tx)->Commit().ok());
+}
+
+// What a test load goes through: the real loader over these.
+struct LoadContext {
+  storage::Store& store;
+  audit::AuditLog& audit;
+  const core::Clock& clock;
+  core::Random& random;
+  ingest::Linker& linker;
+  std::filesystem::path dir;  // where batch files are written
+};
+
+// Loads one batch `batch` (sequence `sequence`) of `lines` as `source`
+// through the real loader; returns the receipt's counts.
+inline ingest::Receipt LoadBatch(const LoadContext& c, const std::string& source,
+                                 const std::string& batch, int sequence,
+                                 const std::string& lines) {
+  const std::filesystem::path path = c.dir / (batch + ".jsonl");
+  std::ofstream(path, std::ios::binary) << Header(source, batch, sequence) << lines;
+  ingest::BatchLoader loader(c.store, c.audit, c.clock, c.random, c.linker);
+  auto loaded = loader.LoadFile(domain::SourceId(source), path.string());
+  EXPECT_TRUE(loaded.ok()) << loaded.status().ToString();
+  return loaded.ok() ? loaded->receipt : ingest::Receipt{};
+}
+
 class ReviewTest : public identity::testing::IdentityTest {
  protected:
   static void SetUpTestSuite() {
@@ -73,27 +110,13 @@ class ReviewTest : public identity::testing::IdentityTest {
     Register("nhs-pds");
   }
 
-  void Register(const std::string& id) {
-    auto tx = store_->Begin(storage::TxMode::kReadWrite);
-    storage::SourceEntry s;
-    s.id = domain::SourceId(id);
-    s.name = "Test " + id;
-    s.kind = domain::SourceKind::kNational;
-    s.state = domain::SourceState::kActive;
-    s.created_at = s.updated_at = clock_.Now();
-    ASSERT_TRUE((*tx)->PutSource(s).ok());
-    ASSERT_TRUE((*tx)->Commit().ok());
-  }
+  void Register(const std::string& id) { RegisterSource(*store_, id, clock_.Now()); }
 
   // Loads one batch of `lines` as `source`; returns the receipt's counts.
   ingest::Receipt Load(const std::string& source, const std::string& lines) {
-    const std::string batch = "b" + std::to_string(++batches_);
-    const std::filesystem::path path = dir_ / (batch + ".jsonl");
-    std::ofstream(path, std::ios::binary) << Header(source, batch, batches_) << lines;
-    ingest::BatchLoader loader(*store_, *audit_, clock_, random_, *linker_);
-    auto loaded = loader.LoadFile(domain::SourceId(source), path.string());
-    EXPECT_TRUE(loaded.ok()) << loaded.status().ToString();
-    return loaded.ok() ? loaded->receipt : ingest::Receipt{};
+    ++batches_;
+    return LoadBatch({*store_, *audit_, clock_, random_, *linker_, dir_}, source,
+                     "b" + std::to_string(batches_), batches_, lines);
   }
 
   storage::SourceRecord Record(const std::string& source, const std::string& key) {

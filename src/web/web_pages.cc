@@ -13,6 +13,7 @@
 #include "search/reasons.h"
 #include "search/record_json.h"
 #include "web/internal/page_kit.h"
+#include "web/internal/record_page.h"
 #include "web/internal/templates.h"
 
 namespace cp::web {
@@ -30,98 +31,6 @@ constexpr std::string_view kContentSecurityPolicy =
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
     "connect-src 'self'; manifest-src 'self'; form-action 'self'; frame-ancestors 'none'; "
     "base-uri 'none'";
-
-std::string OtherNames(const Json& record) {
-  std::vector<std::string> names;
-  if (record.contains("other_names")) {
-    for (const Json& n : record["other_names"]) {
-      names.push_back(Joined({Text(n["given_names"]), Text(n["family_name"])}, " "));
-    }
-  }
-  return Joined(names, "; ");
-}
-
-// The record page's values: the API's record JSON and what the template
-// shows of it, already worded.
-Json RecordPage(const search::RecordView& view) {
-  const Json record = search::RecordJson(view.shown, /*summary=*/false);
-  Json page = {{"record", record},
-               {"redirected", view.redirected()},
-               {"requested_id", view.requested.ToString()},
-               {"gender_text", Humanise(Text(record["gender"]))},
-               {"dob_text", LongDate(Text(record["date_of_birth"]))},
-               {"dod_text", Opt(LongDate(Text(record.value("date_of_death", Json()))))},
-               {"other_names_text", Opt(OtherNames(record))}};
-  if (record.contains("address") && record["address"].is_object()) {
-    std::vector<std::string> lines;
-    for (const Json& line : record["address"]["lines"]) lines.push_back(Text(line));
-    lines.push_back(Text(record["address"]["postcode"]));
-    page["address_text"] = Opt(Joined(lines, ", "));
-  }
-  page["limited"] = !record.contains("address");
-  if (record.contains("lead_professional_recorded")) {
-    page["lead_shown"] = true;
-    page["lead_text"] = record["lead_professional_recorded"].get<bool>()
-                            ? "Yes: see the service marked lead professional"
-                            : "None recorded";
-  }
-  if (record.contains("caf_exists")) {
-    page["caf_shown"] = true;
-    page["caf_text"] = record["caf_exists"].get<bool>()
-                           ? "A Common Assessment exists: see the service marked CAF holder"
-                           : "None recorded";
-  }
-  Json services = Json::array();
-  for (const Json& s : record["services"]) {
-    if (s["visibility"] == "unspecified") {
-      services.push_back({{"title", "An unspecified service"},
-                          {"unspecified", true},
-                          {"text", Text(s["text"])}});
-      continue;
-    }
-    const Json& pc = s["practitioner_contact"];
-    Json contact = s["organisation"].contains("contact") ? s["organisation"]["contact"] : Json{};
-    std::string practitioner;
-    if (s["practitioner"].is_object()) {
-      practitioner = s["practitioner"].contains("name")
-                         ? Text(s["practitioner"]["name"])
-                         : Joined({Text(s["practitioner"]["given_names"]),
-                                   Text(s["practitioner"]["family_name"])},
-                                  " ");
-    }
-    std::vector<std::string> roles;
-    if (s["lead_professional"] == true) roles.push_back("Lead professional");
-    if (s["caf_holder"] == true) roles.push_back("CAF holder");
-    std::string phone = Text(pc["phone"]);
-    std::string email = Text(pc["email"]);
-    if (phone.empty() && contact.is_object()) phone = Text(contact["phone"]);
-    if (email.empty() && contact.is_object()) email = Text(contact["email"]);
-    services.push_back({{"title", ServiceTitle(Text(s["type"]))},
-                        {"unspecified", false},
-                        {"organisation", Opt(Text(s["organisation"]["name"]))},
-                        {"practitioner", Opt(practitioner)},
-                        {"phone", Opt(phone)},
-                        {"email", Opt(email)},
-                        {"since", Opt(LongDate(Text(s["start"])))},
-                        {"until", Opt(LongDate(Text(s["end"])))},
-                        {"roles", Opt(Joined(roles, ", "))}});
-  }
-  page["services"] = services;
-  page["has_services"] = !services.empty();
-  if (record.contains("carers")) {
-    page["carers_shown"] = true;
-    Json carers = Json::array();
-    for (const Json& c : record["carers"]) {
-      carers.push_back({{"name", Joined({Text(c["given_names"]), Text(c["family_name"])}, " ")},
-                        {"relationship", Humanise(Text(c["relationship"]))},
-                        {"parental_responsibility", c["parental_responsibility"] == true},
-                        {"phone", Opt(Text(c["contact"]["phone"]))},
-                        {"email", Opt(Text(c["contact"]["email"]))}});
-    }
-    page["carers"] = carers;
-  }
-  return page;
-}
 
 // Which form field an error of the search service is about.
 std::string SearchErrorField(const Status& status) {
@@ -207,7 +116,7 @@ class Pages {
                                  "trying again"
                                : signed_in.status().message());
     }
-    return Redirect("/search",
+    return Redirect(signed_in->must_change_secrets ? "/account/secrets" : "/search",
                     {SetCookie(kSessionCookie, signed_in->token.Reveal(), "/"),
                      SetCookie(kSignInCookie, "", "/sign-in", /*expire=*/true)});
   }
@@ -226,12 +135,10 @@ class Pages {
   }
 
   http::Response SearchForm(const http::Request& request) {
-    auto signed_in = Authenticate(request);
-    if (!signed_in.ok()) return Redirect("/sign-in");
-    return Page(200, "Search for a child", "search",
-                Json{{"form", Json::object()},
-                     {"must_change_secrets", signed_in->session.account.user.must_change_secrets}},
-                &*signed_in);
+    // Temporary secrets: to change them first (Kit::SignedGet).
+    return kit_->SignedGet(request, [&](const Signed& s) {
+      return Page(200, "Search for a child", "search", Json{{"form", Json::object()}}, &s);
+    });
   }
 
   http::Response Search(const http::Request& request) {
@@ -313,17 +220,7 @@ class Pages {
     });
   }
 
-  Json ReasonValues(const std::string& id) {
-    Json reasons = Json::array();
-    int n = 0;
-    for (const search::ReasonInfo& r : search::ReasonCatalogue()) {
-      ++n;
-      reasons.push_back({{"code", std::string(r.code)},
-                         {"description", std::string(r.description)},
-                         {"suffix", n == 1 ? std::string() : "-" + std::to_string(n)}});
-    }
-    return Json{{"contactpoint_id", id}, {"reasons", reasons}};
-  }
+
 
   http::Response Reason(const http::Request& request) {
     return SignedPost(request, [&](const Signed& s, const std::map<std::string, std::string>& f) {
@@ -333,48 +230,11 @@ class Pages {
   }
 
   http::Response Record(const http::Request& request) {
-    return SignedPost(request, [&](const Signed& s, const std::map<std::string, std::string>& f) {
-      const std::string id = Field(f, "contactpoint_id");
-      const std::string code = Field(f, "reason");
-      const std::string text = Field(f, "reason_text");
-      const std::string review = Field(f, "serious_case_review");
-      search::ReasonInput reason{code.empty() ? std::nullopt : std::optional(code),
-                                 text.empty() ? std::nullopt : std::optional(text),
-                                 review.empty() ? std::nullopt : std::optional(review)};
-      auto view = d_.search.View(s.session, id, reason);
-      if (!view.ok()) {
-        const Status& why = view.status();
-        if (why.code() == ErrorCode::kReasonRequired || why.code() == ErrorCode::kInvalidReason) {
-          Json values = ReasonValues(id);
-          values["has_error"] = true;
-          const bool about_review =
-              !code.empty() && why.message().find("serious_case_review") != std::string::npos;
-          // A missing reference says the record is archived; a malformed one
-          // gets the service's own words on what to fix.
-          const std::string message =
-              code.empty() ? std::string("Select why you are opening this record")
-              : about_review && review.empty()
-                  ? std::string("This record is archived: give the serious case review or "
-                                "child-death investigation reference")
-                  : why.message();
-          const std::string field =
-              code.empty() ? "reason" : about_review ? "serious_case_review" : "reason_text";
-          values["errors"] = Errors(field, message);
-          // The message under the radios only when the choice is at fault.
-          if (code.empty()) values["error_message"] = message;
-          return Page(400, "Why are you opening this record?", "reason", values, &s);
-        }
-        if (why.category() == core::ErrorCategory::kUnauthenticated) {
-          return Redirect("/sign-in?ended=1");
-        }
-        const int status = why.category() == core::ErrorCategory::kNotFound ? 404 : 403;
-        return Message(status, "This record cannot be shown", why.message(), &s);
-      }
-      const Json page = RecordPage(*view);
-      // A neutral title: browsers keep titles in their history.
-      return Page(200, "Child record", "record", page, &s);
+    return SignedPost(request, [&](const Signed& s, const Form& f) {
+      return ShowRecord(*kit_, s, Field(f, "contactpoint_id"), ReasonFrom(f));
     });
   }
+
 
  private:
   std::shared_ptr<Kit> kit_;
@@ -408,6 +268,7 @@ Status RegisterWebRoutes(http::Server& server, const WebDeps& deps) {
   RegisterPracticePages(server, kit);
   RegisterReviewPages(server, kit);
   RegisterManagePages(server, kit);
+  RegisterAccountPages(server, kit);
   return Status::Ok();
 }
 

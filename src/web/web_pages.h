@@ -10,8 +10,15 @@
 //   POST /record/reason    the "reason for access" step for one record
 //   POST /record           the record, masked exactly as the API masks it
 //                          (search::RecordJson of SearchService::View)
-//   GET  /manage/alerts    a ContactPoint Manager's open misuse alerts
-//   POST /manage/alerts/review   a finding on one of them
+//   POST /record/...       a practitioner's own entries and shields
+//                          (practice_pages.cc)
+//   GET  /manage/...       management pages: misuse alerts, users, token
+//                          enrolment, audit queries (manage_pages.cc);
+//                          shield reviews and the missing-education report
+//                          (practice_pages.cc)
+//   GET  /review ...       the Data Administrator's match review, merge and
+//                          split (review_pages.cc)
+//   GET  /account/secrets  changing temporary secrets (account_pages.cc)
 //   GET  /assets/...       GOV.UK Frontend's precompiled CSS, JS, fonts and
 //                          images, and ContactPoint's app.mjs and app.css
 //                          (web/assets.h)
@@ -26,8 +33,9 @@
 // refused (the server's headers). Templates escape HTML by default
 // (kainjow mustache); the only unescaped value is a page's rendered body.
 //
-// Every search and view goes through search::SearchService, so it is
-// audited and policed exactly as over the API. Borrows everything; the
+// Every search and view goes through search::SearchService, every change
+// through the service the API uses (practice, review, identity), so it is
+// audited and policed exactly as over the API. docs/web.md lists the pages. Borrows everything; the
 // routes' handlers are thread-safe.
 #ifndef CP_WEB_WEB_PAGES_H_
 #define CP_WEB_WEB_PAGES_H_

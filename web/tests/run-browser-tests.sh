@@ -39,6 +39,32 @@ fi
   cat "$tmp/store.log" >&2
   exit 1
 }
+# Case 10 (match review) needs records the matcher could not place, in Leeds:
+# two small batches crafted for it (web/tests/data/match-review-*.jsonl),
+# loaded through the real pipeline as the demo store's own.
+store="$tmp/demo/contactpoint.db"
+# Case 3 (aliases) needs a child reported under two family names: a batch
+# made from the synthetic feeds (make-alias-batch.mjs), from a source of
+# another area.
+mkdir -p "$tmp/demo/extra"
+node "$here/make-alias-batch.mjs" "$tmp/demo/synth" "$tmp/demo/extra/alias.jsonl" doncaster-youth-service \
+  >>"$tmp/store.log" 2>&1 || { cat "$tmp/store.log" >&2; exit 1; }
+for feed in leeds-admissions:match-review-a leeds-early-years:match-review-b \
+            doncaster-youth-service:alias; do
+  source=${feed%%:*}
+  file="$here/data/${feed#*:}.jsonl"
+  [ "${feed#*:}" = alias ] && file="$tmp/demo/extra/alias.jsonl"
+  {
+    "$bin" source add --store "$store" "$source" --name "Browser test $source" --kind local &&
+      "$bin" source accredit --store "$store" "$source" --stage type &&
+      "$bin" source accredit --store "$store" "$source" --stage instance &&
+      "$bin" source activate --store "$store" "$source" &&
+      "$bin" feed load --store "$store" --source "$source" "$file"
+  } >>"$tmp/store.log" 2>&1 || {
+    cat "$tmp/store.log" >&2
+    exit 1
+  }
+done
 "$bin" serve --store "$tmp/demo/contactpoint.db" --bind 127.0.0.1 --port 0 >"$tmp/serve.log" 2>&1 &
 server_pid=$!
 url=""
@@ -56,4 +82,5 @@ done
 
 mkdir -p "$artefacts"
 CP_URL="$url" CP_CREDENTIALS="$tmp/demo/credentials.txt" CP_SYNTH="$tmp/demo/synth" \
+  CP_EXTRA="$tmp/demo/extra" \
   CP_ARTEFACTS="$artefacts" node "$here/browser.mjs" "${@:3}"

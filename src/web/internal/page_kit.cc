@@ -181,9 +181,13 @@ static StatusOr<std::string> Render(std::string_view name, const Json& values) {
     return core::Internal("web template " + std::string(name) + ": " + tmpl.error_message());
   }
   mustache::data data = ToData(values);
-  data.set("error_summary", mustache::partial([] {
-             return std::string(internal::Template("error_summary"));
-           }));
+  // Partials: the error summary and every template named part_*.
+  for (std::string_view name : internal::TemplateNames()) {
+    if (name != "error_summary" && !name.starts_with("part_")) continue;
+    data.set(std::string(name), mustache::partial([name] {
+               return std::string(internal::Template(name));
+             }));
+  }
   return tmpl.render(data);
 }
 
@@ -270,6 +274,16 @@ std::string Joined(const std::vector<std::string>& parts, std::string_view separ
 std::string Text(const Json& j) { return j.is_string() ? j.get<std::string>() : ""; }
 
 
+std::string OtherNames(const Json& record) {
+  std::vector<std::string> names;
+  if (record.contains("other_names")) {
+    for (const Json& n : record["other_names"]) {
+      names.push_back(Joined({Text(n["given_names"]), Text(n["family_name"])}, " "));
+    }
+  }
+  return Joined(names, "; ");
+}
+
 Json Errors(const std::string& field, const std::string& message) {
   return Json::array({Json{{"field", field}, {"message", message}}});
 }
@@ -296,12 +310,14 @@ Json NavFor(access::Role role) {
   switch (role) {
     case access::Role::kContactPointManager:
       add("/manage/shield-reviews", "Shield reviews");
+      add("/manage/missing-education", "Missing education");
       add("/manage/audit", "Audit");
       add("/manage/alerts", "Misuse alerts");
       break;
     case access::Role::kDataAdministrator:
       add("/review", "Match review");
       add("/manage/shield-reviews", "Shield reviews");
+      add("/manage/missing-education", "Missing education");
       break;
     case access::Role::kUserManager:
     case access::Role::kNationalAdministrator:

@@ -56,6 +56,8 @@ std::string RoleName(const std::string& code);     // a stored role code's displ
 Json Opt(const std::string& text);                 // "" as null (a section leaves it out)
 std::string Joined(const std::vector<std::string>& parts, std::string_view separator);
 std::string Text(const Json& j);                   // a JSON string, else ""
+// A record JSON's other names (aliases), "; "-separated.
+std::string OtherNames(const Json& record);
 // An error summary of one message linked to the field `field`.
 Json Errors(const std::string& field, const std::string& message);
 // The date of a GOV.UK date input (PREFIX_day, _month, _year) as
@@ -91,20 +93,24 @@ class Kit {
   // else 404 / 403 / 400 / 500 by its category, with the service's message.
   http::Response Refused(const core::Status& why, const std::string& heading, const Signed& s);
 
-  // A signed-in GET: `body(signed)`; otherwise to sign in.
+  // A signed-in GET: `body(signed)`; otherwise to sign in, or (temporary
+  // secrets) to change them first.
   template <typename Body>
   http::Response SignedGet(const http::Request& request, Body&& body) {
     auto signed_in = Authenticate(request);
     if (!signed_in.ok()) return Redirect("/sign-in");
+    if (signed_in->session.account.user.must_change_secrets) return Redirect("/account/secrets");
     return body(*signed_in);
   }
 
   // A signed-in POST with a valid CSRF token: `body(signed, form)`;
-  // otherwise to sign in, or a refusal that changes nothing.
+  // otherwise to sign in, to change temporary secrets first, or a refusal
+  // that changes nothing.
   template <typename Body>
   http::Response SignedPost(const http::Request& request, Body&& body) {
     auto signed_in = Authenticate(request);
     if (!signed_in.ok()) return Redirect("/sign-in?ended=1");
+    if (signed_in->session.account.user.must_change_secrets) return Redirect("/account/secrets");
     const Form form = ParseForm(request.body);
     if (!SameSecret(Field(form, "csrf"), CsrfFor(signed_in->token))) {
       return Message(400, "The form had expired",
@@ -123,6 +129,7 @@ class Kit {
 void RegisterPracticePages(http::Server& server, const std::shared_ptr<Kit>& kit);
 void RegisterReviewPages(http::Server& server, const std::shared_ptr<Kit>& kit);
 void RegisterManagePages(http::Server& server, const std::shared_ptr<Kit>& kit);
+void RegisterAccountPages(http::Server& server, const std::shared_ptr<Kit>& kit);
 
 }  // namespace cp::web::internal
 

@@ -8,6 +8,7 @@
 #include <httplib.h>
 
 #include <map>
+#include <optional>
 #include <memory>
 #include <regex>
 #include <string>
@@ -15,6 +16,7 @@
 #include "http/testing/loopback.h"
 #include "identity/identity_fixture.h"
 #include "ingest/linker.h"
+#include "linkage/model.h"
 #include "web/web_pages.h"
 
 namespace cp::web::testing {
@@ -78,8 +80,13 @@ class WebPagesTest : public identity::testing::IdentityTest {
         practice::PracticeDeps{*store_, *audit_, clock_, states_});
     practice_ = std::make_unique<practice::PracticeService>(
         practice::PracticeDeps{*store_, *audit_, clock_, states_});
+    // The review pages' own model (as `serve` gives them): the Linker's is
+    // replaced when a load rebuilds its index.
+    auto model = linkage::Model::Load(std::string(CP_LINKAGE_DATA_DIR) + "/model.json");
+    ASSERT_TRUE(model.ok()) << model.status().ToString();
+    review_model_.emplace(std::move(*model));
     review_ = std::make_unique<review::Operations>(review::Services{
-        *store_, *audit_, clock_, random_, *linker_, linker_->model()});
+        *store_, *audit_, clock_, random_, *linker_, *review_model_});
     cpm_secrets_ = MakeEligible(admin_, "leeds.cpm", Role::kContactPointManager, kLeeds);
     users_["leeds.cpm"] = cpm_secrets_;
     server_ = http::MakeHttpServer();
@@ -179,6 +186,7 @@ class WebPagesTest : public identity::testing::IdentityTest {
   std::unique_ptr<search::SearchService> search_;
   std::unique_ptr<practice::OversightService> oversight_;
   std::unique_ptr<practice::PracticeService> practice_;
+  std::optional<linkage::Model> review_model_;
   std::unique_ptr<review::Operations> review_;
   std::unique_ptr<http::Server> server_;
   std::unique_ptr<httplib::Client> client_;
