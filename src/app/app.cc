@@ -175,7 +175,7 @@ core::Status Serve(const ServeConfig& config, const core::Clock& clock,
   identity::Directory directory(
       identity::Services{*store, audit_log, clock, random, hasher, vault});
   web::WebDeps web_deps{sign_in,   search_service, oversight_service, practice_service,
-                        directory, review_ops,     assets};
+                        directory, review_ops,     clock,             assets};
   web_deps.idle_seconds = static_cast<int>(
       std::chrono::duration_cast<std::chrono::seconds>(auth::SessionPolicy().idle()).count());
   RETURN_IF_ERROR(web::RegisterWebRoutes(*server, web_deps));

@@ -238,11 +238,43 @@ Status SignInService::SignOut(const core::Sensitive<std::string>& token) {
 Status SignInService::ChangeSecrets(const SessionContext& context,
                                     const core::Sensitive<std::string>& current_password,
                                     const Secrets& replacement) {
-  const storage::UserEntry& user = context.account.user;
+  // The current password may be guessed no faster than at sign-in: the same
+  // delay after failures, and each wrong one counted against the account.
+  storage::UserEntry user;
+  {
+    ASSIGN_OR_RETURN(auto read, s_.store.Begin(storage::TxMode::kReadOnly));
+    ASSIGN_OR_RETURN(user, read->GetUser(context.account.user.id));
+  }
+  const core::Timestamp now = s_.clock.Now();
+  if (!auth::PasswordAttemptAllowed(user.password_failures,
+                                    user.last_failure_at.value_or(core::Timestamp()), now)) {
+    const Status wait(ErrorCode::kInvalidPassword,
+                      "too many wrong passwords: wait a few minutes before trying again");
+    RETURN_IF_ERROR(Audit(context, "change_own_secrets", audit::Outcome::kRefused,
+                          "password_delay"));
+    return wait;
+  }
   ASSIGN_OR_RETURN(bool current_ok, s_.hasher.Verify(user.password_hash, current_password));
-  Status checked = current_ok ? Status::Ok()
-                              : Status(ErrorCode::kInvalidPassword,
-                                       "the current password is not right");
+  if (!current_ok) {
+    const Status wrong(ErrorCode::kInvalidPassword, "the current password is not right");
+    ASSIGN_OR_RETURN(auto tx, s_.store.Begin(storage::TxMode::kReadWrite));
+    ASSIGN_OR_RETURN(storage::UserEntry stored, tx->GetUser(user.id));
+    ++stored.password_failures;
+    stored.last_failure_at = now;
+    stored.updated_at = now;
+    RETURN_IF_ERROR(tx->PutUser(stored).status());
+    audit::Event event;
+    SetActors(context, event);
+    event.action = audit::Action::kManageUser;
+    event.reason = "change_own_secrets";
+    event.subject = "user:" + std::to_string(user.id);
+    event.outcome = audit::Outcome::kRefused;
+    event.refusal = std::string(core::ErrorCodeName(wrong.code()));
+    RETURN_IF_ERROR(s_.audit.AppendIn(*tx, event).status());
+    RETURN_IF_ERROR(tx->Commit());
+    return wrong;
+  }
+  Status checked = Status::Ok();
   if (checked.ok()) checked = auth::ValidatePassword(replacement.password, user.username);
   if (checked.ok()) checked = auth::ValidatePin(replacement.pin);
   if (checked.ok()) {
@@ -264,6 +296,8 @@ Status SignInService::ChangeSecrets(const SessionContext& context,
   stored.password_hash = std::move(password_hash);
   stored.pin_hash = std::move(pin_hash);
   stored.must_change_secrets = false;
+  stored.password_failures = 0;
+  stored.last_failure_at.reset();
   stored.updated_at = s_.clock.Now();
   RETURN_IF_ERROR(tx->PutUser(stored).status());
   audit::Event event;

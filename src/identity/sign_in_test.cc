@@ -130,6 +130,29 @@ TEST_F(SignInTest, TenWrongPinsLockThePinUntilAReset) {
   EXPECT_TRUE(SignInService::RequireReady(context).ok());
 }
 
+TEST_F(SignInTest, WrongCurrentPasswordsWhenChangingSecretsCountAndDelay) {
+  auto signed_in = sign_in_->SignIn(Request("sam", secrets_));
+  ASSERT_TRUE(signed_in.ok()) << signed_in.status().ToString();
+  const auto context = *sign_in_->Authenticate(signed_in->token);
+  const Secrets next{S("Fresh-Pass-2026-x"), S("97531864")};
+  for (int i = 1; i < auth::kPasswordDelayFromFailure; ++i) {
+    EXPECT_EQ(sign_in_->ChangeSecrets(context, S("guess-" + std::to_string(i)), next).code(),
+              ErrorCode::kInvalidPassword);
+    EXPECT_EQ(User("sam").password_failures, i);
+  }
+  // The fifth wrong guess is counted; the next must wait, even with the right
+  // password, and is not checked.
+  EXPECT_FALSE(sign_in_->ChangeSecrets(context, S("guess-5"), next).ok());
+  EXPECT_EQ(User("sam").password_failures, auth::kPasswordDelayFromFailure);
+  const core::Status waiting = sign_in_->ChangeSecrets(context, secrets_.password, next);
+  EXPECT_EQ(waiting.code(), ErrorCode::kInvalidPassword);
+  EXPECT_NE(waiting.message().find("wait"), std::string::npos);
+  // After the delay the right password changes them and clears the count.
+  clock_.Advance(auth::kPasswordMaxDelay);
+  ASSERT_TRUE(sign_in_->ChangeSecrets(context, secrets_.password, next).ok());
+  EXPECT_EQ(User("sam").password_failures, 0);
+}
+
 TEST_F(SignInTest, PasswordFailuresDelayFromTheFifth) {
   SignInRequest wrong = Request("sam", secrets_);
   wrong.password = S("definitely-wrong-1");

@@ -259,11 +259,17 @@ Status OversightService::NameUsers(AuditPage& page) {
 
 StatusOr<std::vector<ReviewableUser>> OversightService::ReviewableUsers(
     const identity::SessionContext& session) {
-  RETURN_IF_ERROR(identity::SignInService::RequireReady(session));
-  if (session.acting_for) return NoMediatedAccess();
+  // Refusals are audited (the audit page itself is refused through here).
+  audit::Event event = EventFor(session, audit::Action::kViewAuditTrail, "reviewable_users");
+  if (Status ready = identity::SignInService::RequireReady(session); !ready.ok()) {
+    return Refuse(event, ready, {});
+  }
+  if (session.acting_for) return Refuse(event, NoMediatedAccess(), {});
   if (session.account.role != access::Role::kContactPointManager) {
-    return Status(ErrorCode::kPermissionDenied,
-                  "only a ContactPoint Manager may review what a user did");
+    return Refuse(event,
+                  Status(ErrorCode::kPermissionDenied,
+                         "only a ContactPoint Manager may review what a user did"),
+                  {});
   }
   const access::Manager manager{session.account.role, session.account.organisation};
   ASSIGN_OR_RETURN(auto tx, d_.store.Begin(storage::TxMode::kReadOnly));

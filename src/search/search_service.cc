@@ -295,7 +295,7 @@ StatusOr<SearchAnswer> SearchService::Run(const identity::SessionContext& sessio
       std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(d_.clock.Now())).year());
   SearchAnswer answer;
   // Lock order: the Linker, then the store (as the loader).
-  std::lock_guard<std::mutex> linker_lock(d_.linker.load_mutex());
+  std::unique_lock<std::mutex> linker_lock(d_.linker.load_mutex());
   ASSIGN_OR_RETURN(auto tx, d_.store.Begin(storage::TxMode::kReadWrite));
   RETURN_IF_ERROR(d_.linker.Sync(d_.store, *tx));
   const linkage::RecordBuilder& builder = d_.linker.builder();
@@ -467,6 +467,10 @@ StatusOr<SearchAnswer> SearchService::Run(const identity::SessionContext& sessio
     RETURN_IF_ERROR(
         MisuseMonitor::RaiseIn(*tx, session, alert, answer.audit_index, d_.clock.Now()));
   }
+  // The index is no longer needed: the next search may use it while this
+  // one's commit is made durable (the store groups the fsyncs of commits
+  // made meanwhile). The answer is returned only once it is.
+  linker_lock.unlock();
   RETURN_IF_ERROR(tx->Commit());
   (void)d_.audit.MaybeCheckpoint();
   return answer;

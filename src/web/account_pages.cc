@@ -20,17 +20,6 @@ namespace {
 
 constexpr const char* kTitle = "Change your password and PIN";
 
-// A service's message as a sentence of the error summary.
-std::string Sentence(std::string message) {
-  // "eCRB ..." stays as it is.
-  const bool acronym =
-      message.size() > 1 && std::isupper(static_cast<unsigned char>(message[1])) != 0;
-  if (!message.empty() && !acronym) {
-    message[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(message[0])));
-  }
-  return message;
-}
-
 class AccountPages {
  public:
   explicit AccountPages(std::shared_ptr<Kit> kit) : kit_(std::move(kit)), d_(kit_->deps()) {}

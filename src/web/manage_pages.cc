@@ -38,17 +38,6 @@
 namespace cp::web::internal {
 namespace {
 
-// A service's message as a sentence.
-std::string Sentence(std::string message) {
-  // "eCRB ..." stays as it is.
-  const bool acronym =
-      message.size() > 1 && std::isupper(static_cast<unsigned char>(message[1])) != 0;
-  if (!message.empty() && !acronym) {
-    message[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(message[0])));
-  }
-  return message;
-}
-
 // A service's refusal with its message as a sentence, for Kit::Refused.
 core::Status Said(const core::Status& why) {
   return core::Status(why.code(), Sentence(why.message()));
@@ -192,11 +181,7 @@ class ManagePages {
 
   http::Response AlertsPage(const Signed& s, int status, Json values) {
     auto page = d_.oversight.Alerts(s.session);
-    if (!page.ok()) {
-      return kit_->Message(
-          page.status().category() == core::ErrorCategory::kPermissionDenied ? 403 : 500,
-          "You cannot see misuse alerts", page.status().message(), &s);
-    }
+    if (!page.ok()) return kit_->Refused(page.status(), "You cannot see misuse alerts", s);
     static const std::map<std::string, std::string> kKinds = {
         {"search_volume", "Searches refused at the volume limit"},
         {"view_volume", "Record views refused at the volume limit"},
@@ -232,13 +217,22 @@ class ManagePages {
       const std::string finding = Field(f, "finding");
       const std::string id_text = Field(f, "alert_id");
       const std::optional<std::int64_t> id = ParseInteger(id_text);
-      if (finding.empty() || !id) {
-        Json values = {
-            {"has_error", true},
-            {"errors", Errors("finding-" + id_text, "Select your finding on alert " + id_text)}};
-        return AlertsPage(s, 400, std::move(values));
+      if (!id) {
+        return AlertsPage(s, 400, Json{{"has_error", true},
+                                       {"errors", Errors("main-content",
+                                                         "That alert is not in the list: "
+                                                         "choose one below")}});
+      }
+      if (finding.empty()) {
+        const std::string alert = std::to_string(*id);
+        return AlertsPage(s, 400, Json{{"has_error", true},
+                                       {"errors", Errors("finding-" + alert,
+                                                         "Select your finding on alert " + alert)}});
       }
       auto reviewed = d_.oversight.ReviewAlert(s.session, *id, finding);
+      if (!reviewed.ok() && !IsFormError(reviewed.status())) {
+        return kit_->Refused(reviewed.status(), "Your finding was not recorded", s);
+      }
       if (!reviewed.ok()) {
         Json values = {{"has_error", true},
                        {"errors", Errors("main-content", reviewed.status().message())}};
@@ -427,9 +421,12 @@ class ManagePages {
             *role,    false, postcode.empty() ? std::nullopt : std::optional(postcode)};
         auto created = d_.directory.CreateUser(s.session.account, user);
         if (created.ok() && created->secrets) {
-          auto shown = d_.directory.Show(s.session.account, username);
-          if (!shown.ok()) return kit_->Refused(Said(shown.status()), "The user was created", s);
-          return SecretsPage(s, *shown, *created->secrets, /*created=*/true);
+          // The secrets are shown from the creation itself: they exist
+          // nowhere else, so no further read may stand in their way.
+          identity::UserView view;
+          view.username = identity::NormaliseUsername(username).value_or(username);
+          view.display_name = name;
+          return SecretsPage(s, view, *created->secrets, /*created=*/true);
         }
         const core::Status why = created.ok() ? core::Internal("no secrets") : created.status();
         switch (why.code()) {

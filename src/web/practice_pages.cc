@@ -22,6 +22,7 @@
 #include <optional>
 #include <string>
 
+#include "domain/ids.h"
 #include "practice/practice_service.h"
 #include "search/reasons.h"
 #include "search/record_json.h"
@@ -83,18 +84,22 @@ class PracticePages {
       auto answer = change(s, id, f);
       if (!answer.ok()) {
         const Status& why = answer.status();
-        if (why.category() == core::ErrorCategory::kUnauthenticated) {
-          return Redirect("/sign-in?ended=1");
-        }
-        if (why.category() == core::ErrorCategory::kInternal ||
-            why.category() == core::ErrorCategory::kUnavailable) {
-          return kit_->Failed(why);
+        if (!IsFormError(why) && why.category() != core::ErrorCategory::kPermissionDenied) {
+          return kit_->Refused(why, "Nothing was changed", s);
         }
         return ShowRecord(*kit_, s, id, reason, "",
                           Errors(PracticeErrorField(why, form_anchor), why.message()), 400);
       }
       // Shown under the live ID (a merged-away one is followed by the service).
-      return ShowRecord(*kit_, s, answer->id.ToString(), reason, done(*answer));
+      // If the record can no longer be shown under the reason given, the
+      // change still stands: say so.
+      const std::string notice = done(*answer);
+      http::Response page = ShowRecord(*kit_, s, answer->id.ToString(), reason, notice);
+      if (page.status != 200 && page.status != 303) {
+        return kit_->Message(200, "Done", notice + " The record itself cannot be shown to you now.",
+                             &s);
+      }
+      return page;
     });
   }
 
@@ -249,13 +254,14 @@ class PracticePages {
           s.session, id, decision.empty() ? std::nullopt : std::optional(decision));
       if (!reviewed.ok()) {
         const Status& why = reviewed.status();
-        if (why.category() == core::ErrorCategory::kUnauthenticated) {
-          return Redirect("/sign-in?ended=1");
-        }
-        const std::string field = decision.empty() ? "decision-" + id : "main-content";
-        const std::string message = decision.empty()
-                                        ? "Select whether to keep or lift the shield on " + id
-                                        : why.message();
+        if (!IsFormError(why)) return kit_->Refused(why, "Your decision was not recorded", s);
+        // The field of a well-formed ID (the list's own), else the page.
+        const auto parsed = domain::ContactPointId::Parse(id);
+        const std::string shown = parsed.ok() ? parsed->ToString() : "";
+        const bool choose = decision.empty() && parsed.ok();
+        const std::string field = choose ? "decision-" + shown : "main-content";
+        const std::string message =
+            choose ? "Select whether to keep or lift the shield on " + shown : why.message();
         return ReviewsPage(s, 400, Json{{"has_error", true}, {"errors", Errors(field, message)}});
       }
       return Redirect(decision == "lift" ? "/manage/shield-reviews?lifted=1"

@@ -25,13 +25,6 @@ using core::StatusOr;
 using namespace internal;  // NOLINT: the kit's helpers, private to this module
 namespace mustache = kainjow::mustache;
 
-constexpr std::string_view kSessionCookie = "cp_session";
-constexpr std::string_view kSignInCookie = "cp_sign_in";
-constexpr std::string_view kContentSecurityPolicy =
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
-    "connect-src 'self'; manifest-src 'self'; form-action 'self'; frame-ancestors 'none'; "
-    "base-uri 'none'";
-
 // Which form field an error of the search service is about.
 std::string SearchErrorField(const Status& status) {
   const std::string& m = status.message();

@@ -31,7 +31,8 @@
 // submit). A strict Content-Security-Policy allows scripts, styles, fonts
 // and images from the server only (no inline script or style); framing is
 // refused (the server's headers). Templates escape HTML by default
-// (kainjow mustache); the only unescaped value is a page's rendered body.
+// (kainjow mustache); the only unescaped values are a page's rendered body
+// and a token's QR code (an SVG drawn from the QR bits alone).
 //
 // Every search and view goes through search::SearchService, every change
 // through the service the API uses (practice, review, identity), so it is
@@ -40,6 +41,7 @@
 #ifndef CP_WEB_WEB_PAGES_H_
 #define CP_WEB_WEB_PAGES_H_
 
+#include "core/clock.h"
 #include "core/status.h"
 #include "http/server.h"
 #include "identity/directory.h"
@@ -59,6 +61,7 @@ struct WebDeps {
   practice::PracticeService& practice;
   identity::Directory& directory;
   review::Operations& review;
+  const core::Clock& clock;  // today's date on the record page
   // Where the static files are (ResolveAssets).
   AssetDirs assets;
   // Seconds of inactivity after which the server ends a session (the page

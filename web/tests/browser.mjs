@@ -15,6 +15,10 @@ const here = path.dirname(fileURLToPath(import.meta.url))
 const only = process.argv.slice(2)
 const cases = fs.readdirSync(path.join(here, 'cases')).filter((f) => f.endsWith('.mjs')).sort()
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
+if (cases.length === 0) {
+  console.error(`no browser-test case matches ${only.join(' ')}`)
+  process.exit(1)
+}
 
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',

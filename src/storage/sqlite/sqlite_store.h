@@ -5,7 +5,8 @@
 // Opening applies the versioned schema migrations (migrations/NNNN_*.sql,
 // embedded at build time) in order, each in its own transaction, and records
 // them in schema_migrations; a file whose schema is newer than this build is
-// refused (kStoreSchemaTooNew). Commits are durable (synchronous=FULL) and
+// refused (kStoreSchemaTooNew). Commits are durable (group commit: see
+// MakeDurable) and
 // foreign keys are enforced. Every SQL statement is fixed text with bound
 // parameters.
 //
@@ -18,6 +19,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -51,7 +53,7 @@ struct SqliteOpenOptions {
 struct SqliteSettings {
   std::string journal_mode;  // "wal"
   bool foreign_keys = false;
-  int synchronous = 0;       // 2 is FULL
+  int synchronous = 0;       // 1 is NORMAL (the store syncs commits itself)
   int busy_timeout_ms = 0;
 };
 
@@ -101,6 +103,10 @@ class SqliteStore final : public Store {
   // transaction to end, like Begin.
   core::StatusOr<SqliteSettings> Settings();
 
+  // How many fsyncs made commits durable so far (each may cover several
+  // commits: group commit). For tests and benchmarks.
+  std::uint64_t durability_syncs() const;
+
  private:
   friend class internal::SqliteTransaction;
 
@@ -109,6 +115,18 @@ class SqliteStore final : public Store {
               std::unique_ptr<internal::Connection> reader);
 
   core::Status CheckNotHeldByThisThread() const;
+
+  // Group commit. A read-write transaction's COMMIT writes its WAL frames
+  // (synchronous=NORMAL: no fsync) and takes a number (NoteCommit, under the
+  // writer lock); after releasing the writer lock it waits in MakeDurable
+  // until an fsync of the WAL begun after its COMMIT has completed. One
+  // waiting thread leads each fsync, for every commit numbered so far; the
+  // others wait for it, so commits made while one syncs share the next.
+  // Durability is that of synchronous=FULL: Commit returns only once the
+  // commit is on disk. kUnavailable if the fsync fails (the change is
+  // committed and visible but may not survive a power failure).
+  std::uint64_t NoteCommit();
+  core::Status MakeDurable(std::uint64_t commit);
 
   // Runs `body` in one read transaction on the reader connection: a
   // consistent snapshot of committed data that never waits for a writer.
@@ -130,6 +148,14 @@ class SqliteStore final : public Store {
 
   std::mutex reader_mu_;
   std::unique_ptr<internal::Connection> reader_;  // GUARDED_BY(reader_mu_)
+
+  std::atomic<std::uint64_t> committed_{0};  // commits numbered so far
+  mutable std::mutex sync_mu_;
+  std::condition_variable sync_cv_;
+  std::uint64_t synced_ = 0;   // GUARDED_BY(sync_mu_): every commit up to it is durable
+  bool syncing_ = false;       // GUARDED_BY(sync_mu_): a thread leads an fsync
+  std::uint64_t syncs_ = 0;    // GUARDED_BY(sync_mu_)
+  int wal_fd_ = -1;            // the WAL file, opened by the first sync (by its leader)
 };
 
 }  // namespace cp::storage

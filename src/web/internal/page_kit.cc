@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
@@ -282,6 +283,28 @@ std::string OtherNames(const Json& record) {
     }
   }
   return Joined(names, "; ");
+}
+
+std::string Sentence(std::string message) {
+  const bool acronym =
+      message.size() > 1 && std::isupper(static_cast<unsigned char>(message[1])) != 0;
+  if (!message.empty() && !acronym) {
+    message[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(message[0])));
+  }
+  return message;
+}
+
+bool IsFormError(const Status& why) {
+  switch (why.category()) {
+    case core::ErrorCategory::kInvalidArgument:
+    case core::ErrorCategory::kNotFound:
+    case core::ErrorCategory::kAlreadyExists:
+    case core::ErrorCategory::kFailedPrecondition:
+    case core::ErrorCategory::kAborted:
+      return true;
+    default:
+      return false;
+  }
 }
 
 Json Errors(const std::string& field, const std::string& message) {

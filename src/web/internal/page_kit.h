@@ -58,6 +58,13 @@ std::string Joined(const std::vector<std::string>& parts, std::string_view separ
 std::string Text(const Json& j);                   // a JSON string, else ""
 // A record JSON's other names (aliases), "; "-separated.
 std::string OtherNames(const Json& record);
+// A service's message as a sentence ("eCRB ..." and other acronyms kept).
+std::string Sentence(std::string message);
+// Whether a service's refusal is about what the user sent or the state of
+// what they acted on (shown in the form's error summary with the service's
+// message); anything else goes to Kit::Refused (sign in again, 403, or the
+// generic failure page that shows no internal detail).
+bool IsFormError(const core::Status& why);
 // An error summary of one message linked to the field `field`.
 Json Errors(const std::string& field, const std::string& message);
 // The date of a GOV.UK date input (PREFIX_day, _month, _year) as

@@ -20,7 +20,8 @@ using core::Status;
 // The record page's values: the API's record JSON and what the template
 // shows of it, already worded. `own_user`: the practitioner whose own
 // entries carry their forms (end, lead professional, CAF).
-Json RecordValues(const search::RecordView& view, std::optional<std::int64_t> own_user) {
+Json RecordValues(const search::RecordView& view, std::optional<std::int64_t> own_user,
+                  const std::string& today) {
   const Json record = search::RecordJson(view.shown, /*summary=*/false);
   Json page = {{"record", record},
                {"redirected", view.redirected()},
@@ -104,8 +105,10 @@ Json RecordValues(const search::RecordView& view, std::optional<std::int64_t> ow
     std::vector<std::string> settings;
     for (const Json& s : record["services"]) {
       const std::string type = Text(s["type"]);
+      // Current as the missing-education report counts it
+      // (practice::HasEducationSetting): no end date, or one not yet passed.
       if ((type == "school" || type == "early_years" || type == "college") &&
-          !s["end"].is_string()) {
+          (!s["end"].is_string() || Text(s["end"]) >= today)) {
         settings.push_back(Text(s["organisation"]["name"]));
       }
     }
@@ -215,7 +218,9 @@ http::Response ShowRecord(Kit& kit, const Signed& s, const std::string& id,
   const identity::Account& me =
       s.session.acting_for ? *s.session.acting_for : s.session.account;
   const bool practitioner = access::Describe(me.role).is_practitioner;
-  Json page = RecordValues(*view, practitioner ? std::optional(me.user.id) : std::nullopt);
+  const std::string today = domain::FormatDate(
+      std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(kit.deps().clock.Now())));
+  Json page = RecordValues(*view, practitioner ? std::optional(me.user.id) : std::nullopt, today);
   page["reason"] = {{"code", reason.code},
                     {"text", reason.text},
                     {"serious_case_review", reason.serious_case_review}};

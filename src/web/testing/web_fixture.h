@@ -92,7 +92,7 @@ class WebPagesTest : public identity::testing::IdentityTest {
     server_ = http::MakeHttpServer();
     const std::string web = CP_WEB_DIR;
     WebDeps deps{*sign_in_,   *search_,  *oversight_, *practice_,
-                 *directory_, *review_,
+                 *directory_, *review_,   clock_,
                  AssetDirs{web + "/node_modules/govuk-frontend/dist/govuk", web + "/static"}};
     ASSERT_TRUE(RegisterWebRoutes(*server_, deps).ok());
     client_ = http::testing::StartOnLoopback(*server_);
