@@ -22,6 +22,21 @@ domain::Date Today(const core::Clock& clock) {
   return domain::Date(std::chrono::floor<std::chrono::days>(clock.Now()));
 }
 
+// What a user does to their own account (signing out, changing their
+// secrets), as its audit event.
+audit::Event SelfEvent(const SessionContext& context, std::string_view reason,
+                       audit::Outcome outcome = audit::Outcome::kAllowed,
+                       std::string_view refusal = {}) {
+  audit::Event event;
+  SetActors(context, event);
+  event.action = reason == "sign_out" ? audit::Action::kSignOut : audit::Action::kManageUser;
+  event.reason = std::string(reason);
+  event.subject = "user:" + std::to_string(context.account.user.id);
+  event.outcome = outcome;
+  event.refusal = std::string(refusal);
+  return event;
+}
+
 }  // namespace
 
 void SetActors(const SessionContext& context, audit::Event& event) {
@@ -214,14 +229,7 @@ StatusOr<SessionContext> SignInService::Authenticate(const core::Sensitive<std::
 
 Status SignInService::Audit(const SessionContext& context, std::string_view reason,
                             audit::Outcome outcome, std::string_view refusal) {
-  audit::Event event;
-  SetActors(context, event);
-  event.action = reason == "sign_out" ? audit::Action::kSignOut : audit::Action::kManageUser;
-  event.reason = std::string(reason);
-  event.subject = "user:" + std::to_string(context.account.user.id);
-  event.outcome = outcome;
-  event.refusal = std::string(refusal);
-  return s_.audit.Append(event).status();
+  return s_.audit.Append(SelfEvent(context, reason, outcome, refusal)).status();
 }
 
 Status SignInService::SignOut(const core::Sensitive<std::string>& token) {
@@ -263,14 +271,11 @@ Status SignInService::ChangeSecrets(const SessionContext& context,
     stored.last_failure_at = now;
     stored.updated_at = now;
     RETURN_IF_ERROR(tx->PutUser(stored).status());
-    audit::Event event;
-    SetActors(context, event);
-    event.action = audit::Action::kManageUser;
-    event.reason = "change_own_secrets";
-    event.subject = "user:" + std::to_string(user.id);
-    event.outcome = audit::Outcome::kRefused;
-    event.refusal = std::string(core::ErrorCodeName(wrong.code()));
-    RETURN_IF_ERROR(s_.audit.AppendIn(*tx, event).status());
+    RETURN_IF_ERROR(s_.audit
+                        .AppendIn(*tx, SelfEvent(context, "change_own_secrets",
+                                                 audit::Outcome::kRefused,
+                                                 core::ErrorCodeName(wrong.code())))
+                        .status());
     RETURN_IF_ERROR(tx->Commit());
     return wrong;
   }
@@ -300,12 +305,7 @@ Status SignInService::ChangeSecrets(const SessionContext& context,
   stored.last_failure_at.reset();
   stored.updated_at = s_.clock.Now();
   RETURN_IF_ERROR(tx->PutUser(stored).status());
-  audit::Event event;
-  SetActors(context, event);
-  event.action = audit::Action::kManageUser;
-  event.reason = "change_own_secrets";
-  event.subject = "user:" + std::to_string(user.id);
-  RETURN_IF_ERROR(s_.audit.AppendIn(*tx, event).status());
+  RETURN_IF_ERROR(s_.audit.AppendIn(*tx, SelfEvent(context, "change_own_secrets")).status());
   return tx->Commit();
 }
 
