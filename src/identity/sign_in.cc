@@ -257,7 +257,7 @@ Status SignInService::ChangeSecrets(const SessionContext& context,
   if (!auth::PasswordAttemptAllowed(user.password_failures,
                                     user.last_failure_at.value_or(core::Timestamp()), now)) {
     const Status wait(ErrorCode::kInvalidPassword,
-                      "too many wrong passwords: wait a few minutes before trying again");
+                      "the current password was wrong too many times: wait a few minutes before trying again");
     RETURN_IF_ERROR(Audit(context, "change_own_secrets", audit::Outcome::kRefused,
                           "password_delay"));
     return wait;
