@@ -136,7 +136,11 @@ core::Status Serve(const ServeConfig& config, const core::Clock& clock,
   ASSIGN_OR_RETURN(identity::TokenVault vault,
                    identity::TokenVault::Load(identity::DefaultTokenKeyPath(config.store_location)));
   const auth::Argon2idHasher hasher;
-  ASSIGN_OR_RETURN(std::unique_ptr<ingest::Linker> linker, OpenLinker(config.linkage_data));
+  std::error_code error;
+  const std::filesystem::path binary = std::filesystem::read_symlink("/proc/self/exe", error);
+  ASSIGN_OR_RETURN(const std::filesystem::path linkage_dir,
+                   linkage::ResolveLinkageDataDir(config.linkage_data, binary));
+  ASSIGN_OR_RETURN(std::unique_ptr<ingest::Linker> linker, ingest::Linker::Load(linkage_dir));
   identity::SignInService sign_in(
       identity::Services{*store, audit_log, clock, random, hasher, vault});
   auto server = http::MakeHttpServer();
@@ -154,19 +158,11 @@ core::Status Serve(const ServeConfig& config, const core::Clock& clock,
       practice::PracticeDeps{*store, audit_log, clock, record_states});
   RegisterPracticeRoutes(*server, sign_in, practice_service, oversight_service);
   // The practitioners' web pages, over the same services.
-  std::error_code error;
-  ASSIGN_OR_RETURN(web::AssetDirs assets,
-                   web::ResolveAssets(config.web_assets,
-                                      std::filesystem::read_symlink("/proc/self/exe", error)));
+  ASSIGN_OR_RETURN(web::AssetDirs assets, web::ResolveAssets(config.web_assets, binary));
   // The Data Administrator's review pages compare records with a Linker of
   // their own (its builder and comparator; no index) and the model file, as
   // `contactpoint review` does, so that a feed load's Sync never replaces
   // what they hold.
-  std::error_code binary_error;
-  ASSIGN_OR_RETURN(std::filesystem::path linkage_dir,
-                   linkage::ResolveLinkageDataDir(
-                       config.linkage_data,
-                       std::filesystem::read_symlink("/proc/self/exe", binary_error)));
   ASSIGN_OR_RETURN(std::unique_ptr<ingest::Linker> review_linker,
                    ingest::Linker::Load(linkage_dir));
   ASSIGN_OR_RETURN(linkage::Model review_model, linkage::Model::Load(linkage_dir / "model.json"));

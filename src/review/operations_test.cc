@@ -25,15 +25,7 @@ class OperationsTest : public testing::ReviewTest {
 
   // The store's logical state: change-log end and every record's place.
   std::string State() {
-    std::string out = std::to_string(store_->Info()->last_change) + "|";
-    auto tx = store_->Begin(storage::TxMode::kReadOnly);
-    EXPECT_TRUE((*tx)->ForEachSourceLink(std::nullopt, [&](const storage::SourceLink& l) {
-      out += l.source.value() + ":" + l.key.value() + "=" +
-             (l.child ? l.child->ToString() : "-") + "/" +
-             std::string(storage::LinkStateName(l.state)) + ";";
-      return core::Status::Ok();
-    }).ok());
-    return out;
+    return std::to_string(store_->Info()->last_change) + "|" + testing::RecordPlaces(*store_);
   }
 
   // The newest audit event.

@@ -55,6 +55,21 @@ inline void RegisterSource(storage::Store& store, const std::string& id, core::T
   ASSERT_TRUE((*tx)->Commit().ok());
 }
 
+// Every source record's place ("SOURCE:KEY=CHILD/STATE;..."), in order: what
+// a refused or forged operation must leave as it was.
+inline std::string RecordPlaces(storage::Store& store) {
+  std::string out;
+  auto tx = store.Begin(storage::TxMode::kReadOnly);
+  EXPECT_TRUE(tx.ok());
+  if (!tx.ok()) return out;
+  EXPECT_TRUE((*tx)->ForEachSourceLink(std::nullopt, [&](const storage::SourceLink& l) {
+    out += l.source.value() + ":" + l.key.value() + "=" + (l.child ? l.child->ToString() : "-") +
+           "/" + std::string(storage::LinkStateName(l.state)) + ";";
+    return core::Status::Ok();
+  }).ok());
+  return out;
+}
+
 // What a test load goes through: the real loader over these.
 struct LoadContext {
   storage::Store& store;

@@ -341,15 +341,16 @@ class ManagePages {
       if (!user.ok()) return kit_->Refused(Said(user.status()), "Nothing was changed", s);
       auto secrets = d_.directory.ResetSecrets(s.session.account, username);
       if (!secrets.ok()) return kit_->Refused(Said(secrets.status()), "Nothing was changed", s);
-      return SecretsPage(s, *user, *secrets, /*created=*/false);
+      return SecretsPage(s, user->username, user->display_name, *secrets, /*created=*/false);
     });
   }
 
-  http::Response SecretsPage(const Signed& s, const identity::UserView& user,
-                             const identity::Secrets& secrets, bool created) {
+  http::Response SecretsPage(const Signed& s, const std::string& username,
+                             const std::string& display_name, const identity::Secrets& secrets,
+                             bool created) {
     return kit_->Page(200, created ? "User created" : "Password and PIN reset", "user_secrets",
-                      Json{{"username", user.username},
-                           {"display_name", user.display_name},
+                      Json{{"username", username},
+                           {"display_name", display_name},
                            {"created", created},
                            {"password", secrets.password.Reveal()},
                            {"pin", secrets.pin.Reveal()}},
@@ -423,10 +424,8 @@ class ManagePages {
         if (created.ok() && created->secrets) {
           // The secrets are shown from the creation itself: they exist
           // nowhere else, so no further read may stand in their way.
-          identity::UserView view;
-          view.username = identity::NormaliseUsername(username).value_or(username);
-          view.display_name = name;
-          return SecretsPage(s, view, *created->secrets, /*created=*/true);
+          return SecretsPage(s, identity::NormaliseUsername(username).value_or(username), name,
+                             *created->secrets, /*created=*/true);
         }
         const core::Status why = created.ok() ? core::Internal("no secrets") : created.status();
         switch (why.code()) {

@@ -26,7 +26,6 @@
 namespace cp::web::internal {
 namespace {
 
-using core::ErrorCategory;
 using core::Status;
 using domain::ContactPointId;
 
@@ -72,33 +71,10 @@ Json ReasonRadios(const ReasonChoice (&choices)[N], const std::string& prefix,
   return out;
 }
 
-int HttpStatusFor(const Status& status) {
-  switch (status.category()) {
-    case ErrorCategory::kNotFound: return 404;
-    case ErrorCategory::kInvalidArgument: return 400;
-    case ErrorCategory::kAlreadyExists:
-    case ErrorCategory::kFailedPrecondition:
-    case ErrorCategory::kAborted: return 409;
-    case ErrorCategory::kResourceExhausted: return 429;
-    default: return 403;
-  }
-}
-
-// A refusal the page itself cannot show beside a field: the kit's page for
-// the session, the role and server failures; otherwise the service's words
-// with a way back to the queue.
+// A refusal the page itself cannot show beside a field, with a way back
+// to the queue.
 http::Response Refusal(Kit& kit, const Status& why, const std::string& heading, const Signed& s) {
-  switch (why.category()) {
-    case ErrorCategory::kNotFound:
-    case ErrorCategory::kInvalidArgument:
-    case ErrorCategory::kAlreadyExists:
-    case ErrorCategory::kFailedPrecondition:
-    case ErrorCategory::kAborted:
-      return kit.Message(HttpStatusFor(why), heading, why.message(), &s, "/review",
-                         "Back to match review");
-    default:
-      return kit.Refused(why, heading, s);
-  }
+  return kit.Refused(why, heading, s, "/review", "Back to match review");
 }
 
 // ---- Wording ------------------------------------------------------------------------------
@@ -317,9 +293,9 @@ class ReviewPages {
       auto linked = d_.review.Link(s.session.account, *ref, to, reason);
       if (!linked.ok()) {
         const Status& why = linked.status();
-        if (!ShownBesideTheForm(why)) return Refusal(*kit_, why, "This record cannot be linked", s);
+        if (!IsFormError(why)) return Refusal(*kit_, why, "This record cannot be linked", s);
         const bool about_to = to.has_value() && why.code() != core::ErrorCode::kInvalidArgument;
-        return ShowPage(s, *ref, HttpStatusFor(why),
+        return ShowPage(s, *ref, HttpStatusOf(why),
                         WithError(kept, about_to ? "link-to" : "link-reason", why.message(),
                                   about_to ? "link_to_error" : "link_reason_error"),
                         &why);
@@ -358,10 +334,10 @@ class ReviewPages {
       auto separated = d_.review.Separate(s.session.account, *ref, reason);
       if (!separated.ok()) {
         const Status& why = separated.status();
-        if (!ShownBesideTheForm(why)) {
+        if (!IsFormError(why)) {
           return Refusal(*kit_, why, "This record cannot be kept apart", s);
         }
-        return ShowPage(s, *ref, HttpStatusFor(why),
+        return ShowPage(s, *ref, HttpStatusOf(why),
                         WithError(kept, "separate-reason", why.message(), "separate_reason_error"),
                         &why);
       }
@@ -391,8 +367,8 @@ class ReviewPages {
       auto explained = d_.review.Explain(s.session.account, *id);
       if (!explained.ok()) {
         const Status& why = explained.status();
-        if (!ShownBesideTheForm(why)) return Refusal(*kit_, why, "This child cannot be shown", s);
-        return queue_error(HttpStatusFor(why), why.message());
+        if (!IsFormError(why)) return Refusal(*kit_, why, "This child cannot be shown", s);
+        return queue_error(HttpStatusOf(why), why.message());
       }
       return ChildPage(s, *explained, 200, Json::object());
     });
@@ -428,12 +404,12 @@ class ReviewPages {
       auto merged = d_.review.Merge(s.session.account, *survivor, *other, reason);
       if (!merged.ok()) {
         const Status& why = merged.status();
-        if (!ShownBesideTheForm(why)) {
+        if (!IsFormError(why)) {
           return Refusal(*kit_, why, "These children cannot be merged", s);
         }
         // The service names a bad reason code by its command-line option.
         const bool about_reason = why.message().find("--reason") != std::string::npos;
-        return ChildPageOf(s, *survivor, HttpStatusFor(why),
+        return ChildPageOf(s, *survivor, HttpStatusOf(why),
                            about_reason ? WithError(kept, "merge-reason", why.message(),
                                                     "merge_reason_error")
                                         : WithError(kept, "other", why.message(), "other_error"),
@@ -482,8 +458,8 @@ class ReviewPages {
       auto split = d_.review.Split(s.session.account, *child, refs, reason);
       if (!split.ok()) {
         const Status& why = split.status();
-        if (!ShownBesideTheForm(why)) return Refusal(*kit_, why, "This child cannot be split", s);
-        return ChildPageOf(s, *child, HttpStatusFor(why),
+        if (!IsFormError(why)) return Refusal(*kit_, why, "This child cannot be split", s);
+        return ChildPageOf(s, *child, HttpStatusOf(why),
                            WithError(kept, "split-record", why.message(), "split_record_error"),
                            &why);
       }
@@ -501,20 +477,6 @@ class ReviewPages {
   static std::string NotAnIdMessage(const std::string& text) {
     return "'" + text +
            "' is not a ContactPoint ID: enter its 12 digits (the last is a check digit)";
-  }
-
-  // Whether a refusal is about what was typed or chosen (shown in an error
-  // summary on the form's page) rather than about who is asking.
-  static bool ShownBesideTheForm(const Status& why) {
-    switch (why.category()) {
-      case ErrorCategory::kNotFound:
-      case ErrorCategory::kInvalidArgument:
-      case ErrorCategory::kFailedPrecondition:
-      case ErrorCategory::kAlreadyExists:
-        return true;
-      default:
-        return false;
-    }
   }
 
   // `values` with an error summary of one message linked to `field`, and

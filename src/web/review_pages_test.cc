@@ -72,15 +72,7 @@ class ReviewPagesTest : public WebPagesTest {
 
   // Every record's place: what a refused or forged request must not change.
   std::string State() {
-    std::string out;
-    auto tx = store_->Begin(storage::TxMode::kReadOnly);
-    EXPECT_TRUE((*tx)->ForEachSourceLink(std::nullopt, [&](const storage::SourceLink& l) {
-      out += l.source.value() + ":" + l.key.value() + "=" +
-             (l.child ? l.child->ToString() : "-") + "/" +
-             std::string(storage::LinkStateName(l.state)) + ";";
-      return core::Status::Ok();
-    }).ok());
-    return out;
+    return review::testing::RecordPlaces(*store_);
   }
 
   inline static ingest::Linker* loader_linker_ = nullptr;

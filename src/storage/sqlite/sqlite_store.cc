@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <algorithm>
 #include <array>
 #include <filesystem>
@@ -14,6 +13,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <unordered_set>
 #include <utility>
@@ -1921,7 +1921,8 @@ Status SqliteStore::MakeDurable(std::uint64_t commit) {
     sync_cv_.notify_all();
     if (error != 0) {
       return Status(ErrorCode::kUnavailable,
-                    "the store could not make a commit durable (" + std::string(strerror(error)) +
+                    "the store could not make a commit durable (" +
+                        std::error_code(error, std::generic_category()).message() +
                         "): check the disk; the change may or may not survive a power failure");
     }
   }

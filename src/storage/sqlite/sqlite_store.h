@@ -6,8 +6,7 @@
 // embedded at build time) in order, each in its own transaction, and records
 // them in schema_migrations; a file whose schema is newer than this build is
 // refused (kStoreSchemaTooNew). Commits are durable (group commit: see
-// MakeDurable) and
-// foreign keys are enforced. Every SQL statement is fixed text with bound
+// MakeDurable) and foreign keys are enforced. Every SQL statement is fixed text with bound
 // parameters.
 //
 // Several SqliteStore instances, in one process or many, may open the same

@@ -294,6 +294,18 @@ std::string Sentence(std::string message) {
   return message;
 }
 
+int HttpStatusOf(const Status& why) {
+  switch (why.category()) {
+    case core::ErrorCategory::kNotFound: return 404;
+    case core::ErrorCategory::kInvalidArgument: return 400;
+    case core::ErrorCategory::kAlreadyExists:
+    case core::ErrorCategory::kFailedPrecondition:
+    case core::ErrorCategory::kAborted: return 409;
+    case core::ErrorCategory::kResourceExhausted: return 429;
+    default: return 403;
+  }
+}
+
 bool IsFormError(const Status& why) {
   switch (why.category()) {
     case core::ErrorCategory::kInvalidArgument:
@@ -415,26 +427,17 @@ http::Response Kit::Message(int status, const std::string& heading, const std::s
               signed_in);
 }
 
-http::Response Kit::Refused(const Status& why, const std::string& heading, const Signed& s) {
+http::Response Kit::Refused(const Status& why, const std::string& heading, const Signed& s,
+                            const std::string& link, const std::string& link_text) {
   switch (why.category()) {
     case core::ErrorCategory::kUnauthenticated:
       return Redirect("/sign-in?ended=1");
-    case core::ErrorCategory::kNotFound:
-      return Message(404, heading, why.message(), &s);
-    case core::ErrorCategory::kInvalidArgument:
-      return Message(400, heading, why.message(), &s);
-    case core::ErrorCategory::kAlreadyExists:
-    case core::ErrorCategory::kFailedPrecondition:
-    case core::ErrorCategory::kAborted:
-      return Message(409, heading, why.message(), &s);
-    case core::ErrorCategory::kResourceExhausted:
-      return Message(429, heading, why.message(), &s);
     case core::ErrorCategory::kInternal:
     case core::ErrorCategory::kUnavailable:
     case core::ErrorCategory::kDataLoss:
       return Failed(why);
     default:
-      return Message(403, heading, why.message(), &s);
+      return Message(HttpStatusOf(why), heading, why.message(), &s, link, link_text);
   }
 }
 

@@ -60,6 +60,9 @@ std::string Text(const Json& j);                   // a JSON string, else ""
 std::string OtherNames(const Json& record);
 // A service's message as a sentence ("eCRB ..." and other acronyms kept).
 std::string Sentence(std::string message);
+// The HTTP status of a refusal shown as a page: 404 not found, 400 bad
+// input, 409 a conflict with the current state, 429 a limit, else 403.
+int HttpStatusOf(const core::Status& why);
 // Whether a service's refusal is about what the user sent or the state of
 // what they acted on (shown in the form's error summary with the service's
 // message); anything else goes to Kit::Refused (sign in again, 403, or the
@@ -97,8 +100,11 @@ class Kit {
                          const Signed* signed_in, const std::string& link = "/search",
                          const std::string& link_text = "Search for a child");
   // A service's refusal as a page: to sign in when the session has ended,
-  // else 404 / 403 / 400 / 500 by its category, with the service's message.
-  http::Response Refused(const core::Status& why, const std::string& heading, const Signed& s);
+  // the generic failure page for a store or server failure, else the
+  // service's message with HttpStatusOf and a link onwards.
+  http::Response Refused(const core::Status& why, const std::string& heading, const Signed& s,
+                         const std::string& link = "/search",
+                         const std::string& link_text = "Search for a child");
 
   // A signed-in GET: `body(signed)`; otherwise to sign in, or (temporary
   // secrets) to change them first.

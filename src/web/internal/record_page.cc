@@ -227,14 +227,11 @@ http::Response ShowRecord(Kit& kit, const Signed& s, const std::string& id,
   page["practitioner"] = practitioner;
   page["can_shield"] = practitioner || me.role == access::Role::kContactPointManager ||
                        me.role == access::Role::kDataAdministrator;
-  page["has_own_current"] = false;
-  for (const Json& service : page["services"]) {
-    if (service.value("own", false) && service.value("current", false)) {
-      page["has_own_current"] = true;
-    }
-  }
-  page["service_types"] = ServiceTypeOptions();
-  page["shield_grounds"] = ShieldGroundOptions();
+  // The forms' choices, the same for every record: built once.
+  static const Json kServiceTypes = ServiceTypeOptions();
+  static const Json kShieldGrounds = ShieldGroundOptions();
+  page["service_types"] = kServiceTypes;
+  page["shield_grounds"] = kShieldGrounds;
   page["notice"] = Opt(notice);
   if (errors.is_array() && !errors.empty()) {
     page["has_error"] = true;
