@@ -31,7 +31,9 @@
 // Usage: search_bench [--children N] [--queries N] [--seed S]
 //                     [--workdir DIR] [--json FILE] [--keep-store]
 // Numbers only; never pass/fail.
+#include <httplib.h>
 #include <malloc.h>
+#include <nlohmann/json.hpp>
 #include <sys/vfs.h>
 #include <unistd.h>
 
@@ -65,6 +67,8 @@
 #include "search/criteria.h"
 #include "search/masking.h"
 #include "search/search_service.h"
+#include "served_product.h"
+#include "http/server.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "synth/population.h"
 #include "synth/sources.h"
@@ -507,6 +511,10 @@ struct Run {
   std::vector<std::size_t> shown;
   std::vector<std::int64_t> audit_index;  // of a "too many matches" answer, else -1
   double wall_seconds = 0;
+  Run() = default;
+  explicit Run(std::size_t queries)
+      : micros(queries, 0), outcomes(queries, Outcome::kError), rank(queries, 0),
+        shown(queries, 0), audit_index(queries, -1) {}
 };
 
 identity::SessionContext Practitioner(std::int64_t user_id) {
@@ -555,12 +563,7 @@ std::atomic<std::int64_t> next_user{1'000};
 
 Run RunAll(search::SearchService& service, const Population& population,
            const std::vector<BenchQuery>& queries, int threads) {
-  Run run;
-  run.micros.assign(queries.size(), 0);
-  run.outcomes.assign(queries.size(), Outcome::kError);
-  run.rank.assign(queries.size(), 0);
-  run.shown.assign(queries.size(), 0);
-  run.audit_index.assign(queries.size(), -1);
+  Run run(queries.size());
   std::atomic<std::size_t> next{0};
   const auto start = Clock::now();
   std::vector<std::thread> workers;
@@ -579,6 +582,157 @@ Run RunAll(search::SearchService& service, const Population& population,
   for (std::thread& w : workers) w.join();
   run.wall_seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return run;
+}
+
+// ---- Over HTTP: `contactpoint serve` and practitioners' clients ---------------
+
+// The request body of POST /api/v1/searches for `c`.
+std::string SearchBody(const search::SearchCriteria& c) {
+  nlohmann::json body = nlohmann::json::object();
+  const std::pair<const char*, const search::Criterion*> fields[] = {
+      {"given_names", &c.given_names},         {"family_name", &c.family_name},
+      {"date_of_birth", &c.date_of_birth},     {"postcode", &c.postcode},
+      {"nhs_number", &c.nhs_number},           {"contactpoint_id", &c.contactpoint_id}};
+  for (const auto& [name, value] : fields) {
+    if (value->has_value()) body[name] = (*value)->Reveal();
+  }
+  return body.dump();
+}
+
+void RunOneHttp(httplib::Client& client, const httplib::Headers& headers, const std::string& body,
+                const Population& population, const BenchQuery& q, Run& run, std::size_t slot) {
+  const auto start = Clock::now();
+  auto res = client.Post("/api/v1/searches", headers, body, "application/json");
+  run.micros[slot] = std::chrono::duration<double, std::micro>(Clock::now() - start).count();
+  if (!res || res->status != 200) {
+    run.outcomes[slot] = Outcome::kError;
+    static std::atomic<int> shown{0};
+    if (shown++ < 5) {
+      std::string code = res ? std::to_string(res->status) : httplib::to_string(res.error());
+      if (res) {
+        const auto json = nlohmann::json::parse(res->body, nullptr, false);
+        if (json.is_object() && json.contains("error")) {
+          code += " " + json["error"].value("code", std::string());
+        }
+      }
+      std::fprintf(stderr, "[search_bench] HTTP search error (%s): %s\n",
+                   kKinds[static_cast<int>(q.kind)].name, code.c_str());
+    }
+    return;
+  }
+  const auto answer = nlohmann::json::parse(res->body, nullptr, false);
+  if (!answer.is_object()) {
+    run.outcomes[slot] = Outcome::kError;
+    return;
+  }
+  if (answer.value("outcome", std::string()) == "too_many_matches") {
+    run.outcomes[slot] = Outcome::kTooMany;
+    run.audit_index[slot] = answer.value("audit_entry", std::int64_t{-1});
+    return;
+  }
+  const std::string truth = population.sample[q.truth].child.ToString();
+  const auto& results = answer["results"];
+  run.shown[slot] = results.size();
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    if (results[i].value("contactpoint_id", std::string()) == truth) {
+      run.outcomes[slot] = Outcome::kHit;
+      run.rank[slot] = static_cast<int>(i + 1);
+      return;
+    }
+  }
+  run.outcomes[slot] = results.empty() ? Outcome::kNoMatch : Outcome::kOther;
+}
+
+// The queries over `connections` kept-alive connections to 127.0.0.1:`port`,
+// connection c signed in as tokens[c % tokens.size()]. The bodies are made
+// before the clock starts.
+Run RunHttp(int port, const std::vector<std::string>& tokens, const Population& population,
+            const std::vector<BenchQuery>& queries, const std::vector<std::string>& bodies,
+            int connections) {
+  Run run(queries.size());
+  std::atomic<std::size_t> next{0};
+  const auto start = Clock::now();
+  std::vector<std::thread> workers;
+  for (int c = 0; c < connections; ++c) {
+    workers.emplace_back([&, c] {
+      httplib::Client client("127.0.0.1", port);
+      client.set_keep_alive(true);
+      client.set_tcp_nodelay(true);  // as a browser does: no Nagle delay on the body
+      client.set_read_timeout(60, 0);
+      const httplib::Headers headers = {
+          {"Authorization", "Bearer " + tokens[static_cast<std::size_t>(c) % tokens.size()]}};
+      for (std::size_t i = next++; i < queries.size(); i = next++) {
+        RunOneHttp(client, headers, bodies[i], population, queries[i], run, i);
+      }
+    });
+  }
+  for (std::thread& w : workers) w.join();
+  run.wall_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return run;
+}
+
+struct HttpResult {
+  int connections = 0;
+  double ready_seconds = 0;  // serve started until listening (the index is built by
+                             // the first search, in the warm-up)
+  std::vector<std::string> users;
+  Run one;
+  Run many;
+};
+
+// Serves the benchmark's store with the product binary and runs the same
+// queries over HTTP: makes the store servable (`init`: keys, organisations),
+// creates the demonstration users (`demo-users`), starts `serve` with the
+// volume limits raised (the benchmark's few users make all the traffic),
+// signs the practitioners in, then runs the queries on 1 connection and on
+// `connections`.
+HttpResult RunOverHttp(const fs::path& binary, const fs::path& workdir,
+                       const Population& population, const std::vector<BenchQuery>& queries,
+                       int connections) {
+  HttpResult result;
+  result.connections = connections;
+  const fs::path store = workdir / "cp.db";
+  const fs::path log = workdir / "serve.log";
+  Check("contactpoint init", bench::RunToCompletion({binary.string(), "init", "--store",
+                                                      store.string()}, log));
+  Check("contactpoint demo-users",
+        bench::RunToCompletion({binary.string(), "demo-users", "--store", store.string(), "--out",
+                                (workdir / "credentials.txt").string()},
+                               log));
+  auto users = bench::ReadDemoCredentials(workdir / "credentials.txt");
+  if (!users.ok()) Fail("credentials", users.status());
+  std::fprintf(stderr, "[search_bench] starting %s serve...\n", binary.c_str());
+  const auto start = Clock::now();
+  auto served = bench::ServedStore::Start(
+      binary, store,
+      {"--searches-per-hour", "999999999", "--searches-per-day", "999999999", "--suspend-at",
+       "1000000000", "--alert-searches-without-view", "1000000000"},
+      log);
+  if (!served.ok()) Fail("serve", served.status());
+  result.ready_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  std::vector<std::string> tokens;
+  for (const bench::DemoCredential& user : *users) {
+    // Practitioners who find children (DOMAIN.md section 10 cases 1-6).
+    if (user.role != "social_worker" && user.role != "health_visitor") continue;
+    auto token = bench::SignIn((*served)->port(), user);
+    if (!token.ok()) Fail("sign-in", token.status());
+    tokens.push_back(std::move(*token));
+    result.users.push_back(user.username);
+  }
+  if (tokens.empty()) Fail("sign-in", core::Status(core::ErrorCode::kNotFound, "no practitioner"));
+  std::vector<std::string> bodies;
+  bodies.reserve(queries.size());
+  for (const BenchQuery& q : queries) bodies.push_back(SearchBody(q.criteria));
+  {
+    const std::size_t n = std::min<std::size_t>(500, queries.size());
+    const std::vector<BenchQuery> warm(queries.begin(), queries.begin() + static_cast<std::ptrdiff_t>(n));
+    const std::vector<std::string> warm_bodies(bodies.begin(),
+                                               bodies.begin() + static_cast<std::ptrdiff_t>(n));
+    RunHttp((*served)->port(), tokens, population, warm, warm_bodies, 1);
+  }
+  result.one = RunHttp((*served)->port(), tokens, population, queries, bodies, 1);
+  result.many = RunHttp((*served)->port(), tokens, population, queries, bodies, connections);
+  return result;
 }
 
 // ---- Why a query missed (comparison levels only) ------------------------------
@@ -692,6 +846,8 @@ struct Args {
   fs::path workdir;
   std::string json;
   bool keep_store = false;
+  fs::path serve;  // the contactpoint binary: also measure over HTTP
+  int http_connections = 4;
 };
 
 Args Parse(int argc, char** argv) {
@@ -712,10 +868,13 @@ Args Parse(int argc, char** argv) {
     else if (arg == "--workdir") a.workdir = value();
     else if (arg == "--json") a.json = value();
     else if (arg == "--keep-store") a.keep_store = true;
+    else if (arg == "--serve") a.serve = value();
+    else if (arg == "--http-connections") a.http_connections = std::max(1, std::stoi(value()));
     else {
       std::fprintf(stderr,
                    "usage: search_bench [--children N] [--queries N] [--seed S] "
-                   "[--workdir DIR] [--json FILE] [--keep-store]\n");
+                   "[--workdir DIR] [--json FILE] [--keep-store]\n"
+                   "                    [--serve PATH/TO/contactpoint [--http-connections N]]\n");
       std::exit(arg == "--help" ? 0 : 2);
     }
   }
@@ -760,13 +919,14 @@ int Main(int argc, char** argv) {
 
   // Checkpoints signed as `serve` signs them.
   const audit::SigningKey key = audit::SigningKey::Generate();
-  audit::AuditLog audit_log(**store, clock, &key);
+  std::optional<audit::AuditLog> audit_log;
+  audit_log.emplace(**store, clock, &key);
   const search::StoredRecordStates states;
   search::SearchOptions options;
   options.limits = {1 << 30, 1 << 30};  // the benchmark is one heavy user
   options.misuse = {1 << 30, 1 << 30};  // ... whose pattern raises no alert
-  search::SearchService service(search::SearchDeps{**store, audit_log, clock, **linker, states},
-                                options);
+  std::optional<search::SearchService> service;
+  service.emplace(search::SearchDeps{**store, *audit_log, clock, **linker, states}, options);
 
   const std::vector<BenchQuery> queries = MakeQueries(population, args.queries, args.seed);
   std::fprintf(stderr,
@@ -781,12 +941,12 @@ int Main(int argc, char** argv) {
     std::vector<BenchQuery> warm(queries.begin(),
                                  queries.begin() + static_cast<std::ptrdiff_t>(
                                                        std::min<std::size_t>(500, queries.size())));
-    RunAll(service, population, warm, 1);
+    RunAll(*service, population, warm, 1);
   }
   const std::uint64_t syncs_start = (*store)->durability_syncs();
-  const Run one = RunAll(service, population, queries, 1);
+  const Run one = RunAll(*service, population, queries, 1);
   const std::uint64_t syncs_one = (*store)->durability_syncs() - syncs_start;
-  const Run two = RunAll(service, population, queries, 2);
+  const Run two = RunAll(*service, population, queries, 2);
   const std::uint64_t syncs_two = (*store)->durability_syncs() - syncs_start - syncs_one;
   const std::vector<KindStats> stats = Tally(queries, one);
   const std::vector<KindStats> stats_2t = Tally(queries, two);
@@ -797,8 +957,20 @@ int Main(int argc, char** argv) {
     if (one.outcomes[i] == Outcome::kHit) continue;
     ++misses[static_cast<int>(queries[i].kind)]
             [one.outcomes[i] == Outcome::kTooMany
-                 ? TooManyPattern(audit_log, one.audit_index[i])
+                 ? TooManyPattern(*audit_log, one.audit_index[i])
                  : MissPattern(**linker, population, queries[i], clock)];
+  }
+
+  // Over HTTP: the in-process service, store and index are released first,
+  // so that the server has the machine (and the memory) to itself.
+  std::optional<HttpResult> http;
+  if (!args.serve.empty()) {
+    service.reset();
+    audit_log.reset();
+    store->reset();
+    linker->reset();
+    ::malloc_trim(0);
+    http = RunOverHttp(args.serve, args.workdir, population, queries, args.http_connections);
   }
 
   std::printf("\nsearch_bench: %llu children (store path: synthetic best views + source records "
@@ -829,6 +1001,27 @@ int Main(int argc, char** argv) {
                 Percentile(s.micros, 0.99) / 1000, Percentile(stats_2t[k].micros, 0.99) / 1000,
                 Share(s.hit, s.n), Share(s.top1, s.n), Share(s.too_many, s.n),
                 Share(s.no_match, s.n), Share(s.other, s.n));
+  }
+  if (http) {
+    const std::vector<KindStats> h1 = Tally(queries, http->one);
+    const std::vector<KindStats> hn = Tally(queries, http->many);
+    std::printf("\nover HTTP on loopback: `contactpoint serve` (its own process, %d worker threads; "
+                "listening after %.1f s, index built at its first search, in the warm-up), POST /api/v1/searches as %zu "
+                "signed-in practitioners; latency = client round trip\n",
+                http::ServerOptions().worker_threads, http->ready_seconds, http->users.size());
+    std::printf("throughput: %.0f searches/s (1 connection), %.0f searches/s (%d connections)\n\n",
+                static_cast<double>(queries.size()) / http->one.wall_seconds,
+                static_cast<double>(queries.size()) / http->many.wall_seconds, http->connections);
+    std::printf("%-16s %6s %8s %8s %8s %9s %7s %7s %7s\n", "kind", "n", "p50 ms", "p95 ms",
+                "p99 ms", "p99 Nc", "hit%", "hit%Nc", "errors");
+    for (int k = 0; k <= kKindCount; ++k) {
+      std::printf("%-16s %6zu %8.2f %8.2f %8.2f %9.2f %7.2f %7.2f %7zu\n",
+                  k == kKindCount ? "overall" : kKinds[k].name, h1[k].n,
+                  Percentile(h1[k].micros, 0.50) / 1000, Percentile(h1[k].micros, 0.95) / 1000,
+                  Percentile(h1[k].micros, 0.99) / 1000, Percentile(hn[k].micros, 0.99) / 1000,
+                  Share(h1[k].hit, h1[k].n), Share(hn[k].hit, hn[k].n),
+                  h1[k].error + hn[k].error);
+    }
   }
   std::printf("\nmisses by comparison levels of the query against the right child's index row:\n");
   for (const auto& [kind, patterns] : misses) {
@@ -880,7 +1073,26 @@ int Main(int argc, char** argv) {
       }
       json += "}";
     }
-    json += "}}\n";
+    json += "}";
+    if (http) {
+      const KindStats h1 = Tally(queries, http->one)[kKindCount];
+      const KindStats hn = Tally(queries, http->many)[kKindCount];
+      std::snprintf(buf, sizeof buf,
+                    ", \"http\": {\"connections\": %d, \"server_threads\": %d, "
+                    "\"ready_seconds\": %.2f, \"users\": %zu, "
+                    "\"searches_per_s_1_connection\": %.1f, \"searches_per_s_n_connections\": %.1f, "
+                    "\"p50_ms\": %.3f, \"p95_ms\": %.3f, \"p99_ms\": %.3f, "
+                    "\"p99_ms_n_connections\": %.3f, \"hit_pct\": %.3f, "
+                    "\"hit_pct_n_connections\": %.3f, \"errors\": %zu}",
+                    http->connections, http::ServerOptions().worker_threads, http->ready_seconds,
+                    http->users.size(), static_cast<double>(queries.size()) / http->one.wall_seconds,
+                    static_cast<double>(queries.size()) / http->many.wall_seconds,
+                    Percentile(h1.micros, 0.50) / 1000, Percentile(h1.micros, 0.95) / 1000,
+                    Percentile(h1.micros, 0.99) / 1000, Percentile(hn.micros, 0.99) / 1000,
+                    Share(h1.hit, h1.n), Share(hn.hit, hn.n), h1.error + hn.error);
+      json += buf;
+    }
+    json += "}\n";
     std::ofstream(args.json) << json;
   }
   if (!args.keep_store) fs::remove_all(args.workdir);

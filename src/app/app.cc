@@ -127,6 +127,14 @@ void RegisterRoutes(http::Server& server, storage::Store& store) {
 core::Status Serve(const ServeConfig& config, const core::Clock& clock,
                    const std::atomic<bool>& stop, std::ostream& out) {
   RETURN_IF_ERROR(http::ValidateOptions(config.server));
+  if (config.search.misuse.hard_per_day <= config.search.limits.per_day) {
+    return core::Status(core::ErrorCode::kInvalidConfiguration,
+                        "the suspension threshold (--suspend-at, " +
+                            std::to_string(config.search.misuse.hard_per_day) +
+                            ") must be above the daily search limit (--searches-per-day, " +
+                            std::to_string(config.search.limits.per_day) +
+                            "), so that a user is refused before being suspended");
+  }
   ASSIGN_OR_RETURN(auto store,
                    OpenStore(config.store_location, clock, /*create_if_missing=*/false));
   // Checkpoints are signed when the store's key is at hand.

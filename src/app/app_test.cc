@@ -155,5 +155,18 @@ TEST_F(AppTest, ServeRefusesNonLoopbackWithoutTlsBeforeOpeningTheStore) {
   EXPECT_FALSE(fs::exists(dir_ / "cp.db"));
 }
 
+TEST_F(AppTest, ServeRefusesASuspensionThresholdAtOrBelowTheDailyLimit) {
+  ServeConfig config;
+  config.store_location = (dir_ / "cp.db").string();
+  config.search.limits.per_day = 600;
+  config.search.misuse.hard_per_day = 600;
+  std::atomic<bool> stop = true;
+  std::ostringstream out;
+  const core::Status s = Serve(config, clock_, stop, out);
+  EXPECT_EQ(s.code(), core::ErrorCode::kInvalidConfiguration);
+  EXPECT_NE(s.message().find("--suspend-at"), std::string::npos) << s.ToString();
+  EXPECT_FALSE(fs::exists(dir_ / "cp.db"));
+}
+
 }  // namespace
 }  // namespace cp::app

@@ -75,6 +75,25 @@ void AddBasicCommands(CLI::App& app, Context& context) {
   serve->add_option("--threads", config->server.worker_threads, "Worker threads")
       ->check(CLI::Range(1, 1024))
       ->capture_default_str();
+  serve->add_option("--keep-alive-requests", config->server.keep_alive_max_requests,
+                    "Requests answered on one connection before it is closed")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  // Anti-trawling limits (DOMAIN.md section 7): the defaults are the policy;
+  // a deployment may set its own.
+  const auto limit = [serve](const char* name, int& value, const char* help) {
+    serve->add_option(name, value, help)->check(CLI::Range(1, 1'000'000'000))->capture_default_str();
+  };
+  search::SearchOptions& search = config->search;
+  limit("--searches-per-hour", search.limits.per_hour,
+        "Searches a user may make in any hour before being refused");
+  limit("--searches-per-day", search.limits.per_day,
+        "Searches a user may make in any 24 hours before being refused");
+  limit("--suspend-at", search.misuse.hard_per_day,
+        "Search (or view) attempts in 24 hours, refused ones included, at which a user is "
+        "suspended (an alert for the ContactPoint Manager)");
+  limit("--alert-searches-without-view", search.misuse.searches_without_view,
+        "Searches in a row without opening a record that raise a misuse alert");
   serve->add_option("--tls-cert", *tls_cert, "TLS certificate (PEM)")->check(CLI::ExistingFile);
   serve->add_option("--tls-key", *tls_key, "TLS private key (PEM)")->check(CLI::ExistingFile);
   auto linkage_data = std::make_shared<std::string>();

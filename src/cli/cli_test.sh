@@ -32,6 +32,11 @@ expect serve_missing_store 1 "$tmp/missing.db" -- "$bin" serve --store "$tmp/mis
 if [ -e "$tmp/missing.db" ]; then fail serve_missing_store "it created the store"; fi
 expect serve_refuses_plain_http_off_loopback 1 'TLS|tls' -- "$bin" serve --store "$tmp/cp.db" --bind 0.0.0.0
 expect serve_bad_port 2 'port' -- "$bin" serve --store "$tmp/cp.db" --port 99999
+expect serve_help_lists_search_limits 0 '--searches-per-hour.*--searches-per-day.*--suspend-at' -- \
+  bash -c "\"$bin\" serve --help | tr '\\n' ' '"
+expect serve_suspension_below_daily_limit 1 'suspend-at.*must be above.*searches-per-day' -- \
+  "$bin" serve --store "$tmp/cp.db" --searches-per-day 500 --suspend-at 400
+expect serve_zero_search_limit 2 'searches-per-hour' -- "$bin" serve --store "$tmp/cp.db" --searches-per-hour 0
 expect serve_missing_tls_cert 2 'tls-cert|File does not exist' -- "$bin" serve --store "$tmp/cp.db" --tls-cert "$tmp/none.pem"
 
 # feed check: a clean batch passes; bad lines are reported with line, path and reason.

@@ -49,6 +49,9 @@ struct ServerOptions {
   int port = 8080;  // 0 picks a free port (tests)
   int worker_threads = 8;
   int keep_alive_seconds = 5;
+  // Requests answered on one connection before the server closes it (the
+  // client then reconnects); cpp-httplib's own default is 5.
+  int keep_alive_max_requests = 100;
   int read_timeout_seconds = 10;
   // The largest body any route accepts (a route that asks for the most:
   // kLargeBody); other routes take at most kSmallBody.

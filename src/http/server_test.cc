@@ -115,6 +115,41 @@ TEST(ServerTest, EachRouteRefusesABodyOverItsLimitBeforeReadingIt) {
   server->Stop();
 }
 
+// Sends `request` on a new loopback connection to `port` and reads until the
+// server closes it (or 3 s pass); returns everything the server sent.
+std::string Exchange(int port, const std::string& request) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return "socket failed";
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return "connect failed";
+  }
+  timeval timeout{3, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  (void)::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+  std::string answer;
+  char buffer[4096];
+  for (;;) {
+    const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+    if (n <= 0) break;
+    answer.append(buffer, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return answer;
+}
+
+std::size_t Count(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
 // A request refused for its size ends the connection: the body it carried
 // (here holding a second request) is never read as a request of its own.
 TEST(ServerTest, ARefusedBodyIsNeverReadAsTheNextRequest) {
@@ -131,32 +166,116 @@ TEST(ServerTest, ARefusedBodyIsNeverReadAsTheNextRequest) {
   const std::string body = inner + std::string(kSmallBody, 'x');
   const std::string request = "POST /small HTTP/1.1\r\nHost: x\r\nContent-Length: " +
                               std::to_string(body.size()) + "\r\n\r\n" + body;
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  ASSERT_GE(fd, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<std::uint16_t>(server->port()));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  timeval timeout{3, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  (void)::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
-  std::string answer;
-  char buffer[4096];
-  for (;;) {
-    const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
-    if (n <= 0) break;
-    answer.append(buffer, static_cast<std::size_t>(n));
-  }
-  ::close(fd);
+  const std::string answer = Exchange(server->port(), request);
   EXPECT_NE(answer.find("413"), std::string::npos) << answer;
-  std::size_t responses = 0;
-  for (std::size_t at = answer.find("HTTP/1.1 "); at != std::string::npos;
-       at = answer.find("HTTP/1.1 ", at + 1)) {
-    ++responses;
-  }
-  EXPECT_EQ(responses, 1u) << answer;
+  EXPECT_EQ(Count(answer, "HTTP/1.1 "), 1u) << answer;
   EXPECT_EQ(calls.load(), 0);
+  server->Stop();
+}
+
+// A kept-alive connection answers keep_alive_max_requests requests (100 by
+// default, not cpp-httplib's 5), then says "Connection: close" and closes.
+// Requests go one at a time on one socket; each response is read whole.
+TEST(ServerTest, AConnectionServesKeepAliveMaxRequestsThenCloses) {
+  for (const int max : {0, 3}) {  // 0: the default
+    auto server = MakeHttpServer();
+    std::atomic<int> calls = 0;
+    server->Route("GET", "/ping", [&](const Request&) {
+      ++calls;
+      Response r;
+      r.body = "{}";
+      return r;
+    });
+    ServerOptions options = TestOptions();
+    if (max > 0) options.keep_alive_max_requests = max;
+    ASSERT_TRUE(server->Start(options).ok());
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_GE(fd, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(server->port()));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    timeval timeout{3, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    int answered = 0;
+    int closes = 0;
+    for (int i = 0; i < 13; ++i) {
+      const std::string request = "GET /ping HTTP/1.1\r\nHost: x\r\n" +
+                                  std::string(i == 12 ? "Connection: close\r\n" : "") + "\r\n";
+      if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) < 0) break;
+      // The whole response: headers, then the 2-byte body.
+      std::string response;
+      char c;
+      while (response.find("\r\n\r\n") == std::string::npos && ::recv(fd, &c, 1, 0) == 1) {
+        response.push_back(c);
+      }
+      if (response.empty()) break;  // closed
+      char body[2];
+      ASSERT_EQ(::recv(fd, body, 2, MSG_WAITALL), 2);
+      ASSERT_NE(response.find("HTTP/1.1 200"), std::string::npos) << response;
+      ++answered;
+      closes += response.find("Connection: close") != std::string::npos ? 1 : 0;
+    }
+    ::close(fd);
+    const int expected = max > 0 ? 3 : 13;
+    EXPECT_EQ(answered, expected) << "max " << max;
+    EXPECT_EQ(calls.load(), expected);
+    EXPECT_EQ(closes, 1) << "only the last response says the connection closes";
+    server->Stop();
+  }
+  ServerOptions options = TestOptions();
+  options.keep_alive_max_requests = 0;
+  EXPECT_EQ(ValidateOptions(options).code(), core::ErrorCode::kInvalidConfiguration);
+}
+
+// The first route registered that takes a request answers it, whether its
+// path is exact or a pattern; a path taken only by another method is 404.
+TEST(ServerTest, TheFirstRouteRegisteredThatTakesARequestAnswersIt) {
+  auto server = MakeHttpServer();
+  auto says = [](std::string what) {
+    return [what](const Request&) {
+      Response r;
+      r.body = "\"" + what + "\"";
+      return r;
+    };
+  };
+  server->Route("GET", "/a", says("exact a"));
+  server->Route("GET", R"(/items/[^/]+)", says("an item"));
+  server->Route("GET", "/items/new", says("never: the pattern above takes it"));
+  server->Route("GET", "/items", says("exact items"));
+  server->Route("POST", "/items", says("post items"));
+  server->Route("POST", R"(/items/[0-9]+/views)", says("a view"));
+  ASSERT_TRUE(server->Start(TestOptions()).ok());
+  httplib::Client client("127.0.0.1", server->port());
+  const std::pair<const char*, const char*> gets[] = {
+      {"/a", "\"exact a\""}, {"/items/7", "\"an item\""}, {"/items/new", "\"an item\""},
+      {"/items", "\"exact items\""}};
+  for (const auto& [path, body] : gets) {
+    auto res = client.Get(path);
+    ASSERT_TRUE(res) << path;
+    EXPECT_EQ(res->status, 200) << path;
+    EXPECT_EQ(res->body, body) << path;
+  }
+  auto post = client.Post("/items", "{}", "application/json");
+  ASSERT_TRUE(post);
+  EXPECT_EQ(post->body, "\"post items\"");
+  auto view = client.Post("/items/12/views", "{}", "application/json");
+  ASSERT_TRUE(view);
+  EXPECT_EQ(view->body, "\"a view\"");
+  for (const char* path : {"/items/x/views", "/a/b", "/b"}) {
+    auto res = client.Post(path, "{}", "application/json");
+    ASSERT_TRUE(res) << path;
+    EXPECT_EQ(res->status, 404) << path;
+    EXPECT_EQ(nlohmann::json::parse(res->body)["error"]["code"], "not_found") << path;
+    EXPECT_EQ(res->get_header_value("X-Frame-Options"), "DENY") << path;
+  }
+  auto not_get = client.Get("/items/12/views");
+  ASSERT_TRUE(not_get);
+  EXPECT_EQ(not_get->status, 404) << "only POST takes /items/12/views";
+  auto put = client.Put("/items", "{}", "application/json");
+  ASSERT_TRUE(put);
+  EXPECT_EQ(put->status, 404);
   server->Stop();
 }
 

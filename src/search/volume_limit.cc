@@ -10,8 +10,11 @@ core::Status VolumeLimiter::Admit(std::int64_t user, core::Timestamp now) {
   std::lock_guard<std::mutex> lock(mu_);
   std::deque<core::Timestamp>& times = recent_[user];
   while (!times.empty() && times.front() <= now - hours(24)) times.pop_front();
-  const auto in_hour = std::count_if(times.begin(), times.end(),
-                                     [&](core::Timestamp t) { return t > now - hours(1); });
+  // Oldest first: the last hour's searches are a suffix (found in log time).
+  const auto in_hour = times.end() - std::partition_point(times.begin(), times.end(),
+                                                          [&](core::Timestamp t) {
+                                                            return t <= now - hours(1);
+                                                          });
   const auto limit_message = [&](int limit, const char* window, core::Timestamp again) {
     const auto minutes =
         std::chrono::duration_cast<std::chrono::minutes>(again - now).count() + 1;
