@@ -206,6 +206,10 @@ StatusOr<std::optional<storage::AuditCheckpoint>> AuditLog::MaybeCheckpoint() {
   return MaybeCheckpointAt(size);
 }
 
+StatusOr<std::optional<storage::AuditCheckpoint>> AuditLog::MaybeCheckpointAfter(std::int64_t index) {
+  return MaybeCheckpointAt(index + 1);
+}
+
 StatusOr<std::optional<storage::AuditCheckpoint>> AuditLog::MaybeCheckpointAt(std::int64_t size) {
   if (signer_ == nullptr) return std::optional<storage::AuditCheckpoint>();
   std::lock_guard<std::mutex> lock(checkpoint_mu_);

@@ -119,6 +119,10 @@ class AuditLog {
   // Checkpoint() if the policy says one is due; nullopt otherwise, and
   // always without a signing key.
   core::StatusOr<std::optional<storage::AuditCheckpoint>> MaybeCheckpoint();
+  // The same, after a transaction holding entry `index` has committed: the
+  // log is known to hold at least index + 1 entries, so it is not read
+  // unless a checkpoint is due (searches and views call it every time).
+  core::StatusOr<std::optional<storage::AuditCheckpoint>> MaybeCheckpointAfter(std::int64_t index);
 
   core::StatusOr<std::vector<LoggedEvent>> Query(const AuditQuery& query);
 

@@ -334,6 +334,35 @@ TEST_F(AuditLogTest, CheckpointsAreWrittenEveryNEntriesOrEveryInterval) {
   EXPECT_FALSE(maybe->has_value());
 }
 
+// After entries appended in a caller's transaction have committed, the
+// caller names the last one: a checkpoint is written when the policy's count
+// is reached by then, covering every committed entry.
+TEST_F(AuditLogTest, MaybeCheckpointAfterACommittedEntry) {
+  AuditFixture f(CheckpointPolicy{.every_entries = 4, .every = std::chrono::minutes(10)});
+  auto tx = f.store_->Begin(storage::TxMode::kReadWrite);
+  ASSERT_TRUE(tx.ok());
+  std::int64_t last = -1;
+  for (std::int64_t i = 0; i < 5; ++i) {
+    auto index = f.log_->AppendIn(**tx, SampleEvent(i));
+    ASSERT_TRUE(index.ok()) << index.status().ToString();
+    last = *index;
+  }
+  ASSERT_TRUE((*tx)->Commit().ok());
+  auto early = f.log_->MaybeCheckpointAfter(2);  // 3 entries known: not due
+  ASSERT_TRUE(early.ok());
+  EXPECT_FALSE(early->has_value());
+  EXPECT_FALSE(f.store_->LatestAuditCheckpoint()->has_value());
+  auto due = f.log_->MaybeCheckpointAfter(last);
+  ASSERT_TRUE(due.ok()) << due.status().ToString();
+  ASSERT_TRUE(due->has_value());
+  EXPECT_EQ((*due)->tree_size, 5);
+  auto again = f.log_->MaybeCheckpointAfter(last);
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(again->has_value());
+  auto report = f.Verify();
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+}
+
 TEST_F(AuditLogTest, WithoutASigningKeyNoCheckpointCanBeWritten) {
   AuditLog unsigned_log(*f_.store_, f_.clock_);
   ASSERT_TRUE(unsigned_log.Append(SampleEvent(0)).ok());

@@ -239,7 +239,7 @@ Status SearchService::AuditSearchRefusal(const identity::SessionContext& session
   ASSIGN_OR_RETURN(const std::int64_t index, d_.audit.AppendIn(*tx, event, CriteriaJson(criteria)));
   RETURN_IF_ERROR(AlertOnRefusal(*tx, session, alert, index));
   RETURN_IF_ERROR(tx->Commit());
-  (void)d_.audit.MaybeCheckpoint();
+  (void)d_.audit.MaybeCheckpointAfter(index);
   return Status::Ok();
 }
 
@@ -472,7 +472,7 @@ StatusOr<SearchAnswer> SearchService::Run(const identity::SessionContext& sessio
   // made meanwhile). The answer is returned only once it is.
   linker_lock.unlock();
   RETURN_IF_ERROR(tx->Commit());
-  (void)d_.audit.MaybeCheckpoint();
+  (void)d_.audit.MaybeCheckpointAfter(answer.audit_index);
   return answer;
 }
 
@@ -491,7 +491,7 @@ Status SearchService::AuditViewRefusal(const identity::SessionContext& session,
     ASSIGN_OR_RETURN(const std::int64_t index, d_.audit.AppendIn(*tx, event));
     RETURN_IF_ERROR(AlertOnRefusal(*tx, session, alert, index));
     RETURN_IF_ERROR(tx->Commit());
-    (void)d_.audit.MaybeCheckpoint();
+    (void)d_.audit.MaybeCheckpointAfter(index);
     return Status::Ok();
   }();
   if (!audited.ok()) {
@@ -614,7 +614,7 @@ StatusOr<RecordView> SearchService::View(const identity::SessionContext& session
   }
   RETURN_IF_ERROR(tx->Commit());
   monitor_.Viewed(user);
-  (void)d_.audit.MaybeCheckpoint();
+  (void)d_.audit.MaybeCheckpointAfter(view.audit_index);
   return view;
 }
 

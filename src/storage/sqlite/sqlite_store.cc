@@ -708,8 +708,8 @@ class SqliteTransaction final : public Transaction {
     std::vector<SourceRecord> records;
     RETURN_IF_ERROR(ForEachRecordRowOf(
         child,
-        "source, key, child_id, state, batch, extracted_at_ms, received_at_ms, data_json, "
-        "events_json, decision_json",
+        "SELECT source, key, child_id, state, batch, extracted_at_ms, received_at_ms, data_json, "
+        "events_json, decision_json FROM source_records WHERE child_id = ?1 ORDER BY source, key",
         "reading a child's source records", [&](const Statement& row) -> Status {
           ASSIGN_OR_RETURN(SourceRecord record, SourceRecordFrom(row));
           records.push_back(std::move(record));
@@ -721,7 +721,8 @@ class SqliteTransaction final : public Transaction {
   StatusOr<std::vector<LinkState>> LinkStatesOf(ContactPointId child) override {
     std::vector<LinkState> states;
     RETURN_IF_ERROR(ForEachRecordRowOf(
-        child, "source, key, state", "reading a child's link states",
+        child, "SELECT source, key, state FROM source_records WHERE child_id = ?1 ORDER BY source, key",
+        "reading a child's link states",
         [&](const Statement& row) -> Status {
           ASSIGN_OR_RETURN(LinkState state, LinkStateFromText("source_records.state", row.Text(2)));
           states.push_back(state);
@@ -730,22 +731,19 @@ class SqliteTransaction final : public Transaction {
     return states;
   }
 
-  // Runs `fn` on the stored rows of the child's source records (`columns`,
-  // source and key first), ordered by (source, key). Rows waiting to be
+  // Runs `fn` on the stored rows of the child's source records: `select`
+  // (literal SQL) reads their columns, source and key first, WHERE child_id =
+  // ?1 ORDER BY source, key. Rows waiting to be
   // written matter only if one of them attaches a record to this child;
   // otherwise the stored rows are read as they are, less any record a waiting
   // row moves elsewhere (a feed load reads many candidates' records and would
   // otherwise write its rows a few at a time).
-  Status ForEachRecordRowOf(ContactPointId child, std::string_view columns, std::string_view what,
+  Status ForEachRecordRowOf(ContactPointId child, std::string_view select, std::string_view what,
                             const std::function<Status(const Statement&)>& fn) {
     const bool waiting = pending_source_children_.contains(Stored(child));
     RETURN_IF_ERROR(waiting ? CheckOpen() : CheckState());
     RETURN_IF_ERROR(CheckAssigned(child, "the child"));
-    ASSIGN_OR_RETURN(Statement stmt,
-                     conn_.Prepare("SELECT " + std::string(columns) +
-                                       " FROM source_records WHERE child_id = ?1 "
-                                       "ORDER BY source, key",
-                                   what));
+    ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(select, what));
     stmt.BindInt64(1, Stored(child));
     for (;;) {
       ASSIGN_OR_RETURN(bool row, stmt.Step());
@@ -1927,6 +1925,12 @@ Status SqliteStore::MakeDurable(std::uint64_t commit) {
     }
   }
   return Status::Ok();
+}
+
+StatusOr<std::int64_t> SqliteStore::FullScanSteps() {
+  RETURN_IF_ERROR(CheckNotHeldByThisThread());
+  std::lock_guard<std::mutex> lock(writer_mu_);
+  return writer_->FullScanSteps();
 }
 
 std::uint64_t SqliteStore::durability_syncs() const {

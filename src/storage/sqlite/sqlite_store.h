@@ -106,6 +106,12 @@ class SqliteStore final : public Store {
   // commits: group commit). For tests and benchmarks.
   std::uint64_t durability_syncs() const;
 
+  // Rows the writing connection's cached statements have stepped through in
+  // full table scans so far (SQLite's SQLITE_STMTSTATUS_FULLSCAN_STEP): a
+  // lookup that should use an index and does not shows here. Waits for an
+  // open transaction to end, like Begin. For tests and diagnostics.
+  core::StatusOr<std::int64_t> FullScanSteps();
+
  private:
   friend class internal::SqliteTransaction;
 

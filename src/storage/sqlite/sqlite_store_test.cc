@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "storage/sqlite/internal/migrations.h"
+#include "storage/sqlite/internal/sqlite_db.h"
 #include "storage/store_contract.h"
 #include "storage/testing/scripted_random.h"
 
@@ -688,6 +689,97 @@ TEST_F(SqliteStoreTest, DamagedRowsReadAsStoreCorruptWithoutTheirContent) {
   ASSERT_TRUE(HasCode(record, ErrorCode::kStoreCorrupt));
   EXPECT_EQ(record.status().message().find("Secret"), std::string::npos);
   EXPECT_TRUE(IsOk(tx->GetChild(id)));
+}
+
+// What every signed-in request reads (its session, its user, their
+// organisation) is found through an index, never by reading every row:
+// there are hundreds of thousands of users.
+TEST_F(SqliteStoreTest, ASignedInRequestsReadsUseIndexesNotScans) {
+  CP_ASSERT_OK_AND_ASSIGN(auto store, Open(Temp().NewPath()));
+  const core::Timestamp at = core::FromUnixMillis(1'700'000'000'000);
+  const std::string token_hash(64, 'a');
+  std::int64_t last_user = 0;
+  {
+    CP_ASSERT_OK_AND_ASSIGN(auto tx, store->Begin(TxMode::kReadWrite));
+    for (int o = 0; o < 20; ++o) {
+      const OrganisationEntry org{"la:E0" + std::to_string(8000 + o), "Authority",
+                                  "local_authority", "accredited", std::nullopt, at};
+      ASSERT_TRUE(IsOk(tx->PutOrganisation(org)));
+      for (int u = 0; u < 20; ++u) {
+        UserEntry user;
+        user.username = "user" + std::to_string(o * 20 + u);
+        user.display_name = "A User";
+        user.organisation = org.id;
+        user.role = "social_worker";
+        user.account_state = "active";
+        user.created_at = user.updated_at = at;
+        CP_ASSERT_OK_AND_ASSIGN(last_user, tx->PutUser(user));
+      }
+    }
+    ASSERT_TRUE(IsOk(tx->PutSession(SessionEntry{token_hash, last_user, std::nullopt, at, at})));
+    ASSERT_TRUE(IsOk(tx->Commit()));
+  }
+  CP_ASSERT_OK_AND_ASSIGN(const std::int64_t before, store->FullScanSteps());
+  {
+    CP_ASSERT_OK_AND_ASSIGN(auto tx, store->Begin(TxMode::kReadWrite));
+    CP_ASSERT_OK_AND_ASSIGN(auto session, tx->GetSession(token_hash));
+    ASSERT_TRUE(session.has_value());
+    CP_ASSERT_OK_AND_ASSIGN(UserEntry user, tx->GetUser(session->user_id));
+    EXPECT_EQ(user.username, "user399");
+    CP_ASSERT_OK_AND_ASSIGN(auto found, tx->FindUser("user7"));
+    ASSERT_TRUE(found.has_value());
+    EXPECT_EQ(found->organisation, "la:E08000");
+    CP_ASSERT_OK_AND_ASSIGN(OrganisationEntry org, tx->GetOrganisation(user.organisation));
+    EXPECT_EQ(org.id, "la:E08019");
+    ASSERT_TRUE(IsOk(tx->Commit()));
+  }
+  CP_ASSERT_OK_AND_ASSIGN(const std::int64_t after, store->FullScanSteps());
+  EXPECT_EQ(after - before, 0) << "rows read by full scans";
+}
+
+// The statement cache is keyed by the SQL text's address: text later built
+// at the same address must run its own statement, never the cached one.
+TEST(SqliteConnectionTest, OtherTextAtACachedAddressRunsItsOwnStatement) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(":memory:", &db), SQLITE_OK);
+  internal::Connection conn(db);
+  std::string sql;
+  sql.reserve(64);
+  const char* const at = sql.data();
+  auto value_of = [&](std::string_view text) -> std::int64_t {
+    auto stmt = conn.Prepare(text, "a test query");
+    EXPECT_TRUE(stmt.ok()) << stmt.status().ToString();
+    if (!stmt.ok()) return -1;
+    auto row = stmt->Step();
+    EXPECT_TRUE(row.ok() && *row);
+    return stmt->Int64(0);
+  };
+  sql = "SELECT 1";
+  EXPECT_EQ(value_of(sql), 1);
+  sql = "SELECT 2";
+  ASSERT_EQ(sql.data(), at) << "the test needs the same address";
+  EXPECT_EQ(value_of(sql), 2);
+  sql = "SELECT 1";
+  EXPECT_EQ(value_of(sql), 1);
+  EXPECT_EQ(conn.cached_statements(), 1u);
+}
+
+// Text at ever new addresses is never cached past kMaxCachedStatements.
+TEST(SqliteConnectionTest, TheStatementCacheIsBounded) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(":memory:", &db), SQLITE_OK);
+  internal::Connection conn(db);
+  std::vector<std::string> texts;
+  const std::size_t n = internal::Connection::kMaxCachedStatements + 100;
+  for (std::size_t i = 0; i < n; ++i) texts.push_back("SELECT " + std::to_string(i));
+  for (std::size_t i = 0; i < n; ++i) {
+    auto stmt = conn.Prepare(texts[i], "a test query");
+    ASSERT_TRUE(stmt.ok());
+    auto row = stmt->Step();
+    ASSERT_TRUE(row.ok() && *row);
+    EXPECT_EQ(stmt->Int64(0), static_cast<std::int64_t>(i));
+  }
+  EXPECT_EQ(conn.cached_statements(), internal::Connection::kMaxCachedStatements);
 }
 
 }  // namespace

@@ -96,10 +96,9 @@ StatusOr<std::int64_t> WriteMisuseAlert(Connection& conn, const MisuseAlertEntry
 }
 
 StatusOr<MisuseAlertEntry> ReadMisuseAlert(Connection& conn, std::int64_t id) {
-  ASSIGN_OR_RETURN(Statement stmt,
-                   conn.Prepare("SELECT " + std::string(kAlertColumns) +
-                                    " FROM misuse_alerts WHERE id = ?1",
-                                "reading a misuse alert"));
+  static const std::string kSql =
+      "SELECT " + std::string(kAlertColumns) + " FROM misuse_alerts WHERE id = ?1";
+  ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(kSql, "reading a misuse alert"));
   stmt.BindInt64(1, id);
   ASSIGN_OR_RETURN(std::vector<MisuseAlertEntry> found, AllRows(stmt));
   if (found.empty()) {
@@ -111,12 +110,11 @@ StatusOr<MisuseAlertEntry> ReadMisuseAlert(Connection& conn, std::int64_t id) {
 StatusOr<std::optional<MisuseAlertEntry>> ReadOpenMisuseAlert(
     Connection& conn, std::int64_t user_id, const std::string& kind,
     const std::optional<domain::ContactPointId>& child) {
-  ASSIGN_OR_RETURN(Statement stmt,
-                   conn.Prepare("SELECT " + std::string(kAlertColumns) +
-                                    " FROM misuse_alerts WHERE user_id = ?1 AND kind = ?2 AND "
-                                    "child_id IS ?3 AND reviewed_at_ms IS NULL "
-                                    "ORDER BY id DESC LIMIT 1",
-                                "finding an open misuse alert"));
+  static const std::string kSql = "SELECT " + std::string(kAlertColumns) +
+                                  " FROM misuse_alerts WHERE user_id = ?1 AND kind = ?2 AND "
+                                  "child_id IS ?3 AND reviewed_at_ms IS NULL "
+                                  "ORDER BY id DESC LIMIT 1";
+  ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(kSql, "finding an open misuse alert"));
   stmt.BindInt64(1, user_id);
   stmt.BindText(2, kind);
   stmt.BindOptionalInt64(3, child ? std::optional<std::int64_t>(Stored(*child)) : std::nullopt);
@@ -134,14 +132,13 @@ StatusOr<std::vector<MisuseAlertEntry>> ReadMisuseAlerts(Connection& conn,
     for (const std::string& id : *filter.organisations) list.push_back(id);
     organisations = list.dump();
   }
-  ASSIGN_OR_RETURN(
-      Statement stmt,
-      conn.Prepare("SELECT " + std::string(kAlertColumns) +
-                       " FROM misuse_alerts WHERE (?1 OR reviewed_at_ms IS NULL) AND "
-                       "(?3 IS NULL OR organisation_id IN (SELECT value FROM json_each(?3)) OR "
-                       "(?4 <> '' AND accountable = ?4)) AND (?5 IS NULL OR user_id <> ?5) "
-                       "ORDER BY last_seen_at_ms DESC, id DESC LIMIT ?2",
-                   "listing misuse alerts"));
+  static const std::string kSql =
+      "SELECT " + std::string(kAlertColumns) +
+      " FROM misuse_alerts WHERE (?1 OR reviewed_at_ms IS NULL) AND "
+      "(?3 IS NULL OR organisation_id IN (SELECT value FROM json_each(?3)) OR "
+      "(?4 <> '' AND accountable = ?4)) AND (?5 IS NULL OR user_id <> ?5) "
+      "ORDER BY last_seen_at_ms DESC, id DESC LIMIT ?2";
+  ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(kSql, "listing misuse alerts"));
   stmt.BindBool(1, filter.include_reviewed);
   stmt.BindInt64(2, filter.limit < 0 ? 0 : filter.limit);
   stmt.BindOptionalText(3, organisations);

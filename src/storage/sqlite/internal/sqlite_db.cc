@@ -222,7 +222,11 @@ Connection::~Connection() {
 
 core::StatusOr<Statement> Connection::Prepare(std::string_view sql, std::string_view what) {
   auto it = cache_.find(sql.data());
-  if (it != cache_.end() && !sqlite3_stmt_busy(it->second)) {
+  // The key is an address: the statement is this text's only if its text is
+  // the same (text built at run time and freed may be followed by other text
+  // at the same address; that must never run the other's statement).
+  const bool same_text = it != cache_.end() && std::string_view(sqlite3_sql(it->second)) == sql;
+  if (same_text && !sqlite3_stmt_busy(it->second)) {
     return Statement(it->second, /*owned=*/false, what);
   }
   sqlite3_stmt* stmt = nullptr;
@@ -232,12 +236,22 @@ core::StatusOr<Statement> Connection::Prepare(std::string_view sql, std::string_
     sqlite3_finalize(stmt);
     return SqliteStatus(db_, sqlite3_extended_errcode(db_), what);
   }
-  if (it != cache_.end()) {
-    // The cached copy is in use further up the stack: this one is private.
+  if (it != cache_.end() || cache_.size() >= kMaxCachedStatements) {
+    // The cached copy is in use further up the stack, or the address is
+    // another text's, or the cache is full: this one is private.
     return Statement(stmt, /*owned=*/true, what);
   }
   cache_.emplace(sql.data(), stmt);
   return Statement(stmt, /*owned=*/false, what);
+}
+
+std::int64_t Connection::FullScanSteps() const {
+  std::int64_t steps = 0;
+  for (sqlite3_stmt* stmt = sqlite3_next_stmt(db_, nullptr); stmt != nullptr;
+       stmt = sqlite3_next_stmt(db_, stmt)) {
+    steps += sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_FULLSCAN_STEP, /*resetFlg=*/0);
+  }
+  return steps;
 }
 
 core::Status Connection::Exec(std::string_view sql, std::string_view what) {

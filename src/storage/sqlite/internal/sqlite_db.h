@@ -125,11 +125,20 @@ class Connection {
   sqlite3* db() const { return db_; }
 
   // The statement for fixed SQL text `sql`, prepared once per connection and
-  // cached. `sql` must be a string literal or text built once from literals
-  // (InsertRowsSql) that lives as long as the connection, never text built
-  // from values; `what` (also static text) names the operation in error
-  // messages.
+  // cached. `sql` should be a string literal or text built once from literals
+  // (a function-local static, InsertRowsSql) that lives as long as the
+  // connection, never text built from values; `what` (also static text) names
+  // the operation in error messages. Text at an address the cache knows for
+  // other text, and any text once kMaxCachedStatements are cached, gets a
+  // statement of its own (prepared each time: correct, only slower).
   core::StatusOr<Statement> Prepare(std::string_view sql, std::string_view what);
+
+  // Rows stepped through in full table scans by the statements prepared on
+  // this connection and not yet finalised (the cached ones).
+  std::int64_t FullScanSteps() const;
+
+  static constexpr std::size_t kMaxCachedStatements = 512;
+  std::size_t cached_statements() const { return cache_.size(); }
 
   // Runs fixed SQL text of one or more statements that bind nothing, e.g. a
   // migration file. Rows they return are ignored.

@@ -123,16 +123,18 @@ Status WriteOrganisation(Connection& conn, const OrganisationEntry& organisation
 
 StatusOr<std::vector<OrganisationEntry>> ReadOrganisations(Connection& conn,
                                                            const std::string* id) {
+  // Two statements: "?1 IS NULL OR id = ?1" would read every organisation
+  // to find one (it is read for every signed-in request).
   ASSIGN_OR_RETURN(
       Statement stmt,
-      conn.Prepare("SELECT id, name, type, accreditation, accountable_authority, updated_at_ms "
-                   "FROM organisations WHERE ?1 IS NULL OR id = ?1 ORDER BY id",
-                   "reading organisations"));
-  if (id != nullptr) {
-    stmt.BindText(1, *id);
-  } else {
-    stmt.BindNull(1);
-  }
+      id != nullptr
+          ? conn.Prepare("SELECT id, name, type, accreditation, accountable_authority, "
+                         "updated_at_ms FROM organisations WHERE id = ?1",
+                         "reading an organisation")
+          : conn.Prepare("SELECT id, name, type, accreditation, accountable_authority, "
+                         "updated_at_ms FROM organisations ORDER BY id",
+                         "reading organisations"));
+  if (id != nullptr) stmt.BindText(1, *id);
   std::vector<OrganisationEntry> found;
   RETURN_IF_ERROR(stmt.ForEachRow([&](const Statement& row) -> Status {
     found.push_back(OrganisationEntry{row.Text(0), row.Text(1), row.Text(2), row.Text(3),
@@ -165,19 +167,33 @@ StatusOr<std::int64_t> WriteUser(Connection& conn, const UserEntry& user) {
 }
 
 StatusOr<std::vector<UserEntry>> ReadUsers(Connection& conn, const UserSelector& selector) {
-  ASSIGN_OR_RETURN(
-      Statement stmt,
-      conn.Prepare("SELECT id, username, display_name, organisation, role, access_mode, "
-                   "account_state, nominated, training_completed, ecrb_disclosure, "
-                   "password_hash, pin_hash, must_change_secrets, totp_sealed, totp_last_step, "
-                   "password_failures, last_failure_at_ms, pin_failures, created_at_ms, "
-                   "updated_at_ms, home_postcode FROM users WHERE (?1 IS NULL OR id = ?1) AND "
-                   "(?2 IS NULL OR username = ?2) AND (?3 IS NULL OR organisation = ?3) "
-                   "ORDER BY username",
-                   "reading users"));
-  stmt.BindOptionalInt64(1, selector.id);
-  stmt.BindOptionalText(2, selector.username);
-  stmt.BindOptionalText(3, selector.organisation);
+  // One statement per selector, each using its index: "(?1 IS NULL OR id =
+  // ?1) AND ..." would read every user to find one (a user is read for every
+  // signed-in request, and there are hundreds of thousands).
+  static const std::string kColumns =
+      "SELECT id, username, display_name, organisation, role, access_mode, account_state, "
+      "nominated, training_completed, ecrb_disclosure, password_hash, pin_hash, "
+      "must_change_secrets, totp_sealed, totp_last_step, password_failures, "
+      "last_failure_at_ms, pin_failures, created_at_ms, updated_at_ms, home_postcode FROM users ";
+  static const std::string kById = kColumns + "WHERE id = ?1";
+  static const std::string kByUsername = kColumns + "WHERE username = ?1";
+  static const std::string kByOrganisation =
+      kColumns + "WHERE organisation = ?1 ORDER BY username";
+  static const std::string kAll = kColumns + "ORDER BY username";
+  const int criteria = (selector.id ? 1 : 0) + (selector.username ? 1 : 0) +
+                       (selector.organisation ? 1 : 0);
+  if (criteria > 1) {
+    return core::Internal("reading users: select by one of id, username or organisation");
+  }
+  ASSIGN_OR_RETURN(Statement stmt,
+                   conn.Prepare(selector.id             ? kById
+                                : selector.username     ? kByUsername
+                                : selector.organisation ? kByOrganisation
+                                                        : kAll,
+                                "reading users"));
+  if (selector.id) stmt.BindInt64(1, *selector.id);
+  if (selector.username) stmt.BindText(1, *selector.username);
+  if (selector.organisation) stmt.BindText(1, *selector.organisation);
   std::vector<UserEntry> found;
   RETURN_IF_ERROR(stmt.ForEachRow([&](const Statement& row) -> Status {
     ASSIGN_OR_RETURN(UserEntry user, UserFromRow(row));

@@ -143,11 +143,10 @@ StatusOr<std::int64_t> WritePractitionerInvolvement(Connection& conn,
 
 StatusOr<std::vector<PractitionerInvolvementEntry>> ReadPractitionerInvolvements(
     Connection& conn, ContactPointId child) {
-  ASSIGN_OR_RETURN(Statement stmt,
-                   conn.Prepare("SELECT " + std::string(kInvolvementColumns) +
-                                    " FROM practitioner_involvements WHERE child_id = ?1 "
-                                    "ORDER BY id",
-                                "reading a child's involvements"));
+  static const std::string kSql = "SELECT " + std::string(kInvolvementColumns) +
+                                  " FROM practitioner_involvements WHERE child_id = ?1 "
+                                  "ORDER BY id";
+  ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(kSql, "reading a child's involvements"));
   stmt.BindInt64(1, Stored(child));
   std::vector<PractitionerInvolvementEntry> out;
   RETURN_IF_ERROR(stmt.ForEachRow([&](const Statement& row) -> Status {
