@@ -678,6 +678,10 @@ struct HttpResult {
   std::vector<std::string> users;
   Run one;
   Run many;
+  // CPU seconds used during the run on `connections` by the server and by
+  // this process (the clients), which share the machine's cores.
+  double server_cpu_seconds = 0;
+  double client_cpu_seconds = 0;
 };
 
 // Serves the benchmark's store with the product binary and runs the same
@@ -731,7 +735,11 @@ HttpResult RunOverHttp(const fs::path& binary, const fs::path& workdir,
     RunHttp((*served)->port(), tokens, population, warm, warm_bodies, 1);
   }
   result.one = RunHttp((*served)->port(), tokens, population, queries, bodies, 1);
+  const double server_cpu = (*served)->CpuSeconds();
+  const double client_cpu = bench::ProcessCpuSeconds(::getpid());
   result.many = RunHttp((*served)->port(), tokens, population, queries, bodies, connections);
+  result.server_cpu_seconds = (*served)->CpuSeconds() - server_cpu;
+  result.client_cpu_seconds = bench::ProcessCpuSeconds(::getpid()) - client_cpu;
   return result;
 }
 
@@ -1009,9 +1017,15 @@ int Main(int argc, char** argv) {
                 "listening after %.1f s, index built at its first search, in the warm-up), POST /api/v1/searches as %zu "
                 "signed-in practitioners; latency = client round trip\n",
                 http::ServerOptions().worker_threads, http->ready_seconds, http->users.size());
-    std::printf("throughput: %.0f searches/s (1 connection), %.0f searches/s (%d connections)\n\n",
+    const double server_ms = 1000 * http->server_cpu_seconds / static_cast<double>(queries.size());
+    std::printf("throughput: %.0f searches/s (1 connection), %.0f searches/s (%d connections)\n",
                 static_cast<double>(queries.size()) / http->one.wall_seconds,
                 static_cast<double>(queries.size()) / http->many.wall_seconds, http->connections);
+    std::printf("CPU per search on %d connections: server %.3f ms, clients %.3f ms (the clients "
+                "share the cores; on 2 cores of its own the server could do at most %.0f searches/s)\n\n",
+                http->connections, server_ms,
+                1000 * http->client_cpu_seconds / static_cast<double>(queries.size()),
+                server_ms > 0 ? 2000 / server_ms : 0.0);
     std::printf("%-16s %6s %8s %8s %8s %9s %7s %7s %7s\n", "kind", "n", "p50 ms", "p95 ms",
                 "p99 ms", "p99 Nc", "hit%", "hit%Nc", "errors");
     for (int k = 0; k <= kKindCount; ++k) {
@@ -1083,13 +1097,16 @@ int Main(int argc, char** argv) {
                     "\"searches_per_s_1_connection\": %.1f, \"searches_per_s_n_connections\": %.1f, "
                     "\"p50_ms\": %.3f, \"p95_ms\": %.3f, \"p99_ms\": %.3f, "
                     "\"p99_ms_n_connections\": %.3f, \"hit_pct\": %.3f, "
-                    "\"hit_pct_n_connections\": %.3f, \"errors\": %zu}",
+                    "\"hit_pct_n_connections\": %.3f, \"errors\": %zu, "
+                    "\"server_cpu_ms_per_search\": %.4f, \"client_cpu_ms_per_search\": %.4f}",
                     http->connections, http::ServerOptions().worker_threads, http->ready_seconds,
                     http->users.size(), static_cast<double>(queries.size()) / http->one.wall_seconds,
                     static_cast<double>(queries.size()) / http->many.wall_seconds,
                     Percentile(h1.micros, 0.50) / 1000, Percentile(h1.micros, 0.95) / 1000,
                     Percentile(h1.micros, 0.99) / 1000, Percentile(hn.micros, 0.99) / 1000,
-                    Share(h1.hit, h1.n), Share(hn.hit, hn.n), h1.error + hn.error);
+                    Share(h1.hit, h1.n), Share(hn.hit, hn.n), h1.error + hn.error,
+                    1000 * http->server_cpu_seconds / static_cast<double>(queries.size()),
+                    1000 * http->client_cpu_seconds / static_cast<double>(queries.size()));
       json += buf;
     }
     json += "}\n";

@@ -1,6 +1,7 @@
 #include "served_product.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -13,6 +14,7 @@
 #include <chrono>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "auth/totp.h"
@@ -74,6 +76,25 @@ StatusOr<std::string> Base32Decode(const std::string& text) {
 
 }  // namespace
 
+double ProcessCpuSeconds(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // Fields after the command name (in parentheses, which may hold spaces):
+  // state is field 3; utime and stime are fields 14 and 15, in clock ticks.
+  const std::size_t close = text.rfind(')');
+  if (close == std::string::npos || close + 2 > text.size()) return 0;
+  std::istringstream fields(text.substr(close + 2));
+  std::string field;
+  double utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i == 14) utime = std::atof(field.c_str());
+    if (i == 15) stime = std::atof(field.c_str());
+  }
+  return (utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+double ServedStore::CpuSeconds() const { return ProcessCpuSeconds(pid_); }
+
 Status RunToCompletion(const std::vector<std::string>& argv, const std::filesystem::path& log) {
   const pid_t pid = Spawn(argv, -1, log);
   if (pid < 0) return Failed("cannot run " + argv[0]);
@@ -92,7 +113,7 @@ StatusOr<std::unique_ptr<ServedStore>> ServedStore::Start(const std::filesystem:
                                                           const std::vector<std::string>& extra,
                                                           const std::filesystem::path& log) {
   int pipe_fds[2];
-  if (::pipe(pipe_fds) != 0) return Failed("pipe");
+  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return Failed("pipe");
   std::vector<std::string> argv = {binary.string(), "serve",  "--store", store.string(),
                                    "--bind",        "127.0.0.1", "--port", "0"};
   argv.insert(argv.end(), extra.begin(), extra.end());
@@ -102,12 +123,16 @@ StatusOr<std::unique_ptr<ServedStore>> ServedStore::Start(const std::filesystem:
     ::close(pipe_fds[0]);
     return Failed("cannot run " + binary.string());
   }
-  // "ContactPoint X serving on http://127.0.0.1:PORT/ ..." once listening.
+  // "ContactPoint X serving on http://127.0.0.1:PORT/ ..." once listening
+  // (within 10 minutes: it loads the linkage data first).
   std::string line;
   char c;
-  while (::read(pipe_fds[0], &c, 1) == 1 && c != '\n') line.push_back(c);
+  pollfd ready{pipe_fds[0], POLLIN, 0};
+  while (::poll(&ready, 1, 600'000) == 1 && ::read(pipe_fds[0], &c, 1) == 1 && c != '\n') {
+    line.push_back(c);
+  }
   ::close(pipe_fds[0]);
-  auto served = std::unique_ptr<ServedStore>(new ServedStore(pid, 0));
+  auto served = std::unique_ptr<ServedStore>(new ServedStore(pid, 0));  // stops it on failure
   const std::string marker = "http://127.0.0.1:";
   const std::size_t at = line.find(marker);
   if (at == std::string::npos) return Failed("the server did not start: see " + log.string());
@@ -117,7 +142,13 @@ StatusOr<std::unique_ptr<ServedStore>> ServedStore::Start(const std::filesystem:
 
 ServedStore::~ServedStore() {
   ::kill(pid_, SIGTERM);
+  // It stops within a second or so; after 30 s it is killed.
   int status = 0;
+  for (int i = 0; i < 300; ++i) {
+    if (waitpid(pid_, &status, WNOHANG) != 0) return;
+    ::usleep(100'000);
+  }
+  ::kill(pid_, SIGKILL);
   while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
   }
 }

@@ -18,6 +18,10 @@
 
 namespace cp::bench {
 
+// CPU seconds (user + system) process `pid` has used so far (/proc); 0 if
+// unknown.
+double ProcessCpuSeconds(pid_t pid);
+
 // Runs `argv` (argv[0] a path) to completion, its output appended to `log`.
 // Error unless it exits 0 (the log's path said in the message).
 core::Status RunToCompletion(const std::vector<std::string>& argv,
@@ -37,6 +41,8 @@ class ServedStore {
   ServedStore& operator=(const ServedStore&) = delete;
 
   int port() const { return port_; }
+  // CPU seconds (user + system) the server process has used so far.
+  double CpuSeconds() const;
 
  private:
   ServedStore(pid_t pid, int port) : pid_(pid), port_(port) {}

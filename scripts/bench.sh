@@ -35,17 +35,20 @@ rm -rf "${TMPDIR:-/tmp}/cp-linkage-eval-$$"
 cp "$out" bench/results/linkage_eval-latest.json
 echo "   JSON: $out"
 
-# Practitioners' search on Synthetic England (issue 8 targets), server-side
-# (SearchService::Search in-process): latency per query kind, searches/s on 1
-# and 2 threads, and whether the right child is among the results.
-# SEARCH_CHILDREN sets the size, SEARCH_QUERIES the number of queries.
+# Practitioners' search on Synthetic England (issue 8 targets): in-process
+# (SearchService::Search) on 1 and 2 threads, then over HTTP on loopback
+# against the real `contactpoint serve` (POST /api/v1/searches as signed-in
+# practitioners, 1 and SEARCH_CONNECTIONS kept-alive connections): latency
+# per query kind, searches/s, and whether the right child is among the
+# results. SEARCH_CHILDREN sets the size, SEARCH_QUERIES the number of queries.
 search_children=${SEARCH_CHILDREN:-100000}
 search_queries=${SEARCH_QUERIES:-10000}
 if [ -x "$build/bench/search_bench" ]; then
   out="bench/results/search_bench-${stamp}.json"
   echo "== search: ${search_children} children, ${search_queries} queries, seed 202 (one run) =="
   "$build/bench/search_bench" --children "$search_children" --queries "$search_queries" \
-    --seed 202 --workdir "${TMPDIR:-/tmp}/cp-search-bench-$$" --json "$out"
+    --seed 202 --workdir "${TMPDIR:-/tmp}/cp-search-bench-$$" --json "$out" \
+    --serve "$build/src/cli/contactpoint" --http-connections "${SEARCH_CONNECTIONS:-4}"
   cp "$out" bench/results/search_bench-latest.json
   echo "   JSON: $out"
 fi

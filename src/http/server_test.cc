@@ -269,6 +269,10 @@ TEST(ServerTest, TheFirstRouteRegisteredThatTakesARequestAnswersIt) {
     EXPECT_EQ(res->status, 404) << path;
     EXPECT_EQ(nlohmann::json::parse(res->body)["error"]["code"], "not_found") << path;
     EXPECT_EQ(res->get_header_value("X-Frame-Options"), "DENY") << path;
+    for (const char* header : {"X-Frame-Options", "Cache-Control", "Referrer-Policy",
+                               "X-Content-Type-Options", "Content-Security-Policy"}) {
+      EXPECT_EQ(res->get_header_value_count(header), 1u) << path << " " << header;
+    }
   }
   auto not_get = client.Get("/items/12/views");
   ASSERT_TRUE(not_get);

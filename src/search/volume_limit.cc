@@ -32,7 +32,9 @@ core::Status VolumeLimiter::Admit(std::int64_t user, core::Timestamp now) {
     return limit_message(limits_.per_hour, "in an hour",
                          times[times.size() - limits_.per_hour] + hours(1));
   }
-  times.push_back(now);
+  // Kept in order (the count of the last hour above relies on it) even if
+  // the clock steps back or a concurrent search read it a moment earlier.
+  times.push_back(times.empty() ? now : std::max(now, times.back()));
   return core::Status::Ok();
 }
 

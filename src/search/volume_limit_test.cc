@@ -37,5 +37,21 @@ TEST(VolumeLimitTest, TheDailyLimitCountsRollingTwentyFourHours) {
   EXPECT_TRUE(limiter.Admit(7, clock.Now()).ok());
 }
 
+// A search made while the clock reads earlier than a previous one (the
+// system clock stepped back, or a concurrent search read it a moment before)
+// counts as made at the latest time seen: every search of the last hour
+// still counts, whatever order the times came in.
+TEST(VolumeLimitTest, ASearchAtAnEarlierClockReadingCountsAtTheLatestTimeSeen) {
+  const core::Timestamp t0 = core::FromUnixMillis(1'790'000'000'000);
+  VolumeLimiter limiter(VolumeLimits{.per_hour = 3, .per_day = 100});
+  EXPECT_TRUE(limiter.Admit(7, t0 + minutes(30)).ok());
+  EXPECT_TRUE(limiter.Admit(7, t0).ok());  // the clock stepped back 30 minutes
+  EXPECT_TRUE(limiter.Admit(7, t0 + minutes(40)).ok());
+  // 80 minutes in: all three count as made in the last hour.
+  EXPECT_EQ(limiter.Admit(7, t0 + minutes(80)).code(), core::ErrorCode::kSearchLimitReached);
+  // 91 minutes in: the first two (at minute 30) are over an hour old.
+  EXPECT_TRUE(limiter.Admit(7, t0 + minutes(91)).ok());
+}
+
 }  // namespace
 }  // namespace cp::search

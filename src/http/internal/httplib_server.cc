@@ -27,15 +27,18 @@ core::Status BadConfig(std::string message) {
 
 // Headers every response carries: nothing cached, framed or sniffed; over
 // TLS, browsers told to use nothing else for a year.
+// Each is set once: httplib's set_header adds another copy, and an error
+// answer passes here twice (its handler, then the error handler).
 void AddSecurityHeaders(httplib::Response& res, bool tls) {
-  if (tls) res.set_header("Strict-Transport-Security", "max-age=31536000");
-  res.set_header("Cache-Control", "no-store");
-  res.set_header("X-Content-Type-Options", "nosniff");
-  res.set_header("X-Frame-Options", "DENY");
-  res.set_header("Referrer-Policy", "no-referrer");
-  if (!res.has_header("Content-Security-Policy")) {
-    res.set_header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
-  }
+  const auto once = [&res](const char* name, const char* value) {
+    if (!res.has_header(name)) res.set_header(name, value);
+  };
+  if (tls) once("Strict-Transport-Security", "max-age=31536000");
+  once("Cache-Control", "no-store");
+  once("X-Content-Type-Options", "nosniff");
+  once("X-Frame-Options", "DENY");
+  once("Referrer-Policy", "no-referrer");
+  once("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
 }
 
 Request ToRequest(const httplib::Request& req) {

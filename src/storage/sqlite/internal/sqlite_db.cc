@@ -214,7 +214,7 @@ std::optional<std::int64_t> Statement::OptionalInt64(int column) const {
 int Statement::Changes() const { return sqlite3_changes(sqlite3_db_handle(stmt_)); }
 
 Connection::~Connection() {
-  for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+  for (auto& [sql, cached] : cache_) sqlite3_finalize(cached.stmt);
   // close_v2 defers the close if anything is still unfinalised, rather than
   // leaking the handle.
   sqlite3_close_v2(db_);
@@ -225,9 +225,9 @@ core::StatusOr<Statement> Connection::Prepare(std::string_view sql, std::string_
   // The key is an address: the statement is this text's only if its text is
   // the same (text built at run time and freed may be followed by other text
   // at the same address; that must never run the other's statement).
-  const bool same_text = it != cache_.end() && std::string_view(sqlite3_sql(it->second)) == sql;
-  if (same_text && !sqlite3_stmt_busy(it->second)) {
-    return Statement(it->second, /*owned=*/false, what);
+  const bool same_text = it != cache_.end() && it->second.text == sql;
+  if (same_text && !sqlite3_stmt_busy(it->second.stmt)) {
+    return Statement(it->second.stmt, /*owned=*/false, what);
   }
   sqlite3_stmt* stmt = nullptr;
   const int rc =
@@ -241,7 +241,7 @@ core::StatusOr<Statement> Connection::Prepare(std::string_view sql, std::string_
     // another text's, or the cache is full: this one is private.
     return Statement(stmt, /*owned=*/true, what);
   }
-  cache_.emplace(sql.data(), stmt);
+  cache_.emplace(sql.data(), Cached{stmt, std::string(sql)});
   return Statement(stmt, /*owned=*/false, what);
 }
 

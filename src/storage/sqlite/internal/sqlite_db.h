@@ -152,7 +152,12 @@ class Connection {
   sqlite3* db_;
   // Keyed by the address of the literal, which is cheaper to hash than its
   // text; the same text at two call sites is simply prepared twice.
-  std::unordered_map<const char*, sqlite3_stmt*> cache_;
+  // The text is kept to check a hit: the address may since hold other text.
+  struct Cached {
+    sqlite3_stmt* stmt;
+    std::string text;
+  };
+  std::unordered_map<const char*, Cached> cache_;
 };
 
 }  // namespace cp::storage::internal
