@@ -772,7 +772,7 @@ std::string MissPattern(ingest::Linker& linker, const Population& population,
       std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(clock.Now()));
   auto query = search::ValidateCriteria(q.criteria, today);
   if (!query.ok()) return "invalid_query";
-  std::lock_guard<std::mutex> lock(linker.load_mutex());
+  std::lock_guard<core::SharedGate> lock(linker.load_mutex());
   const ContactPointId& truth = population.sample[q.truth].child;
   const auto row = linker.candidate_index().Lookup(truth);
   if (!row) return "child_not_indexed";
@@ -914,7 +914,7 @@ int Main(int argc, char** argv) {
   // The index from the store, as at start-up (Linker::Sync's rebuild).
   const auto index_start = Clock::now();
   {
-    std::lock_guard<std::mutex> lock((*linker)->load_mutex());
+    std::lock_guard<core::SharedGate> lock((*linker)->load_mutex());
     auto tx = (*store)->Begin(storage::TxMode::kReadWrite);
     if (!tx.ok()) Fail("begin", tx.status());
     (*linker)->Invalidate();

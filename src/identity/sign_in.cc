@@ -187,44 +187,55 @@ StatusOr<SignedIn> SignInService::SignIn(const SignInRequest& request) {
 StatusOr<SessionContext> SignInService::Authenticate(const core::Sensitive<std::string>& token) {
   auto hash = auth::HashPresentedToken(token);
   if (!hash.ok()) return NotSignedIn();
-  ASSIGN_OR_RETURN(auto tx, s_.store.Begin(storage::TxMode::kReadWrite));
-  ASSIGN_OR_RETURN(std::optional<storage::SessionEntry> session, tx->GetSession(hash->value()));
-  if (!session) return NotSignedIn();
-  const core::Timestamp now = s_.clock.Now();
-  const auto verdict = policy_.Check(session->created_at, session->last_seen_at, now);
-  if (verdict != auth::SessionPolicy::Verdict::kLive) {
-    RETURN_IF_ERROR(tx->DeleteSession(session->token_hash));
-    RETURN_IF_ERROR(tx->Commit());
-    return Status(ErrorCode::kSessionExpired,
-                  verdict == auth::SessionPolicy::Verdict::kExpiredIdle
-                      ? "your session ended after 15 minutes without activity: sign in again"
-                      : "your session reached its 12-hour limit: sign in again");
-  }
-  ASSIGN_OR_RETURN(storage::UserEntry user, tx->GetUser(session->user_id));
-  ASSIGN_OR_RETURN(Account account, LoadAccount(*tx, user));
-  if (!access::Evaluate(FactsOf(account), Today(s_.clock)).eligible) {
-    // Access lapsed during the session (eCRB anniversary, organisation suspended).
-    RETURN_IF_ERROR(tx->DeleteSession(session->token_hash));
-    RETURN_IF_ERROR(tx->Commit());
-    return NotSignedIn();
-  }
-  SessionContext context{std::move(account), std::nullopt, *session};
-  if (session->acting_for) {
-    ASSIGN_OR_RETURN(storage::UserEntry practitioner, tx->GetUser(*session->acting_for));
-    ASSIGN_OR_RETURN(Account acted, LoadAccount(*tx, practitioner));
-    if (access::Evaluate(FactsOf(acted), Today(s_.clock)).eligible) {
-      context.acting_for = std::move(acted);
-    } else {
-      context.session.acting_for.reset();  // the practitioner lapsed: act for oneself
+  // Most requests only read: the session is checked in a read-only
+  // transaction, which waits for no writer. When the session must end or be
+  // touched, everything is checked again in a write transaction and written
+  // there (the session may have changed between the two).
+  for (const storage::TxMode mode : {storage::TxMode::kReadOnly, storage::TxMode::kReadWrite}) {
+    const bool writing = mode != storage::TxMode::kReadOnly;
+    ASSIGN_OR_RETURN(auto tx, s_.store.Begin(mode));
+    ASSIGN_OR_RETURN(std::optional<storage::SessionEntry> session, tx->GetSession(hash->value()));
+    if (!session) return NotSignedIn();
+    const core::Timestamp now = s_.clock.Now();
+    const auto verdict = policy_.Check(session->created_at, session->last_seen_at, now);
+    if (verdict != auth::SessionPolicy::Verdict::kLive) {
+      if (!writing) continue;
+      RETURN_IF_ERROR(tx->DeleteSession(session->token_hash));
+      RETURN_IF_ERROR(tx->Commit());
+      return Status(ErrorCode::kSessionExpired,
+                    verdict == auth::SessionPolicy::Verdict::kExpiredIdle
+                        ? "your session ended after 15 minutes without activity: sign in again"
+                        : "your session reached its 12-hour limit: sign in again");
     }
+    ASSIGN_OR_RETURN(storage::UserEntry user, tx->GetUser(session->user_id));
+    ASSIGN_OR_RETURN(Account account, LoadAccount(*tx, user));
+    if (!access::Evaluate(FactsOf(account), Today(s_.clock)).eligible) {
+      // Access lapsed during the session (eCRB anniversary, organisation suspended).
+      if (!writing) continue;
+      RETURN_IF_ERROR(tx->DeleteSession(session->token_hash));
+      RETURN_IF_ERROR(tx->Commit());
+      return NotSignedIn();
+    }
+    SessionContext context{std::move(account), std::nullopt, *session};
+    if (session->acting_for) {
+      ASSIGN_OR_RETURN(storage::UserEntry practitioner, tx->GetUser(*session->acting_for));
+      ASSIGN_OR_RETURN(Account acted, LoadAccount(*tx, practitioner));
+      if (access::Evaluate(FactsOf(acted), Today(s_.clock)).eligible) {
+        context.acting_for = std::move(acted);
+      } else {
+        context.session.acting_for.reset();  // the practitioner lapsed: act for oneself
+      }
+    }
+    if (now - session->last_seen_at >= kTouchInterval ||
+        context.session.acting_for != session->acting_for) {
+      if (!writing) continue;
+      context.session.last_seen_at = now;
+      RETURN_IF_ERROR(tx->PutSession(context.session));
+      RETURN_IF_ERROR(tx->Commit());
+    }
+    return context;
   }
-  if (now - session->last_seen_at >= kTouchInterval ||
-      context.session.acting_for != session->acting_for) {
-    context.session.last_seen_at = now;
-    RETURN_IF_ERROR(tx->PutSession(context.session));
-    RETURN_IF_ERROR(tx->Commit());
-  }
-  return context;
+  return core::Internal("checking a session: no transaction decided it");
 }
 
 Status SignInService::Audit(const SessionContext& context, std::string_view reason,

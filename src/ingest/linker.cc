@@ -119,6 +119,12 @@ Status Linker::Rebuild(storage::Store& store, storage::Transaction& tx) {
   return Status::Ok();
 }
 
+StatusOr<bool> Linker::UpToDate(storage::Store& store) const {
+  if (!synced_) return false;
+  ASSIGN_OR_RETURN(std::vector<storage::Change> next, store.ReadChanges(synced_to_, 1));
+  return next.empty();
+}
+
 Status Linker::Sync(storage::Store& store, storage::Transaction& tx) {
   if (!synced_) {
     RETURN_IF_ERROR(Rebuild(store, tx));

@@ -23,8 +23,9 @@
 // until the lifecycle issue adds shielding).
 //
 // Holds personal data in memory (the index); never logs. One load at a time:
-// BatchLoader holds load_mutex() for the whole of a load, so loads from
-// several threads (the feed API) take turns.
+// BatchLoader holds load_mutex() alone for the whole of a load, so loads from
+// several threads (the feed API) take turns. Readers of the index (searches)
+// share load_mutex() and may read at once; a Sync holds it alone.
 #ifndef CP_INGEST_LINKER_H_
 #define CP_INGEST_LINKER_H_
 
@@ -39,6 +40,7 @@
 
 #include "access/accountable_authority.h"
 #include "core/clock.h"
+#include "core/shared_gate.h"
 #include "core/status.h"
 #include "domain/ids.h"
 #include "domain/model.h"
@@ -82,6 +84,11 @@ class Linker {
   // write transaction on `store` that has written nothing yet.
   core::Status Sync(storage::Store& store, storage::Transaction& tx);
 
+  // Whether the index reflects every change `store` has committed (so a
+  // Sync would do nothing): one indexed read of the change log on a reader.
+  // Call holding load_mutex(), shared or alone.
+  core::StatusOr<bool> UpToDate(storage::Store& store) const;
+
   // A child's source records (all states), as the caller holds them: the
   // store's, or a cache of them kept in step with the caller's writes.
   using RecordsOf = std::function<core::StatusOr<const std::vector<storage::SourceRecord>*>(
@@ -109,7 +116,7 @@ class Linker {
   const std::string& model_version() const { return model_version_; }
   std::size_t indexed_children() const;
 
-  std::mutex& load_mutex() { return load_mu_; }
+  core::SharedGate& load_mutex() { return load_mu_; }
 
   // The parts, for operations that compare records outside a load (a data
   // administrator's link, merge or split checks the cannot-link rules).
@@ -118,7 +125,7 @@ class Linker {
 
   // For practitioners' search (search/search_service.h): the candidate index
   // and the model that scores against it. A Sync that rebuilds replaces
-  // them, so a reader holds load_mutex() while it uses them.
+  // them, so a reader holds load_mutex() (shared) while it uses them.
   const index::CandidateIndex& candidate_index() const;
   const linkage::Model& model() const;
 
@@ -134,7 +141,7 @@ class Linker {
   std::unique_ptr<Parts> parts_;
   matching::MatchOptions options_;
   std::string model_version_;
-  std::mutex load_mu_;
+  core::SharedGate load_mu_;
   bool synced_ = false;
   std::int64_t synced_to_ = 0;  // the change-log seq the index reflects
 };

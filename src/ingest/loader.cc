@@ -393,7 +393,7 @@ StatusOr<LoadResult> BatchLoader::LoadCsvFile(const domain::SourceId& source,
 StatusOr<LoadResult> BatchLoader::Load(const domain::SourceId& source, const BatchHeader& header,
                                        std::optional<std::string> digest,
                                        const Digester& digest_file, const Reader& read) {
-  std::lock_guard<std::mutex> one_load_at_a_time(linker_.load_mutex());
+  std::lock_guard<core::SharedGate> one_load_at_a_time(linker_.load_mutex());
   StatusOr<LoadResult> result = LoadOnce(source, header, std::move(digest), digest_file, read);
   // The index may hold what was rolled back: rebuilt before the next load.
   if (!result.ok()) linker_.Invalidate();

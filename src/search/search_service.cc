@@ -4,9 +4,12 @@
 
 #include <algorithm>
 #include <map>
+#include <mutex>
+#include <shared_mutex>
 #include <unordered_set>
 
 #include "core/json_string.h"
+#include "core/shared_gate.h"
 #include "index/candidate_index.h"
 #include "linkage/comparison.h"
 #include "linkage/record.h"
@@ -294,10 +297,22 @@ StatusOr<SearchAnswer> SearchService::Run(const identity::SessionContext& sessio
   const int this_year = static_cast<int>(
       std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(d_.clock.Now())).year());
   SearchAnswer answer;
-  // Lock order: the Linker, then the store (as the loader).
-  std::unique_lock<std::mutex> linker_lock(d_.linker.load_mutex());
-  ASSIGN_OR_RETURN(auto tx, d_.store.Begin(storage::TxMode::kReadWrite));
-  RETURN_IF_ERROR(d_.linker.Sync(d_.store, *tx));
+  // Lock order: the Linker, then the store (as the loader). The index is
+  // brought up to date alone, in a write transaction (as a load would: no
+  // other writer commits meanwhile), only when the store has changed since;
+  // then searches share it and read their results on readers of their own.
+  {
+    std::shared_lock<core::SharedGate> look(d_.linker.load_mutex());
+    ASSIGN_OR_RETURN(const bool current, d_.linker.UpToDate(d_.store));
+    if (!current) {
+      look.unlock();
+      std::lock_guard<core::SharedGate> alone(d_.linker.load_mutex());
+      ASSIGN_OR_RETURN(auto sync, d_.store.Begin(storage::TxMode::kReadWrite));
+      RETURN_IF_ERROR(d_.linker.Sync(d_.store, *sync));
+    }  // `sync` wrote nothing: dropped
+  }
+  std::shared_lock<core::SharedGate> linker_lock(d_.linker.load_mutex());
+  ASSIGN_OR_RETURN(auto tx, d_.store.Begin(storage::TxMode::kReadOnly));
   const linkage::RecordBuilder& builder = d_.linker.builder();
   const linkage::Comparator& comparator = d_.linker.comparator();
   const linkage::Model& model = d_.linker.model();
@@ -430,7 +445,10 @@ StatusOr<SearchAnswer> SearchService::Run(const identity::SessionContext& sessio
     return a.child.ToString() < b.child.ToString();
   });
 
-  // 3. The audit event, in the transaction that read the results.
+  // 3. The audit event, written once the results are read (the index and
+  //    the reader are let go first: the next search may use them while
+  //    this one's commit is made durable, the store grouping the fsyncs of
+  //    commits made meanwhile). The answer is returned only once it is.
   audit::Event event = EventFor(session, audit::Action::kSearch);
   std::map<std::string, std::int64_t> counts;
   for (const std::string& used : query.used) counts["criterion_" + used] = 1;
@@ -462,16 +480,16 @@ StatusOr<SearchAnswer> SearchService::Run(const identity::SessionContext& sessio
     event.reason = reason->code;
     if (reason->serious_case_review) event.subject = "scr:" + *reason->serious_case_review;
   }
-  ASSIGN_OR_RETURN(answer.audit_index, d_.audit.AppendIn(*tx, event, CriteriaJson(criteria)));
+  RETURN_IF_ERROR(tx->Commit());
+  tx.reset();
+  linker_lock.unlock();
+  ASSIGN_OR_RETURN(auto write, d_.store.Begin(storage::TxMode::kReadWrite));
+  ASSIGN_OR_RETURN(answer.audit_index, d_.audit.AppendIn(*write, event, CriteriaJson(criteria)));
   for (AlertKind alert : alerts) {
     RETURN_IF_ERROR(
-        MisuseMonitor::RaiseIn(*tx, session, alert, answer.audit_index, d_.clock.Now()));
+        MisuseMonitor::RaiseIn(*write, session, alert, answer.audit_index, d_.clock.Now()));
   }
-  // The index is no longer needed: the next search may use it while this
-  // one's commit is made durable (the store groups the fsyncs of commits
-  // made meanwhile). The answer is returned only once it is.
-  linker_lock.unlock();
-  RETURN_IF_ERROR(tx->Commit());
+  RETURN_IF_ERROR(write->Commit());
   (void)d_.audit.MaybeCheckpointAfter(answer.audit_index);
   return answer;
 }

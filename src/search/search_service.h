@@ -42,16 +42,17 @@
 // the criteria table, the IDs shown, the counts), every view (child ID,
 // reason code, the field groups shown, reason text in the criteria table)
 // and every refusal of either. A view and its audit event are one store
-// transaction: no view without its entry. A search's event is written in
-// the transaction that read its results.
+// transaction: no view without its entry. A search reads its results in a
+// read-only transaction and writes its event in a write transaction after
+// it: no answer is returned unless its event is committed.
 //
 // Concurrency. The Linker's parts are replaced when a Sync rebuilds the
-// index, and a feed load updates the index as it goes, so a search holds
-// the Linker's load_mutex() from its Sync to its commit: searches take
-// turns with feed loads and with each other. (The store serialises every
-// transaction anyway, read-only ones included, so this adds only the
-// in-memory scoring to what is already serial.) Lock order: load_mutex(),
-// then a store transaction, as the loader does.
+// index, and a feed load updates the index as it goes, so a search shares
+// the Linker's load_mutex() while it uses the index (and takes it alone for
+// a Sync, only when the store has changed since the last): searches run at
+// once, and take turns with feed loads. Their reads use readers of the
+// store's own and wait for no writer; only the audit append is serial.
+// Lock order: load_mutex(), then a store transaction, as the loader does.
 //
 // Borrows everything it is given; all must outlive it. Thread-safe.
 #ifndef CP_SEARCH_SEARCH_SERVICE_H_

@@ -4,8 +4,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <map>
+#include <thread>
 
 #include "access/roles.h"
 #include "domain/validation.h"
@@ -673,6 +675,46 @@ TEST_F(SearchServiceTest, AnAlertThatCannotBeWrittenFailsTheSearchAndWritesNothi
   EXPECT_EQ(answer.status().code(), ErrorCode::kUserNotFound);
   EXPECT_TRUE(Events(audit::Action::kSearch).empty());
   EXPECT_TRUE(Alerts().empty());
+}
+
+// Searches share the index and read on readers of their own: several threads
+// search at once while records change (each change makes the next search
+// bring the index up to date alone). Every search answers, finds the child,
+// and has exactly one audit event; a child added meanwhile is found after.
+TEST_F(SearchServiceTest, SearchesRunAtOnceBesideChangesAndEachIsAudited) {
+  const ContactPointId ann = Add(Child("Ann", "Lee"));
+  const SearchCriteria criteria{.given_names = S("Ann"), .family_name = S("Lee"),
+                                .date_of_birth = S("2015-01-02")};
+  constexpr int kThreads = 4;
+  constexpr int kEach = 15;
+  std::atomic<int> found{0};
+  std::atomic<int> failed{0};
+  std::vector<std::thread> searchers;
+  for (int t = 0; t < kThreads; ++t) {
+    searchers.emplace_back([&] {
+      for (int i = 0; i < kEach; ++i) {
+        auto answer = service_->Search(sw_, criteria);
+        if (!answer.ok()) {
+          ++failed;
+          continue;
+        }
+        const std::vector<ContactPointId> ids = Ids(*answer);
+        if (std::find(ids.begin(), ids.end(), ann) != ids.end()) ++found;
+      }
+    });
+  }
+  std::vector<ContactPointId> added;
+  for (int i = 0; i < 6; ++i) {
+    added.push_back(Add(Child("Bea" + std::string(1, static_cast<char>('a' + i)), "Lee")));
+  }
+  for (std::thread& t : searchers) t.join();
+  EXPECT_EQ(failed.load(), 0);
+  EXPECT_EQ(found.load(), kThreads * kEach);
+  EXPECT_EQ(Events(audit::Action::kSearch).size(), static_cast<std::size_t>(kThreads * kEach));
+  auto later = service_->Search(sw_, {.given_names = S("Beaf"), .family_name = S("Lee"),
+                                      .date_of_birth = S("2015-01-02")});
+  ASSERT_TRUE(later.ok()) << later.status().ToString();
+  EXPECT_EQ(Ids(*later), std::vector<ContactPointId>{added.back()});
 }
 
 TEST_F(SearchServiceTest, MediatedAccessIsAuditedForBothAndShowsNoMoreThanEither) {

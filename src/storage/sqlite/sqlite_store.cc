@@ -468,14 +468,19 @@ Status ChildNotFound(std::string message) {
 // rolls the whole transaction back.
 class SqliteTransaction final : public Transaction {
  public:
+  // A read-write transaction on the store's writer, holding its lock.
   SqliteTransaction(SqliteStore& store, std::unique_lock<std::mutex> lock, TxMode mode)
       : store_(store), conn_(*store.writer_), lock_(std::move(lock)), mode_(mode) {}
+  // A read-only transaction on a pooled reader connection, given back on close.
+  SqliteTransaction(SqliteStore& store, std::unique_ptr<Connection> reader)
+      : store_(store), conn_(*reader), reader_(std::move(reader)), mode_(TxMode::kReadOnly) {}
 
   ~SqliteTransaction() override {
-    if (state_ != State::kOpen) return;  // already closed, lock released
+    if (state_ != State::kOpen) return;  // already closed, connection given back
     if (!conn_.InAutocommit()) {
-      // Nothing to report to: a failure here leaves the transaction open, and
-      // the next Begin rolls it back before starting.
+      // Nothing to report to: a failure here leaves the transaction open; the
+      // next Begin rolls the writer back before starting, and a reader still
+      // inside a transaction is closed rather than pooled.
       (void)Run(conn_, "ROLLBACK", "rolling back a dropped transaction");
     }
     Close(State::kRolledBack);
@@ -1325,6 +1330,10 @@ class SqliteTransaction final : public Transaction {
     if (state_ != State::kOpen) return;  // closed already
     state_ = state;
     ClearPendingRows();
+    if (reader_) {
+      store_.ReturnReader(std::move(reader_));
+      return;
+    }
     store_.writer_owner_.store(std::thread::id());
     lock_.unlock();
   }
@@ -1846,8 +1855,11 @@ class SqliteTransaction final : public Transaction {
   }
 
   SqliteStore& store_;
-  Connection& conn_;                   // the store's writer; ours while state_ is kOpen
-  std::unique_lock<std::mutex> lock_;  // the store's writer_mu_, held while state_ is kOpen
+  // The store's writer (its writer_mu_ held in lock_), or the pooled reader
+  // owned by reader_; ours while state_ is kOpen.
+  Connection& conn_;
+  std::unique_lock<std::mutex> lock_;
+  std::unique_ptr<Connection> reader_;
   const TxMode mode_;
   State state_ = State::kOpen;
   // What this transaction knows without asking SQLite, so that the usual
@@ -1880,13 +1892,30 @@ using core::ErrorCode;
 using core::Status;
 using core::StatusOr;
 
-SqliteStore::SqliteStore(std::string path, const core::Clock& clock,
+SqliteStore::SqliteStore(std::string path, const core::Clock& clock, OpenOptions options,
                          std::unique_ptr<internal::Connection> writer,
                          std::unique_ptr<internal::Connection> reader)
-    : path_(std::move(path)),
-      clock_(clock),
-      writer_(std::move(writer)),
-      reader_(std::move(reader)) {}
+    : path_(std::move(path)), clock_(clock), options_(options), writer_(std::move(writer)) {
+  idle_readers_.push_back(std::move(reader));
+}
+
+StatusOr<std::unique_ptr<internal::Connection>> SqliteStore::TakeReader() {
+  {
+    std::lock_guard<std::mutex> lock(readers_mu_);
+    if (!idle_readers_.empty()) {
+      std::unique_ptr<internal::Connection> reader = std::move(idle_readers_.back());
+      idle_readers_.pop_back();
+      return reader;
+    }
+  }
+  return internal::OpenConnection(path_, options_, /*reader=*/true);
+}
+
+void SqliteStore::ReturnReader(std::unique_ptr<internal::Connection> reader) {
+  if (!reader->InAutocommit()) return;  // a transaction it could not end: closed
+  std::lock_guard<std::mutex> lock(readers_mu_);
+  if (idle_readers_.size() < kIdleReaders) idle_readers_.push_back(std::move(reader));
+}
 
 SqliteStore::~SqliteStore() {
   if (wal_fd_ >= 0) ::close(wal_fd_);
@@ -1954,7 +1983,7 @@ StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path
   RETURN_IF_ERROR(internal::Migrate(*writer, path, clock));
   ASSIGN_OR_RETURN(auto reader, internal::OpenConnection(path, options, /*reader=*/true));
   return std::unique_ptr<SqliteStore>(
-      new SqliteStore(path, clock, std::move(writer), std::move(reader)));
+      new SqliteStore(path, clock, options, std::move(writer), std::move(reader)));
 }
 
 Status SqliteStore::CheckNotHeldByThisThread() const {
@@ -1966,16 +1995,19 @@ Status SqliteStore::CheckNotHeldByThisThread() const {
 }
 
 StatusOr<std::unique_ptr<Transaction>> SqliteStore::Begin(TxMode mode) {
+  if (mode == TxMode::kReadOnly) {
+    ASSIGN_OR_RETURN(std::unique_ptr<internal::Connection> reader, TakeReader());
+    RETURN_IF_ERROR(internal::Run(*reader, "BEGIN", "beginning a read transaction"));
+    return std::unique_ptr<Transaction>(
+        std::make_unique<internal::SqliteTransaction>(*this, std::move(reader)));
+  }
   RETURN_IF_ERROR(CheckNotHeldByThisThread());
   std::unique_lock<std::mutex> lock(writer_mu_);
   if (!writer_->InAutocommit()) {
     // A dropped transaction whose rollback failed: finish it now.
     RETURN_IF_ERROR(internal::Run(*writer_, "ROLLBACK", "rolling back an abandoned transaction"));
   }
-  RETURN_IF_ERROR(
-      mode == TxMode::kReadOnly
-          ? internal::Run(*writer_, "BEGIN", "beginning a read transaction")
-          : internal::Run(*writer_, "BEGIN IMMEDIATE", "beginning a write transaction"));
+  RETURN_IF_ERROR(internal::Run(*writer_, "BEGIN IMMEDIATE", "beginning a write transaction"));
   writer_owner_.store(std::this_thread::get_id());
   return std::unique_ptr<Transaction>(
       std::make_unique<internal::SqliteTransaction>(*this, std::move(lock), mode));
@@ -1983,11 +2015,13 @@ StatusOr<std::unique_ptr<Transaction>> SqliteStore::Begin(TxMode mode) {
 
 Status SqliteStore::OnReader(std::string_view what,
                              const std::function<Status(internal::Connection&)>& body) {
-  std::lock_guard<std::mutex> lock(reader_mu_);
-  internal::Connection& conn = *reader_;
+  ASSIGN_OR_RETURN(std::unique_ptr<internal::Connection> reader, TakeReader());
+  internal::Connection& conn = *reader;
   RETURN_IF_ERROR(internal::Run(conn, "BEGIN", what));
   Status status = body(conn);
   Status end = internal::Run(conn, "COMMIT", what);
+  if (!conn.InAutocommit()) (void)internal::Run(conn, "ROLLBACK", what);
+  ReturnReader(std::move(reader));
   RETURN_IF_ERROR(status);
   return end;
 }

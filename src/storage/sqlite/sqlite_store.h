@@ -58,11 +58,13 @@ struct SqliteSettings {
 
 // A Store on one SQLite file. Owned by its creator (Open returns the only
 // owner); the Clock passed to Open must outlive it, and it must outlive every
-// Transaction it began. Thread-safe: Begin serialises transactions on a mutex
-// held by the open Transaction; ReadChanges, Info and the audit reads use a
-// second connection of their own, so a change-log tailer never waits for a
-// writer (and never sees uncommitted changes, even those of a transaction
-// open in its own thread).
+// Transaction it began. Thread-safe: Begin serialises read-write transactions
+// on a mutex held by the open Transaction. Read-only transactions, and
+// ReadChanges, Info and the audit reads, each take a reader connection of
+// their own from a pool (opened as needed, a few kept idle): a reader never
+// waits for a writer or for another reader, reads a consistent snapshot of
+// committed data, and never sees uncommitted changes, even those of a
+// transaction open in its own thread.
 class SqliteStore final : public Store {
  public:
   using OpenOptions = SqliteOpenOptions;
@@ -83,9 +85,11 @@ class SqliteStore final : public Store {
   SqliteStore& operator=(const SqliteStore&) = delete;
 
   // kReadWrite and kAllOrNothing take SQLite's write lock at once (BEGIN
-  // IMMEDIATE), so a transaction never fails half-way for want of it. Calling Begin from a
-  // thread that already holds a transaction of this store is refused
-  // (kFailedPrecondition) rather than deadlocking.
+  // IMMEDIATE), so a transaction never fails half-way for want of it. Calling
+  // Begin for one from a thread that already holds a read-write transaction
+  // of this store is refused (kFailedPrecondition) rather than deadlocking.
+  // kReadOnly runs on a pooled reader connection: any thread may begin one at
+  // any time, and it sees only what was committed before its first read.
   core::StatusOr<std::unique_ptr<Transaction>> Begin(TxMode mode) override;
   core::StatusOr<std::vector<Change>> ReadChanges(std::int64_t after, int limit) override;
   core::StatusOr<StoreInfo> Info() override;
@@ -115,9 +119,15 @@ class SqliteStore final : public Store {
  private:
   friend class internal::SqliteTransaction;
 
-  SqliteStore(std::string path, const core::Clock& clock,
+  SqliteStore(std::string path, const core::Clock& clock, OpenOptions options,
               std::unique_ptr<internal::Connection> writer,
               std::unique_ptr<internal::Connection> reader);
+
+  // A reader connection of the pool, opened if none is idle (never waits).
+  core::StatusOr<std::unique_ptr<internal::Connection>> TakeReader();
+  // Gives a reader back: kept idle (up to kIdleReaders) if it is not inside
+  // a transaction, closed otherwise.
+  void ReturnReader(std::unique_ptr<internal::Connection> reader);
 
   core::Status CheckNotHeldByThisThread() const;
 
@@ -133,7 +143,7 @@ class SqliteStore final : public Store {
   std::uint64_t NoteCommit();
   core::Status MakeDurable(std::uint64_t commit);
 
-  // Runs `body` in one read transaction on the reader connection: a
+  // Runs `body` in one read transaction on a pooled reader connection: a
   // consistent snapshot of committed data that never waits for a writer.
   // `what` names the read in error messages.
   core::Status OnReader(std::string_view what,
@@ -141,6 +151,7 @@ class SqliteStore final : public Store {
 
   const std::string path_;
   const core::Clock& clock_;
+  const OpenOptions options_;
 
   // Serialises transactions: locked by Begin and held by the Transaction until
   // it commits or is destroyed.
@@ -151,8 +162,12 @@ class SqliteStore final : public Store {
   // the holder of writer_mu_.
   std::atomic<std::thread::id> writer_owner_;
 
-  std::mutex reader_mu_;
-  std::unique_ptr<internal::Connection> reader_;  // GUARDED_BY(reader_mu_)
+  // Idle reader connections. Readers are opened whenever none is idle, so a
+  // thread holding one reader that asks for another never waits (no
+  // deadlock); at most kIdleReaders are kept for reuse.
+  static constexpr std::size_t kIdleReaders = 8;
+  std::mutex readers_mu_;
+  std::vector<std::unique_ptr<internal::Connection>> idle_readers_;  // GUARDED_BY(readers_mu_)
 
   std::atomic<std::uint64_t> committed_{0};  // commits numbered so far
   mutable std::mutex sync_mu_;

@@ -502,13 +502,71 @@ TEST_F(SqliteStoreTest, TheSchemaHasNoFreeTextColumn) {
 
 // ---- Transactions --------------------------------------------------------------------
 
-TEST_F(SqliteStoreTest, ASecondBeginOnTheSameThreadIsRefusedNotDeadlocked) {
+TEST_F(SqliteStoreTest, ASecondWriteOnTheSameThreadIsRefusedNotDeadlocked) {
   CP_ASSERT_OK_AND_ASSIGN(auto store, Open(Temp().NewPath()));
-  CP_ASSERT_OK_AND_ASSIGN(auto tx, store->Begin(TxMode::kReadOnly));
+  CP_ASSERT_OK_AND_ASSIGN(auto tx, store->Begin(TxMode::kReadWrite));
   EXPECT_TRUE(HasCode(store->Begin(TxMode::kReadWrite), ErrorCode::kFailedPrecondition));
+  EXPECT_TRUE(HasCode(store->Begin(TxMode::kAllOrNothing), ErrorCode::kFailedPrecondition));
   EXPECT_TRUE(HasCode(store->Settings(), ErrorCode::kFailedPrecondition));
   tx.reset();
   CP_EXPECT_OK(store->Begin(TxMode::kReadWrite));
+}
+
+// Read-only transactions run on readers of their own: beside an open write
+// (even the same thread's, whose uncommitted rows they never see), and
+// several at once.
+TEST_F(SqliteStoreTest, ReadOnlyTransactionsRunBesideAWriteAndEachOther) {
+  CP_ASSERT_OK_AND_ASSIGN(auto store, Open(Temp().NewPath()));
+  CP_ASSERT_OK(PutOne(*store, 5));
+  CP_ASSERT_OK_AND_ASSIGN(auto write, store->Begin(TxMode::kReadWrite));
+  ScriptedRandom random({6});
+  CP_ASSERT_OK_AND_ASSIGN(ContactPointId id, write->AllocateChildId(random));
+  CP_ASSERT_OK(write->PutChild(MinimalChild(id)));
+  {
+    CP_ASSERT_OK_AND_ASSIGN(auto read, store->Begin(TxMode::kReadOnly));
+    EXPECT_TRUE(HasCode(read->GetChild(id), ErrorCode::kChildNotFound));
+    CP_EXPECT_OK(read->GetChild(ScriptedId(5)));
+    // And a read-only transaction cannot write.
+    EXPECT_TRUE(HasCode(read->DeleteChild(ScriptedId(5)), ErrorCode::kFailedPrecondition));
+  }
+  // Four threads each hold a read-only transaction while the write is open,
+  // all at the same moment: none waits for the writer or for another.
+  constexpr int kReaders = 4;
+  std::atomic<int> open{0};
+  std::atomic<int> read_ok{0};
+  std::vector<std::thread> readers;
+  for (int i = 0; i < kReaders; ++i) {
+    readers.emplace_back([&] {
+      auto read = store->Begin(TxMode::kReadOnly);
+      if (!read.ok()) return;
+      if ((*read)->GetChild(ScriptedId(5)).ok()) ++read_ok;
+      ++open;
+      const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+      while (open.load() < kReaders && std::chrono::steady_clock::now() < until) {
+        std::this_thread::yield();
+      }
+    });
+  }
+  for (std::thread& t : readers) t.join();
+  EXPECT_EQ(open.load(), kReaders);
+  EXPECT_EQ(read_ok.load(), kReaders);
+  CP_ASSERT_OK(write->Commit());
+  CP_ASSERT_OK_AND_ASSIGN(auto after, store->Begin(TxMode::kReadOnly));
+  CP_EXPECT_OK(after->GetChild(id));
+}
+
+// A snapshot: a read-only transaction that has read goes on seeing what was
+// committed then, whatever commits meanwhile.
+TEST_F(SqliteStoreTest, AReadOnlyTransactionReadsOneSnapshot) {
+  CP_ASSERT_OK_AND_ASSIGN(auto store, Open(Temp().NewPath()));
+  CP_ASSERT_OK(PutOne(*store, 7));
+  CP_ASSERT_OK_AND_ASSIGN(auto read, store->Begin(TxMode::kReadOnly));
+  CP_ASSERT_OK(read->GetChild(ScriptedId(7)).status());
+  CP_ASSERT_OK(PutOne(*store, 8));
+  EXPECT_TRUE(HasCode(read->GetChild(ScriptedId(8)), ErrorCode::kChildNotFound));
+  CP_ASSERT_OK(read->Commit());
+  CP_ASSERT_OK_AND_ASSIGN(auto later, store->Begin(TxMode::kReadOnly));
+  CP_EXPECT_OK(later->GetChild(ScriptedId(8)));
 }
 
 TEST_F(SqliteStoreTest, ReadChangesNeverSeesTheOpenTransactionOfItsOwnStore) {
