@@ -14,8 +14,4 @@ bool CanManage(const Manager& manager, const Organisation& target) {
          target.accountable_authority == own.id;
 }
 
-bool MayReviewActivity(const Manager& manager, const Organisation& target) {
-  return manager.role == Role::kContactPointManager && CanManage(manager, target);
-}
-
 }  // namespace cp::access

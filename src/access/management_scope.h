@@ -10,7 +10,8 @@
 //   - no other role manages anything, and nobody manages from an organisation
 //     that is not accredited.
 // This says only where; what each management role may do there (a User
-// Manager manages users, a Data Administrator data) is the access policy's
+// Manager manages users, a Data Administrator data, a ContactPoint Manager
+// reviews users' activity: access::DecideOversight) is the access policy's
 // per-action rule. Eligibility of the manager is checked at sign-in. Free
 // function; thread-safe.
 #ifndef CP_ACCESS_MANAGEMENT_SCOPE_H_
@@ -27,12 +28,6 @@ struct Manager {
 };
 
 bool CanManage(const Manager& manager, const Organisation& target);
-
-// "What did this user do": a ContactPoint Manager (the one who reviews audit
-// reports and misuse alerts, DOMAIN.md section 10 case 9) for users of an
-// organisation they manage (CanManage). Not a child record, so not
-// access::Decide's: the audit entries of a user name children by ID only.
-bool MayReviewActivity(const Manager& manager, const Organisation& target);
 
 }  // namespace cp::access
 

@@ -4,6 +4,7 @@
 #include <array>
 #include <string>
 
+#include "access/management_scope.h"
 #include "domain/validation.h"
 
 namespace cp::access {
@@ -384,6 +385,94 @@ Decision Decide(const Viewer& viewer, const RecordFacts& record, Action action) 
       action == Action::kViewRecord || action == Action::kExport || record.archived;
   decision.serious_case_review_required = record.archived;
   return decision;
+}
+
+// ---- Oversight ------------------------------------------------------------------
+
+namespace {
+
+constexpr std::array kOversightActions = {OversightAction::kReviewUserActivity,
+                                          OversightAction::kReviewMisuseAlerts,
+                                          OversightAction::kMissingEducationReport};
+static_assert(static_cast<std::size_t>(OversightAction::kMissingEducationReport) + 1 ==
+              kOversightActions.size());
+
+Decision Refused(Refusal refusal, core::ErrorCode code, std::string message) {
+  Decision d;
+  d.refusal = refusal;
+  d.status = core::Status(code, std::move(message));
+  return d;
+}
+
+}  // namespace
+
+std::string_view OversightActionName(OversightAction action) {
+  switch (action) {
+    case OversightAction::kReviewUserActivity:
+      return "review_user_activity";
+    case OversightAction::kReviewMisuseAlerts:
+      return "review_misuse_alerts";
+    case OversightAction::kMissingEducationReport:
+      return "missing_education_report";
+  }
+  return "unknown";
+}
+
+std::span<const OversightAction> AllOversightActions() { return kOversightActions; }
+
+Decision DecideOversight(const Overseer& overseer, OversightAction action,
+                         const OversightSubject* subject) {
+  using core::ErrorCode;
+  if (!RoleAllowedIn(overseer.role, overseer.organisation.type)) {
+    return Refused(Refusal::kRoleNotAllowedInOrganisation, ErrorCode::kNotEligible,
+                   "your role cannot be held in your organisation: your User Manager can see "
+                   "why");
+  }
+  if (overseer.mediated) {
+    return Refused(Refusal::kActionNotForRole, ErrorCode::kPermissionDenied,
+                   "the audit trail, misuse alerts and reports are for the management team: "
+                   "end mediated access first");
+  }
+  const bool manager = overseer.role == Role::kContactPointManager;
+  switch (action) {
+    case OversightAction::kReviewUserActivity:
+      if (!manager) {
+        return Refused(Refusal::kActionNotForRole, ErrorCode::kPermissionDenied,
+                       "only a ContactPoint Manager may review what a user did");
+      }
+      break;
+    case OversightAction::kReviewMisuseAlerts:
+      if (!manager) {
+        return Refused(Refusal::kActionNotForRole, ErrorCode::kPermissionDenied,
+                       "misuse alerts are for ContactPoint Managers");
+      }
+      break;
+    case OversightAction::kMissingEducationReport:
+      if ((!manager && overseer.role != Role::kDataAdministrator) ||
+          overseer.organisation.type != OrganisationType::kLocalAuthority) {
+        return Refused(Refusal::kActionNotForRole, ErrorCode::kPermissionDenied,
+                       "the missing-education report is for a local authority's ContactPoint "
+                       "Manager and Data Administrator");
+      }
+      break;
+  }
+  if (subject != nullptr) {
+    const bool own_record = action == OversightAction::kReviewMisuseAlerts &&
+                            subject->names_own_authority_record;
+    if (!own_record &&
+        !CanManage(Manager{overseer.role, overseer.organisation}, subject->organisation)) {
+      return Refused(Refusal::kNotAccountableAuthority, ErrorCode::kOutsideManagementScope,
+                     "this user's organisation is outside your management scope");
+    }
+    if (subject->user && *subject->user == overseer.user) {
+      return Refused(Refusal::kActionNotForRole, ErrorCode::kPermissionDenied,
+                     action == OversightAction::kReviewMisuseAlerts
+                         ? "nobody reviews an alert about themselves: ask another ContactPoint "
+                           "Manager"
+                         : "nobody reviews their own activity: ask another ContactPoint Manager");
+    }
+  }
+  return Decision{};
 }
 
 }  // namespace cp::access

@@ -219,6 +219,60 @@ struct Decision {
 
 Decision Decide(const Viewer& viewer, const RecordFacts& record, Action action);
 
+// ---- Oversight: the management team's acts about users, not one record ----
+//
+// Reading what a user did, misuse alerts, and the missing-education report
+// (DOMAIN.md section 10 cases 2 and 9) concern users and an authority's
+// caseload rather than one child's record; the same module decides them.
+// The report's children are each still asked of Decide (kExport).
+//
+// Rules, the first that applies wins:
+//   1. A role held in an organisation that may not give it: nothing.
+//   2. Under mediated access (acting for a practitioner): nothing.
+//   3. By action:
+//        review a user's activity ... ContactPoint Managers
+//        misuse alerts (list, review) ContactPoint Managers
+//        missing-education report ... a local authority's ContactPoint Manager
+//                                     or Data Administrator
+//   4. When the act concerns a user (OversightSubject): that user's
+//      organisation within the overseer's management scope (CanManage,
+//      management_scope.h), or, for a misuse alert, a shielded record of the
+//      overseer's own authority named in it; and never the overseer
+//      themselves.
+enum class OversightAction {
+  kReviewUserActivity,
+  kReviewMisuseAlerts,
+  kMissingEducationReport,
+};
+std::string_view OversightActionName(OversightAction action);  // e.g. "review_user_activity"
+std::span<const OversightAction> AllOversightActions();
+
+// Who asks, with their whole organisation (the scope depends on its type,
+// accreditation and the authority that accredited it).
+struct Overseer {
+  Role role = Role::kHeadTeacher;
+  Organisation organisation;
+  UserId user;
+  bool mediated = false;  // acting for a practitioner
+};
+
+// The user an act concerns, where there is one: the organisation always, the
+// user when known (an organisation's users, listed to choose from, have no
+// one user yet).
+struct OversightSubject {
+  Organisation organisation;
+  std::optional<UserId> user;
+  // A misuse alert naming a shielded record of the overseer's own local
+  // authority: in its ContactPoint Manager's scope whoever raised it.
+  bool names_own_authority_record = false;
+};
+
+// Refusals: kRoleNotAllowedInOrganisation, kActionNotForRole (rules 2, 3 and
+// oneself) and kNotAccountableAuthority (outside the management scope:
+// kOutsideManagementScope). Decision::fields and involvements stay empty.
+Decision DecideOversight(const Overseer& overseer, OversightAction action,
+                         const OversightSubject* subject = nullptr);
+
 }  // namespace cp::access
 
 #endif  // CP_ACCESS_POLICY_H_

@@ -785,3 +785,120 @@ TEST(PolicyTest, InvolvementFactsTakeTheClassOfTheServiceType) {
 
 }  // namespace
 }  // namespace cp::access
+
+// ---- Oversight ---------------------------------------------------------------------
+
+namespace cp::access {
+namespace {
+
+Organisation Org(const OrganisationId& id, OrganisationType type,
+                 std::optional<OrganisationId> accountable = std::nullopt) {
+  return Organisation{id, "Org", type, AccreditationState::kAccredited, std::move(accountable)};
+}
+const Organisation kLeedsCouncil = Org(kLeeds, kLocalAuthority);
+const Organisation kWakefieldCouncil = Org(kWakefield, kLocalAuthority);
+const Organisation kLeedsSchool = Org(OrganisationId("org:urn-107999"), kAccreditedOrganisation,
+                                      kLeeds);
+const Organisation kCharity = Org(OrganisationId("np:charity"), kNationalPartner);
+const Organisation kOperator = Org(OrganisationId("op:national"), kNationalOperator);
+
+// Every role in every kind of organisation, for every oversight action,
+// without a subject: allowed exactly where the table says, and never under
+// mediated access.
+TEST(OversightPolicyTest, EveryRoleAndOrganisationKindAgreesWithTheTable) {
+  const std::map<OversightAction, std::set<std::pair<Role, OrganisationType>>> allowed = {
+      {OversightAction::kReviewUserActivity,
+       {{Role::kContactPointManager, kLocalAuthority},
+        {Role::kContactPointManager, kNationalPartner}}},
+      {OversightAction::kReviewMisuseAlerts,
+       {{Role::kContactPointManager, kLocalAuthority},
+        {Role::kContactPointManager, kNationalPartner}}},
+      {OversightAction::kMissingEducationReport,
+       {{Role::kContactPointManager, kLocalAuthority},
+        {Role::kDataAdministrator, kLocalAuthority}}},
+  };
+  int checked = 0;
+  for (OversightAction action : AllOversightActions()) {
+    for (const RoleInfo& info : RoleCatalogue()) {
+      for (const Organisation& organisation :
+           {kLeedsCouncil, kLeedsSchool, kCharity, kOperator}) {
+        const Overseer overseer{info.role, organisation, kMe, false};
+        const Decision decision = DecideOversight(overseer, action);
+        const bool expected = allowed.at(action).contains({info.role, organisation.type});
+        EXPECT_EQ(decision.allowed(), expected)
+            << OversightActionName(action) << " " << info.code << " in "
+            << OrganisationTypeName(organisation.type) << ": " << decision.status.ToString();
+        if (!decision.allowed()) {
+          EXPECT_FALSE(decision.status.ok());
+          EXPECT_FALSE(decision.status.message().empty());
+          EXPECT_EQ(decision.status.code(),
+                    RoleAllowedIn(info.role, organisation.type) ? core::ErrorCode::kPermissionDenied
+                                                                : core::ErrorCode::kNotEligible);
+        }
+        Overseer mediated = overseer;
+        mediated.mediated = true;
+        const Decision acting = DecideOversight(mediated, action);
+        EXPECT_FALSE(acting.allowed()) << OversightActionName(action) << " " << info.code;
+        ++checked;
+      }
+    }
+  }
+  EXPECT_EQ(checked, static_cast<int>(AllOversightActions().size() * RoleCatalogue().size() * 4));
+}
+
+TEST(OversightPolicyTest, ASubjectMustBeInTheManagementScopeAndNeverOneself) {
+  const Overseer leeds_cpm{Role::kContactPointManager, kLeedsCouncil, kMe, false};
+  auto decide = [&](const Overseer& who, OversightAction action, OversightSubject subject) {
+    return DecideOversight(who, action, &subject);
+  };
+  for (OversightAction action :
+       {OversightAction::kReviewUserActivity, OversightAction::kReviewMisuseAlerts}) {
+    // Its own authority and the organisations it accredited.
+    EXPECT_TRUE(decide(leeds_cpm, action, {kLeedsCouncil, kColleague}).allowed());
+    EXPECT_TRUE(decide(leeds_cpm, action, {kLeedsSchool, kColleague}).allowed());
+    EXPECT_TRUE(decide(leeds_cpm, action, {kLeedsSchool, std::nullopt}).allowed());
+    // Another authority, a National Partner: outside the scope.
+    for (const Organisation& other : {kWakefieldCouncil, kCharity}) {
+      const Decision outside = decide(leeds_cpm, action, {other, kColleague});
+      EXPECT_EQ(outside.refusal, Refusal::kNotAccountableAuthority);
+      EXPECT_EQ(outside.status.code(), core::ErrorCode::kOutsideManagementScope);
+    }
+    // Oneself: never.
+    const Decision self = decide(leeds_cpm, action, {kLeedsCouncil, kMe});
+    EXPECT_EQ(self.refusal, Refusal::kActionNotForRole);
+    EXPECT_NE(self.status.message().find("ask another ContactPoint Manager"), std::string::npos);
+  }
+  // An alert about a Wakefield user naming a shielded Leeds record is Leeds's;
+  // the flag widens alerts only, not a user's activity.
+  OversightSubject shielded_access{kWakefieldCouncil, kColleague, true};
+  EXPECT_TRUE(decide(leeds_cpm, OversightAction::kReviewMisuseAlerts, shielded_access).allowed());
+  EXPECT_FALSE(decide(leeds_cpm, OversightAction::kReviewUserActivity, shielded_access).allowed());
+  // A National Partner's manager: its own organisation only.
+  const Overseer charity_cpm{Role::kContactPointManager, kCharity, kMe, false};
+  EXPECT_TRUE(
+      decide(charity_cpm, OversightAction::kReviewUserActivity, {kCharity, kColleague}).allowed());
+  EXPECT_FALSE(decide(charity_cpm, OversightAction::kReviewUserActivity, {kLeedsSchool, kColleague})
+                   .allowed());
+  // The role is asked first: a Data Administrator is refused whatever the subject.
+  const Overseer leeds_da{Role::kDataAdministrator, kLeedsCouncil, kMe, false};
+  EXPECT_EQ(decide(leeds_da, OversightAction::kReviewUserActivity, {kLeedsCouncil, kColleague})
+                .status.code(),
+            core::ErrorCode::kPermissionDenied);
+  // An organisation not yet accredited manages nothing.
+  Organisation pending = kLeedsCouncil;
+  pending.accreditation = AccreditationState::kPending;
+  const Overseer pending_cpm{Role::kContactPointManager, pending, kMe, false};
+  EXPECT_FALSE(
+      decide(pending_cpm, OversightAction::kReviewUserActivity, {kLeedsSchool, kColleague})
+          .allowed());
+}
+
+TEST(OversightPolicyTest, ActionNamesAreUniqueStableSnakeCase) {
+  EXPECT_EQ(AllOversightActions().size(), 3u);
+  ExpectUniqueSnakeCaseNames(AllOversightActions(), OversightActionName);
+  EXPECT_EQ(OversightActionName(OversightAction::kMissingEducationReport),
+            "missing_education_report");
+}
+
+}  // namespace
+}  // namespace cp::access

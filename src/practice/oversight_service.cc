@@ -33,11 +33,26 @@ audit::Event EventFor(const identity::SessionContext& session, audit::Action act
   return event;
 }
 
-const Status& NoMediatedAccess() {
-  static const Status status(ErrorCode::kPermissionDenied,
-                             "the audit trail and misuse alerts are for the management team: "
-                             "end mediated access first");
-  return status;
+// The overseer's side of access::DecideOversight.
+access::Overseer OverseerOf(const identity::SessionContext& session) {
+  return access::Overseer{session.account.role, session.account.organisation,
+                          access::UserId(session.account.user.id),
+                          session.acting_for.has_value()};
+}
+
+// The decision for `action`, with the subject `organisation` (and `user`).
+access::Decision DecideAbout(const identity::SessionContext& session,
+                             access::OversightAction action,
+                             const access::Organisation& organisation,
+                             std::optional<std::int64_t> user = std::nullopt) {
+  access::OversightSubject subject{organisation, std::nullopt};
+  if (user) subject.user = access::UserId(*user);
+  return access::DecideOversight(OverseerOf(session), action, &subject);
+}
+
+// The decision for `action` before anything is looked up.
+access::Decision Decide(const identity::SessionContext& session, access::OversightAction action) {
+  return access::DecideOversight(OverseerOf(session), action);
 }
 
 }  // namespace
@@ -72,15 +87,12 @@ StatusOr<MissingEducationReport> OversightService::MissingEducation(
     return refuse(ready);
   }
   if (Status ok = CheckLimit(limit); !ok.ok()) return refuse(ok);
-  if (session.acting_for) return refuse(NoMediatedAccess());
-  const identity::Account& me = session.account;
-  if ((me.role != access::Role::kContactPointManager &&
-       me.role != access::Role::kDataAdministrator) ||
-      me.organisation.type != access::OrganisationType::kLocalAuthority) {
-    return refuse(Status(ErrorCode::kPermissionDenied,
-                         "the missing-education report is for a local authority's ContactPoint "
-                         "Manager and Data Administrator"));
+  if (const access::Decision may =
+          Decide(session, access::OversightAction::kMissingEducationReport);
+      !may.allowed()) {
+    return refuse(may.status);
   }
+  const identity::Account& me = session.account;
   const domain::Date today(std::chrono::floor<std::chrono::days>(d_.clock.Now()));
   const std::vector<access::Viewer> viewers = search::ViewersOf(session);
   MissingEducationReport report;
@@ -189,7 +201,10 @@ StatusOr<AuditPage> OversightService::UserActivity(const identity::SessionContex
     return refuse(ready);
   }
   if (Status ok = CheckLimit(limit); !ok.ok()) return refuse(ok);
-  if (session.acting_for) return refuse(NoMediatedAccess());
+  if (const access::Decision may = Decide(session, access::OversightAction::kReviewUserActivity);
+      !may.allowed()) {
+    return refuse(may.status);
+  }
   AuditPage page;
   Status failure;
   {
@@ -203,18 +218,10 @@ StatusOr<AuditPage> OversightService::UserActivity(const identity::SessionContex
       ASSIGN_OR_RETURN(storage::OrganisationEntry entry,
                        tx->GetOrganisation(target->organisation));
       ASSIGN_OR_RETURN(access::Organisation organisation, identity::OrganisationOf(entry));
-      const access::Manager manager{session.account.role, session.account.organisation};
-      if (user_id == session.account.user.id) {
-        failure = Status(ErrorCode::kPermissionDenied,
-                         "nobody reviews their own activity: ask another ContactPoint Manager");
-      } else if (!access::MayReviewActivity(manager, organisation)) {
-        if (session.account.role == access::Role::kContactPointManager) {
-          failure = Status(ErrorCode::kOutsideManagementScope,
-                           "this user's organisation is outside your management scope");
-        } else {
-          failure = Status(ErrorCode::kPermissionDenied,
-                           "only a ContactPoint Manager may review what a user did");
-        }
+      const access::Decision may =
+          DecideAbout(session, access::OversightAction::kReviewUserActivity, organisation, user_id);
+      if (!may.allowed()) {
+        failure = may.status;
       } else {
         ASSIGN_OR_RETURN(page.audit_index, d_.audit.AppendIn(*tx, event));
         RETURN_IF_ERROR(tx->Commit());
@@ -264,24 +271,27 @@ StatusOr<std::vector<ReviewableUser>> OversightService::ReviewableUsers(
   if (Status ready = identity::SignInService::RequireReady(session); !ready.ok()) {
     return Refuse(event, ready, {});
   }
-  if (session.acting_for) return Refuse(event, NoMediatedAccess(), {});
-  if (session.account.role != access::Role::kContactPointManager) {
-    return Refuse(event,
-                  Status(ErrorCode::kPermissionDenied,
-                         "only a ContactPoint Manager may review what a user did"),
-                  {});
+  if (const access::Decision may = Decide(session, access::OversightAction::kReviewUserActivity);
+      !may.allowed()) {
+    return Refuse(event, may.status, {});
   }
-  const access::Manager manager{session.account.role, session.account.organisation};
   ASSIGN_OR_RETURN(auto tx, d_.store.Begin(storage::TxMode::kReadOnly));
   ASSIGN_OR_RETURN(std::vector<storage::OrganisationEntry> organisations,
                    tx->ListOrganisations());
   std::vector<ReviewableUser> users;
   for (const storage::OrganisationEntry& entry : organisations) {
     ASSIGN_OR_RETURN(access::Organisation organisation, identity::OrganisationOf(entry));
-    if (!access::MayReviewActivity(manager, organisation)) continue;
+    if (!DecideAbout(session, access::OversightAction::kReviewUserActivity, organisation)
+             .allowed()) {
+      continue;
+    }
     ASSIGN_OR_RETURN(std::vector<storage::UserEntry> members, tx->ListUsers(entry.id));
     for (const storage::UserEntry& user : members) {
-      if (user.id == session.account.user.id) continue;
+      if (!DecideAbout(session, access::OversightAction::kReviewUserActivity, organisation,
+                       user.id)
+               .allowed()) {
+        continue;  // oneself
+      }
       users.push_back(ReviewableUser{user.id, user.username, user.display_name, user.role,
                                      user.organisation});
     }
@@ -294,13 +304,14 @@ StatusOr<std::vector<ReviewableUser>> OversightService::ReviewableUsers(
 
 StatusOr<storage::MisuseAlertFilter> OversightService::AlertScope(
     storage::Transaction& tx, const identity::SessionContext& session) {
-  const access::Manager manager{session.account.role, session.account.organisation};
   storage::MisuseAlertFilter filter;
   filter.organisations.emplace();
   ASSIGN_OR_RETURN(std::vector<storage::OrganisationEntry> all, tx.ListOrganisations());
   for (const storage::OrganisationEntry& entry : all) {
     ASSIGN_OR_RETURN(access::Organisation organisation, identity::OrganisationOf(entry));
-    if (access::MayReviewActivity(manager, organisation)) filter.organisations->push_back(entry.id);
+    if (DecideAbout(session, access::OversightAction::kReviewMisuseAlerts, organisation).allowed()) {
+      filter.organisations->push_back(entry.id);
+    }
   }
   if (session.account.organisation.type == access::OrganisationType::kLocalAuthority) {
     filter.accountable = session.account.organisation.id.value();
@@ -326,10 +337,9 @@ StatusOr<AlertPage> OversightService::Alerts(const identity::SessionContext& ses
     return Refuse(event, ready);
   }
   if (Status ok = CheckLimit(limit); !ok.ok()) return Refuse(event, ok);
-  if (session.acting_for) return Refuse(event, NoMediatedAccess());
-  if (session.account.role != access::Role::kContactPointManager) {
-    return Refuse(event, Status(ErrorCode::kPermissionDenied,
-                                "misuse alerts are for ContactPoint Managers"));
+  if (const access::Decision may = Decide(session, access::OversightAction::kReviewMisuseAlerts);
+      !may.allowed()) {
+    return Refuse(event, may.status);
   }
   AlertPage page;
   ASSIGN_OR_RETURN(auto tx, d_.store.Begin(storage::TxMode::kReadWrite));
@@ -362,16 +372,18 @@ StatusOr<AlertView> OversightService::ReviewAlert(const identity::SessionContext
   if (Status ready = identity::SignInService::RequireReady(session); !ready.ok()) {
     return Refuse(event, ready);
   }
-  if (session.acting_for) return Refuse(event, NoMediatedAccess());
+  if (session.acting_for) {
+    return Refuse(event, Decide(session, access::OversightAction::kReviewMisuseAlerts).status);
+  }
   if (std::find(kFindings.begin(), kFindings.end(), finding) == kFindings.end()) {
     return Refuse(event, Status(ErrorCode::kInvalidAlertFinding,
                                 "'finding' must be 'no_concern' (the use was proper) or "
                                 "'referred' (referred for investigation)"));
   }
   event.reason = std::string(finding);
-  if (session.account.role != access::Role::kContactPointManager) {
-    return Refuse(event, Status(ErrorCode::kPermissionDenied,
-                                "misuse alerts are reviewed by ContactPoint Managers"));
+  if (const access::Decision may = Decide(session, access::OversightAction::kReviewMisuseAlerts);
+      !may.allowed()) {
+    return Refuse(event, may.status);
   }
   const Status unknown(ErrorCode::kAlertNotFound,
                        "no misuse alert in your scope has the ID " + std::to_string(alert_id) +
@@ -385,18 +397,20 @@ StatusOr<AlertView> OversightService::ReviewAlert(const identity::SessionContext
       if (alert.status().code() != ErrorCode::kAlertNotFound) return alert.status();
       failure = unknown;
     } else {
-      ASSIGN_OR_RETURN(storage::MisuseAlertFilter scope, AlertScope(*tx, session));
-      const bool in_scope =
-          std::find(scope.organisations->begin(), scope.organisations->end(),
-                    alert->organisation) != scope.organisations->end() ||
-          (!scope.accountable.empty() && alert->accountable == scope.accountable);
+      ASSIGN_OR_RETURN(storage::OrganisationEntry entry,
+                       tx->GetOrganisation(alert->organisation));
+      ASSIGN_OR_RETURN(access::Organisation organisation, identity::OrganisationOf(entry));
+      access::OversightSubject subject{organisation, access::UserId(alert->user_id)};
+      subject.names_own_authority_record =
+          session.account.organisation.type == access::OrganisationType::kLocalAuthority &&
+          alert->accountable == session.account.organisation.id.value();
+      const access::Decision may = access::DecideOversight(
+          OverseerOf(session), access::OversightAction::kReviewMisuseAlerts, &subject);
       if (alert->child) event.children = {*alert->child};
-      if (!in_scope) {
-        failure = unknown;
-      } else if (alert->user_id == session.account.user.id) {
-        failure = Status(ErrorCode::kPermissionDenied,
-                         "nobody reviews an alert about themselves: ask another ContactPoint "
-                         "Manager");
+      if (may.refusal == access::Refusal::kNotAccountableAuthority) {
+        failure = unknown;  // outside the scope: as if there were no such alert
+      } else if (!may.allowed()) {
+        failure = may.status;
       } else if (!alert->open()) {
         failure = Status(ErrorCode::kFailedPrecondition,
                          "this alert has already been reviewed (finding: " + alert->finding + ")");

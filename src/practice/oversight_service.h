@@ -8,8 +8,9 @@
 //                 only for views made after the merge (they name both);
 //   UserActivity  everything one user did (as the acting user), newest
 //                 first: for a ContactPoint Manager whose management scope
-//                 covers the user's organisation (access::MayReviewActivity:
-//                 access/management_scope.h), never their own.
+//                 covers the user's organisation, never their own.
+//                 (These, alerts and the report are decided by
+//                 access::DecideOversight: access/policy.h.)
 //   Alerts        misuse alerts (search/misuse_monitor.h), latest first: for
 //                 a ContactPoint Manager, those about users their management
 //                 scope covers and those naming a shielded record of their
