@@ -20,9 +20,10 @@
 //   latency p50/p95/p99 of Search() (criteria checks, volume limit, index,
 //   scoring, store reads, access policy, audit append and commit);
 //   searches/s with 1 thread, then 2 threads (sessions of many practitioners,
-//   100 searches each; the Linker's mutex serialises the index part of a
-//   search, the store its transaction; each commit's fsync is shared with the
-//   commits made meanwhile: group commit, "fsyncs per search");
+//   100 searches each; searches share the index and read on store readers of
+//   their own, only the audit append takes the store's writer; each commit's
+//   fsync is shared with the commits made meanwhile: group commit, "fsyncs
+//   per search");
 //   volume limits are raised for the benchmark;
 //   hit = the person's child among the results; too_many = "too many
 //   matches" (no list); no_match = no result; other = results without it.

@@ -49,7 +49,7 @@ http::Response Search(identity::SignInService& sign_in, search::SearchService& s
                      "address", "school", "gp", "contactpoint_id", "nhs_number", "upn", "reason",
                      "reason_text", "serious_case_review"},
       internal::Presence::kOptional, kMaxFieldBytes);
-  if (!fields.ok()) return Failure(fields.status());
+  if (!fields.ok()) return Failure(service.RefuseUnreadableSearch(*session, fields.status()));
   search::SearchCriteria criteria;
   criteria.given_names = Sensitive(*fields, "given_names");
   criteria.family_name = Sensitive(*fields, "family_name");
@@ -102,7 +102,7 @@ http::Response View(identity::SignInService& sign_in, search::SearchService& ser
   if (!session.ok()) return Failure(session.status());
   auto fields = StringFields(request.body, {"reason", "reason_text", "serious_case_review"},
                              internal::Presence::kOptional, kMaxFieldBytes);
-  if (!fields.ok()) return Failure(fields.status());
+  if (!fields.ok()) return Failure(service.RefuseUnreadableView(*session, id, fields.status()));
   search::ReasonInput reason{Take(*fields, "reason"), Take(*fields, "reason_text"),
                              Take(*fields, "serious_case_review")};
   auto view = service.View(*session, id, reason);

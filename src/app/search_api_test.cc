@@ -149,6 +149,16 @@ TEST_F(SearchApiTest, BodiesAreStrictAndAuthenticationIsRequired) {
   auto wildcard = Post("/api/v1/searches", Json{{"family_name", "L*"}, {"given_names", "Ann"}}, token_);
   ASSERT_TRUE(wildcard);
   EXPECT_EQ(Json::parse(wildcard->body)["error"]["code"], "wildcard_not_allowed");
+  // Every signed-in attempt is audited as a refused search, the unreadable
+  // bodies too (unknown, mangled, twice, nested; the oversized one never
+  // reached the handler); the anonymous one has no user to name.
+  const auto events = Events(audit::Action::kSearch);
+  ASSERT_EQ(events.size(), 6u);
+  for (const auto& logged : events) {
+    EXPECT_EQ(logged.event.outcome, audit::Outcome::kRefused);
+  }
+  EXPECT_EQ(events[0].event.refusal, "invalid_argument");
+  EXPECT_EQ(events[5].event.refusal, "wildcard_not_allowed");
 }
 
 TEST_F(SearchApiTest, OpeningARecordNeedsAReasonAndIsAudited) {
@@ -168,8 +178,14 @@ TEST_F(SearchApiTest, OpeningARecordNeedsAReasonAndIsAudited) {
   auto missing = Post("/api/v1/children/000000000000/views", Json{{"reason", "assessment"}}, token_);
   ASSERT_TRUE(missing);
   EXPECT_EQ(missing->status, 400);  // not a valid ContactPoint ID
+  auto unreadable = Post(path, Json{{"reason", "assessment"}, {"notes", "x"}}, token_);
+  ASSERT_TRUE(unreadable);
+  EXPECT_EQ(unreadable->status, 400);
   const auto events = Events(audit::Action::kViewRecord);
-  ASSERT_EQ(events.size(), 3u);
+  ASSERT_EQ(events.size(), 4u);
+  EXPECT_EQ(events[3].event.outcome, audit::Outcome::kRefused);
+  EXPECT_EQ(events[3].event.refusal, "invalid_argument");
+  EXPECT_EQ(events[3].event.children, std::vector<domain::ContactPointId>{child_});
   EXPECT_EQ(events[1].event.outcome, audit::Outcome::kAllowed);
   EXPECT_EQ(events[1].event.reason, "child_protection");
 }

@@ -284,6 +284,51 @@ StatusOr<SearchAnswer> SearchService::Search(const identity::SessionContext& ses
   return Run(session, criteria, *query, stated);
 }
 
+Status SearchService::RefuseUnreadableSearch(const identity::SessionContext& session,
+                                             const Status& why) {
+  Status answer = why;
+  std::optional<AlertKind> alert;
+  if (Status ready = identity::SignInService::RequireReady(session); !ready.ok()) {
+    answer = ready;
+  } else if (Status role = PermitRole(ViewersOf(session), access::Action::kSearch); !role.ok()) {
+    answer = role;
+  } else if (monitor_.Attempt(MisuseMonitor::Activity::kSearch, session.account.user.id,
+                              d_.clock.Now())) {
+    answer = SuspendedForMisuse();
+    alert = AlertKind::kSuspended;
+  }
+  const Status audited = AuditSearchRefusal(session, SearchCriteria{}, answer, alert);
+  if (!audited.ok()) {
+    spdlog::error("search: cannot audit a refused search: {}", audited.ToString());
+    return audited;
+  }
+  return answer;
+}
+
+Status SearchService::RefuseUnreadableView(const identity::SessionContext& session,
+                                           std::string_view contactpoint_id, const Status& why) {
+  Status answer = why;
+  std::optional<AlertKind> alert;
+  const std::int64_t user = session.account.user.id;
+  if (Status ready = identity::SignInService::RequireReady(session); !ready.ok()) {
+    answer = ready;
+  } else if (Status role = PermitRole(ViewersOf(session), access::Action::kViewRecord);
+             !role.ok()) {
+    answer = role;
+  } else if (monitor_.Attempt(MisuseMonitor::Activity::kView, user, d_.clock.Now())) {
+    answer = SuspendedForMisuse();
+    alert = AlertKind::kSuspended;
+  } else if (Status admitted = view_limiter_.Admit(user, d_.clock.Now()); !admitted.ok()) {
+    answer = admitted;
+    alert = AlertKind::kViewVolume;
+  }
+  std::optional<ContactPointId> child;
+  if (auto parsed = ContactPointId::Parse(contactpoint_id); parsed.ok()) child = *parsed;
+  const Status audited = AuditViewRefusal(session, child, "", core::ErrorCodeName(answer.code()),
+                                          alert);
+  return audited.ok() ? answer : audited;
+}
+
 struct SearchService::Scored {
   ContactPointId child;
   Evaluation evaluation;

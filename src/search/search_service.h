@@ -165,6 +165,18 @@ class SearchService {
   core::StatusOr<RecordView> View(const identity::SessionContext& session,
                                   std::string_view contactpoint_id, const ReasonInput& reason);
 
+  // A request that could not even be read as a search or a view (its body
+  // not a JSON object of the known fields, say): refused like any other
+  // attempt. Audited as a refused search (view) with `why`'s code, counted
+  // towards the hard limit (a view also towards the view limit), and
+  // answered with `why`, or with what comes first as for Search and View
+  // (secrets to change, a role without the right, a suspension, the view
+  // limit). A failing audit is answered as is.
+  core::Status RefuseUnreadableSearch(const identity::SessionContext& session,
+                                      const core::Status& why);
+  core::Status RefuseUnreadableView(const identity::SessionContext& session,
+                                    std::string_view contactpoint_id, const core::Status& why);
+
  private:
   struct Scored;
   core::Status AuditSearchRefusal(const identity::SessionContext& session,

@@ -645,6 +645,33 @@ TEST_F(SearchServiceTest, VolumeRefusalsAlertAndTheHardLimitSuspendsTheUser) {
   EXPECT_TRUE(service_->Search(team_, criteria).ok());
 }
 
+// A request that could not be read as a search or a view is an attempt
+// like any other: audited as refused, and counted towards the hard limit.
+TEST_F(SearchServiceTest, UnreadableRequestsAreAuditedAndCountTowardsTheHardLimit) {
+  Reopen(SearchOptions{.limits = {.per_hour = 100, .per_day = 100},
+                       .misuse = {.hard_per_day = 3, .searches_without_view = 1000}});
+  const ContactPointId ann = Add(Child("Ann", "Lee"));
+  const core::Status unreadable(ErrorCode::kInvalidArgument, "unknown field 'surname'");
+  EXPECT_EQ(service_->RefuseUnreadableSearch(sw_, unreadable).code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(service_->RefuseUnreadableView(sw_, ann.ToString(), unreadable).code(),
+            ErrorCode::kInvalidArgument);
+  const auto searches = Events(audit::Action::kSearch);
+  ASSERT_EQ(searches.size(), 1u);
+  EXPECT_EQ(searches[0].event.outcome, audit::Outcome::kRefused);
+  EXPECT_EQ(searches[0].event.refusal, "invalid_argument");
+  const auto views = Events(audit::Action::kViewRecord);
+  ASSERT_EQ(views.size(), 1u);
+  EXPECT_EQ(views[0].event.refusal, "invalid_argument");
+  EXPECT_EQ(views[0].event.children, std::vector<ContactPointId>{ann});
+  // Two more unreadable searches: the third search attempt of the day
+  // reaches the hard limit (views are counted apart).
+  EXPECT_EQ(service_->RefuseUnreadableSearch(sw_, unreadable).code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(service_->RefuseUnreadableSearch(sw_, unreadable).code(),
+            ErrorCode::kSuspendedForMisuse);
+  auto tx = store_->Begin(storage::TxMode::kReadOnly);
+  EXPECT_EQ((*tx)->GetUser(sw_.account.user.id)->account_state, "suspended");
+}
+
 TEST_F(SearchServiceTest, ViewVolumeRefusalsAlertAndTheHardLimitCountsViewsToo) {
   Reopen(SearchOptions{.limits = {.per_hour = 1, .per_day = 100},
                        .misuse = {.hard_per_day = 3, .searches_without_view = 1000}});
