@@ -31,6 +31,8 @@
 //
 // Usage: search_bench [--children N] [--queries N] [--seed S]
 //                     [--workdir DIR] [--json FILE] [--keep-store]
+//                     [--serve PATH/TO/contactpoint [--http-connections N (8)]
+//                      [--http-rounds R (1): the HTTP runs R times, the median round shown]]
 // Numbers only; never pass/fail.
 #include <httplib.h>
 #include <malloc.h>
@@ -677,12 +679,17 @@ struct HttpResult {
   double ready_seconds = 0;  // serve started until listening (the index is built by
                              // the first search, in the warm-up)
   std::vector<std::string> users;
+  // The round whose throughput on `connections` is the median of the rounds
+  // run (all of them the same queries against the same server).
   Run one;
   Run many;
-  // CPU seconds used during the run on `connections` by the server and by
-  // this process (the clients), which share the machine's cores.
+  // CPU seconds used during that round's run on `connections` by the server
+  // and by this process (the clients), which share the machine's cores.
   double server_cpu_seconds = 0;
   double client_cpu_seconds = 0;
+  // Searches/s of every round, in the order run.
+  std::vector<double> one_rates;
+  std::vector<double> many_rates;
 };
 
 // Serves the benchmark's store with the product binary and runs the same
@@ -690,10 +697,10 @@ struct HttpResult {
 // creates the demonstration users (`demo-users`), starts `serve` with the
 // volume limits raised (the benchmark's few users make all the traffic),
 // signs the practitioners in, then runs the queries on 1 connection and on
-// `connections`.
+// `connections`, `rounds` times (the median round is kept).
 HttpResult RunOverHttp(const fs::path& binary, const fs::path& workdir,
                        const Population& population, const std::vector<BenchQuery>& queries,
-                       int connections) {
+                       int connections, int rounds) {
   HttpResult result;
   result.connections = connections;
   const fs::path store = workdir / "cp.db";
@@ -735,12 +742,37 @@ HttpResult RunOverHttp(const fs::path& binary, const fs::path& workdir,
                                                bodies.begin() + static_cast<std::ptrdiff_t>(n));
     RunHttp((*served)->port(), tokens, population, warm, warm_bodies, 1);
   }
-  result.one = RunHttp((*served)->port(), tokens, population, queries, bodies, 1);
-  const double server_cpu = (*served)->CpuSeconds();
-  const double client_cpu = bench::ProcessCpuSeconds(::getpid());
-  result.many = RunHttp((*served)->port(), tokens, population, queries, bodies, connections);
-  result.server_cpu_seconds = (*served)->CpuSeconds() - server_cpu;
-  result.client_cpu_seconds = bench::ProcessCpuSeconds(::getpid()) - client_cpu;
+  struct Round {
+    Run one;
+    Run many;
+    double server_cpu = 0;
+    double client_cpu = 0;
+  };
+  std::vector<Round> done;
+  const double n = static_cast<double>(queries.size());
+  for (int r = 0; r < rounds; ++r) {
+    if (rounds > 1) std::fprintf(stderr, "[search_bench] HTTP round %d of %d...\n", r + 1, rounds);
+    Round round;
+    round.one = RunHttp((*served)->port(), tokens, population, queries, bodies, 1);
+    const double server_cpu = (*served)->CpuSeconds();
+    const double client_cpu = bench::ProcessCpuSeconds(::getpid());
+    round.many = RunHttp((*served)->port(), tokens, population, queries, bodies, connections);
+    round.server_cpu = (*served)->CpuSeconds() - server_cpu;
+    round.client_cpu = bench::ProcessCpuSeconds(::getpid()) - client_cpu;
+    result.one_rates.push_back(n / round.one.wall_seconds);
+    result.many_rates.push_back(n / round.many.wall_seconds);
+    done.push_back(std::move(round));
+  }
+  std::vector<std::size_t> order(done.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return result.many_rates[a] < result.many_rates[b];
+  });
+  Round& median = done[order[order.size() / 2]];
+  result.one = std::move(median.one);
+  result.many = std::move(median.many);
+  result.server_cpu_seconds = median.server_cpu;
+  result.client_cpu_seconds = median.client_cpu;
   return result;
 }
 
@@ -856,7 +888,8 @@ struct Args {
   std::string json;
   bool keep_store = false;
   fs::path serve;  // the contactpoint binary: also measure over HTTP
-  int http_connections = 4;
+  int http_connections = 8;
+  int http_rounds = 1;
 };
 
 Args Parse(int argc, char** argv) {
@@ -879,11 +912,13 @@ Args Parse(int argc, char** argv) {
     else if (arg == "--keep-store") a.keep_store = true;
     else if (arg == "--serve") a.serve = value();
     else if (arg == "--http-connections") a.http_connections = std::max(1, std::stoi(value()));
+    else if (arg == "--http-rounds") a.http_rounds = std::max(1, std::stoi(value()));
     else {
       std::fprintf(stderr,
                    "usage: search_bench [--children N] [--queries N] [--seed S] "
                    "[--workdir DIR] [--json FILE] [--keep-store]\n"
-                   "                    [--serve PATH/TO/contactpoint [--http-connections N]]\n");
+                   "                    [--serve PATH/TO/contactpoint [--http-connections N] "
+                   "[--http-rounds R]]\n");
       std::exit(arg == "--help" ? 0 : 2);
     }
   }
@@ -979,7 +1014,8 @@ int Main(int argc, char** argv) {
     store->reset();
     linker->reset();
     ::malloc_trim(0);
-    http = RunOverHttp(args.serve, args.workdir, population, queries, args.http_connections);
+    http = RunOverHttp(args.serve, args.workdir, population, queries, args.http_connections,
+                       args.http_rounds);
   }
 
   std::printf("\nsearch_bench: %llu children (store path: synthetic best views + source records "
@@ -1027,6 +1063,17 @@ int Main(int argc, char** argv) {
                 http->connections, server_ms,
                 1000 * http->client_cpu_seconds / static_cast<double>(queries.size()),
                 server_ms > 0 ? 2000 / server_ms : 0.0);
+    if (http->many_rates.size() > 1) {
+      auto list = [](const std::vector<double>& rates) {
+        std::string out;
+        for (double r : rates) out += (out.empty() ? "" : ", ") + std::to_string(std::lround(r));
+        return out;
+      };
+      std::printf("%zu rounds, the median one (by %d connections) shown: searches/s on %d "
+                  "connections %s; on 1 connection %s\n\n",
+                  http->many_rates.size(), http->connections, http->connections,
+                  list(http->many_rates).c_str(), list(http->one_rates).c_str());
+    }
     std::printf("%-16s %6s %8s %8s %8s %9s %7s %7s %7s\n", "kind", "n", "p50 ms", "p95 ms",
                 "p99 ms", "p99 Nc", "hit%", "hit%Nc", "errors");
     for (int k = 0; k <= kKindCount; ++k) {
@@ -1099,7 +1146,7 @@ int Main(int argc, char** argv) {
                     "\"p50_ms\": %.3f, \"p95_ms\": %.3f, \"p99_ms\": %.3f, "
                     "\"p99_ms_n_connections\": %.3f, \"hit_pct\": %.3f, "
                     "\"hit_pct_n_connections\": %.3f, \"errors\": %zu, "
-                    "\"server_cpu_ms_per_search\": %.4f, \"client_cpu_ms_per_search\": %.4f}",
+                    "\"server_cpu_ms_per_search\": %.4f, \"client_cpu_ms_per_search\": %.4f",
                     http->connections, http::ServerOptions().worker_threads, http->ready_seconds,
                     http->users.size(), static_cast<double>(queries.size()) / http->one.wall_seconds,
                     static_cast<double>(queries.size()) / http->many.wall_seconds,
@@ -1109,6 +1156,15 @@ int Main(int argc, char** argv) {
                     1000 * http->server_cpu_seconds / static_cast<double>(queries.size()),
                     1000 * http->client_cpu_seconds / static_cast<double>(queries.size()));
       json += buf;
+      auto array = [](const std::vector<double>& rates) {
+        std::string out = "[";
+        for (std::size_t i = 0; i < rates.size(); ++i) {
+          out += (i ? ", " : "") + std::to_string(std::lround(rates[i]));
+        }
+        return out + "]";
+      };
+      json += ", \"rounds_searches_per_s_n_connections\": " + array(http->many_rates) +
+              ", \"rounds_searches_per_s_1_connection\": " + array(http->one_rates) + "}";
     }
     json += "}\n";
     std::ofstream(args.json) << json;

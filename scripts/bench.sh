@@ -38,7 +38,8 @@ echo "   JSON: $out"
 # Practitioners' search on Synthetic England (issue 8 targets): in-process
 # (SearchService::Search) on 1 and 2 threads, then over HTTP on loopback
 # against the real `contactpoint serve` (POST /api/v1/searches as signed-in
-# practitioners, 1 and SEARCH_CONNECTIONS kept-alive connections): latency
+# practitioners, 1 and SEARCH_CONNECTIONS (8) kept-alive connections, in
+# SEARCH_ROUNDS (3) rounds against the same server, the median shown): latency
 # per query kind, searches/s, and whether the right child is among the
 # results. SEARCH_CHILDREN sets the size, SEARCH_QUERIES the number of queries.
 search_children=${SEARCH_CHILDREN:-100000}
@@ -48,7 +49,8 @@ if [ -x "$build/bench/search_bench" ]; then
   echo "== search: ${search_children} children, ${search_queries} queries, seed 202 (one run) =="
   "$build/bench/search_bench" --children "$search_children" --queries "$search_queries" \
     --seed 202 --workdir "${TMPDIR:-/tmp}/cp-search-bench-$$" --json "$out" \
-    --serve "$build/src/cli/contactpoint" --http-connections "${SEARCH_CONNECTIONS:-4}"
+    --serve "$build/src/cli/contactpoint" --http-connections "${SEARCH_CONNECTIONS:-8}" \
+    --http-rounds "${SEARCH_ROUNDS:-3}"
   cp "$out" bench/results/search_bench-latest.json
   echo "   JSON: $out"
 fi

@@ -87,6 +87,10 @@ class Server {
   virtual core::Status Start(const ServerOptions& options) = 0;
   // The port actually bound (useful with port 0).
   virtual int port() const = 0;
+  // How many connections may wait to be accepted, as the kernel has it for
+  // the listening socket (1024, capped by net.core.somaxconn); -1 before
+  // Start or when it cannot be read. For diagnostics and tests.
+  virtual int listen_backlog() const = 0;
   // Blocks until the server stops.
   virtual void Wait() = 0;
   virtual void Stop() = 0;

@@ -5,10 +5,15 @@
 #include <httplib.h>
 #include <netinet/in.h>
 #include <nlohmann/json.hpp>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <vector>
 
 namespace cp::http {
 namespace {
@@ -75,6 +80,56 @@ TEST(ServerTest, ServesRoutesWithSecurityHeaders) {
   EXPECT_EQ(res->get_header_value("Cache-Control"), "no-store");
   EXPECT_EQ(res->get_header_value("X-Content-Type-Options"), "nosniff");
   EXPECT_EQ(calls.load(), 1);
+  server->Stop();
+}
+
+// A burst of clients connecting at once all get in at once: the listening
+// socket's backlog is deep (httplib's library listens with 5, and a
+// connection beyond the queue was retried by the kernel a second later).
+TEST(ServerTest, ABurstOfConnectionsIsQueuedNotDropped) {
+  auto server = MakeHttpServer();
+  EXPECT_EQ(server->listen_backlog(), -1);
+  server->Route("GET", "/ping", [](const Request&) { return Response{}; });
+  ASSERT_TRUE(server->Start(TestOptions()).ok());
+  int somaxconn = 4096;
+  if (std::FILE* f = std::fopen("/proc/sys/net/core/somaxconn", "r")) {
+    if (std::fscanf(f, "%d", &somaxconn) != 1) somaxconn = 4096;
+    std::fclose(f);
+  }
+  EXPECT_EQ(server->listen_backlog(), std::min(1024, somaxconn));
+
+  constexpr int kBurst = 200;
+  std::vector<int> sockets;
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(server->port()));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  for (int i = 0; i < kBurst; ++i) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    ASSERT_GE(fd, 0);
+    (void)::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address);
+    sockets.push_back(fd);
+  }
+  // Every connection is established well within the kernel's 1 s SYN retry.
+  int connected = 0;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+  for (int fd : sockets) {
+    for (;;) {
+      pollfd p{fd, POLLOUT, 0};
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          until - std::chrono::steady_clock::now());
+      if (::poll(&p, 1, static_cast<int>(std::max<std::int64_t>(0, left.count()))) == 1) {
+        int error = 0;
+        socklen_t size = sizeof error;
+        getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &size);
+        if (error == 0) ++connected;
+        break;
+      }
+      if (left.count() <= 0) break;
+    }
+  }
+  EXPECT_EQ(connected, kBurst);
+  for (int fd : sockets) ::close(fd);
   server->Stop();
 }
 

@@ -21,6 +21,9 @@
 namespace cp::http {
 namespace {
 
+// Connections waiting to be accepted (the kernel caps it at somaxconn).
+constexpr int kListenBacklog = 1024;
+
 core::Status BadConfig(std::string message) {
   return core::Status(core::ErrorCode::kInvalidConfiguration, std::move(message));
 }
@@ -95,10 +98,13 @@ class HttplibServer final : public Server {
     // two parts (headers, body) must not wait for the client's delayed
     // acknowledgement (40 ms per request on Linux).
     server_->set_tcp_nodelay(true);
-    server_->set_socket_options([](int sock) {
+    // Called for the listening socket only (before its bind and listen): it
+    // is noted so that its backlog can be deepened once it listens.
+    server_->set_socket_options([this](int sock) {
       int yes = 1;
       setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
       setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
+      listen_fd_ = sock;
     });
     const bool tls = options.tls_certificate_file.has_value();
     const int threads = options.worker_threads;
@@ -167,6 +173,7 @@ class HttplibServer final : public Server {
                               ": the port may be in use by another program, or the address is "
                               "not one of this machine's; choose another with --port/--bind");
     }
+    DeepenBacklog();
     thread_ = std::thread([this] { server_->listen_after_bind(); });
     // httplib's stop() is a no-op until the accept loop runs, so Start() returns
     // only once it does; otherwise an early Stop() would leave it running.
@@ -180,6 +187,15 @@ class HttplibServer final : public Server {
   }
 
   int port() const override { return port_; }
+
+  int listen_backlog() const override {
+    tcp_info info{};
+    socklen_t size = sizeof info;
+    if (listen_fd_ < 0 || getsockopt(listen_fd_, IPPROTO_TCP, TCP_INFO, &info, &size) != 0) {
+      return -1;
+    }
+    return static_cast<int>(info.tcpi_sacked);  // a listener's: its backlog
+  }
 
   void Wait() override {
     if (thread_.joinable()) thread_.join();
@@ -270,8 +286,36 @@ class HttplibServer final : public Server {
   std::unordered_map<std::string, std::size_t> exact_;  // "METHOD /path" -> routes_ index
   std::vector<std::size_t> patterns_;                     // routes_ indexes, in order
   std::unique_ptr<httplib::Server> server_;
+  // The Debian build of httplib listens with a backlog of 5
+  // (CPPHTTPLIB_LISTEN_BACKLOG, compiled into its library): more clients
+  // than that connecting at once had their connection dropped and retried
+  // by the kernel a second later. Linux lets listen() be called again on a
+  // listening socket to change its backlog; the noted socket is checked to
+  // be the one listening on our port first.
+  void DeepenBacklog() {
+    int listening = 0;
+    socklen_t size = sizeof listening;
+    sockaddr_storage address{};
+    socklen_t address_size = sizeof address;
+    if (listen_fd_ < 0 ||
+        getsockopt(listen_fd_, SOL_SOCKET, SO_ACCEPTCONN, &listening, &size) != 0 || !listening ||
+        getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&address), &address_size) != 0) {
+      listen_fd_ = -1;
+      return;
+    }
+    const int bound = address.ss_family == AF_INET6
+                          ? ntohs(reinterpret_cast<const sockaddr_in6*>(&address)->sin6_port)
+                          : ntohs(reinterpret_cast<const sockaddr_in*>(&address)->sin_port);
+    if (bound != port_) {
+      listen_fd_ = -1;
+      return;
+    }
+    (void)::listen(listen_fd_, kListenBacklog);
+  }
+
   std::thread thread_;
   int port_ = 0;
+  int listen_fd_ = -1;  // the listening socket, owned by httplib
 };
 
 }  // namespace
