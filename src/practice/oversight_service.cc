@@ -96,14 +96,16 @@ StatusOr<MissingEducationReport> OversightService::MissingEducation(
   const domain::Date today(std::chrono::floor<std::chrono::days>(d_.clock.Now()));
   const std::vector<access::Viewer> viewers = search::ViewersOf(session);
   MissingEducationReport report;
-  ASSIGN_OR_RETURN(auto tx, d_.store.Begin(storage::TxMode::kReadWrite));
-  RETURN_IF_ERROR(tx->ForEachCurrentChild([&](const domain::Child& child) -> Status {
+  // A whole scan: on a reader, so that the store's writer (every search's
+  // audit append) is not held meanwhile. The event is written just after.
+  ASSIGN_OR_RETURN(auto read, d_.store.Begin(storage::TxMode::kReadOnly));
+  RETURN_IF_ERROR(read->ForEachCurrentChild([&](const domain::Child& child) -> Status {
     if (!child.accountable || child.accountable->assignee != me.organisation.id.value() ||
         child.date_of_death || !OfCompulsorySchoolAge(child.date_of_birth.Reveal(), today) ||
         HasEducationSetting(child, today)) {
       return Status::Ok();
     }
-    ASSIGN_OR_RETURN(search::RecordState state, d_.states.StateOf(*tx, child));
+    ASSIGN_OR_RETURN(search::RecordState state, d_.states.StateOf(*read, child));
     const access::Decision decision =
         search::DecideFor(viewers, search::FactsOf(child, state), access::Action::kExport);
     if (!decision.allowed()) return Status::Ok();  // archived, sealed, another authority's
@@ -116,6 +118,9 @@ StatusOr<MissingEducationReport> OversightService::MissingEducation(
   }));
   for (const MissingEducationEntry& e : report.children) event.children.push_back(e.id);
   event.counts = {{"listed", static_cast<std::int64_t>(report.children.size())}};
+  RETURN_IF_ERROR(read->Commit());
+  read.reset();
+  ASSIGN_OR_RETURN(auto tx, d_.store.Begin(storage::TxMode::kReadWrite));
   ASSIGN_OR_RETURN(report.audit_index, d_.audit.AppendIn(*tx, event));
   RETURN_IF_ERROR(tx->Commit());
   (void)d_.audit.MaybeCheckpoint();

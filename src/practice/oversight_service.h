@@ -25,8 +25,10 @@
 //                 ContactPoint Manager or Data Administrator (each child
 //                 through access::Decide, kExport); archived, deceased and
 //                 sealed records are left out. A whole scan of the current
-//                 children: a report, not a search. Audited as an export
-//                 naming the children listed.
+//                 children: a report, not a search, read in a read-only
+//                 transaction (the store's writer is not held meanwhile).
+//                 Audited as an export naming the children listed, written
+//                 just after: no report is returned without its event.
 //   ReviewAlert   closes one of those alerts with a finding (AlertFindings);
 //                 an alert outside the reviewer's scope answers as an
 //                 unknown one. Reinstating a suspended user is the User
