@@ -116,7 +116,10 @@ class Linker {
   const std::string& model_version() const { return model_version_; }
   std::size_t indexed_children() const;
 
-  core::SharedGate& load_mutex() { return load_mu_; }
+  // Loads and Syncs hold it alone; readers of the parts below (searches, a
+  // data administrator's review operations) share it, taken before any store
+  // transaction (lock order: this, then the store).
+  core::SharedGate& load_mutex() const { return load_mu_; }
 
   // The parts, for operations that compare records outside a load (a data
   // administrator's link, merge or split checks the cannot-link rules).
@@ -141,7 +144,7 @@ class Linker {
   std::unique_ptr<Parts> parts_;
   matching::MatchOptions options_;
   std::string model_version_;
-  core::SharedGate load_mu_;
+  mutable core::SharedGate load_mu_;
   bool synced_ = false;
   std::int64_t synced_to_ = 0;  // the change-log seq the index reflects
 };

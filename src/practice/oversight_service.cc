@@ -402,9 +402,17 @@ StatusOr<AlertView> OversightService::ReviewAlert(const identity::SessionContext
       if (alert.status().code() != ErrorCode::kAlertNotFound) return alert.status();
       failure = unknown;
     } else {
-      ASSIGN_OR_RETURN(storage::OrganisationEntry entry,
-                       tx->GetOrganisation(alert->organisation));
-      ASSIGN_OR_RETURN(access::Organisation organisation, identity::OrganisationOf(entry));
+      // The organisation of the user it is about; one no longer known is
+      // managed by nobody (the alert may still name the overseer's record).
+      access::Organisation organisation{access::OrganisationId(alert->organisation), "",
+                                        access::OrganisationType::kAccreditedOrganisation,
+                                        access::AccreditationState::kPending, std::nullopt};
+      auto entry = tx->GetOrganisation(alert->organisation);
+      if (entry.ok()) {
+        ASSIGN_OR_RETURN(organisation, identity::OrganisationOf(*entry));
+      } else if (entry.status().code() != ErrorCode::kOrganisationNotFound) {
+        return entry.status();
+      }
       access::OversightSubject subject{organisation, access::UserId(alert->user_id)};
       subject.names_own_authority_record =
           session.account.organisation.type == access::OrganisationType::kLocalAuthority &&

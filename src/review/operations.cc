@@ -215,6 +215,10 @@ class Engine {
     AuditNote note{action, std::string(operation), {}, {}};
     StatusOr<T> result = [&]() -> StatusOr<T> {
       RETURN_IF_ERROR(PermitRole(actor));
+      // The Linker's builder and comparator are replaced when a Sync
+      // rebuilds the index (a search may in `serve`): shared while used.
+      // Lock order: the Linker, then the store.
+      std::shared_lock<core::SharedGate> linker_parts(s_.linker.load_mutex());
       ASSIGN_OR_RETURN(auto tx, s_.store.Begin(storage::TxMode::kReadWrite));
       StatusOr<T> value = body(*tx, note);
       if (!value.ok()) return value.status();

@@ -307,23 +307,28 @@ Status SearchService::RefuseUnreadableSearch(const identity::SessionContext& ses
 
 Status SearchService::RefuseUnreadableView(const identity::SessionContext& session,
                                            std::string_view contactpoint_id, const Status& why) {
-  Status answer = why;
+  std::optional<Status> earlier;  // a refusal View would give before reading the ID
   std::optional<AlertKind> alert;
   const std::int64_t user = session.account.user.id;
   if (Status ready = identity::SignInService::RequireReady(session); !ready.ok()) {
-    answer = ready;
+    earlier = ready;
   } else if (Status role = PermitRole(ViewersOf(session), access::Action::kViewRecord);
              !role.ok()) {
-    answer = role;
+    earlier = role;
   } else if (monitor_.Attempt(MisuseMonitor::Activity::kView, user, d_.clock.Now())) {
-    answer = SuspendedForMisuse();
+    earlier = SuspendedForMisuse();
     alert = AlertKind::kSuspended;
   } else if (Status admitted = view_limiter_.Admit(user, d_.clock.Now()); !admitted.ok()) {
-    answer = admitted;
+    earlier = admitted;
     alert = AlertKind::kViewVolume;
   }
+  const Status answer = earlier.value_or(why);
+  // The child is named only when the body itself is the refusal, as View
+  // names it only once the checks before the ID have passed.
   std::optional<ContactPointId> child;
-  if (auto parsed = ContactPointId::Parse(contactpoint_id); parsed.ok()) child = *parsed;
+  if (auto parsed = ContactPointId::Parse(contactpoint_id); parsed.ok() && !earlier) {
+    child = *parsed;
+  }
   const Status audited = AuditViewRefusal(session, child, "", core::ErrorCodeName(answer.code()),
                                           alert);
   return audited.ok() ? answer : audited;
@@ -346,17 +351,27 @@ StatusOr<SearchAnswer> SearchService::Run(const identity::SessionContext& sessio
   // brought up to date alone, in a write transaction (as a load would: no
   // other writer commits meanwhile), only when the store has changed since;
   // then searches share it and read their results on readers of their own.
-  {
-    std::shared_lock<core::SharedGate> look(d_.linker.load_mutex());
-    ASSIGN_OR_RETURN(const bool current, d_.linker.UpToDate(d_.store));
-    if (!current) {
-      look.unlock();
-      std::lock_guard<core::SharedGate> alone(d_.linker.load_mutex());
-      ASSIGN_OR_RETURN(auto sync, d_.store.Begin(storage::TxMode::kReadWrite));
-      RETURN_IF_ERROR(d_.linker.Sync(d_.store, *sync));
-    }  // `sync` wrote nothing: dropped
-  }
+  // The shared lock found up to date is the one the search then holds: a
+  // load that failed in between would leave rows of its rolled-back batch
+  // in the index (it only marks it for a rebuild).
   std::shared_lock<core::SharedGate> linker_lock(d_.linker.load_mutex());
+  for (int attempt = 0;; ++attempt) {
+    ASSIGN_OR_RETURN(const bool current, d_.linker.UpToDate(d_.store));
+    // After a Sync of its own, a search goes on with what it found: a store
+    // that keeps changing must not keep it waiting (a change committed since
+    // is missed, as by a search a moment earlier).
+    if (current || attempt == 2) break;
+    linker_lock.unlock();
+    {
+      std::lock_guard<core::SharedGate> alone(d_.linker.load_mutex());
+      ASSIGN_OR_RETURN(const bool now_current, d_.linker.UpToDate(d_.store));
+      if (!now_current) {  // another search may have synced meanwhile
+        ASSIGN_OR_RETURN(auto sync, d_.store.Begin(storage::TxMode::kReadWrite));
+        RETURN_IF_ERROR(d_.linker.Sync(d_.store, *sync));
+      }  // `sync` wrote nothing: dropped
+    }
+    linker_lock.lock();
+  }
   ASSIGN_OR_RETURN(auto tx, d_.store.Begin(storage::TxMode::kReadOnly));
   const linkage::RecordBuilder& builder = d_.linker.builder();
   const linkage::Comparator& comparator = d_.linker.comparator();

@@ -6,6 +6,7 @@
 #include <netinet/tcp.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <charconv>
 #include <chrono>
@@ -204,6 +205,7 @@ class HttplibServer final : public Server {
   void Stop() override {
     if (server_) server_->stop();
     Wait();
+    listen_fd_ = -1;  // closed by httplib: its number may be reused
   }
 
  private:
@@ -315,7 +317,7 @@ class HttplibServer final : public Server {
 
   std::thread thread_;
   int port_ = 0;
-  int listen_fd_ = -1;  // the listening socket, owned by httplib
+  std::atomic<int> listen_fd_{-1};  // the listening socket, owned by httplib
 };
 
 }  // namespace
