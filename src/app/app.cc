@@ -135,6 +135,13 @@ core::Status Serve(const ServeConfig& config, const core::Clock& clock,
                             std::to_string(config.search.limits.per_day) +
                             "), so that a user is refused before being suspended");
   }
+  if (config.search.limits.per_hour > config.search.limits.per_day) {
+    return core::Status(core::ErrorCode::kInvalidConfiguration,
+                        "the hourly search limit (--searches-per-hour, " +
+                            std::to_string(config.search.limits.per_hour) +
+                            ") must not be above the daily one (--searches-per-day, " +
+                            std::to_string(config.search.limits.per_day) + ")");
+  }
   ASSIGN_OR_RETURN(auto store,
                    OpenStore(config.store_location, clock, /*create_if_missing=*/false));
   // Checkpoints are signed when the store's key is at hand.

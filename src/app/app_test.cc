@@ -168,5 +168,19 @@ TEST_F(AppTest, ServeRefusesASuspensionThresholdAtOrBelowTheDailyLimit) {
   EXPECT_FALSE(fs::exists(dir_ / "cp.db"));
 }
 
+TEST_F(AppTest, ServeRefusesAnHourlyLimitAboveTheDailyOne) {
+  ServeConfig config;
+  config.store_location = (dir_ / "cp.db").string();
+  config.search.limits.per_hour = 700;
+  config.search.limits.per_day = 600;
+  config.search.misuse.hard_per_day = 800;  // above both: only the hourly limit is wrong
+  std::atomic<bool> stop = true;
+  std::ostringstream out;
+  const core::Status s = Serve(config, clock_, stop, out);
+  EXPECT_EQ(s.code(), core::ErrorCode::kInvalidConfiguration);
+  EXPECT_NE(s.message().find("--searches-per-hour"), std::string::npos) << s.ToString();
+  EXPECT_FALSE(fs::exists(dir_ / "cp.db"));
+}
+
 }  // namespace
 }  // namespace cp::app
