@@ -75,9 +75,10 @@ core::Status ValidateOptions(const ServerOptions& options);
 inline constexpr std::size_t kSmallBody = 64 * 1024;
 inline constexpr std::size_t kLargeBody = static_cast<std::size_t>(-1);
 
-// An HTTP server. Route() before Start(); Start() binds and serves on
-// background threads; Stop() ends serving and joins them. Thread-safe after
-// Start().
+// An HTTP server. Route() before Start() (a route added after is ignored,
+// with a line on stderr: the workers read the routes without a lock);
+// Start() binds and serves on background threads; Stop() ends serving and
+// joins them. Thread-safe after Start().
 class Server {
  public:
   virtual ~Server() = default;

@@ -133,6 +133,20 @@ TEST(ServerTest, ABurstOfConnectionsIsQueuedNotDropped) {
   server->Stop();
 }
 
+TEST(ServerTest, ARouteAddedAfterStartIsIgnored) {
+  auto server = MakeHttpServer();
+  server->Route("GET", "/before", [](const Request&) { return Response{}; });
+  ASSERT_TRUE(server->Start(TestOptions()).ok());
+  server->Route("GET", "/after", [](const Request&) { return Response{}; });
+  httplib::Client client("127.0.0.1", server->port());
+  auto before = client.Get("/before");
+  auto after = client.Get("/after");
+  ASSERT_TRUE(before && after);
+  EXPECT_EQ(before->status, 200);
+  EXPECT_EQ(after->status, 404);
+  server->Stop();
+}
+
 TEST(ServerTest, EachRouteRefusesABodyOverItsLimitBeforeReadingIt) {
   auto server = MakeHttpServer();
   std::atomic<int> calls = 0;

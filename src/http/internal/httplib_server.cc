@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cctype>
 #include <charconv>
+#include <cstdio>
 #include <chrono>
 #include <mutex>
 #include <regex>
@@ -76,6 +77,13 @@ class HttplibServer final : public Server {
 
   void Route(const std::string& method, const std::string& path, Handler handler,
              std::size_t max_body_bytes) override {
+    if (server_) {
+      // The workers read the table without a lock once serving: adding to
+      // it now would race with them. A programming error, said on stderr.
+      std::fprintf(stderr, "http: route %s %s added after the server started: ignored\n",
+                   method.c_str(), path.c_str());
+      return;
+    }
     routes_.push_back({method, path, std::move(handler), std::regex(path), max_body_bytes});
   }
 
