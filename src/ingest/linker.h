@@ -110,6 +110,9 @@ class Linker {
   void Forget(const domain::ContactPointId& child);
   // The index may not match the store: rebuild it at the next Sync.
   void Invalidate() { synced_ = false; }
+  // Whether the index was built from the store and not invalidated since
+  // (it may still be behind: UpToDate). Call holding load_mutex().
+  bool synced() const { return synced_; }
 
   // A short, stable tag of the model in use ("model-1a2b3c4d5e6f7a8b"): the
   // FNV-1a hash of its canonical JSON.

@@ -357,10 +357,11 @@ StatusOr<SearchAnswer> SearchService::Run(const identity::SessionContext& sessio
   std::shared_lock<core::SharedGate> linker_lock(d_.linker.load_mutex());
   for (int attempt = 0;; ++attempt) {
     ASSIGN_OR_RETURN(const bool current, d_.linker.UpToDate(d_.store));
-    // After a Sync of its own, a search goes on with what it found: a store
-    // that keeps changing must not keep it waiting (a change committed since
-    // is missed, as by a search a moment earlier).
-    if (current || attempt == 2) break;
+    // After two Syncs, a search goes on with an index that is only behind
+    // (never with one marked for a rebuild): a store that keeps changing
+    // must not keep it waiting (a change committed since is missed, as by a
+    // search a moment earlier).
+    if (current || (attempt >= 2 && d_.linker.synced())) break;
     linker_lock.unlock();
     {
       std::lock_guard<core::SharedGate> alone(d_.linker.load_mutex());
