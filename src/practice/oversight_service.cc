@@ -99,8 +99,9 @@ StatusOr<MissingEducationReport> OversightService::MissingEducation(
   // A whole scan: on a reader, so that the store's writer (every search's
   // audit append) is not held meanwhile. The event is written just after.
   ASSIGN_OR_RETURN(auto read, d_.store.Begin(storage::TxMode::kReadOnly));
-  RETURN_IF_ERROR(read->ForEachCurrentChild([&](const domain::Child& child) -> Status {
-    if (!child.accountable || child.accountable->assignee != me.organisation.id.value() ||
+  const std::string& authority = me.organisation.id.value();
+  RETURN_IF_ERROR(read->ForEachCurrentChildOf(authority, [&](const domain::Child& child) -> Status {
+    if (!child.accountable || child.accountable->assignee != authority ||
         child.date_of_death || !OfCompulsorySchoolAge(child.date_of_birth.Reveal(), today) ||
         HasEducationSetting(child, today)) {
       return Status::Ok();

@@ -24,9 +24,10 @@
 //                 school, early-years setting or college, for its
 //                 ContactPoint Manager or Data Administrator (each child
 //                 through access::Decide, kExport); archived, deceased and
-//                 sealed records are left out. A whole scan of the current
-//                 children: a report, not a search, read in a read-only
-//                 transaction (the store's writer is not held meanwhile).
+//                 sealed records are left out. The authority's current
+//                 children, found by their accountable authority (an
+//                 index), read in a read-only transaction (the store's
+//                 writer is not held meanwhile).
 //                 Audited as an export naming the children listed, written
 //                 just after: no report is returned without its event.
 //   ReviewAlert   closes one of those alerts with a finding (AlertFindings);

@@ -360,6 +360,13 @@ class Transaction {
   virtual core::Status ForEachCurrentChild(
       const std::function<core::Status(const domain::Child&)>& fn) = 0;
 
+  // The same, only the children whose accountable authority or national
+  // queue is `accountable` ("la:E08000035", "national:no-postcode"), found
+  // by an index (an authority's reports: not a scan of the nation).
+  virtual core::Status ForEachCurrentChildOf(
+      const std::string& accountable,
+      const std::function<core::Status(const domain::Child&)>& fn) = 0;
+
   // Source records in `state`, oldest received first, at most `limit`
   // (the review queue).
   virtual core::StatusOr<std::vector<SourceRecord>> SourceRecordsInState(LinkState state,

@@ -1836,6 +1836,50 @@ TEST_P(StoreContractTest, ChildrenAreFoundByNhsNumberAndSourceLinksListed) {
   EXPECT_EQ(calls, 1);
 }
 
+TEST_P(StoreContractTest, AnAuthoritysCurrentChildrenAreFoundByItsId) {
+  auto child_of = [](std::optional<std::string> accountable) {
+    domain::Child child = contract::MinimalChild(domain::ContactPointId());
+    if (accountable) child.accountable = domain::Accountability{*accountable, false};
+    return child;
+  };
+  ScriptedRandom random({91, 92, 93, 94, 95, 96});
+  const ContactPointId leeds_a = CreateChild(random, child_of("la:E08000035"));
+  const ContactPointId leeds_b = CreateChild(random, child_of("la:E08000035"));
+  const ContactPointId york = CreateChild(random, child_of("la:E06000014"));
+  const ContactPointId queued = CreateChild(random, child_of("national:no-postcode"));
+  const ContactPointId none = CreateChild(random, child_of(std::nullopt));
+  CreateChild(random, child_of("la:E08000035"));  // Leeds's, but no source supplies it
+  CreateSourceRecord(FullSourceRecord("gro-births", "A", leeds_a));
+  CreateSourceRecord(FullSourceRecord("nhs-pds", "A", leeds_a));  // listed once
+  SourceRecord in_review = FullSourceRecord("gro-births", "B", leeds_b);
+  in_review.state = LinkState::kReview;
+  CreateSourceRecord(in_review);
+  CreateSourceRecord(FullSourceRecord("gro-births", "C", york));
+  CreateSourceRecord(FullSourceRecord("gro-births", "D", queued));
+  CreateSourceRecord(FullSourceRecord("gro-births", "E", none));
+
+  CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadOnly));
+  auto listed = [&](const std::string& accountable) {
+    std::vector<ContactPointId> seen;
+    EXPECT_TRUE(IsOk(tx->ForEachCurrentChildOf(accountable, [&](const domain::Child& child) {
+      EXPECT_EQ(child.accountable->assignee, accountable);
+      seen.push_back(child.id);
+      return core::Status::Ok();
+    })));
+    return seen;
+  };
+  std::vector<ContactPointId> leeds = {leeds_a, leeds_b};
+  std::sort(leeds.begin(), leeds.end(),
+            [](const auto& a, const auto& b) { return a.number() < b.number(); });
+  EXPECT_EQ(listed("la:E08000035"), leeds);
+  EXPECT_EQ(listed("la:E06000014"), std::vector<ContactPointId>{york});
+  EXPECT_EQ(listed("national:no-postcode"), std::vector<ContactPointId>{queued});
+  EXPECT_TRUE(listed("la:E09000001").empty());
+  const core::Status stop(core::ErrorCode::kStoreIo, "stop");
+  EXPECT_EQ(tx->ForEachCurrentChildOf("la:E08000035", [&](const domain::Child&) { return stop; }),
+            stop);
+}
+
 TEST_P(StoreContractTest, CurrentChildrenAreThoseASourceStillSupplies) {
   const ContactPointId linked = CreateChild(71);
   const ContactPointId review = CreateChild(72);

@@ -1078,16 +1078,36 @@ class SqliteTransaction final : public Transaction {
 
   Status ForEachCurrentChild(const std::function<Status(const domain::Child&)>& fn) override {
     RETURN_IF_ERROR(CheckOpen());
-    // The IDs first, so that reading each child does not run inside the scan.
+    ASSIGN_OR_RETURN(Statement stmt,
+                     conn_.Prepare("SELECT DISTINCT child_id FROM source_records "
+                                   "WHERE state IN ('linked', 'review') ORDER BY child_id",
+                                   "listing the children sources supply"));
+    return ForEachChildListedBy(stmt, fn);
+  }
+
+  Status ForEachCurrentChildOf(const std::string& accountable,
+                               const std::function<Status(const domain::Child&)>& fn) override {
+    RETURN_IF_ERROR(CheckOpen());
+    ASSIGN_OR_RETURN(
+        Statement stmt,
+        conn_.Prepare("SELECT c.contactpoint_id FROM children c WHERE c.accountable = ?1 AND "
+                      "EXISTS (SELECT 1 FROM source_records s WHERE s.child_id = "
+                      "c.contactpoint_id AND s.state IN ('linked', 'review')) "
+                      "ORDER BY c.contactpoint_id",
+                      "listing an authority's children"));
+    stmt.BindText(1, accountable);
+    return ForEachChildListedBy(stmt, fn);
+  }
+
+  // Calls `fn` with each child whose ID `stmt` lists (column 0): the IDs
+  // first, so that reading each child does not run inside the query.
+  Status ForEachChildListedBy(Statement& stmt,
+                              const std::function<Status(const domain::Child&)>& fn) {
     std::vector<ContactPointId> ids;
     {
-      ASSIGN_OR_RETURN(Statement stmt,
-                       conn_.Prepare("SELECT DISTINCT child_id FROM source_records "
-                                     "WHERE state IN ('linked', 'review') ORDER BY child_id",
-                                     "listing the children sources supply"));
       RETURN_IF_ERROR(stmt.ForEachRow([&](const Statement& row) -> Status {
         ASSIGN_OR_RETURN(ContactPointId id,
-                         IdFromStored("source_records.child_id", row.Int64(0)));
+                         IdFromStored("a listed child ID", row.Int64(0)));
         ids.push_back(id);
         return Status::Ok();
       }));

@@ -177,6 +177,11 @@ class FaultInjectingTransaction final : public Transaction {
       const std::function<core::Status(const domain::Child&)>& fn) override {
     return inner_->ForEachCurrentChild(fn);
   }
+  core::Status ForEachCurrentChildOf(
+      const std::string& accountable,
+      const std::function<core::Status(const domain::Child&)>& fn) override {
+    return inner_->ForEachCurrentChildOf(accountable, fn);
+  }
   core::StatusOr<std::vector<SourceRecord>> SourceRecordsInState(LinkState state,
                                                                  int limit) override {
     return inner_->SourceRecordsInState(state, limit);

@@ -162,6 +162,10 @@ class RecordingStore final : public Store {
         const std::function<core::Status(const domain::Child&)>&) override {
       return Record("ForEachCurrentChild");
     }
+    core::Status ForEachCurrentChildOf(
+        const std::string&, const std::function<core::Status(const domain::Child&)>&) override {
+      return Record("ForEachCurrentChildOf");
+    }
     core::StatusOr<std::vector<SourceRecord>> SourceRecordsInState(LinkState, int) override {
       calls_.push_back("SourceRecordsInState");
       return std::vector<SourceRecord>();
@@ -296,6 +300,9 @@ TEST(FaultInjectingStoreTest, ForwardsEverythingWhenNoFaultIsSet) {
   EXPECT_TRUE((*tx)->ForEachCurrentChild([](const domain::Child&) {
     return core::Status::Ok();
   }).ok());
+  EXPECT_TRUE((*tx)->ForEachCurrentChildOf("la:E08000035", [](const domain::Child&) {
+    return core::Status::Ok();
+  }).ok());
   EXPECT_TRUE((*tx)->SourceRecordsInState(LinkState::kReview, 5).ok());
   EXPECT_TRUE((*tx)->PutOrganisation(OrganisationEntry()).ok());
   EXPECT_TRUE((*tx)->GetOrganisation("la:E06000001").ok());
@@ -325,7 +332,7 @@ TEST(FaultInjectingStoreTest, ForwardsEverythingWhenNoFaultIsSet) {
                 "GetAuditCriteria", "DeleteAuditCriteriaOf", "PutAuditCheckpoint", "PutSource",
                 "GetSource", "ListSources", "GetBatch", "LastBatchSequence", "PutBatch",
                 "AddQuarantine", "QuarantineOf", "ChildrenWithNhsNumber", "CurrentKeysOf",
-                "ForEachSourceLink", "ForEachCurrentChild", "SourceRecordsInState", "PutOrganisation", "GetOrganisation",
+                "ForEachSourceLink", "ForEachCurrentChild", "ForEachCurrentChildOf", "SourceRecordsInState", "PutOrganisation", "GetOrganisation",
                 "ListOrganisations", "PutUser", "GetUser", "FindUser", "ListUsers", "PutSession",
                 "GetSession", "DeleteSession", "DeleteSessionsOf", "Commit",
                 "ReadChanges", "Info", "ReadAuditEntries", "AuditLogSize", "QueryAudit",
