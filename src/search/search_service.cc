@@ -257,17 +257,11 @@ StatusOr<SearchAnswer> SearchService::Search(const identity::SessionContext& ses
     }
     return why;
   };
-  if (Status ready = identity::SignInService::RequireReady(session); !ready.ok()) {
-    return refuse(ready);
-  }
-  if (Status role = PermitRole(ViewersOf(session), access::Action::kSearch); !role.ok()) {
-    return refuse(role);
-  }
   // Every attempt counts towards the hard limit, malformed ones included.
-  const std::int64_t user = session.account.user.id;
-  if (monitor_.Attempt(MisuseMonitor::Activity::kSearch, user, d_.clock.Now())) {
-    return refuse(SuspendedForMisuse(), AlertKind::kSuspended);
+  if (auto early = FirstChecks(session, access::Action::kSearch)) {
+    return refuse(early->why, early->alert);
   }
+  const std::int64_t user = session.account.user.id;
   const auto today = std::chrono::year_month_day(
       std::chrono::floor<std::chrono::days>(d_.clock.Now()));
   auto query = ValidateCriteria(criteria, today);
@@ -284,19 +278,33 @@ StatusOr<SearchAnswer> SearchService::Search(const identity::SessionContext& ses
   return Run(session, criteria, *query, stated);
 }
 
+std::optional<SearchService::EarlyRefusal> SearchService::FirstChecks(
+    const identity::SessionContext& session, access::Action action) {
+  if (Status ready = identity::SignInService::RequireReady(session); !ready.ok()) {
+    return EarlyRefusal{ready, std::nullopt};
+  }
+  if (Status role = PermitRole(ViewersOf(session), action); !role.ok()) {
+    return EarlyRefusal{role, std::nullopt};
+  }
+  const bool view = action == access::Action::kViewRecord;
+  const std::int64_t user = session.account.user.id;
+  if (monitor_.Attempt(view ? MisuseMonitor::Activity::kView : MisuseMonitor::Activity::kSearch,
+                       user, d_.clock.Now())) {
+    return EarlyRefusal{SuspendedForMisuse(), AlertKind::kSuspended};
+  }
+  if (view) {
+    if (Status admitted = view_limiter_.Admit(user, d_.clock.Now()); !admitted.ok()) {
+      return EarlyRefusal{admitted, AlertKind::kViewVolume};
+    }
+  }
+  return std::nullopt;
+}
+
 Status SearchService::RefuseUnreadableSearch(const identity::SessionContext& session,
                                              const Status& why) {
-  Status answer = why;
-  std::optional<AlertKind> alert;
-  if (Status ready = identity::SignInService::RequireReady(session); !ready.ok()) {
-    answer = ready;
-  } else if (Status role = PermitRole(ViewersOf(session), access::Action::kSearch); !role.ok()) {
-    answer = role;
-  } else if (monitor_.Attempt(MisuseMonitor::Activity::kSearch, session.account.user.id,
-                              d_.clock.Now())) {
-    answer = SuspendedForMisuse();
-    alert = AlertKind::kSuspended;
-  }
+  const std::optional<EarlyRefusal> early = FirstChecks(session, access::Action::kSearch);
+  const Status answer = early ? early->why : why;
+  const std::optional<AlertKind> alert = early ? early->alert : std::nullopt;
   const Status audited = AuditSearchRefusal(session, SearchCriteria{}, answer, alert);
   if (!audited.ok()) {
     spdlog::error("search: cannot audit a refused search: {}", audited.ToString());
@@ -307,30 +315,17 @@ Status SearchService::RefuseUnreadableSearch(const identity::SessionContext& ses
 
 Status SearchService::RefuseUnreadableView(const identity::SessionContext& session,
                                            std::string_view contactpoint_id, const Status& why) {
-  std::optional<Status> earlier;  // a refusal View would give before reading the ID
-  std::optional<AlertKind> alert;
-  const std::int64_t user = session.account.user.id;
-  if (Status ready = identity::SignInService::RequireReady(session); !ready.ok()) {
-    earlier = ready;
-  } else if (Status role = PermitRole(ViewersOf(session), access::Action::kViewRecord);
-             !role.ok()) {
-    earlier = role;
-  } else if (monitor_.Attempt(MisuseMonitor::Activity::kView, user, d_.clock.Now())) {
-    earlier = SuspendedForMisuse();
-    alert = AlertKind::kSuspended;
-  } else if (Status admitted = view_limiter_.Admit(user, d_.clock.Now()); !admitted.ok()) {
-    earlier = admitted;
-    alert = AlertKind::kViewVolume;
-  }
-  const Status answer = earlier.value_or(why);
+  // A refusal View would give before reading the ID comes first.
+  const std::optional<EarlyRefusal> early = FirstChecks(session, access::Action::kViewRecord);
+  const Status answer = early ? early->why : why;
   // The child is named only when the body itself is the refusal, as View
   // names it only once the checks before the ID have passed.
   std::optional<ContactPointId> child;
-  if (auto parsed = ContactPointId::Parse(contactpoint_id); parsed.ok() && !earlier) {
+  if (auto parsed = ContactPointId::Parse(contactpoint_id); parsed.ok() && !early) {
     child = *parsed;
   }
   const Status audited = AuditViewRefusal(session, child, "", core::ErrorCodeName(answer.code()),
-                                          alert);
+                                          early ? early->alert : std::nullopt);
   return audited.ok() ? answer : audited;
 }
 
@@ -596,20 +591,11 @@ StatusOr<RecordView> SearchService::View(const identity::SessionContext& session
         AuditViewRefusal(session, child, known_code(), core::ErrorCodeName(why.code()), alert);
     return audited.ok() ? why : audited;
   };
-  if (Status ready = identity::SignInService::RequireReady(session); !ready.ok()) {
-    return refuse(std::nullopt, ready);
-  }
-  if (Status role = PermitRole(ViewersOf(session), access::Action::kViewRecord); !role.ok()) {
-    return refuse(std::nullopt, role);
-  }
   // Every attempt counts, found or not: IDs cannot be tried one after another.
+  if (auto early = FirstChecks(session, access::Action::kViewRecord)) {
+    return refuse(std::nullopt, early->why, early->alert);
+  }
   const std::int64_t user = session.account.user.id;
-  if (monitor_.Attempt(MisuseMonitor::Activity::kView, user, d_.clock.Now())) {
-    return refuse(std::nullopt, SuspendedForMisuse(), AlertKind::kSuspended);
-  }
-  if (Status admitted = view_limiter_.Admit(user, d_.clock.Now()); !admitted.ok()) {
-    return refuse(std::nullopt, admitted, AlertKind::kViewVolume);
-  }
   auto requested = ContactPointId::Parse(contactpoint_id);
   if (!requested.ok()) {
     return refuse(std::nullopt,

@@ -179,6 +179,16 @@ class SearchService {
 
  private:
   struct Scored;
+  // A refusal met before an attempt is read, with the alert it raises.
+  struct EarlyRefusal {
+    core::Status why;
+    std::optional<AlertKind> alert;
+  };
+  // The checks every search (kSearch) or view (kViewRecord) attempt meets
+  // first, in order: secrets to change, a role with child data, the hard
+  // limit (the attempt is counted here), and for a view the view limit.
+  std::optional<EarlyRefusal> FirstChecks(const identity::SessionContext& session,
+                                          access::Action action);
   core::Status AuditSearchRefusal(const identity::SessionContext& session,
                                   const SearchCriteria& criteria, const core::Status& why,
                                   std::optional<AlertKind> alert);
