@@ -7,8 +7,10 @@
 #include <filesystem>
 
 #include "core/status.h"
+#include "linkage/known_names.h"
 #include "linkage/model.h"
 #include "linkage/name_variants.h"
+#include "linkage/record.h"
 
 namespace cp::linkage {
 
@@ -18,10 +20,15 @@ struct LinkageData {
   NameEquivalence given_name_variants;
   NameEquivalence family_name_variants;
   Model model;
+  KnownNames known_given_names;
+  // How common each given name is among children (from known_given_names),
+  // for the model's term-frequency adjustment.
+  TermFrequencies given_name_frequencies;
 };
 
-// Loads firstname_uk_variant.csv, lastname_uk_variant.csv and model.json from
-// `dir`. The errors of NameEquivalence::LoadCsv and Model::Load, each naming
+// Loads firstname_uk_variant.csv, lastname_uk_variant.csv, model.json and
+// the ONS given-name list (known_names.h) from `dir`. The errors of
+// NameEquivalence::LoadCsv, Model::Load and KnownNames::LoadCsv, each naming
 // the file.
 core::StatusOr<LinkageData> LoadLinkageData(const std::filesystem::path& dir);
 

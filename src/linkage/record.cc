@@ -94,12 +94,14 @@ RecordBuilder::RecordBuilder(const NameNormaliser& normaliser,
                              const NameEquivalence& given_variants,
                              const NameEquivalence& family_variants,
                              const TermFrequencies* given_frequencies,
-                             const TermFrequencies* family_frequencies)
+                             const TermFrequencies* family_frequencies,
+                             const KnownNames* known_given_names)
     : normaliser_(normaliser),
       given_variants_(given_variants),
       family_variants_(family_variants),
       given_frequencies_(given_frequencies),
-      family_frequencies_(family_frequencies) {}
+      family_frequencies_(family_frequencies),
+      known_given_names_(known_given_names) {}
 
 std::vector<NameToken> RecordBuilder::GivenNames(std::string_view given_names) const {
   std::vector<NameToken> tokens;
@@ -107,6 +109,7 @@ std::vector<NameToken> RecordBuilder::GivenNames(std::string_view given_names) c
     NameToken token;
     token.phonetic = Nysiis(text);
     token.groups = given_variants_.Groups(text);
+    token.known = known_given_names_ != nullptr && known_given_names_->Contains(text);
     token.text = std::move(text);
     tokens.push_back(std::move(token));
   }

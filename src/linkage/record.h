@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "domain/model.h"
+#include "linkage/known_names.h"
 #include "linkage/name_variants.h"
 #include "linkage/normalise.h"
 
@@ -29,6 +30,9 @@ struct NameToken {
   std::string text;      // "robert"
   std::string phonetic;  // NYSIIS, "RABAD"
   GroupIds groups;       // nickname groups
+  // A name registered for babies in England and Wales (known_names.h); false
+  // for a typing error such as "jonh", and when the builder has no list.
+  bool known = false;
 };
 
 struct FamilyName {
@@ -93,7 +97,8 @@ class RecordBuilder {
   RecordBuilder(const NameNormaliser& normaliser, const NameEquivalence& given_variants,
                 const NameEquivalence& family_variants,
                 const TermFrequencies* given_frequencies = nullptr,
-                const TermFrequencies* family_frequencies = nullptr);
+                const TermFrequencies* family_frequencies = nullptr,
+                const KnownNames* known_given_names = nullptr);
 
   LinkageRecord Build(const domain::Child& child) const;
 
@@ -107,6 +112,7 @@ class RecordBuilder {
   const NameEquivalence& family_variants_;
   const TermFrequencies* given_frequencies_;
   const TermFrequencies* family_frequencies_;
+  const KnownNames* known_given_names_;
 };
 
 }  // namespace cp::linkage

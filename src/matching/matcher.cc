@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "linkage/string_similarity.h"
+
 namespace cp::matching {
 namespace {
 
@@ -29,6 +31,59 @@ bool SharesLaterGivenName(const linkage::LinkageRecord& a, const linkage::Linkag
     }
   }
   return false;
+}
+
+// Whether the first given names of two records are one keystroke apart and
+// at least one of them is no registered name: a typing error, since parents
+// give their children real names. Genders that disagree say otherwise.
+bool OneKeystrokeApart(const linkage::LinkageRecord& a, const linkage::LinkageRecord& b) {
+  return !a.given_names.empty() && !b.given_names.empty() &&
+         linkage::DamerauLevenshteinDistance(a.given_names.front().text,
+                                             b.given_names.front().text) == 1;
+}
+
+bool OneKeystrokeTypo(const linkage::LinkageRecord& a, const linkage::LinkageRecord& b,
+                      const linkage::ComparisonVector& v) {
+  if (!OneKeystrokeApart(a, b)) return false;
+  if (a.given_names.front().known && b.given_names.front().known) return false;
+  return LevelOf<linkage::GenderLevel>(v, Field::kGender) != linkage::GenderLevel::kDisagree;
+}
+
+// Whether the first given names are the same name: equal, or nicknames of
+// one another. (The comparator's nickname level also covers one record's
+// first name being the other's middle name: a child called by a middle name,
+// or a twin given the other's middle name.)
+bool SameFirstName(const linkage::LinkageRecord& a, const linkage::LinkageRecord& b) {
+  if (a.given_names.empty() || b.given_names.empty()) return false;
+  const linkage::NameToken& x = a.given_names.front();
+  const linkage::NameToken& y = b.given_names.front();
+  return x.text == y.text || x.groups.Intersects(y.groups);
+}
+
+// Whether every given name of one record is among the other's ("Leo" and
+// "Jack Leo"; "Jack Leo" and "Leo Jack"): one child, named more or less fully.
+bool NamesNested(const linkage::LinkageRecord& a, const linkage::LinkageRecord& b) {
+  const auto& shorter = a.given_names.size() <= b.given_names.size() ? a.given_names
+                                                                      : b.given_names;
+  const auto& longer = &shorter == &a.given_names ? b.given_names : a.given_names;
+  return std::all_of(shorter.begin(), shorter.end(), [&](const linkage::NameToken& t) {
+    return std::any_of(longer.begin(), longer.end(),
+                       [&](const linkage::NameToken& u) { return u.text == t.text; });
+  });
+}
+
+bool IdentifierDisagrees(const linkage::ComparisonVector& v) {
+  using linkage::AgreeLevel;
+  return LevelOf<AgreeLevel>(v, Field::kNhsNumber) == AgreeLevel::kDisagree ||
+         LevelOf<AgreeLevel>(v, Field::kUpn) == AgreeLevel::kDisagree ||
+         LevelOf<AgreeLevel>(v, Field::kUln) == AgreeLevel::kDisagree;
+}
+
+// Whether the twin rule's setting holds whatever the given names say: same
+// date of birth and family name, living together, no identifier shared.
+bool TwinSetting(linkage::ComparisonVector v) {
+  v.Set(Field::kGivenName, linkage::GivenNameLevel::kDisagree);
+  return CheckTwinRule(v) != TwinRule::kClear;
 }
 
 // The score at which the model's posterior match probability is `p`.
@@ -138,14 +193,39 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
     }
     const bool identified = std::any_of(vectors.begin(), vectors.end(),
                                         [](const auto& v) { return SharesIdentifier(v.first); });
+    // Some record of the child carries this record's given name: a member
+    // whose name is only close is that child's own misspelling.
+    const bool named = std::any_of(vectors.begin(), vectors.end(), [&](const auto& v) {
+      return v.second != nullptr && SameFirstName(record, *v.second);
+    });
     TwinRule rule = TwinRule::kClear;
     for (const auto& [v, other] : vectors) {
       if (identified || rule == TwinRule::kDifferentNames) break;
       TwinRule member_rule = CheckCannotLink(v);
+      // First names a keystroke apart are close however short they are
+      // (Jaro-Winkler rates "orla" and "orlq" as different names).
+      if (member_rule == TwinRule::kDifferentNames && other != nullptr &&
+          CheckTwinRule(v) == TwinRule::kDifferentNames && OneKeystrokeApart(record, *other)) {
+        member_rule = TwinRule::kCloseNames;
+      }
+      // In the twin setting a first name that is only the other's middle
+      // name is the same child called by a middle name ("Leo", "Jack Leo")
+      // when one record's names are all among the other's and no identifier
+      // disagrees; otherwise ("Daisy Poppy", "Abbie Daisy"; or a different
+      // pupil number) a question, not the same name.
+      if (member_rule == TwinRule::kClear && other != nullptr && TwinSetting(v) &&
+          LevelOf<linkage::GivenNameLevel>(v, Field::kGivenName) ==
+              linkage::GivenNameLevel::kNickname &&
+          !SameFirstName(record, *other) &&
+          (!NamesNested(record, *other) || IdentifierDisagrees(v))) {
+        member_rule = TwinRule::kCloseNames;
+      }
       // A first name a letter or two apart is a typing error, not a twin,
-      // when a second given name agrees exactly as well.
-      if (member_rule == TwinRule::kCloseNames && other != nullptr &&
-          SharesLaterGivenName(record, *other)) {
+      // when a second given name agrees exactly as well, or when one of the
+      // two is no one's name (the header comment has the rules).
+      if (member_rule == TwinRule::kCloseNames &&
+          (named || (other != nullptr && (SharesLaterGivenName(record, *other) ||
+                                          OneKeystrokeTypo(record, *other, v))))) {
         member_rule = TwinRule::kClear;
       }
       if (member_rule != TwinRule::kClear) rule = member_rule;

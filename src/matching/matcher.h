@@ -92,8 +92,19 @@ struct MatchOutcome {
 // the same name (exact or nickname). kClear when it does not apply,
 // kCloseNames when the given names are close (Jaro-Winkler or phonetic: a
 // typo, or twins with similar names), kDifferentNames otherwise. The Matcher
-// treats kCloseNames as clear when a later given name (a middle name) is the
-// same in both records: a typing error in the first name, not a twin.
+// treats kCloseNames as clear (a typing error in the first name, not a twin)
+// when
+//   - a later given name (a middle name) is the same in both records; or
+//   - the first given names are one keystroke apart (Damerau-Levenshtein
+//     distance 1), one of them is no registered name (linkage/known_names.h:
+//     "Jonh" beside "John"; twins are given real names) and the genders do
+//     not disagree; or
+//   - the close name is one member record's, and the best view or another
+//     member of the same child carries the record's given name (exact or a
+//     nickname): the child's own records already hold both spellings.
+// Two registered names a keystroke apart ("Ella", "Emma") stay a twin case.
+// First names a keystroke apart are close names even when Jaro-Winkler rates
+// them as different (short names: "Orla", "Orlq").
 enum class TwinRule { kClear, kCloseNames, kDifferentNames };
 TwinRule CheckTwinRule(const linkage::ComparisonVector& vector);
 

@@ -33,7 +33,8 @@ class MatcherTest : public ::testing::Test {
     ASSERT_TRUE(data.ok()) << data.status().ToString();
     data_ = new linkage::LinkageData(std::move(*data));
     builder_ = new linkage::RecordBuilder(*normaliser_, data_->given_name_variants,
-                                          data_->family_name_variants);
+                                          data_->family_name_variants, nullptr, nullptr,
+                                          &data_->known_given_names);
   }
 
   void SetUp() override {
@@ -153,30 +154,105 @@ TEST_F(MatcherTest, ATwinIsNeverMergedWithTheOther) {
 }
 
 TEST_F(MatcherTest, TwinsWithCloseNamesGoToReview) {
-  Add(Registered());
-  ChildSpec close;  // "Willian": a typo, or a twin called something close?
-  close.given = "Willian";
+  Add(ChildSpec{.given = "Jayden"});
+  // "Jaydon": a typo, or a twin called something close? Both are names.
+  ChildSpec close{.given = "Jaydon"};
+  ASSERT_TRUE(data_->known_given_names.Contains("jayden"));
+  ASSERT_TRUE(data_->known_given_names.Contains("jaydon"));
   const MatchOutcome outcome = Match(close);
   EXPECT_EQ(outcome.decision, Decision::kReview);
   EXPECT_EQ(outcome.reason, "twin_rule_close_names");
 }
 
+TEST_F(MatcherTest, AFirstNameOneKeystrokeFromTheChildsAndNoOnesNameIsATypo) {
+  // No identifier on either record. "Willian" is no registered name: the
+  // record is William's, mistyped.
+  ASSERT_FALSE(data_->known_given_names.Contains("willian"));
+  const ContactPointId william = Add(ChildSpec{});
+  MatchOutcome outcome = Match(ChildSpec{.given = "Willian"});
+  EXPECT_EQ(outcome.decision, Decision::kLink) << outcome.reason;
+  EXPECT_EQ(outcome.child, william);
+  // A transposition is one keystroke too.
+  EXPECT_EQ(Match(ChildSpec{.given = "Willaim"}).decision, Decision::kLink);
+  // Two keystrokes away is no longer plainly a typo.
+  outcome = Match(ChildSpec{.given = "Wlliiam"});
+  EXPECT_NE(outcome.decision, Decision::kLink) << outcome.reason;
+  // However short the name: Jaro-Winkler alone would call these different.
+  const ContactPointId orla =
+      Add(ChildSpec{.given = "Orla", .family = "Ash", .gender = domain::Gender::kFemale});
+  outcome = Match(ChildSpec{.given = "Orlq", .family = "Ash", .gender = domain::Gender::kFemale});
+  EXPECT_EQ(outcome.decision, Decision::kLink) << outcome.reason;
+  EXPECT_EQ(outcome.child, orla);
+  // Genders that disagree make it a twin question again.
+  outcome = Match(ChildSpec{.given = "Willian", .gender = domain::Gender::kFemale});
+  EXPECT_NE(outcome.decision, Decision::kLink) << outcome.reason;
+}
+
+TEST_F(MatcherTest, AChildRecordedUnderAMisspellingTakesTheRightSpelling) {
+  // The child's best view came from a source that mistyped the name; a
+  // later record spells it right.
+  const ContactPointId child = Add(ChildSpec{.given = "Willian"});
+  const MatchOutcome outcome = Match(ChildSpec{.given = "William"});
+  EXPECT_EQ(outcome.decision, Decision::kLink) << outcome.reason;
+  EXPECT_EQ(outcome.child, child);
+}
+
 TEST_F(MatcherTest, AFirstNameTypoWithTheSameMiddleNameIsNotATwin) {
-  ChildSpec child;  // "William James": no identifier on either record
-  const ContactPointId id = Add(child);
-  ChildSpec typo = child;
-  typo.given = "Willaim James";
+  // Two registered names a keystroke apart, no identifier on either record.
+  const ContactPointId id = Add(ChildSpec{.given = "Jayden James"});
+  ChildSpec typo{.given = "Jaydon James"};
   MatchOutcome outcome = Match(typo);
   EXPECT_EQ(outcome.decision, Decision::kLink) << outcome.reason;
   EXPECT_EQ(outcome.child, id);
   // Without the middle name it stays a question for a person.
-  typo.given = "Willaim";
+  typo.given = "Jaydon";
   outcome = Match(typo);
   EXPECT_EQ(outcome.decision, Decision::kReview);
   EXPECT_EQ(outcome.reason, "twin_rule_close_names");
   // A different middle name does not help either.
-  typo.given = "Willaim Henry";
+  typo.given = "Jaydon Henry";
   EXPECT_EQ(Match(typo).reason, "twin_rule_close_names");
+}
+
+TEST_F(MatcherTest, AMembersMisspellingRaisesNoTwinQuestionWhenTheChildHasTheName) {
+  // The child is William; one of its records (a local source, no
+  // identifier) says "Wiliam", a registered name a keystroke away.
+  const ContactPointId child = Add(ChildSpec{});
+  members_[child.number()] = {builder_->Build(ChildOf(ChildSpec{.given = "Wiliam"})),
+                              builder_->Build(ChildOf(ChildSpec{}))};
+  MatchOutcome outcome = Match(ChildSpec{});
+  EXPECT_EQ(outcome.decision, Decision::kLink) << outcome.reason;
+  EXPECT_EQ(outcome.child, child);
+  // A member with another name altogether still keeps a twin out.
+  members_[child.number()] = {builder_->Build(ChildOf(ChildSpec{.given = "Harry"})),
+                              builder_->Build(ChildOf(ChildSpec{}))};
+  outcome = Match(ChildSpec{.given = "Harry"});
+  EXPECT_NE(outcome.child, child) << outcome.reason;
+}
+
+TEST_F(MatcherTest, AChildCalledByAMiddleNameIsTheSameChildButATwinSharingOneIsAQuestion) {
+  // Same birth, family and home, no identifier shared.
+  const ContactPointId jack = Add(ChildSpec{.given = "Jack Leo"});
+  MatchOutcome outcome = Match(ChildSpec{.given = "Leo"});
+  EXPECT_EQ(outcome.decision, Decision::kLink) << outcome.reason;
+  EXPECT_EQ(outcome.child, jack);
+  EXPECT_EQ(Match(ChildSpec{.given = "Leo Jack"}).child, jack);
+  // Names that only cross ("Daisy Poppy", "Abbie Daisy"): perhaps twins.
+  const ContactPointId abbie = Add(ChildSpec{.given = "Abbie Daisy", .family = "Laver",
+                                             .gender = domain::Gender::kFemale});
+  outcome = Match(ChildSpec{.given = "Daisy Poppy", .family = "Laver",
+                            .gender = domain::Gender::kFemale});
+  EXPECT_EQ(outcome.decision, Decision::kReview) << outcome.reason;
+  EXPECT_EQ(outcome.reason, "twin_rule_close_names");
+  EXPECT_EQ(outcome.child, abbie);
+  // Nested names, but each record has its own pupil number: another pupil.
+  const ContactPointId pupil =
+      Add(ChildSpec{.given = "Jack", .family = "Lowbridge", .upn = "B797232619908"});
+  outcome = Match(ChildSpec{.given = "Mitchel Jack", .family = "Lowbridge",
+                            .upn = "K797620040411"});
+  EXPECT_NE(outcome.decision, Decision::kLink) << outcome.reason;
+  EXPECT_EQ(outcome.reason, "twin_rule_close_names");
+  EXPECT_EQ(outcome.child, pupil);
 }
 
 TEST_F(MatcherTest, TheTwinRuleIsCheckedAgainstEveryRecordOfTheChild) {

@@ -220,8 +220,8 @@ TEST_F(OperationsTest, EachAuthoritySeesItsOwnQueueHoweverLongTheOthers) {
     Load("nhs-pds", Upsert("P" + std::to_string(i), "Amelie", "Smith", dob, "", "[]", "LS1 4AB"));
     clock_.Advance(std::chrono::minutes(1));
   }
-  Load("gro-births", Upsert("GY", "Olivia", "Brown", "2014-05-06", "", "[]", "YO1 7HH"));
-  Load("nhs-pds", Upsert("PY", "Olivya", "Brown", "2014-05-06", "", "[]", "YO1 7HH"));
+  Load("gro-births", Upsert("GY", "Amelia", "Brown", "2014-05-06", "", "[]", "YO1 7HH"));
+  Load("nhs-pds", Upsert("PY", "Amelie", "Brown", "2014-05-06", "", "[]", "YO1 7HH"));
   ASSERT_EQ(Record("nhs-pds", "PY").state, LinkState::kReview) << "expected a doubtful pair";
   MakeEligible(admin_, "york.da", access::Role::kDataAdministrator, identity::testing::kYork);
   auto york = ops_->Actor("york.da");

@@ -517,8 +517,11 @@ class SqliteTransaction final : public Transaction {
   Status PutChild(const domain::Child& child) override {
     // An ID this transaction has just issued is known to be issued and to
     // have no rows yet: nothing to check, nothing to replace, and no waiting
-    // row needs writing first.
+    // row needs writing first. Replacing a child's rows needs only that
+    // child's own waiting rows written first (the rows replaced are its
+    // names, carers and involvements; the children row is an upsert).
     const bool fresh = unwritten_id_ == child.id;
+    const bool own_rows_waiting = pending_children_.contains(Stored(child.id));
     RETURN_IF_ERROR(Atomically([&]() -> Status {
       if (!fresh) RETURN_IF_ERROR(CheckIssued(child.id, "the child"));
       RETURN_IF_ERROR(WriteChildRow(child));
@@ -534,7 +537,7 @@ class SqliteTransaction final : public Transaction {
         }
       }
       return AppendChange(ChangeKind::kChildPut, child.id, nullptr, nullptr);
-    }, /*keep_waiting_rows=*/fresh));
+    }, /*keep_waiting_rows=*/fresh || !own_rows_waiting));
     if (fresh) unwritten_id_.reset();
     live_id_ = child.id;
     return Status::Ok();
