@@ -33,15 +33,17 @@ bool SharesLaterGivenName(const linkage::LinkageRecord& a, const linkage::Linkag
   return false;
 }
 
-// Whether the first given names of two records are one keystroke apart and
-// at least one of them is no registered name: a typing error, since parents
-// give their children real names. Genders that disagree say otherwise.
+// Whether the first given names of two records are one keystroke apart
+// (Damerau-Levenshtein distance 1).
 bool OneKeystrokeApart(const linkage::LinkageRecord& a, const linkage::LinkageRecord& b) {
   return !a.given_names.empty() && !b.given_names.empty() &&
          linkage::DamerauLevenshteinDistance(a.given_names.front().text,
                                              b.given_names.front().text) == 1;
 }
 
+// Whether the first given names are one keystroke apart and at least one of
+// them is no established name: a typing error, since parents give their
+// children real names. Genders that disagree say otherwise.
 bool OneKeystrokeTypo(const linkage::LinkageRecord& a, const linkage::LinkageRecord& b,
                       const linkage::ComparisonVector& v) {
   if (!OneKeystrokeApart(a, b)) return false;
