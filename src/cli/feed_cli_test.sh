@@ -48,6 +48,23 @@ for stage in type instance; do "$bin" source accredit --store "$db" la-manual --
 printf 'key,given_names,family_name,date_of_birth\nM1,Ann,Lee,2015-01-02\n' >"$tmp/m.csv"
 expect load_csv 0 'accepted 1' -- "$bin" feed load --store "$db" --source la-manual --batch m1 "$tmp/m.csv"
 
+# Several sources' batches in one run, each as the source its header names.
+"$bin" source add --store "$db" nhs-pds --name "NHS PDS" --kind national >/dev/null
+for stage in type instance; do "$bin" source accredit --store "$db" nhs-pds --stage $stage >/dev/null; done
+"$bin" source activate --store "$db" nhs-pds >/dev/null
+expect load_needs_a_source 1 'give either --source ID .* or --source-from-header' -- "$bin" feed load --store "$db" "$tmp/syn/nhs-pds.jsonl"
+expect load_one_way_to_name_the_source 2 'excludes' -- "$bin" feed load --store "$db" --source nhs-pds --source-from-header "$tmp/syn/nhs-pds.jsonl"
+expect load_csv_needs_its_source 1 'CSV batch has no header line to name its source' -- "$bin" feed load --store "$db" --source-from-header "$tmp/m.csv"
+out=$("$bin" feed load --store "$db" --source-from-header "$tmp/syn/gro-births.jsonl" "$tmp/syn/nhs-pds.jsonl" 2>&1)
+rc=$?
+if [ "$rc" -eq 0 ] && grep -q 'gro-births.jsonl: this batch was loaded before' <<<"$out" &&
+   grep -qE 'Receipt for batch .* from nhs-pds ' <<<"$out" &&
+   grep -qE 'linked [1-9][0-9]*, new children [0-9]+, to review [0-9]+, rejected 0' <<<"$out"; then
+  pass load_several_sources_in_one_run
+else
+  fail load_several_sources_in_one_run "exit $rc: $out"
+fi
+
 expect links_export_header 0 '^source,key,child_id,state' -- "$bin" links export --store "$db"
 expect links_export_one_source 0 '^la-manual,M1,[0-9]{12},linked' -- "$bin" links export --store "$db" --source la-manual
 rows=$("$bin" links export --store "$db" --source gro-births | tail -n +2 | wc -l)

@@ -98,15 +98,38 @@ int RunCheck(const CheckOptions& options, const core::Clock& clock) {
 struct LoadOptions {
   std::string store;
   std::string source;
+  // Each JSON Lines file is submitted as the source its header names.
+  bool source_from_header = false;
   std::vector<std::string> files;
   CheckOptions csv;  // batch, extracted-at, mode for CSV files
   int max_errors = 20;
   std::string linkage_data;  // empty: beside the binary
 };
 
-// Loads each file in turn; prints each receipt. Exit 0 when every file was
-// loaded (lines may have been rejected: the receipt lists them), 1 otherwise.
+// The source `path` is submitted as: --source, or with --source-from-header
+// the source its header line names (a CSV file has no header: it needs
+// --source).
+core::StatusOr<domain::SourceId> SourceOf(const LoadOptions& options, const std::string& path) {
+  if (!options.source_from_header) return domain::SourceId(options.source);
+  if (IsCsv(path)) {
+    return core::Status(core::ErrorCode::kInvalidArgument,
+                        "a CSV batch has no header line to name its source: load it with "
+                        "--source and --batch");
+  }
+  ASSIGN_OR_RETURN(ingest::BatchHeader header, ingest::ReadBatchHeader(path));
+  return header.source;
+}
+
+// Loads each file in turn, in one process (the matching index is built once
+// and kept from batch to batch); prints each receipt. Exit 0 when every file
+// was loaded (lines may have been rejected: the receipt lists them), 1
+// otherwise.
 int RunLoad(const LoadOptions& options, const core::Clock& clock) {
+  if (options.source.empty() == !options.source_from_header) {
+    return Fail(core::Status(core::ErrorCode::kInvalidArgument,
+                             "give either --source ID (every file is submitted as that source) "
+                             "or --source-from-header (each file as the source its header names)"));
+  }
   auto store = app::OpenStore(options.store, clock, /*create_if_missing=*/false);
   if (!store.ok()) return Fail(store.status());
   // Checkpoints are signed when the store's key is at hand; the next load or
@@ -119,20 +142,22 @@ int RunLoad(const LoadOptions& options, const core::Clock& clock) {
                                     : std::optional<std::filesystem::path>(options.linkage_data));
   if (!linker.ok()) return Fail(linker.status());
   ingest::BatchLoader loader(**store, log, clock, random, **linker);
-  const domain::SourceId source(options.source);
   bool all_loaded = true;
   for (const std::string& path : options.files) {
     Progress progress("loading " + path);
     auto show = [&](std::uint64_t done, std::uint64_t total) { progress.Update(done, total); };
     core::StatusOr<ingest::LoadResult> result = core::Status(core::ErrorCode::kInternal, "");
-    if (IsCsv(path)) {
+    const core::StatusOr<domain::SourceId> source = SourceOf(options, path);
+    if (!source.ok()) {
+      result = source.status();
+    } else if (IsCsv(path)) {
       CheckOptions csv = options.csv;
       csv.source = options.source;
       auto header = CsvHeader(csv, clock);
-      result = header.ok() ? loader.LoadCsvFile(source, path, *header, show)
+      result = header.ok() ? loader.LoadCsvFile(*source, path, *header, show)
                            : core::StatusOr<ingest::LoadResult>(header.status());
     } else {
-      result = loader.LoadFile(source, path, show);
+      result = loader.LoadFile(*source, path, show);
     }
     if (!result.ok()) {
       Fail(result.status().WithContext(path + ": nothing was applied"));
@@ -249,8 +274,14 @@ void AddFeedCommands(CLI::App& app, Context& context) {
       "Load batch files (.jsonl, .jsonl.gz, or .csv with --batch) from an active source: each "
       "batch is applied entirely or not at all, and its receipt is printed and stored");
   AddStoreOption(*load_cmd, load->store);
-  load_cmd->add_option("--source", load->source, "The source the batches are submitted as")
-      ->required();
+  auto* source_option =
+      load_cmd->add_option("--source", load->source, "The source the batches are submitted as");
+  load_cmd
+      ->add_flag("--source-from-header", load->source_from_header,
+                 "Instead of --source: submit each JSON Lines file as the source its header "
+                 "names (an operator loading several sources' extracts in one run, so that the "
+                 "matching index is built once; every source must be active)")
+      ->excludes(source_option);
   load_cmd->add_option("FILE", load->files, "Batch files, loaded in the order given")
       ->required()
       ->check(CLI::ExistingFile);

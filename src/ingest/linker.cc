@@ -27,7 +27,8 @@ struct Linker::Parts {
         data(std::move(d)),
         authorities(std::move(a)),
         builder(*normaliser, data.given_name_variants, data.family_name_variants,
-                &data.given_name_frequencies, nullptr, &data.known_given_names),
+                &data.given_name_frequencies, &data.family_name_frequencies,
+                &data.known_given_names),
         matcher(index, comparator, data.model, options) {}
 
   std::unique_ptr<linkage::NameNormaliser> normaliser;

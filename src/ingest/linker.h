@@ -15,7 +15,9 @@
 //     rebuilt (Reindex) or that no source supplies any more (Forget), so a
 //     later record of the same batch can match a child created earlier in it;
 //   - if the load fails, the loader calls Invalidate: the index may hold the
-//     rolled-back batch, so the next Sync rebuilds it whole.
+//     rolled-back batch, so the next Sync rebuilds it whole; once it commits,
+//     the loader calls Committed, so the next Sync skips the load's own
+//     changes (the index has them already).
 //
 // Cannot-link rules (twins, adoption) are the Matcher's and the loader's;
 // see matching/matcher.h and loader.cc. A child that may be shielded is
@@ -110,6 +112,14 @@ class Linker {
   void Forget(const domain::ContactPointId& child);
   // The index may not match the store: rebuild it at the next Sync.
   void Invalidate() { synced_ = false; }
+  // A load that Synced and then reported every child it changed (Reindex,
+  // Forget) has committed; `last_change` is the transaction's LastChange,
+  // read just before its Commit. The index reflects the change log up to it,
+  // so the next Sync re-derives only what other writers changed since, not
+  // this load's own children again.
+  void Committed(std::int64_t last_change) {
+    if (synced_ && last_change > synced_to_) synced_to_ = last_change;
+  }
   // Whether the index was built from the store and not invalidated since
   // (it may still be behind: UpToDate). Call holding load_mutex().
   bool synced() const { return synced_; }

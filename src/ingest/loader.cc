@@ -263,8 +263,13 @@ class Applier {
     stored.decision = std::move(decision);
     RETURN_IF_ERROR(view.status());
     RETURN_IF_ERROR(tx_.PutEncodedSourceRecord(stored, *view));
-    if (existing && existing->child && *existing->child != child) Forget(*existing->child, stored);
     Remember(stored);
+    if (existing && existing->child && *existing->child != child) {
+      // The record left its child (a post-adoption identity under a key
+      // that was linked before): that child is rebuilt without it.
+      Forget(*existing->child, stored);
+      RETURN_IF_ERROR(RebuildBestView(*existing->child));
+    }
     return created ? Status::Ok() : RebuildBestView(child);
   }
 
@@ -361,15 +366,19 @@ BatchLoader::BatchLoader(storage::Store& store, audit::AuditLog& audit, const co
                          core::Random& random, Linker& linker)
     : store_(store), audit_(audit), clock_(clock), random_(random), linker_(linker) {}
 
-StatusOr<LoadResult> BatchLoader::LoadFile(const domain::SourceId& source, const std::string& path,
-                                           const ProgressSink& progress) {
+StatusOr<BatchHeader> ReadBatchHeader(const std::string& path) {
   ASSIGN_OR_RETURN(std::string header_line, ReadHeaderLine(path));
   if (header_line.empty()) {
     return Status(ErrorCode::kInvalidBatchHeader,
                   "'" + path + "' has no header line: a batch starts with its header");
   }
   LineParser parser;
-  ASSIGN_OR_RETURN(BatchHeader header, parser.ParseHeader(header_line));
+  return parser.ParseHeader(header_line);
+}
+
+StatusOr<LoadResult> BatchLoader::LoadFile(const domain::SourceId& source, const std::string& path,
+                                           const ProgressSink& progress) {
+  ASSIGN_OR_RETURN(BatchHeader header, ReadBatchHeader(path));
   // The digest comes from the pass that applies the batch; only a batch ID
   // seen before needs it first, to compare.
   return Load(
@@ -547,7 +556,9 @@ StatusOr<LoadResult> BatchLoader::LoadOnce(const domain::SourceId& source,
                   {"rejected", receipt.rejected}, {"review", receipt.review},
                   {"withdrawn", receipt.withdrawn}};
   RETURN_IF_ERROR(audit_.AppendIn(*tx, event));
+  ASSIGN_OR_RETURN(const std::int64_t last_change, tx->LastChange());
   RETURN_IF_ERROR(tx->Commit());
+  linker_.Committed(last_change);
   (void)audit_.MaybeCheckpoint();  // a missed checkpoint is made by the next one
   return LoadResult{std::move(receipt), false};
 }

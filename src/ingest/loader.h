@@ -46,6 +46,10 @@ struct LoadResult {
   bool already_loaded = false;
 };
 
+// The header (first line) of a JSON Lines batch file (.jsonl or .jsonl.gz),
+// checked. Errors: kInvalidBatchHeader (none, or not a valid header), I/O.
+core::StatusOr<BatchHeader> ReadBatchHeader(const std::string& path);
+
 class BatchLoader {
  public:
   // `linker` keeps its index across loads (one Linker per process).

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <shared_mutex>
 #include <thread>
 
 #include "ingest/parser.h"
@@ -132,6 +133,14 @@ class LoaderTest : public testing::LinkerSuite {
     storage::Store& s = store ? *store : *store_;
     audit::AuditLog log(s, clock_);
     BatchLoader loader(s, log, clock_, random_, *linker_);
+    return loader.LoadFile(domain::SourceId(source), file);
+  }
+
+  // Loads `file` through a Linker of its own, as another process would.
+  core::StatusOr<LoadResult> LoadElsewhere(const std::string& source, const std::string& file) {
+    ASSIGN_OR_RETURN(std::unique_ptr<Linker> other, Linker::Load(CP_LINKAGE_DATA_DIR));
+    audit::AuditLog log(*store_, clock_);
+    BatchLoader loader(*store_, log, clock_, random_, *other);
     return loader.LoadFile(domain::SourceId(source), file);
   }
 
@@ -339,6 +348,12 @@ TEST_F(LoaderTest, AnAdoptionEventUnderAnExistingKeyStartsANewChild) {
   auto tx = store_->Begin(storage::TxMode::kReadOnly);
   const auto after = (*tx)->GetSourceRecord(domain::SourceId("gro-births"), domain::SourceKey("G1"))->child;
   EXPECT_NE(after, before);
+  // The pre-adoption child, which no source supplies now, keeps its last
+  // best view but leaves the index: only the new child can be matched.
+  auto old = (*tx)->GetChild(*before);
+  ASSERT_TRUE(old.ok()) << old.status().ToString();
+  EXPECT_EQ(old->name.family_name.Reveal(), "Smith");
+  EXPECT_EQ(linker_->indexed_children(), 1u);
 }
 
 TEST_F(LoaderTest, ASealedRecordStaysSealedAndAttachedToNoChild) {
@@ -461,13 +476,8 @@ TEST_F(LoaderTest, ALaterBatchMatchesAChildAnotherProcessCreated) {
   ASSERT_TRUE(Load("gro-births", Write("1.jsonl", Header("gro-births", "b1", "delta", 1) +
                                                       Upsert("G1", "Amelia", "Smith", kNhsA)))
                   .ok());
-  auto other = Linker::Load(CP_LINKAGE_DATA_DIR);
-  ASSERT_TRUE(other.ok());
-  audit::AuditLog log(*store_, clock_);
-  BatchLoader second(*store_, log, clock_, random_, **other);
-  ASSERT_TRUE(second.LoadFile(domain::SourceId("nhs-pds"),
-                              Write("p0.jsonl", Header("nhs-pds", "p0", "delta", 1) +
-                                                    Upsert("P0", "Oscar", "Evans", kNhsB)))
+  ASSERT_TRUE(LoadElsewhere("nhs-pds", Write("p0.jsonl", Header("nhs-pds", "p0", "delta", 1) +
+                                                             Upsert("P0", "Oscar", "Evans", kNhsB)))
                   .ok());
   // Now the first Linker (already synced once) sees a record of the child
   // the second one created.
@@ -476,6 +486,35 @@ TEST_F(LoaderTest, ALaterBatchMatchesAChildAnotherProcessCreated) {
   ASSERT_TRUE(linked.ok()) << linked.status().ToString();
   EXPECT_EQ(linked->receipt.linked, 1);
   EXPECT_EQ(linked->receipt.created, 0);
+}
+
+TEST_F(LoaderTest, AfterACommittedLoadOnlyOtherWritersChangesAreSyncedAgain) {
+  // The load's own changes are in the index already: once committed, the
+  // Linker is up to date without re-deriving them at the next Sync.
+  ASSERT_TRUE(Load("gro-births", Write("1.jsonl", Header("gro-births", "b1", "delta", 1) +
+                                                      Upsert("G1", "Amelia", "Smith", kNhsA)))
+                  .ok());
+  {
+    std::shared_lock<core::SharedGate> reading(linker_->load_mutex());
+    auto up_to_date = linker_->UpToDate(*store_);
+    ASSERT_TRUE(up_to_date.ok());
+    EXPECT_TRUE(*up_to_date);
+  }
+  // Another writer's change is not in the index until the next Sync.
+  ASSERT_TRUE(LoadElsewhere("nhs-pds", Write("p0.jsonl", Header("nhs-pds", "p0", "delta", 1) +
+                                                             Upsert("P0", "Oscar", "Evans", kNhsB)))
+                  .ok());
+  {
+    std::shared_lock<core::SharedGate> reading(linker_->load_mutex());
+    EXPECT_FALSE(*linker_->UpToDate(*store_));
+  }
+  auto linked = Load("gro-births", Write("2.jsonl", Header("gro-births", "b2", "delta", 2) +
+                                                        Upsert("G2", "Oscar", "Evans", kNhsB)));
+  ASSERT_TRUE(linked.ok()) << linked.status().ToString();
+  EXPECT_EQ(linked->receipt.linked, 1);
+  EXPECT_EQ(linker_->indexed_children(), 2u);
+  std::shared_lock<core::SharedGate> reading(linker_->load_mutex());
+  EXPECT_TRUE(*linker_->UpToDate(*store_));
 }
 
 TEST_F(LoaderTest, AStoreFailureAtAnyPointLeavesNothingBehind) {

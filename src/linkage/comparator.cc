@@ -60,15 +60,39 @@ int DigitsDiffering(std::uint32_t a, std::uint32_t b) {
   return differing;
 }
 
+// Aliases agreeing is evidence beyond the primary names only when they agree
+// on a name the primary names do not already share: "Mia Smart" as an alias
+// of one record and the other's primary name "Mia Amelia Smart" repeat the
+// agreement of the given and family names (counting it again would link two
+// different Mia Smarts on their names alone). An agreement that only repeats
+// the primary names' says nothing: the level is kMissing.
 OtherNamesLevel CompareOtherNames(const LinkageRecord& a, const LinkageRecord& b) {
   if (a.other_names.empty() && b.other_names.empty()) return OtherNamesLevel::kMissing;
+  const std::uint64_t shared_full =
+      a.primary_name.full == b.primary_name.full ? a.primary_name.full : 0;
+  const std::uint64_t shared_family =
+      a.primary_name.family == b.primary_name.family ? a.primary_name.family : 0;
   bool full = false;
   bool family = false;
+  bool repeated = false;
+  auto compare = [&](std::span<const NameHashes> xs, std::span<const NameHashes> ys) {
+    for (const NameHashes& x : xs) {
+      for (const NameHashes& y : ys) {
+        if (x.full != 0 && x.full == y.full) (x.full == shared_full ? repeated : full) = true;
+        if (x.family != 0 && x.family == y.family) {
+          (x.family == shared_family ? repeated : family) = true;
+        }
+      }
+    }
+  };
   const std::span<const NameHashes> a_primary(&a.primary_name, 1);
   const std::span<const NameHashes> b_primary(&b.primary_name, 1);
-  CompareNameLists<OtherNamesLevel>(a_primary, b.other_names, &family, &full);
-  CompareNameLists<OtherNamesLevel>(a.other_names, b_primary, &family, &full);
-  return CompareNameLists<OtherNamesLevel>(a.other_names, b.other_names, &family, &full);
+  compare(a_primary, b.other_names);
+  compare(a.other_names, b_primary);
+  compare(a.other_names, b.other_names);
+  if (full) return OtherNamesLevel::kFullName;
+  if (family) return OtherNamesLevel::kFamilyName;
+  return repeated ? OtherNamesLevel::kMissing : OtherNamesLevel::kDisagree;
 }
 
 PostcodeLevel ComparePostcodes(const LinkageRecord& a, const LinkageRecord& b) {

@@ -253,6 +253,29 @@ TEST_F(ComparatorTest, OtherNamesMatchAcrossAliasesButNotPrimaryNames) {
             static_cast<std::uint8_t>(OtherNamesLevel::kMissing));
 }
 
+TEST_F(ComparatorTest, AnAliasOnlyRepeatingThePrimaryNamesAgreementSaysNothing) {
+  // "Mia Smart", kept as an alias of "Mia Lottie-Mae Smart", repeats what the
+  // given and family names already say about another child, "Mia Amelia
+  // Smart": counted again, two Mia Smarts would link on their names alone.
+  const Person mia{.given = "Mia Lottie-Mae", .family = "Smart", .aliases = {{"Mia", "Smart"}}};
+  EXPECT_EQ(Compare(mia, {.given = "Mia Amelia", .family = "Smart"}).level(Field::kOtherNames),
+            static_cast<std::uint8_t>(OtherNamesLevel::kMissing));
+  EXPECT_EQ(Compare({.given = "Mia Amelia", .family = "Smart"}, mia).level(Field::kOtherNames),
+            static_cast<std::uint8_t>(OtherNamesLevel::kMissing));
+  // An alias agreeing on a name the primary names do not share still counts.
+  const Person former{.given = "Mia", .family = "Smart", .aliases = {{"Mia", "Jones"}}};
+  EXPECT_EQ(Compare(former, {.given = "Mia", .family = "Smart", .aliases = {{"Mia", "Jones"}}})
+                .level(Field::kOtherNames),
+            static_cast<std::uint8_t>(OtherNamesLevel::kFullName));
+  EXPECT_EQ(Compare(former, {.given = "Mia", .family = "Smart", .aliases = {{"Amy", "Jones"}}})
+                .level(Field::kOtherNames),
+            static_cast<std::uint8_t>(OtherNamesLevel::kFamilyName));
+  // Aliases that agree on nothing disagree, as before.
+  EXPECT_EQ(Compare(former, {.given = "Mia", .family = "Smart", .aliases = {{"Mia", "Brown"}}})
+                .level(Field::kOtherNames),
+            static_cast<std::uint8_t>(OtherNamesLevel::kDisagree));
+}
+
 TEST_F(ComparatorTest, CarersCompareByNameAndPhone) {
   const Person a{.carers = {{"Sarah", "Smith"}}, .carer_phone = "+44 113 496 0000"};
   const ComparisonVector same =

@@ -26,6 +26,18 @@ std::size_t ColumnOf(const std::vector<std::string>& header,
   return std::string::npos;
 }
 
+// "name_upper (or name)".
+std::string Alternatives(std::initializer_list<std::string_view> names) {
+  std::string out;
+  std::size_t i = 0;
+  for (std::string_view name : names) {
+    out += i == 0 ? "" : i == 1 ? " (or " : " or ";
+    out += name;
+    ++i;
+  }
+  return i > 1 ? out + ")" : out;
+}
+
 }  // namespace
 
 void KnownNames::Add(std::string_view written, std::uint64_t count) {
@@ -49,51 +61,67 @@ bool KnownNames::Contains(std::string_view normalised_token) const {
 }
 
 core::StatusOr<KnownNames> KnownNames::LoadCsv(const std::filesystem::path& path) {
+  KnownNames known;
+  RETURN_IF_ERROR(internal::ReadNameTable(
+      path, "the list of given names", {"name_upper", "name"}, {"count_2007_2024", "count"},
+      [&](std::size_t line, const std::string& name, const std::string& text) -> core::Status {
+        std::uint64_t count = 0;
+        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), count);
+        if (error != std::errc() || end != text.data() + text.size() || count == 0) {
+          return Malformed(path, line, "the count '" + text + "' is not a positive whole number");
+        }
+        known.Add(name, count);
+        return core::Status::Ok();
+      }));
+  return known;
+}
+
+namespace internal {
+
+core::Status ReadNameTable(const std::filesystem::path& path, std::string_view what,
+                           std::initializer_list<std::string_view> name_columns,
+                           std::initializer_list<std::string_view> value_columns,
+                           const NameRowSink& row) {
   std::ifstream in(path);
   if (!in) {
     return core::Status(core::ErrorCode::kLinkageDataNotFound,
-                        "cannot open the list of given names " + path.string() +
+                        "cannot open " + std::string(what) + " " + path.string() +
                             ": check --data-dir points at the linkage data directory");
   }
-  KnownNames known;
   std::string line;
   std::size_t line_number = 0;
   std::size_t name_column = 0;
-  std::size_t count_column = 0;
+  std::size_t value_column = 0;
   while (std::getline(in, line)) {
     ++line_number;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     const std::vector<std::string> fields = core::SplitCsvLine(line);
     if (line_number == 1) {
-      name_column = ColumnOf(fields, {"name_upper", "name"});
-      count_column = ColumnOf(fields, {"count_2007_2024", "count"});
-      if (name_column == std::string::npos || count_column == std::string::npos) {
+      name_column = ColumnOf(fields, name_columns);
+      value_column = ColumnOf(fields, value_columns);
+      if (name_column == std::string::npos || value_column == std::string::npos) {
         return Malformed(path, 1,
-                         "expected a header with a name_upper (or name) column and a "
-                         "count_2007_2024 (or count) column");
+                         "expected a header with a " + Alternatives(name_columns) +
+                             " column and a " + Alternatives(value_columns) + " column");
       }
       continue;
     }
     if (line.empty()) continue;
-    if (name_column >= fields.size() || count_column >= fields.size()) {
-      return Malformed(path, line_number, "the name or the count is missing");
+    if (name_column >= fields.size() || value_column >= fields.size()) {
+      return Malformed(path, line_number, "the name or its number is missing");
     }
     if (AsciiTokens(fields[name_column]).empty()) {
       return Malformed(path, line_number, "the name has no letters");
     }
-    const std::string& text = fields[count_column];
-    std::uint64_t count = 0;
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), count);
-    if (error != std::errc() || end != text.data() + text.size() || count == 0) {
-      return Malformed(path, line_number, "the count '" + text + "' is not a positive whole number");
-    }
-    known.Add(fields[name_column], count);
+    RETURN_IF_ERROR(row(line_number, fields[name_column], fields[value_column]));
   }
   if (in.bad()) {
     return core::Status(core::ErrorCode::kLinkageDataNotFound,
-                        "error reading the list of given names " + path.string());
+                        "error reading " + std::string(what) + " " + path.string());
   }
-  return known;
+  return core::Status::Ok();
 }
+
+}  // namespace internal
 
 }  // namespace cp::linkage

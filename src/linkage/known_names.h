@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -70,6 +71,27 @@ class KnownNames {
 
   std::unordered_map<std::string, std::uint64_t> counts_;
 };
+
+namespace internal {
+
+// Called for each data line of a name table: its line number, the name as
+// written (it has letters) and the text of its number column.
+using NameRowSink =
+    std::function<core::Status(std::size_t line, const std::string& name, const std::string& value)>;
+
+// Reads a CSV name table (shared by the name lists shipped for linkage): a
+// header naming the name column (the first of `name_columns` present) and
+// the number column (likewise), then one name per line; blank lines are
+// skipped. `what` names the table in errors. Errors: kLinkageDataNotFound
+// when the file cannot be opened or read; kInvalidLinkageData naming the
+// path and line when the header lacks a column, a line lacks a field or a
+// name has no letters; and `row`'s.
+core::Status ReadNameTable(const std::filesystem::path& path, std::string_view what,
+                           std::initializer_list<std::string_view> name_columns,
+                           std::initializer_list<std::string_view> value_columns,
+                           const NameRowSink& row);
+
+}  // namespace internal
 
 }  // namespace cp::linkage
 

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "linkage/linkage_data.h"
+
 namespace cp::linkage {
 namespace {
 
@@ -92,6 +94,54 @@ TEST(KnownNamesTest, RejectsWhatIsNotAListOfNamesSayingWhere) {
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.status().code(), core::ErrorCode::kLinkageDataNotFound);
   EXPECT_NE(missing.status().message().find("/nonexistent/names.csv"), std::string::npos);
+}
+
+TEST(NameFrequenciesTest, TheShippedFamilyNamesSayHowCommonEachIs) {
+  auto family = LoadNameFrequencies(kDataDir / kFamilyNameFrequenciesFile);
+  ASSERT_TRUE(family.ok()) << family.status().ToString();
+  EXPECT_GT(family->size(), 8000u);
+  EXPECT_NEAR(family->Frequency("smith"), 0.013, 0.001);
+  EXPECT_GT(family->Frequency("smith"), family->Frequency("smart"));
+  EXPECT_GT(family->Frequency("smart"), 0.0f);
+  EXPECT_EQ(family->Frequency("smtih"), 0.0f);
+  // LinkageData loads them beside the given names'.
+  auto data = LoadLinkageData(kDataDir);
+  ASSERT_TRUE(data.ok()) << data.status().ToString();
+  EXPECT_EQ(data->family_name_frequencies.size(), family->size());
+}
+
+TEST(NameFrequenciesTest, NamesAreRunTogetherAsFamilyNameKeysAreAndSharesAddUp) {
+  auto family = LoadNameFrequencies(
+      WriteTemp("surnames_a.csv", "surname,freq\nO'Brien,2\nSmith-Jones,1\n\nsmith jones,1\r\n"));
+  ASSERT_TRUE(family.ok()) << family.status().ToString();
+  EXPECT_FLOAT_EQ(family->Frequency("obrien"), 0.5f);
+  EXPECT_FLOAT_EQ(family->Frequency("smithjones"), 0.5f);  // listed twice: added
+  EXPECT_EQ(family->size(), 2u);
+}
+
+TEST(NameFrequenciesTest, RejectsWhatIsNotAFrequencyTableSayingWhere) {
+  auto no_column = LoadNameFrequencies(WriteTemp("surnames_b.csv", "surname,count\nSmith,3\n"));
+  ASSERT_FALSE(no_column.ok());
+  EXPECT_EQ(no_column.status().code(), core::ErrorCode::kInvalidLinkageData);
+  EXPECT_NE(no_column.status().message().find("line 1"), std::string::npos);
+  EXPECT_NE(no_column.status().message().find("freq (or frequency)"), std::string::npos)
+      << no_column.status().message();
+
+  for (const char* freq : {"0", "-0.1", "0.1x", "", "nan", "inf", "1e999"}) {
+    auto bad = LoadNameFrequencies(
+        WriteTemp("surnames_c.csv", std::string("surname,freq\nSmith,0.2\nJones,") + freq + "\n"));
+    ASSERT_FALSE(bad.ok()) << freq;
+    EXPECT_NE(bad.status().message().find("line 3: the frequency"), std::string::npos)
+        << bad.status().message();
+  }
+  auto no_letters = LoadNameFrequencies(WriteTemp("surnames_d.csv", "surname,freq\n--,0.2\n"));
+  ASSERT_FALSE(no_letters.ok());
+  EXPECT_NE(no_letters.status().message().find("line 2: the name has no letters"),
+            std::string::npos);
+  auto missing = LoadNameFrequencies("/nonexistent/surnames.csv");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), core::ErrorCode::kLinkageDataNotFound);
+  EXPECT_NE(missing.status().message().find("family-name frequencies"), std::string::npos);
 }
 
 }  // namespace

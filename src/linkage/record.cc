@@ -52,16 +52,21 @@ void SortUnique(std::vector<T>* values) {
 
 TermFrequencies TermFrequencies::FromCounts(
     const std::unordered_map<std::string, std::uint64_t>& counts) {
+  std::unordered_map<std::string, double> weights;
+  weights.reserve(counts.size());
+  for (const auto& [name, count] : counts) weights.emplace(name, static_cast<double>(count));
+  return FromWeights(weights);
+}
+
+TermFrequencies TermFrequencies::FromWeights(
+    const std::unordered_map<std::string, double>& weights) {
   TermFrequencies result;
-  std::uint64_t total = 0;
-  for (const auto& [name, count] : counts) total += count;
-  if (total == 0) return result;
-  result.shares_.reserve(counts.size());
-  for (const auto& [name, count] : counts) {
-    if (count > 0) {
-      result.shares_.emplace(
-          name, static_cast<float>(static_cast<double>(count) / static_cast<double>(total)));
-    }
+  double total = 0;
+  for (const auto& [name, weight] : weights) total += weight > 0 ? weight : 0;
+  if (!(total > 0)) return result;
+  result.shares_.reserve(weights.size());
+  for (const auto& [name, weight] : weights) {
+    if (weight > 0) result.shares_.emplace(name, static_cast<float>(weight / total));
   }
   return result;
 }

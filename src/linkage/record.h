@@ -76,6 +76,9 @@ class TermFrequencies {
  public:
   // From counts per normalised name; shares are count / total.
   static TermFrequencies FromCounts(const std::unordered_map<std::string, std::uint64_t>& counts);
+  // From relative weights per normalised name (any positive scale; those
+  // not above 0 are left out); shares are weight / total.
+  static TermFrequencies FromWeights(const std::unordered_map<std::string, double>& weights);
   // 0 when the name is not known.
   float Frequency(std::string_view normalised_name) const;
   std::size_t size() const { return shares_.size(); }

@@ -442,6 +442,12 @@ class Transaction {
   virtual core::StatusOr<std::vector<MisuseAlertEntry>> ListMisuseAlerts(
       const MisuseAlertFilter& filter) = 0;
 
+  // The sequence number of the last change-log entry this transaction sees,
+  // its own writes included (0 when the log is empty): after Commit, the
+  // changes up to it are exactly those committed before and by this
+  // transaction, when it is a write transaction (writers take turns).
+  virtual core::StatusOr<std::int64_t> LastChange() = 0;
+
   // Makes every write of this transaction durable at once.
   virtual core::Status Commit() = 0;
 };

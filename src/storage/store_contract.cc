@@ -745,6 +745,22 @@ TEST_P(StoreContractTest, DeleteLogsTheAttachedSourceRecordsAndThenTheChild) {
   for (const Change& c : changes) EXPECT_EQ(c.child, id);
 }
 
+TEST_P(StoreContractTest, LastChangeCountsTheTransactionsOwnWritesAndMatchesTheCommittedLog) {
+  const ContactPointId id = CreateChild(33);
+  for (TxMode mode : {TxMode::kReadWrite, TxMode::kAllOrNothing}) {
+    CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(mode));
+    CP_ASSERT_OK_AND_ASSIGN(const std::int64_t start, tx->LastChange());
+    EXPECT_EQ(start, AllChanges(*store_).back().seq);
+    CP_ASSERT_OK(tx->PutChild(MinimalChild(id)));  // kAllOrNothing keeps its rows waiting
+    CP_ASSERT_OK_AND_ASSIGN(const std::int64_t mine, tx->LastChange());
+    EXPECT_GT(mine, start);
+    CP_ASSERT_OK(tx->Commit());
+    EXPECT_EQ(AllChanges(*store_).back().seq, mine);
+    CP_ASSERT_OK_AND_ASSIGN(StoreInfo info, store_->Info());
+    EXPECT_EQ(info.last_change, mine);
+  }
+}
+
 TEST_P(StoreContractTest, DeleteOfAMissingChildIsChildNotFound) {
   CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
   EXPECT_TRUE(HasCode(tx->DeleteChild(ScriptedId(30)), ErrorCode::kChildNotFound));

@@ -1302,6 +1302,12 @@ class SqliteTransaction final : public Transaction {
     return internal::ReadMisuseAlerts(conn_, filter);
   }
 
+  StatusOr<std::int64_t> LastChange() override {
+    RETURN_IF_ERROR(CheckOpen());  // this transaction's own entries first
+    return QueryInt(conn_, "SELECT coalesce(max(seq), 0) FROM change_log",
+                    "reading the change log");
+  }
+
   Status Commit() override {
     RETURN_IF_ERROR(CheckOpen());
     Status status = Run(conn_, "COMMIT", "committing");

@@ -186,6 +186,7 @@ class FaultInjectingTransaction final : public Transaction {
                                                                  int limit) override {
     return inner_->SourceRecordsInState(state, limit);
   }
+  core::StatusOr<std::int64_t> LastChange() override { return inner_->LastChange(); }
   core::Status Commit() override {
     if (store_.CheckCommitFault()) return FaultInjectingStore::InjectedFault();
     return inner_->Commit();

@@ -247,6 +247,10 @@ class RecordingStore final : public Store {
       calls_.push_back("ListMisuseAlerts");
       return std::vector<MisuseAlertEntry>();
     }
+    core::StatusOr<std::int64_t> LastChange() override {
+      calls_.push_back("LastChange");
+      return std::int64_t{0};
+    }
     core::Status Commit() override { return Record("Commit"); }
 
    private:
@@ -315,6 +319,7 @@ TEST(FaultInjectingStoreTest, ForwardsEverythingWhenNoFaultIsSet) {
   EXPECT_TRUE((*tx)->GetSession("h").ok());
   EXPECT_TRUE((*tx)->DeleteSession("h").ok());
   EXPECT_TRUE((*tx)->DeleteSessionsOf(1).ok());
+  EXPECT_TRUE((*tx)->LastChange().ok());
   EXPECT_TRUE((*tx)->Commit().ok());
   EXPECT_TRUE(store.ReadChanges(0, 1).ok());
   EXPECT_TRUE(store.Info().ok());
@@ -334,7 +339,7 @@ TEST(FaultInjectingStoreTest, ForwardsEverythingWhenNoFaultIsSet) {
                 "AddQuarantine", "QuarantineOf", "ChildrenWithNhsNumber", "CurrentKeysOf",
                 "ForEachSourceLink", "ForEachCurrentChild", "ForEachCurrentChildOf", "SourceRecordsInState", "PutOrganisation", "GetOrganisation",
                 "ListOrganisations", "PutUser", "GetUser", "FindUser", "ListUsers", "PutSession",
-                "GetSession", "DeleteSession", "DeleteSessionsOf", "Commit",
+                "GetSession", "DeleteSession", "DeleteSessionsOf", "LastChange", "Commit",
                 "ReadChanges", "Info", "ReadAuditEntries", "AuditLogSize", "QueryAudit",
                 "ReadAuditCheckpoints", "LatestAuditCheckpoint"}));
   EXPECT_EQ(store.mutating_calls(), 19);
