@@ -181,6 +181,7 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
   // case stops the search for review.
   std::vector<std::pair<ScoredCandidate, ChildFacts>> eligible;
   bool excluded_any = false;
+  bool other_nhs_number = false;
   std::optional<std::pair<ScoredCandidate, ChildFacts>> provisional;
   for (const ScoredCandidate& s : scored) {
     if (s.score < review_score_ || eligible.size() == 2) break;
@@ -192,6 +193,17 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
         {s.vector, view ? &*view : nullptr}};
     for (const linkage::LinkageRecord& member : child.members) {
       vectors.emplace_back(comparator_.Compare(record, member), &member);
+    }
+    // Two NHS numbers are two children: a record never joins a child any of
+    // whose records carries another one, whatever else agrees. NHS numbers
+    // are check-digit validated on receipt, so a typing error is not one;
+    // twins' records that once met in one child stay apart from then on.
+    if (std::any_of(vectors.begin(), vectors.end(), [](const auto& v) {
+          return LevelOf<linkage::AgreeLevel>(v.first, Field::kNhsNumber) ==
+                 linkage::AgreeLevel::kDisagree;
+        })) {
+      other_nhs_number = true;
+      continue;
     }
     const bool identified = std::any_of(vectors.begin(), vectors.end(),
                                         [](const auto& v) { return SharesIdentifier(v.first); });
@@ -229,6 +241,16 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
           (named || (other != nullptr && (SharesLaterGivenName(record, *other) ||
                                           OneKeystrokeTypo(record, *other, v))))) {
         member_rule = TwinRule::kClear;
+      }
+      // In the twin setting, records carrying different pupil or learner
+      // numbers are two children unless their first names are the same
+      // name exactly: "Isabella" and "Isabelle", variants of one name, with
+      // two pupil numbers are a question (twins), not a spelling.
+      if (member_rule == TwinRule::kClear && other != nullptr && TwinSetting(v) &&
+          IdentifierDisagrees(v) &&
+          LevelOf<linkage::GivenNameLevel>(v, Field::kGivenName) !=
+              linkage::GivenNameLevel::kExact) {
+        member_rule = TwinRule::kCloseNames;
       }
       if (member_rule != TwinRule::kClear) rule = member_rule;
     }
@@ -268,7 +290,10 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
       out.reason = "candidates_capped";
     } else {
       out.decision = Decision::kNew;
-      out.reason = excluded_any ? "twin_rule" : scored.empty() ? "no_candidate" : "below_review";
+      out.reason = excluded_any       ? "twin_rule"
+                   : other_nhs_number ? "other_nhs_number"
+                   : scored.empty()   ? "no_candidate"
+                                      : "below_review";
     }
     return out;
   }

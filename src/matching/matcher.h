@@ -15,7 +15,9 @@
 //   new      nothing scores as high as the review threshold, or the twin
 //            rule forbids the link outright (same date of birth, family name
 //            and address, but given names that clearly differ: a twin or a
-//            sibling, never merged automatically).
+//            sibling, never merged automatically), or every candidate child
+//            holds a record with another NHS number (two NHS numbers are
+//            two children).
 //
 // Cannot-link rules are checked against every record of the chosen child,
 // not only its best view: the caller passes the child's member records via
@@ -80,7 +82,9 @@ struct MatchOutcome {
   std::optional<domain::ContactPointId> child;
   // Why, as a stable code: "match", "no_candidate", "below_review",
   // "between_thresholds", "ambiguous", "twin_rule", "twin_rule_close_names",
-  // "candidates_capped", "shielded_candidate", "provisional_candidate".
+  // "other_nhs_number" (every candidate above the review threshold holds a
+  // record with another NHS number), "candidates_capped",
+  // "shielded_candidate", "provisional_candidate".
   std::string reason;
   std::vector<ScoredCandidate> best;  // best first, at most reported_candidates
   bool hold_shielded = false;         // a new or reviewed record to keep shielded

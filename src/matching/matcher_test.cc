@@ -141,10 +141,12 @@ TEST_F(MatcherTest, ATwinIsNeverMergedWithTheOther) {
   twin.nhs = "4010232137";
   const MatchOutcome outcome = Match(twin);
   EXPECT_EQ(outcome.decision, Decision::kNew) << outcome.reason;
-  EXPECT_EQ(outcome.reason, "twin_rule");
-  // Without an NHS number (a local source), the same.
+  EXPECT_EQ(outcome.reason, "other_nhs_number");  // settled before the names are looked at
+  // Without an NHS number (a local source), the twin rule keeps them apart.
   twin.nhs.clear();
-  EXPECT_EQ(Match(twin).decision, Decision::kNew);
+  const MatchOutcome local = Match(twin);
+  EXPECT_EQ(local.decision, Decision::kNew);
+  EXPECT_EQ(local.reason, "twin_rule");
   // Once the twin has a record of their own, the twin's records go there.
   const ContactPointId harry = Add(ChildSpec{.given = "Harry Edward", .nhs = "4010232137"});
   const MatchOutcome again = Match(twin);
@@ -253,6 +255,54 @@ TEST_F(MatcherTest, AChildCalledByAMiddleNameIsTheSameChildButATwinSharingOneIsA
   EXPECT_NE(outcome.decision, Decision::kLink) << outcome.reason;
   EXPECT_EQ(outcome.reason, "twin_rule_close_names");
   EXPECT_EQ(outcome.child, pupil);
+}
+
+TEST_F(MatcherTest, VariantFirstNamesWithTwoPupilNumbersAreATwinQuestion) {
+  // "Isabella" and "Isabelle" are one name in the variant table; twins at
+  // one home with a pupil number each are two children, or a question.
+  const ContactPointId isabella =
+      Add(ChildSpec{.given = "Isabella Elsa", .family = "Browne", .upn = "C761466590440",
+                    .gender = domain::Gender::kFemale});
+  MatchOutcome outcome = Match(ChildSpec{.given = "Isabelle Matilda Mia", .family = "Browne",
+                                         .upn = "H761854010943",
+                                         .gender = domain::Gender::kFemale});
+  EXPECT_EQ(outcome.decision, Decision::kReview) << outcome.reason;
+  EXPECT_EQ(outcome.reason, "twin_rule_close_names");
+  EXPECT_EQ(outcome.child, isabella);
+  // Without the second pupil number it is the same child spelt another way.
+  outcome = Match(ChildSpec{.given = "Isabelle Elsa", .family = "Browne",
+                            .gender = domain::Gender::kFemale});
+  EXPECT_EQ(outcome.decision, Decision::kLink) << outcome.reason;
+  EXPECT_EQ(outcome.child, isabella);
+}
+
+TEST_F(MatcherTest, ARecordNeverJoinsAChildHoldingAnotherNhsNumber) {
+  constexpr const char* kOtherNhs = "4010232137";
+  // Everything agrees but the NHS number: another child (twins, or a child
+  // and the twin's records that once met in one child).
+  const ContactPointId registered = Add(Registered());
+  ChildSpec probe = Registered();
+  probe.nhs = kOtherNhs;
+  MatchOutcome outcome = Match(probe);
+  EXPECT_EQ(outcome.decision, Decision::kNew) << outcome.reason;
+  EXPECT_EQ(outcome.reason, "other_nhs_number");
+  // The same when only one of the child's records carries the other number.
+  ChildSpec unnumbered = Registered();
+  unnumbered.nhs.clear();
+  unnumbered.given = "Jack Tommy";
+  unnumbered.family = "Duncan";
+  const ContactPointId jack = Add(unnumbered);
+  ChildSpec numbered = unnumbered;
+  numbered.nhs = kOtherNhs;
+  members_[jack.number()] = {builder_->Build(ChildOf(unnumbered)),
+                             builder_->Build(ChildOf(numbered))};
+  ChildSpec twin = unnumbered;
+  twin.nhs = Registered().nhs;
+  outcome = Match(twin);
+  EXPECT_NE(outcome.child, jack) << outcome.reason;
+  // It links where its own number is.
+  EXPECT_EQ(outcome.decision, Decision::kLink) << outcome.reason;
+  EXPECT_EQ(outcome.child, registered);
 }
 
 TEST_F(MatcherTest, TheTwinRuleIsCheckedAgainstEveryRecordOfTheChild) {
