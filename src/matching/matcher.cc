@@ -194,14 +194,18 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
     for (const linkage::LinkageRecord& member : child.members) {
       vectors.emplace_back(comparator_.Compare(record, member), &member);
     }
-    // Two NHS numbers are two children: a record never joins a child any of
-    // whose records carries another one, whatever else agrees. NHS numbers
-    // are check-digit validated on receipt, so a typing error is not one;
-    // twins' records that once met in one child stay apart from then on.
-    if (std::any_of(vectors.begin(), vectors.end(), [](const auto& v) {
-          return LevelOf<linkage::AgreeLevel>(v.first, Field::kNhsNumber) ==
-                 linkage::AgreeLevel::kDisagree;
-        })) {
+    // Two NHS numbers are two children: a record never joins a child whose
+    // records carry another NHS number and none its own, whatever else
+    // agrees. NHS numbers are check-digit validated on receipt, so a typing
+    // error is not one; twins' records that once met in one child stay apart
+    // from then on. (A child a data administrator made of two numbered
+    // identities still takes the records of either.)
+    auto nhs_number = [&](linkage::AgreeLevel level) {
+      return std::any_of(vectors.begin(), vectors.end(), [level](const auto& v) {
+        return LevelOf<linkage::AgreeLevel>(v.first, Field::kNhsNumber) == level;
+      });
+    };
+    if (nhs_number(linkage::AgreeLevel::kDisagree) && !nhs_number(linkage::AgreeLevel::kAgree)) {
       other_nhs_number = true;
       continue;
     }

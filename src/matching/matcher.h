@@ -16,8 +16,8 @@
 //            rule forbids the link outright (same date of birth, family name
 //            and address, but given names that clearly differ: a twin or a
 //            sibling, never merged automatically), or every candidate child
-//            holds a record with another NHS number (two NHS numbers are
-//            two children).
+//            holds a record with another NHS number and none with this
+//            record's (two NHS numbers are two children).
 //
 // Cannot-link rules are checked against every record of the chosen child,
 // not only its best view: the caller passes the child's member records via
@@ -83,7 +83,8 @@ struct MatchOutcome {
   // Why, as a stable code: "match", "no_candidate", "below_review",
   // "between_thresholds", "ambiguous", "twin_rule", "twin_rule_close_names",
   // "other_nhs_number" (every candidate above the review threshold holds a
-  // record with another NHS number), "candidates_capped",
+  // record with another NHS number and none with this record's),
+  // "candidates_capped",
   // "shielded_candidate", "provisional_candidate".
   std::string reason;
   std::vector<ScoredCandidate> best;  // best first, at most reported_candidates

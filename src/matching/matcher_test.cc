@@ -303,6 +303,19 @@ TEST_F(MatcherTest, ARecordNeverJoinsAChildHoldingAnotherNhsNumber) {
   // It links where its own number is.
   EXPECT_EQ(outcome.decision, Decision::kLink) << outcome.reason;
   EXPECT_EQ(outcome.child, registered);
+  // A child a data administrator made of two numbered identities (one
+  // child, renumbered) still takes the records of either number.
+  ChildSpec renumbered{.given = "Oscar", .family = "Hughes", .dob = "2012-05-05",
+                       .postcode = "LS9 9ZZ", .address = {"9 Elm Row", "Leeds"},
+                       .nhs = "4857773457"};
+  const ContactPointId oscar = Add(renumbered);
+  ChildSpec old_number = renumbered;
+  old_number.nhs = kOtherNhs;
+  members_[oscar.number()] = {builder_->Build(ChildOf(renumbered)),
+                              builder_->Build(ChildOf(old_number))};
+  outcome = Match(old_number);
+  EXPECT_EQ(outcome.decision, Decision::kLink) << outcome.reason;
+  EXPECT_EQ(outcome.child, oscar);
 }
 
 TEST_F(MatcherTest, TheTwinRuleIsCheckedAgainstEveryRecordOfTheChild) {
