@@ -250,10 +250,10 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
       // numbers are two children unless their first names are the same
       // name exactly: "Isabella" and "Isabelle", variants of one name, with
       // two pupil numbers are a question (twins), not a spelling.
-      if (member_rule == TwinRule::kClear && other != nullptr && TwinSetting(v) &&
-          IdentifierDisagrees(v) &&
+      if (member_rule == TwinRule::kClear && other != nullptr && IdentifierDisagrees(v) &&
           LevelOf<linkage::GivenNameLevel>(v, Field::kGivenName) !=
-              linkage::GivenNameLevel::kExact) {
+              linkage::GivenNameLevel::kExact &&
+          TwinSetting(v)) {
         member_rule = TwinRule::kCloseNames;
       }
       if (member_rule != TwinRule::kClear) rule = member_rule;
