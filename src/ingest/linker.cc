@@ -1,5 +1,6 @@
 #include "ingest/linker.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <unordered_set>
 #include <utility>
@@ -191,14 +192,25 @@ storage::LinkDecision Linker::Unmatched(std::string reason, core::Timestamp at) 
   return d;
 }
 
-StatusOr<Placement> Linker::Place(const RecordsOf& records_of, const domain::Child& view,
-                                  core::Timestamp at) const {
+StatusOr<Placement> Linker::Place(const RecordsOf& records_of, const ShieldOf& shield_of,
+                                  const domain::Child& view, core::Timestamp at) const {
   const linkage::LinkageRecord probe = parts_->builder.Build(view);
   // The Matcher asks for a candidate's records only when it may link to it;
   // a store error is kept and returned after the match.
   Status read_error = Status::Ok();
+  // The grounds of the shields in force on the candidates examined.
+  std::vector<std::pair<ContactPointId, std::string>> shields;
   auto facts = [&](const ContactPointId& child) {
     matching::ChildFacts f;
+    auto shield = shield_of(child);
+    if (!shield.ok()) {
+      if (read_error.ok()) read_error = shield.status();
+      return f;
+    }
+    if (*shield && (*shield)->state == storage::ShieldState::kInForce) {
+      f.shielded = true;
+      shields.emplace_back(child, (*shield)->ground);
+    }
     auto records = records_of(child);
     if (!records.ok()) {
       if (read_error.ok()) read_error = records.status();
@@ -233,6 +245,13 @@ StatusOr<Placement> Linker::Place(const RecordsOf& records_of, const domain::Chi
   d.decided_by = "matcher";
   d.at = at;
   if (outcome.decision == matching::Decision::kReview) d.candidate = outcome.child;
+  if (outcome.hold_shielded && !shields.empty()) {
+    // The proposed child's ground when it is the shielded one, else the
+    // first shielded candidate's.
+    auto it = std::find_if(shields.begin(), shields.end(),
+                           [&](const auto& s) { return outcome.child && s.first == *outcome.child; });
+    placement.hold_shield_ground = (it != shields.end() ? *it : shields.front()).second;
+  }
   return placement;
 }
 

@@ -62,6 +62,11 @@ struct Placement {
   // (the record itself goes to a provisional child of its own).
   std::optional<domain::ContactPointId> child;
   storage::LinkDecision record;  // what to keep with the source record
+  // Set when the record may belong to a shielded child (kReview): the
+  // ground of that child's shield, which the record's provisional child
+  // takes until a person decides (a feed must never create an unshielded
+  // duplicate of a shielded child).
+  std::optional<std::string> hold_shield_ground;
 };
 
 class Linker {
@@ -96,11 +101,15 @@ class Linker {
   using RecordsOf = std::function<core::StatusOr<const std::vector<storage::SourceRecord>*>(
       const domain::ContactPointId&)>;
 
+  // A child's shield, if it has one (in force or lifted).
+  using ShieldOf = std::function<core::StatusOr<std::optional<storage::ShieldEntry>>(
+      const domain::ContactPointId&)>;
+
   // Decides where `view` (a source's view of a child) belongs, reading the
   // candidates' current records through `records_of` for the cannot-link
-  // checks.
-  core::StatusOr<Placement> Place(const RecordsOf& records_of, const domain::Child& view,
-                                  core::Timestamp at) const;
+  // checks and their shields through `shield_of`.
+  core::StatusOr<Placement> Place(const RecordsOf& records_of, const ShieldOf& shield_of,
+                                  const domain::Child& view, core::Timestamp at) const;
 
   // The decision kept for a record that is never matched (a post-adoption
   // identity: always a child of its own).

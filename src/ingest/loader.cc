@@ -203,6 +203,7 @@ class Applier {
     domain::ContactPointId child;
     storage::LinkState state = storage::LinkState::kLinked;
     std::optional<storage::LinkDecision> decision;
+    std::optional<std::string> hold_shield_ground;
     // A record keeps the child it belongs to (and the decision that put it
     // there), unless it now says it is a post-adoption identity: that never
     // joins the pre-adoption child.
@@ -220,10 +221,13 @@ class Applier {
         // and nothing stored connects it with any earlier identity.
         decision = linker_.Unmatched("post_adoption", received_at_);
       } else {
-        ASSIGN_OR_RETURN(Placement placement,
-                         linker_.Place([this](const domain::ContactPointId& c) { return Cluster(c); },
-                                       record.child, received_at_));
+        ASSIGN_OR_RETURN(
+            Placement placement,
+            linker_.Place([this](const domain::ContactPointId& c) { return Cluster(c); },
+                          [this](const domain::ContactPointId& c) { return tx_.GetShield(c); },
+                          record.child, received_at_));
         decision = std::move(placement.record);
+        hold_shield_ground = std::move(placement.hold_shield_ground);
         if (placement.decision == matching::Decision::kLink) {
           child = *placement.child;
         } else if (placement.decision == matching::Decision::kReview) {
@@ -245,6 +249,18 @@ class Applier {
       domain::Child view = MergeSourceViews(child, {&only, 1});
       linker_.AssignAuthority(view);
       RETURN_IF_ERROR(tx_.PutChild(view));
+      if (state == storage::LinkState::kReview && hold_shield_ground) {
+        // It may be a shielded child's record: its whereabouts stay hidden,
+        // as that child's are, until a person decides (a shield review is
+        // due as for any shield).
+        storage::ShieldEntry shield;
+        shield.child = child;
+        shield.state = storage::ShieldState::kInForce;
+        shield.ground = *hold_shield_ground;
+        shield.requested_at = received_at_;
+        shield.review_due_at = received_at_ + storage::kFirstShieldReview;
+        RETURN_IF_ERROR(tx_.PutShield(shield));
+      }
       RETURN_IF_ERROR(linker_.Reindex(view));
       ++receipt_.created;
     } else if (state == storage::LinkState::kLinked) {

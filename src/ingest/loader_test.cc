@@ -440,6 +440,60 @@ TEST_F(LoaderTest, ADoubtfulRecordWaitsForReviewOnAChildOfItsOwn) {
   EXPECT_EQ(view->name.given_names.Reveal(), "Amelia");
 }
 
+TEST_F(LoaderTest, ARecordThatMayBeAShieldedChildsIsHeldShieldedForReview) {
+  ASSERT_TRUE(Load("gro-births", Write("1.jsonl", Header("gro-births", "b1", "delta", 1) +
+                                                      Upsert("G1", "Amelia", "Smith", kNhsA)))
+                  .ok());
+  domain::ContactPointId shielded;
+  {
+    auto tx = store_->Begin(storage::TxMode::kReadWrite);
+    auto g1 = (*tx)->GetSourceRecord(domain::SourceId("gro-births"), domain::SourceKey("G1"));
+    ASSERT_TRUE(g1.ok() && g1->child.has_value());
+    shielded = *g1->child;
+    storage::ShieldEntry shield;
+    shield.child = shielded;
+    shield.ground = "adoption_placement";
+    shield.requested_by = 7;
+    shield.requested_at = clock_.Now();
+    shield.review_due_at = clock_.Now() + std::chrono::days(7);
+    ASSERT_TRUE((*tx)->PutShield(shield).ok());
+    ASSERT_TRUE((*tx)->Commit().ok());
+  }
+  clock_.Advance(std::chrono::hours(1));
+  // The same child, described by another source: it would link, but the
+  // child is shielded, so a person decides; meanwhile the record waits on a
+  // provisional child that is itself shielded (its address never shows).
+  auto pds = Load("nhs-pds", Write("p.jsonl", Header("nhs-pds", "p1", "delta", 1) +
+                                                  Upsert("P1", "Amelia", "Smith", kNhsA) +
+                                                  Upsert("P2", "Oscar", "Jones", kNhsB)));
+  ASSERT_TRUE(pds.ok()) << pds.status().ToString();
+  EXPECT_EQ(pds->receipt.review, 1);
+  EXPECT_EQ(pds->receipt.created, 2);
+  auto tx = store_->Begin(storage::TxMode::kReadOnly);
+  auto p1 = (*tx)->GetSourceRecord(domain::SourceId("nhs-pds"), domain::SourceKey("P1"));
+  ASSERT_TRUE(p1.ok() && p1->child.has_value());
+  EXPECT_EQ(p1->state, storage::LinkState::kReview);
+  EXPECT_NE(*p1->child, shielded);
+  ASSERT_TRUE(p1->decision.has_value());
+  EXPECT_EQ(p1->decision->reason, "shielded_candidate");
+  EXPECT_EQ(p1->decision->candidate, shielded);
+  auto held = (*tx)->GetShield(*p1->child);
+  ASSERT_TRUE(held.ok());
+  ASSERT_TRUE(held->has_value()) << "an unshielded duplicate of a shielded child";
+  EXPECT_EQ((*held)->state, storage::ShieldState::kInForce);
+  EXPECT_EQ((*held)->ground, "adoption_placement");
+  EXPECT_EQ((*held)->requested_by, 0);  // the matcher
+  EXPECT_EQ((*held)->requested_at, clock_.Now());
+  EXPECT_EQ((*held)->review_due_at, clock_.Now() + storage::kFirstShieldReview);
+  // Someone else in the same batch is no one's duplicate: not shielded.
+  auto p2 = (*tx)->GetSourceRecord(domain::SourceId("nhs-pds"), domain::SourceKey("P2"));
+  ASSERT_TRUE(p2.ok() && p2->child.has_value());
+  EXPECT_EQ(p2->state, storage::LinkState::kLinked);
+  auto unheld = (*tx)->GetShield(*p2->child);
+  ASSERT_TRUE(unheld.ok());
+  EXPECT_FALSE(unheld->has_value());
+}
+
 TEST_F(LoaderTest, EachChildIsGivenItsAccountableAuthorityOrANamedQueue) {
   auto with_postcode = [](const std::string& key, const std::string& given,
                           const std::string& postcode) {

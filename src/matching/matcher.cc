@@ -183,8 +183,17 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
   bool excluded_any = false;
   bool other_nhs_number = false;
   std::optional<std::pair<ScoredCandidate, ChildFacts>> provisional;
+  // Candidates whose records were read; past the bound, the decision is a
+  // person's (candidates_capped).
+  std::size_t examined = 0;
+  bool examination_capped = false;
   for (const ScoredCandidate& s : scored) {
     if (s.score < review_score_ || eligible.size() == 2) break;
+    if (examined == options_.examined_candidates) {
+      examination_capped = true;
+      break;
+    }
+    ++examined;
     ChildFacts child = facts ? facts(s.child) : ChildFacts{};
     // An identifier shared with the child settles it: twins and siblings
     // never share one, so no member lacking it can make this a twin case.
@@ -281,6 +290,19 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
   out.best.assign(scored.begin(),
                   scored.begin() + std::min(scored.size(), options_.reported_candidates));
 
+  if (examination_capped) {
+    // Unexamined candidates might rival the best or be its match.
+    out.decision = Decision::kReview;
+    out.reason = "candidates_capped";
+    if (!eligible.empty()) {
+      out.child = eligible.front().first.child;
+      out.hold_shielded = eligible.front().second.shielded;
+    } else if (provisional) {
+      out.child = provisional->first.child;
+    }
+    out.hold_shielded = out.hold_shielded || (provisional && provisional->second.shielded);
+    return out;
+  }
   if (eligible.empty() && provisional) {
     out.decision = Decision::kReview;
     out.child = provisional->first.child;

@@ -9,7 +9,9 @@
 //            score as matches (ambiguous), the best child is provisional
 //            (itself awaiting review), a twin rule holds a high score
 //            back where the given names are close (a typo or twins?), the
-//            candidate list was capped, or the best child is shielded (a
+//            candidate list was capped, more candidates scored high than
+//            the Matcher examines (MatchOptions::examined_candidates), or
+//            the best child is shielded (a
 //            possible duplicate of a shielded child is held shielded until a
 //            person decides);
 //   new      nothing scores as high as the review threshold, or the twin
@@ -52,6 +54,13 @@ struct MatchOptions {
   double ambiguity_margin_bits = 10.0;
   index::CandidateOptions candidates;
   std::size_t reported_candidates = 3;  // kept in the outcome for review
+  // At most this many candidates scoring at or above the review threshold
+  // have their records read (ChildFacts) and checked. A record still
+  // undecided after that many (each one set aside by a cannot-link rule, or
+  // only one eligible) goes to review as "candidates_capped": a block of
+  // look-alike children that large is no population's and may be hostile
+  // input, and reading every cluster in it would make a load quadratic.
+  std::size_t examined_candidates = 32;
 };
 
 // What the caller knows about a candidate child beyond its best view.
@@ -84,7 +93,8 @@ struct MatchOutcome {
   // "between_thresholds", "ambiguous", "twin_rule", "twin_rule_close_names",
   // "other_nhs_number" (every candidate above the review threshold holds a
   // record with another NHS number and none with this record's),
-  // "candidates_capped",
+  // "candidates_capped" (the index capped the candidate list, or more
+  // candidates scored high than MatchOptions::examined_candidates),
   // "shielded_candidate", "provisional_candidate".
   std::string reason;
   std::vector<ScoredCandidate> best;  // best first, at most reported_candidates

@@ -9,6 +9,7 @@
 #include "linkage/linkage_data.h"
 #include "linkage/normalise.h"
 #include "linkage/testing/child_spec.h"
+#include "synth/identifiers.h"
 
 namespace cp::matching {
 namespace {
@@ -316,6 +317,52 @@ TEST_F(MatcherTest, ARecordNeverJoinsAChildHoldingAnotherNhsNumber) {
   outcome = Match(old_number);
   EXPECT_EQ(outcome.decision, Decision::kLink) << outcome.reason;
   EXPECT_EQ(outcome.child, oscar);
+}
+
+TEST_F(MatcherTest, MoreLookAlikesThanTheMatcherExaminesGoToReview) {
+  // Twelve children alike in everything but their NHS numbers (no
+  // population has such a block; hostile input might): each would be read
+  // and set aside in turn. The Matcher reads at most examined_candidates of
+  // them and leaves the record to a person.
+  for (std::uint64_t i = 0; i < 12; ++i) {
+    ChildSpec look_alike = Registered();
+    look_alike.nhs = synth::SyntheticNhsNumber(i);
+    Add(look_alike);
+  }
+  MatchOptions options;
+  options.examined_candidates = 8;
+  const Matcher bounded(index_, comparator_, data_->model, options);
+  int read = 0;
+  auto facts = [&](const ContactPointId&) {
+    ++read;
+    return ChildFacts{};
+  };
+  ChildSpec probe = Registered();
+  probe.nhs = synth::SyntheticNhsNumber(100);
+  MatchOutcome outcome = bounded.Match(builder_->Build(ChildOf(probe)), facts);
+  EXPECT_EQ(read, 8);
+  EXPECT_EQ(outcome.decision, Decision::kReview);
+  EXPECT_EQ(outcome.reason, "candidates_capped");
+  EXPECT_FALSE(outcome.child.has_value());
+  // Below the bound the same block is read in full and decided.
+  read = 0;
+  options.examined_candidates = 12;
+  const Matcher roomy(index_, comparator_, data_->model, options);
+  outcome = roomy.Match(builder_->Build(ChildOf(probe)), facts);
+  EXPECT_EQ(read, 12);
+  EXPECT_EQ(outcome.decision, Decision::kNew);
+  EXPECT_EQ(outcome.reason, "other_nhs_number");
+  // A shielded child among those read holds the record shielded.
+  const ContactPointId guarded = Add(Registered(), /*shielded=*/true);
+  outcome = bounded.Match(builder_->Build(ChildOf(Registered())), [&](const ContactPointId& id) {
+    ChildFacts f;
+    f.shielded = id == guarded;
+    return f;
+  });
+  EXPECT_EQ(outcome.decision, Decision::kReview);
+  EXPECT_EQ(outcome.reason, "candidates_capped");
+  EXPECT_EQ(outcome.child, guarded);
+  EXPECT_TRUE(outcome.hold_shielded);
 }
 
 TEST_F(MatcherTest, TheTwinRuleIsCheckedAgainstEveryRecordOfTheChild) {

@@ -67,7 +67,7 @@ struct ShieldGround {
 };
 std::span<const ShieldGround> ShieldGrounds();
 
-inline constexpr std::chrono::days kFirstShieldReview{7};
+using storage::kFirstShieldReview;
 inline constexpr std::chrono::months kShieldReviewInterval{6};
 
 // `at` plus `months` calendar months, the day clamped to the month's last

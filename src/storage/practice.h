@@ -13,6 +13,7 @@
 #ifndef CP_STORAGE_PRACTICE_H_
 #define CP_STORAGE_PRACTICE_H_
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -53,6 +54,11 @@ struct PractitionerInvolvementEntry {
 };
 
 enum class ShieldState { kInForce, kLifted };
+
+// A shield's first review is due this long after it is requested (DOMAIN.md
+// section 8), whoever requests it: a practitioner, or the matcher holding a
+// possible duplicate of a shielded child.
+inline constexpr std::chrono::days kFirstShieldReview{7};
 std::string_view ShieldStateName(ShieldState state);  // "in_force", "lifted"
 
 // A child's shield: the latest request and its last review (the history is
@@ -61,7 +67,7 @@ struct ShieldEntry {
   domain::ContactPointId child;
   ShieldState state = ShieldState::kInForce;
   std::string ground;          // a code (practice/shield.h), never free text
-  std::int64_t requested_by = 0;
+  std::int64_t requested_by = 0;  // a user; 0: the matcher (Linker::Place)
   core::Timestamp requested_at;
   std::optional<core::Timestamp> review_due_at;  // when in force
   std::optional<std::int64_t> reviewed_by;

@@ -1251,7 +1251,10 @@ class SqliteTransaction final : public Transaction {
   }
 
   StatusOr<std::optional<ShieldEntry>> GetShield(ContactPointId child) override {
-    RETURN_IF_ERROR(CheckOpen());
+    // Shields are written at once, never left waiting, and no waiting row
+    // removes one (a children row waits as an upsert): the waiting rows need
+    // not be written first. A feed load asks for every candidate it checks.
+    RETURN_IF_ERROR(CheckState());
     RETURN_IF_ERROR(CheckAssigned(child, "the child"));
     return internal::ReadShield(conn_, child);
   }
