@@ -130,13 +130,13 @@ StatusOr<bool> Linker::UpToDate(storage::Store& store) const {
 
 Status Linker::Sync(storage::Store& store, storage::Transaction& tx) {
   if (!synced_) {
+    clusters_.clear();
     RETURN_IF_ERROR(Rebuild(store, tx));
     synced_ = true;
     return Status::Ok();
   }
-  // Children named by changes since the last Sync: this process's earlier
-  // loads (already in the index; re-deriving them is harmless) and any other
-  // writer's.
+  // Children named by changes since the last Sync: other writers' (a
+  // committed load of this Linker advanced the sync point past its own).
   constexpr int kPage = 10000;
   std::unordered_set<ContactPointId> touched;
   std::int64_t seq = synced_to_;
@@ -149,6 +149,7 @@ Status Linker::Sync(storage::Store& store, storage::Transaction& tx) {
     if (static_cast<int>(changes.size()) < kPage) break;
   }
   for (const ContactPointId& child : touched) {
+    clusters_.erase(child);
     Status status = Refresh(tx, child);
     if (!status.ok()) {
       synced_ = false;

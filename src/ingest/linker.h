@@ -38,6 +38,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "access/accountable_authority.h"
@@ -120,7 +121,21 @@ class Linker {
   // No source supplies `child` any more (or it was merged away or sealed).
   void Forget(const domain::ContactPointId& child);
   // The index may not match the store: rebuild it at the next Sync.
-  void Invalidate() { synced_ = false; }
+  void Invalidate() {
+    synced_ = false;
+    clusters_.clear();
+  }
+
+  // The source records (all states, in the store's order) of children that
+  // loads through this Linker wrote or read, kept as they were written, so
+  // that a run of batches reads a child's records from the store at most
+  // once (the Applier in loader.cc keeps it in step with its writes). Valid
+  // across loads because Sync drops the children other writers changed and
+  // a rebuild or Invalidate drops them all. Use holding load_mutex() alone,
+  // between a Sync and the end of that load.
+  using ClusterCache =
+      std::unordered_map<domain::ContactPointId, std::vector<storage::SourceRecord>>;
+  ClusterCache& clusters() { return clusters_; }
   // A load that Synced and then reported every child it changed (Reindex,
   // Forget) has committed; `last_change` is the transaction's LastChange,
   // read just before its Commit. The index reflects the change log up to it,
@@ -169,6 +184,7 @@ class Linker {
   mutable core::SharedGate load_mu_;
   bool synced_ = false;
   std::int64_t synced_to_ = 0;  // the change-log seq the index reflects
+  ClusterCache clusters_;
 };
 
 }  // namespace cp::ingest

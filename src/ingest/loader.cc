@@ -148,6 +148,7 @@ class Applier {
           Receipt& receipt)
       : tx_(tx),
         linker_(linker),
+        clusters_(linker.clusters()),
         priorities_(std::move(priorities)),
         random_(random),
         header_(header),
@@ -279,7 +280,12 @@ class Applier {
     stored.decision = std::move(decision);
     RETURN_IF_ERROR(view.status());
     RETURN_IF_ERROR(tx_.PutEncodedSourceRecord(stored, *view));
-    Remember(stored);
+    if (created) {
+      // The new child's records are this one: nothing to read back later.
+      Keep(child, {stored});
+    } else {
+      Remember(stored);
+    }
     if (existing && existing->child && *existing->child != child) {
       // The record left its child (a post-adoption identity under a key
       // that was linked before): that child is rebuilt without it.
@@ -322,15 +328,23 @@ class Applier {
     return linker_.Reindex(*merged);
   }
 
-  // The source records of the children this batch touches, read once and
-  // kept in step with every write (a record is read back decoded only the
-  // first time its child is met). Bounded: cleared when it grows large.
+  // The source records of a child, from the Linker's cache of them (see
+  // Linker::clusters) or read from the store once and then kept in step
+  // with every write. Bounded: cleared when it grows large.
   StatusOr<const std::vector<storage::SourceRecord>*> Cluster(const domain::ContactPointId& child) {
     auto it = clusters_.find(child);
     if (it != clusters_.end()) return &it->second;
-    if (clusters_.size() >= kMaxClusters) clusters_.clear();
     ASSIGN_OR_RETURN(std::vector<storage::SourceRecord> records, tx_.SourceRecordsOf(child));
-    return &clusters_.emplace(child, std::move(records)).first->second;
+    return Keep(child, std::move(records));
+  }
+
+  // Caches `records` as the child's whole cluster.
+  const std::vector<storage::SourceRecord>* Keep(const domain::ContactPointId& child,
+                                                  std::vector<storage::SourceRecord> records) {
+    if (clusters_.size() >= kMaxClusters) clusters_.clear();
+    auto& slot = clusters_[child];
+    slot = std::move(records);
+    return &slot;
   }
 
   static bool SameRecord(const storage::SourceRecord& a, const storage::SourceRecord& b) {
@@ -364,10 +378,10 @@ class Applier {
   }
 
   static constexpr std::size_t kMaxClusters = 200000;
-  std::unordered_map<domain::ContactPointId, std::vector<storage::SourceRecord>> clusters_;
 
   storage::Transaction& tx_;
   Linker& linker_;
+  Linker::ClusterCache& clusters_;
   const SourcePriorities priorities_;
   core::Random& random_;
   const BatchHeader& header_;

@@ -571,6 +571,40 @@ TEST_F(LoaderTest, AfterACommittedLoadOnlyOtherWritersChangesAreSyncedAgain) {
   EXPECT_TRUE(*linker_->UpToDate(*store_));
 }
 
+TEST_F(LoaderTest, ARecordAnotherWriterAddedBetweenLoadsIsInTheNextBestView) {
+  // This Linker keeps the children it wrote from load to load (their
+  // records, as written); another process adding a record to one of them in
+  // between must not be missed when the next load rebuilds that child.
+  Register("la-social", domain::SourceState::kActive);
+  ASSERT_TRUE(Load("gro-births", Write("1.jsonl", Header("gro-births", "b1", "delta", 1) +
+                                                      Upsert("G1", "Amelia", "Smith", kNhsA)))
+                  .ok());
+  std::string addressed = Upsert("P1", "Amelia", "Smith", kNhsA);
+  const std::string ids = "\"identifiers\":";
+  addressed.replace(addressed.find(ids), ids.size(),
+                    "\"address\": {\"lines\": [\"1 Park Row\"], \"postcode\": \"LS1 4AB\"}, " +
+                        ids);
+  auto elsewhere =
+      LoadElsewhere("nhs-pds", Write("p.jsonl", Header("nhs-pds", "p1", "delta", 1) + addressed));
+  ASSERT_TRUE(elsewhere.ok()) << elsewhere.status().ToString();
+  ASSERT_EQ(elsewhere->receipt.linked, 1);
+  auto later = Load("la-social", Write("s.jsonl", Header("la-social", "s1", "delta", 1) +
+                                                      Upsert("S1", "Amelia", "Smith", kNhsA)));
+  ASSERT_TRUE(later.ok()) << later.status().ToString();
+  ASSERT_EQ(later->receipt.linked, 1);
+  auto tx = store_->Begin(storage::TxMode::kReadOnly);
+  auto s1 = (*tx)->GetSourceRecord(domain::SourceId("la-social"), domain::SourceKey("S1"));
+  ASSERT_TRUE(s1.ok() && s1->child.has_value());
+  auto view = (*tx)->GetChild(*s1->child);
+  ASSERT_TRUE(view.ok());
+  ASSERT_TRUE(view->address.has_value()) << "the other process's record was left out";
+  ASSERT_TRUE(view->address->postcode.has_value());
+  EXPECT_EQ(view->address->postcode->Reveal(), "LS1 4AB");
+  auto records = (*tx)->SourceRecordsOf(*s1->child);
+  ASSERT_TRUE(records.ok());
+  EXPECT_EQ(records->size(), 3u);
+}
+
 TEST_F(LoaderTest, AStoreFailureAtAnyPointLeavesNothingBehind) {
   const std::string file = Write("f.jsonl", Header("gro-births", "b1", "full", 1) +
                                                 Upsert("G1", "Amelia", "Smith", kNhsA) +
