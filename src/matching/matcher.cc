@@ -81,6 +81,14 @@ bool IdentifierDisagrees(const linkage::ComparisonVector& v) {
          LevelOf<AgreeLevel>(v, Field::kUln) == AgreeLevel::kDisagree;
 }
 
+// Whether the dates of birth are more than a month apart and neither is a
+// typing error of the other (transposed, one digit).
+bool BornApart(const linkage::ComparisonVector& v) {
+  const auto level = LevelOf<linkage::DateOfBirthLevel>(v, Field::kDateOfBirth);
+  return level == linkage::DateOfBirthLevel::kSameYear ||
+         level == linkage::DateOfBirthLevel::kDisagree;
+}
+
 // Whether the twin rule's setting holds whatever the given names say: same
 // date of birth and family name, living together, no identifier shared.
 bool TwinSetting(linkage::ComparisonVector v) {
@@ -172,9 +180,10 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
     s.score = model_.Score(s.vector);
     scored.push_back(std::move(s));
   }
-  std::sort(scored.begin(), scored.end(), [](const ScoredCandidate& a, const ScoredCandidate& b) {
+  auto better = [](const ScoredCandidate& a, const ScoredCandidate& b) {
     return a.score != b.score ? a.score > b.score : a.child.number() < b.child.number();
-  });
+  };
+  std::sort(scored.begin(), scored.end(), better);
 
   MatchOutcome out;
   // Candidates a cannot-link rule excludes are dropped; a close-names twin
@@ -187,7 +196,7 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
   // person's (candidates_capped).
   std::size_t examined = 0;
   bool examination_capped = false;
-  for (const ScoredCandidate& s : scored) {
+  for (ScoredCandidate& s : scored) {
     if (s.score < review_score_ || eligible.size() == 2) break;
     if (examined == options_.examined_candidates) {
       examination_capped = true;
@@ -217,6 +226,17 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
     if (nhs_number(linkage::AgreeLevel::kDisagree) && !nhs_number(linkage::AgreeLevel::kAgree)) {
       other_nhs_number = true;
       continue;
+    }
+    // The child scores as its best-matching record: its best view keeps one
+    // value per field (the address of a source that ranks higher, perhaps
+    // one the child has left), while the record may describe the child as
+    // another of its sources does.
+    for (std::size_t m = 1; m < vectors.size(); ++m) {
+      const double member_score = model_.Score(vectors[m].first);
+      if (member_score > s.score) {
+        s.score = member_score;
+        s.vector = vectors[m].first;
+      }
     }
     const bool identified = std::any_of(vectors.begin(), vectors.end(),
                                         [](const auto& v) { return SharesIdentifier(v.first); });
@@ -265,6 +285,13 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
           TwinSetting(v)) {
         member_rule = TwinRule::kCloseNames;
       }
+      // A brother or sister at the same home, called by the same (or a
+      // middle) name: born months or years apart, with another pupil,
+      // learner or NHS number. Household fields, which siblings share, would
+      // outweigh both.
+      if (member_rule == TwinRule::kClear && BornApart(v) && IdentifierDisagrees(v)) {
+        member_rule = TwinRule::kDifferentNames;
+      }
       if (member_rule != TwinRule::kClear) rule = member_rule;
     }
     if (rule == TwinRule::kDifferentNames) {
@@ -287,6 +314,11 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
     }
     eligible.emplace_back(s, std::move(child));
   }
+  // Best first again, now that the children examined score as their best
+  // records.
+  std::sort(scored.begin(), scored.end(), better);
+  std::sort(eligible.begin(), eligible.end(),
+            [&](const auto& a, const auto& b) { return better(a.first, b.first); });
   out.best.assign(scored.begin(),
                   scored.begin() + std::min(scored.size(), options_.reported_candidates));
 

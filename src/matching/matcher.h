@@ -19,7 +19,10 @@
 //            and address, but given names that clearly differ: a twin or a
 //            sibling, never merged automatically), or every candidate child
 //            holds a record with another NHS number and none with this
-//            record's (two NHS numbers are two children).
+//            record's (two NHS numbers are two children), or a candidate's
+//            record was born more than a month apart and carries another
+//            pupil or learner number (a brother or sister at the same home,
+//            perhaps called by the same or a middle name).
 //
 // Cannot-link rules are checked against every record of the chosen child,
 // not only its best view: the caller passes the child's member records via
@@ -27,6 +30,10 @@
 // (the caller always makes a new, unconnected child for it), and sealed
 // pre-adoption records are in no index, so the two identities are never
 // candidates for each other.
+//
+// A candidate whose records are read scores as the best of its best view and
+// those records (one source may describe the child as another record of it
+// does, while the best view holds another value).
 //
 // Scores are in bits (log2 Bayes factors); the thresholds are match
 // probabilities under the model's prior, so they keep their meaning when the

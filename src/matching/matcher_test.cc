@@ -365,6 +365,56 @@ TEST_F(MatcherTest, MoreLookAlikesThanTheMatcherExaminesGoToReview) {
   EXPECT_TRUE(outcome.hold_shielded);
 }
 
+TEST_F(MatcherTest, AChildScoresAsTheBestOfItsRecords) {
+  // The child's best view holds the address of the birth registration; its
+  // benefit record has the home it moved to. A record with no identifier,
+  // the same names and date of birth, at the new home: it describes the
+  // child as one of its own records does.
+  const ChildSpec birth{.given = "Harry Joshua", .family = "Gordon-McGinty", .dob = "2010-04-18",
+                        .postcode = "BH23 7GS", .address = {"4 Mill Lane", "Christchurch"},
+                        .carers = {}, .phones = {}};
+  ChildSpec moved = birth;
+  moved.postcode = "BH21 1ST";
+  moved.address = {"17 Wimborne Road", "Wimborne"};
+  const ContactPointId child = Add(birth);
+  const MatchOutcome against_view = Match(moved);
+  ASSERT_NE(against_view.decision, Decision::kLink) << "the case needs the member to decide";
+  members_[child.number()] = {builder_->Build(ChildOf(birth)), builder_->Build(ChildOf(moved))};
+  const MatchOutcome outcome = Match(moved);
+  EXPECT_EQ(outcome.decision, Decision::kLink) << outcome.reason;
+  EXPECT_EQ(outcome.child, child);
+  ASSERT_FALSE(outcome.best.empty());
+  EXPECT_EQ(outcome.best.front().child, child);
+  EXPECT_GE(outcome.best.front().score, matcher_->link_score());
+  EXPECT_GT(outcome.best.front().score, against_view.best.front().score);
+}
+
+TEST_F(MatcherTest, ASiblingCalledByTheSameNameWithAnotherPupilNumberIsANewChild) {
+  // Amelia's school record; her sister Freya Amelia, five years younger, at
+  // the same home with the same carers, is called by her middle name at
+  // school and has a pupil number of her own.
+  const ChildSpec amelia{.given = "Amelia Rachel", .family = "Kram", .dob = "2009-01-15",
+                         .upn = synth::SyntheticUpn(316, 1)};
+  const ContactPointId child = Add(amelia);
+  ChildSpec sister = amelia;
+  sister.given = "Amelia";
+  sister.dob = "2014-01-15";
+  sister.upn = synth::SyntheticUpn(316, 2);
+  MatchOutcome outcome = Match(sister);
+  EXPECT_EQ(outcome.decision, Decision::kNew) << outcome.reason;
+  EXPECT_NE(outcome.child, child);
+  // Born the same year but months apart: the same.
+  sister.dob = "2009-11-02";
+  outcome = Match(sister);
+  EXPECT_EQ(outcome.decision, Decision::kNew) << outcome.reason;
+  // A date typed wrongly (one digit) with the same pupil number is Amelia.
+  ChildSpec typo = amelia;
+  typo.dob = "2009-01-16";
+  outcome = Match(typo);
+  EXPECT_EQ(outcome.decision, Decision::kLink) << outcome.reason;
+  EXPECT_EQ(outcome.child, child);
+}
+
 TEST_F(MatcherTest, TheTwinRuleIsCheckedAgainstEveryRecordOfTheChild) {
   // The child's best view has no given name a twin would clash with (only an
   // initial), but one of its source records is "William".
