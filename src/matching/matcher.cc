@@ -96,6 +96,13 @@ bool TwinSetting(linkage::ComparisonVector v) {
   return CheckTwinRule(v) != TwinRule::kClear;
 }
 
+// Whether the twin rule's setting holds for a child born on another day:
+// same family name, living together, no identifier shared.
+bool TwinSettingApartFromBirth(linkage::ComparisonVector v) {
+  v.Set(Field::kDateOfBirth, linkage::DateOfBirthLevel::kExact);
+  return TwinSetting(v);
+}
+
 // The score at which the model's posterior match probability is `p`.
 double ScoreFor(const linkage::Model& model, double p) {
   const double prior = model.parameters().match_prior;
@@ -291,6 +298,13 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
       // outweigh both.
       if (member_rule == TwinRule::kClear && BornApart(v) && IdentifierDisagrees(v)) {
         member_rule = TwinRule::kDifferentNames;
+      }
+      // Born months apart under variants of one name ("Rose", "Rosie") at
+      // the same home, no identifier to tell: a question, not a spelling.
+      if (member_rule == TwinRule::kClear && BornApart(v) && TwinSettingApartFromBirth(v) &&
+          LevelOf<linkage::GivenNameLevel>(v, Field::kGivenName) !=
+              linkage::GivenNameLevel::kExact) {
+        member_rule = TwinRule::kCloseNames;
       }
       if (member_rule != TwinRule::kClear) rule = member_rule;
     }

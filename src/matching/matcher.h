@@ -125,6 +125,9 @@ struct MatchOutcome {
 //     member of the same child carries the record's given name (exact or a
 //     nickname): the child's own records already hold both spellings.
 // Two registered names a keystroke apart ("Ella", "Emma") stay a twin case.
+// Variants of one name (not exact) born more than a month apart (not a typing
+// error of the date) at one home with no identifier in common ("Rose" and
+// her younger sister "Rosie") are a question too.
 // First names a keystroke apart are close names even when Jaro-Winkler rates
 // them as different (short names: "Orla", "Orlq").
 enum class TwinRule { kClear, kCloseNames, kDifferentNames };

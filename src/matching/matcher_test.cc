@@ -415,6 +415,27 @@ TEST_F(MatcherTest, ASiblingCalledByTheSameNameWithAnotherPupilNumberIsANewChild
   EXPECT_EQ(outcome.child, child);
 }
 
+TEST_F(MatcherTest, VariantsOfOneNameBornMonthsApartAtOneHomeAreAQuestion) {
+  // Rose, and her sister Rosie born eleven months later at the same home;
+  // neither record has an identifier. Variants of one name and a date far
+  // from any typing error: sisters, or one child recorded twice wrongly?
+  const ChildSpec rose{.given = "Rose", .family = "Bagshaw", .dob = "2022-01-19",
+                       .postcode = "WC1H 8XR", .address = {"3 Tavistock Place", "London"}};
+  const ContactPointId child = Add(rose);
+  ChildSpec rosie = rose;
+  rosie.given = "Rosie";
+  rosie.dob = "2022-12-30";
+  MatchOutcome outcome = Match(rosie);
+  EXPECT_EQ(outcome.decision, Decision::kReview) << outcome.reason;
+  EXPECT_EQ(outcome.reason, "twin_rule_close_names");
+  EXPECT_EQ(outcome.child, child);
+  // Rosie on the same day is Rose called by her short name.
+  rosie.dob = rose.dob;
+  outcome = Match(rosie);
+  EXPECT_EQ(outcome.decision, Decision::kLink) << outcome.reason;
+  EXPECT_EQ(outcome.child, child);
+}
+
 TEST_F(MatcherTest, TheTwinRuleIsCheckedAgainstEveryRecordOfTheChild) {
   // The child's best view has no given name a twin would clash with (only an
   // initial), but one of its source records is "William".
