@@ -162,6 +162,10 @@ class Applier {
     return Upsert(std::move(record), view);
   }
 
+  // Records this batch put on provisional children held shielded: for the
+  // audit event only (a source's receipt never says a child is shielded).
+  std::int64_t held_shielded() const { return held_shielded_; }
+
   // In a full batch, withdraws every current record the batch did not list.
   Status WithdrawUnlisted() {
     ASSIGN_OR_RETURN(std::vector<domain::SourceKey> current, tx_.CurrentKeysOf(header_.source));
@@ -261,6 +265,7 @@ class Applier {
         shield.requested_at = received_at_;
         shield.review_due_at = received_at_ + storage::kFirstShieldReview;
         RETURN_IF_ERROR(tx_.PutShield(shield));
+        ++held_shielded_;
       }
       RETURN_IF_ERROR(linker_.Reindex(view));
       ++receipt_.created;
@@ -388,6 +393,7 @@ class Applier {
   const core::Timestamp received_at_;
   Receipt& receipt_;
   std::unordered_set<std::string> seen_;
+  std::int64_t held_shielded_ = 0;
 };
 
 }  // namespace
@@ -582,6 +588,7 @@ StatusOr<LoadResult> BatchLoader::LoadOnce(const domain::SourceId& source,
   event.action = audit::Action::kApplyFeed;
   event.subject = header.batch.value();
   event.counts = {{"accepted", receipt.accepted}, {"created", receipt.created},
+                  {"held_shielded", applier.held_shielded()},
                   {"linked", receipt.linked},     {"records", receipt.records},
                   {"rejected", receipt.rejected}, {"review", receipt.review},
                   {"withdrawn", receipt.withdrawn}};

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -492,6 +493,17 @@ TEST_F(LoaderTest, ARecordThatMayBeAShieldedChildsIsHeldShieldedForReview) {
   auto unheld = (*tx)->GetShield(*p2->child);
   ASSERT_TRUE(unheld.ok());
   EXPECT_FALSE(unheld->has_value());
+  // The load's audit event counts it; the source's receipt never says so.
+  auto events = audit_->Query(audit::AuditQuery{});
+  ASSERT_TRUE(events.ok());
+  auto p1_load = std::find_if(events->begin(), events->end(),
+                              [](const auto& e) { return e.event.subject == "p1"; });
+  ASSERT_NE(p1_load, events->end());
+  const audit::Event& load = p1_load->event;
+  EXPECT_NE(std::find(load.counts.begin(), load.counts.end(),
+                      std::pair<std::string, std::int64_t>("held_shielded", 1)),
+            load.counts.end());
+  EXPECT_EQ(ReceiptToJson(pds->receipt).find("shield"), std::string::npos);
 }
 
 TEST_F(LoaderTest, EachChildIsGivenItsAccountableAuthorityOrANamedQueue) {

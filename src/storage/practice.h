@@ -54,12 +54,12 @@ struct PractitionerInvolvementEntry {
 };
 
 enum class ShieldState { kInForce, kLifted };
+std::string_view ShieldStateName(ShieldState state);  // "in_force", "lifted"
 
 // A shield's first review is due this long after it is requested (DOMAIN.md
 // section 8), whoever requests it: a practitioner, or the matcher holding a
 // possible duplicate of a shielded child.
 inline constexpr std::chrono::days kFirstShieldReview{7};
-std::string_view ShieldStateName(ShieldState state);  // "in_force", "lifted"
 
 // A child's shield: the latest request and its last review (the history is
 // in the audit trail). In force from the moment it is requested.
