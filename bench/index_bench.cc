@@ -357,8 +357,9 @@ void BM_Candidates(benchmark::State& state) {
 // record at 1 M children): Matcher::Match over the built index, every
 // cannot-link check included, one probe per iteration. A candidate's records
 // (ChildFacts) are its indexed best view, held in memory here; a load reads
-// them from the store, about 20-50 us per candidate examined (usually one or
-// two). Counters: latency percentiles and the share of each decision.
+// them from its cluster cache or the store (one indexed query per candidate
+// examined, usually one or two, not measured here). Counters: latency
+// percentiles and the share of each decision.
 void BM_Match(benchmark::State& state) {
   if (!Ready(state)) return;
   const Population& population = *PopulationOf(static_cast<std::uint64_t>(state.range(0)));
