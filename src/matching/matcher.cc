@@ -301,9 +301,10 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
       }
       // Born months apart under variants of one name ("Rose", "Rosie") at
       // the same home, no identifier to tell: a question, not a spelling.
-      if (member_rule == TwinRule::kClear && BornApart(v) && TwinSettingApartFromBirth(v) &&
+      if (member_rule == TwinRule::kClear && BornApart(v) &&
           LevelOf<linkage::GivenNameLevel>(v, Field::kGivenName) !=
-              linkage::GivenNameLevel::kExact) {
+              linkage::GivenNameLevel::kExact &&
+          TwinSettingApartFromBirth(v)) {
         member_rule = TwinRule::kCloseNames;
       }
       if (member_rule != TwinRule::kClear) rule = member_rule;
