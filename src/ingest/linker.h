@@ -124,6 +124,7 @@ class Linker {
   void Invalidate() {
     synced_ = false;
     clusters_.clear();
+    spare_ids_.clear();
   }
 
   // The source records (all states, in the store's order) of children that
@@ -136,6 +137,12 @@ class Linker {
   using ClusterCache =
       std::unordered_map<domain::ContactPointId, std::vector<storage::SourceRecord>>;
   ClusterCache& clusters() { return clusters_; }
+  // ContactPoint IDs a committed load issued (Transaction::AllocateChildId)
+  // ahead of need and gave to no child: the next load gives them out first.
+  // A load takes IDs in blocks, so that the store is asked rarely; what is
+  // left when the process ends stays issued and unused (never reused).
+  // Invalidate drops them (the load that issued them may have rolled back).
+  std::vector<domain::ContactPointId>& spare_ids() { return spare_ids_; }
   // A load that Synced and then reported every child it changed (Reindex,
   // Forget) has committed; `last_change` is the transaction's LastChange,
   // read just before its Commit. The index reflects the change log up to it,
@@ -185,6 +192,7 @@ class Linker {
   bool synced_ = false;
   std::int64_t synced_to_ = 0;  // the change-log seq the index reflects
   ClusterCache clusters_;
+  std::vector<domain::ContactPointId> spare_ids_;
 };
 
 }  // namespace cp::ingest

@@ -16,6 +16,7 @@
 #include "ingest/csv_import.h"
 #include "ingest/line_reader.h"
 #include "ingest/parser.h"
+#include "ingest/store_writer.h"
 
 namespace cp::ingest {
 namespace {
@@ -139,14 +140,31 @@ class Handoff {
   std::atomic<bool> cancelled_{false};        // written under mu_
 };
 
-// Applies accepted records to the store inside one transaction, tracking the
-// receipt's counts. Owned by one Load call.
+// Applies accepted records of one batch, tracking the receipt's counts.
+// Owned by one Load call, on the loading thread. It decides (matching, best
+// views, the candidate index) and hands every store write to `writer`, which
+// runs them in order on a thread of its own; it never touches the write
+// transaction itself.
+//
+// Its reads see the store as the transaction sees it, without waiting for
+// the writer: `before` is a read transaction begun while the write
+// transaction held the store's write lock, so it sees the store as it was
+// when the batch began, and what this batch changed is answered from memory:
+//   - a source record this batch wrote (a key seen earlier in the file) is
+//     read through the writer (rare: a key twice in one batch);
+//   - a child some record of this batch was written to ("touched") has its
+//     cluster in the Linker's cache (read there before its first write and
+//     kept in step after), or, if the cache dropped it, is read through the
+//     writer;
+//   - shields: the only ones a load writes are those it puts on the new
+//     children it holds shielded, kept here.
 class Applier {
  public:
-  Applier(storage::Transaction& tx, Linker& linker, SourcePriorities priorities,
-          core::Random& random, const BatchHeader& header, core::Timestamp received_at,
-          Receipt& receipt)
-      : tx_(tx),
+  Applier(StoreWriter& writer, storage::Transaction& before, Linker& linker,
+          SourcePriorities priorities, core::Random& random, const BatchHeader& header,
+          core::Timestamp received_at, Receipt& receipt)
+      : writer_(writer),
+        before_(before),
         linker_(linker),
         clusters_(linker.clusters()),
         priorities_(std::move(priorities)),
@@ -156,28 +174,40 @@ class Applier {
         receipt_(receipt) {}
 
   // `view` is storage::EncodeSourceView(record.child, record.events).
-  Status Apply(FeedRecord&& record, const StatusOr<storage::EncodedSourceView>& view) {
-    seen_.insert(record.key.value());
-    if (record.op == RecordOp::kWithdraw) return Withdraw(record.key);
-    return Upsert(std::move(record), view);
+  Status Apply(FeedRecord&& record, StatusOr<storage::EncodedSourceView>&& view) {
+    const bool seen_before = !seen_.insert(record.key.value()).second;
+    if (record.op == RecordOp::kWithdraw) return Withdraw(record.key, seen_before);
+    return Upsert(std::move(record), std::move(view), seen_before);
   }
 
   // Records this batch put on provisional children held shielded: for the
   // audit event only (a source's receipt never says a child is shielded).
   std::int64_t held_shielded() const { return held_shielded_; }
 
-  // In a full batch, withdraws every current record the batch did not list.
+  // In a full batch, withdraws every current record the batch did not list
+  // (those are as they were before the batch: `before` has them).
   Status WithdrawUnlisted() {
-    ASSIGN_OR_RETURN(std::vector<domain::SourceKey> current, tx_.CurrentKeysOf(header_.source));
+    ASSIGN_OR_RETURN(std::vector<domain::SourceKey> current,
+                     before_.CurrentKeysOf(header_.source));
     for (const domain::SourceKey& key : current) {
-      if (!seen_.contains(key.value())) RETURN_IF_ERROR(Withdraw(key));
+      if (!seen_.contains(key.value())) RETURN_IF_ERROR(Withdraw(key, false));
     }
     return Status::Ok();
   }
 
  private:
-  StatusOr<std::optional<storage::SourceRecord>> Existing(const domain::SourceKey& key) {
-    auto existing = tx_.GetSourceRecord(header_.source, key);
+  // The source record (source, key) as the transaction now has it.
+  StatusOr<std::optional<storage::SourceRecord>> Existing(const domain::SourceKey& key,
+                                                          bool written_in_batch) {
+    StatusOr<storage::SourceRecord> existing = Status(ErrorCode::kInternal, "not read");
+    if (written_in_batch) {
+      RETURN_IF_ERROR(writer_.Call([&](storage::Transaction& tx) -> Status {
+        existing = tx.GetSourceRecord(header_.source, key);
+        return Status::Ok();
+      }));
+    } else {
+      existing = before_.GetSourceRecord(header_.source, key);
+    }
     if (existing.ok()) return std::optional<storage::SourceRecord>(std::move(*existing));
     if (existing.status().code() == ErrorCode::kSourceRecordNotFound) {
       return std::optional<storage::SourceRecord>();
@@ -191,8 +221,18 @@ class Applier {
     });
   }
 
-  Status Upsert(FeedRecord&& record, const StatusOr<storage::EncodedSourceView>& view) {
-    ASSIGN_OR_RETURN(auto existing, Existing(record.key));
+  // Queues the write of `record`, stored as `view` encodes it.
+  Status WriteRecord(storage::SourceRecord record, storage::EncodedSourceView view) {
+    return writer_.Post([record = std::move(record), view = std::move(view)](
+                            storage::Transaction& tx) {
+      return tx.PutEncodedSourceRecord(record, view);
+    });
+  }
+
+  Status Upsert(FeedRecord&& record, StatusOr<storage::EncodedSourceView>&& view,
+                bool seen_before) {
+    RETURN_IF_ERROR(view.status());
+    ASSIGN_OR_RETURN(auto existing, Existing(record.key, seen_before));
     const bool post_adoption = PostAdoption(record.events);
     if (existing && existing->state == storage::LinkState::kSealed) {
       // A sealed (pre-adoption) identity never returns to any index or child:
@@ -202,8 +242,7 @@ class Applier {
       existing->batch = header_.batch;
       existing->extracted_at = header_.extracted_at;
       existing->received_at = received_at_;
-      RETURN_IF_ERROR(view.status());
-      return tx_.PutEncodedSourceRecord(*existing, *view);
+      return WriteRecord(std::move(*existing), std::move(*view));
     }
     domain::ContactPointId child;
     storage::LinkState state = storage::LinkState::kLinked;
@@ -229,7 +268,7 @@ class Applier {
         ASSIGN_OR_RETURN(
             Placement placement,
             linker_.Place([this](const domain::ContactPointId& c) { return Cluster(c); },
-                          [this](const domain::ContactPointId& c) { return tx_.GetShield(c); },
+                          [this](const domain::ContactPointId& c) { return ShieldOf(c); },
                           record.child, received_at_));
         decision = std::move(placement.record);
         hold_shield_ground = std::move(placement.hold_shield_ground);
@@ -246,14 +285,18 @@ class Applier {
     if (state == storage::LinkState::kReview) ++receipt_.review;
     const bool created = !child.assigned();
     if (created) {
-      ASSIGN_OR_RETURN(child, tx_.AllocateChildId(random_));
+      ASSIGN_OR_RETURN(child, NewChildId());
+      touched_.insert(child);
       // A new child's best view is this record's view.
       const SourceView only{&record.child, header_.source,       record.key,
                             header_.batch, header_.extracted_at, received_at_,
                             priorities_.Of(header_.source)};
       domain::Child view = MergeSourceViews(child, {&only, 1});
       linker_.AssignAuthority(view);
-      RETURN_IF_ERROR(tx_.PutChild(view));
+      RETURN_IF_ERROR(linker_.Reindex(view));
+      RETURN_IF_ERROR(writer_.Post([view = std::move(view)](storage::Transaction& tx) {
+        return tx.PutChild(view);
+      }));
       if (state == storage::LinkState::kReview && hold_shield_ground) {
         // It may be a shielded child's record: its whereabouts stay hidden,
         // as that child's are, until a person decides (a shield review is
@@ -264,14 +307,22 @@ class Applier {
         shield.ground = *hold_shield_ground;
         shield.requested_at = received_at_;
         shield.review_due_at = received_at_ + storage::kFirstShieldReview;
-        RETURN_IF_ERROR(tx_.PutShield(shield));
+        shields_[child] = shield;
+        RETURN_IF_ERROR(writer_.Post([shield = std::move(shield)](storage::Transaction& tx) {
+          return tx.PutShield(shield);
+        }));
         ++held_shielded_;
       }
-      RETURN_IF_ERROR(linker_.Reindex(view));
       ++receipt_.created;
     } else if (state == storage::LinkState::kLinked) {
       ++receipt_.linked;
     }
+    const bool moved = existing && existing->child && *existing->child != child;
+    if (moved) {
+      // Read before this batch writes to it, like every child it changes.
+      RETURN_IF_ERROR(Cluster(*existing->child).status());
+    }
+    if (!created) RETURN_IF_ERROR(Cluster(child).status());
     storage::SourceRecord stored;
     stored.source = header_.source;
     stored.key = record.key;
@@ -283,70 +334,131 @@ class Applier {
     stored.data = std::move(record.child);
     stored.events = std::move(record.events);
     stored.decision = std::move(decision);
-    RETURN_IF_ERROR(view.status());
-    RETURN_IF_ERROR(tx_.PutEncodedSourceRecord(stored, *view));
+    RETURN_IF_ERROR(WriteRecord(stored, std::move(*view)));
+    touched_.insert(child);
     if (created) {
       // The new child's records are this one: nothing to read back later.
-      Keep(child, {stored});
+      Keep(child, {std::move(stored)});
     } else {
       Remember(stored);
     }
-    if (existing && existing->child && *existing->child != child) {
+    if (moved) {
       // The record left its child (a post-adoption identity under a key
       // that was linked before): that child is rebuilt without it.
-      Forget(*existing->child, stored);
+      touched_.insert(*existing->child);
+      Forget(*existing->child, *existing);
       RETURN_IF_ERROR(RebuildBestView(*existing->child));
     }
     return created ? Status::Ok() : RebuildBestView(child);
   }
 
-  Status Withdraw(const domain::SourceKey& key) {
-    ASSIGN_OR_RETURN(auto existing, Existing(key));
+  Status Withdraw(const domain::SourceKey& key, bool seen_before) {
+    ASSIGN_OR_RETURN(auto existing, Existing(key, seen_before));
     // Withdrawing what is not held, or already withdrawn, changes nothing.
     if (!existing || existing->state == storage::LinkState::kWithdrawn ||
         existing->state == storage::LinkState::kSealed) {
       return Status::Ok();
     }
     const std::optional<domain::ContactPointId> former = existing->child;
+    // Read before this batch writes to it, like every child it changes.
+    if (former) RETURN_IF_ERROR(Cluster(*former).status());
     existing->state = storage::LinkState::kWithdrawn;
     existing->child.reset();
     existing->batch = header_.batch;
     existing->extracted_at = header_.extracted_at;
     existing->received_at = received_at_;
-    RETURN_IF_ERROR(tx_.PutSourceRecord(*existing));
-    if (former) Forget(*former, *existing);
+    if (former) {
+      touched_.insert(*former);
+      Forget(*former, *existing);
+    }
+    RETURN_IF_ERROR(writer_.Post([record = std::move(*existing)](storage::Transaction& tx) {
+      return tx.PutSourceRecord(record);
+    }));
     ++receipt_.withdrawn;
     return former ? RebuildBestView(*former) : Status::Ok();
   }
 
   // Rebuilds the child's best view from every source's current view. A child
-  // no source supplies any more keeps its last best view: its lifecycle
-  // (archive, destruction) is decided elsewhere.
+  // no source supplies any more keeps its last best view (written again, so
+  // that the change log names it): its lifecycle (archive, destruction) is
+  // decided elsewhere.
   Status RebuildBestView(domain::ContactPointId child) {
     ASSIGN_OR_RETURN(const std::vector<storage::SourceRecord>* records, Cluster(child));
-    ASSIGN_OR_RETURN(std::optional<domain::Child> merged,
-                     ingest::RebuildBestView(tx_, linker_, priorities_, child, *records));
+    std::optional<domain::Child> merged = BestViewOf(child, *records, priorities_);
     if (!merged) {
       linker_.Forget(child);  // no source supplies the child: it leaves the index
-      return Status::Ok();
+      return writer_.Post([child](storage::Transaction& tx) -> Status {
+        ASSIGN_OR_RETURN(domain::Child last, tx.GetChild(child));
+        return tx.PutChild(last);
+      });
     }
-    return linker_.Reindex(*merged);
+    linker_.AssignAuthority(*merged);
+    RETURN_IF_ERROR(linker_.Reindex(*merged));
+    return writer_.Post([merged = std::move(*merged)](storage::Transaction& tx) {
+      return tx.PutChild(merged);
+    });
+  }
+
+  // An unused ContactPoint ID. IDs are issued in blocks through the writer
+  // (a wait for it, so rarely: each block twice the last, up to
+  // kMaxIdBlock); those left over are the next load's (Linker::spare_ids).
+  StatusOr<domain::ContactPointId> NewChildId() {
+    std::vector<domain::ContactPointId>& spare = linker_.spare_ids();
+    if (spare.empty()) {
+      const std::size_t count = next_id_block_;
+      next_id_block_ = std::min(next_id_block_ * 2, kMaxIdBlock);
+      std::vector<domain::ContactPointId> issued;
+      issued.reserve(count);
+      RETURN_IF_ERROR(writer_.Call([&](storage::Transaction& tx) -> Status {
+        for (std::size_t i = 0; i < count; ++i) {
+          ASSIGN_OR_RETURN(domain::ContactPointId id, tx.AllocateChildId(random_));
+          issued.push_back(id);
+        }
+        return Status::Ok();
+      }));
+      spare.assign(issued.rbegin(), issued.rend());  // given out in the order issued
+    }
+    const domain::ContactPointId id = spare.back();
+    spare.pop_back();
+    return id;
+  }
+
+  // A child's shield as the transaction now has it.
+  StatusOr<std::optional<storage::ShieldEntry>> ShieldOf(const domain::ContactPointId& child) {
+    auto it = shields_.find(child);
+    if (it != shields_.end()) return std::optional<storage::ShieldEntry>(it->second);
+    return before_.GetShield(child);
   }
 
   // The source records of a child, from the Linker's cache of them (see
-  // Linker::clusters) or read from the store once and then kept in step
-  // with every write. Bounded: cleared when it grows large.
+  // Linker::clusters), or read once and then kept in step with every write:
+  // from the store as the batch found it, or through the writer for a child
+  // this batch has written to (its cluster was dropped from the cache).
   StatusOr<const std::vector<storage::SourceRecord>*> Cluster(const domain::ContactPointId& child) {
     auto it = clusters_.find(child);
     if (it != clusters_.end()) return &it->second;
-    ASSIGN_OR_RETURN(std::vector<storage::SourceRecord> records, tx_.SourceRecordsOf(child));
-    return Keep(child, std::move(records));
+    StatusOr<std::vector<storage::SourceRecord>> records =
+        Status(ErrorCode::kInternal, "not read");
+    if (touched_.contains(child)) {
+      RETURN_IF_ERROR(writer_.Call([&](storage::Transaction& tx) -> Status {
+        records = tx.SourceRecordsOf(child);
+        return Status::Ok();
+      }));
+    } else {
+      records = before_.SourceRecordsOf(child);
+    }
+    RETURN_IF_ERROR(records.status());
+    return Keep(child, std::move(*records));
   }
 
-  // Caches `records` as the child's whole cluster.
+  // Caches `records` as the child's whole cluster. The cache is bounded:
+  // when full, the children this batch has not touched are dropped first.
   const std::vector<storage::SourceRecord>* Keep(const domain::ContactPointId& child,
                                                   std::vector<storage::SourceRecord> records) {
-    if (clusters_.size() >= kMaxClusters) clusters_.clear();
+    if (clusters_.size() >= kMaxClusters) {
+      std::erase_if(clusters_, [&](const auto& entry) { return !touched_.contains(entry.first); });
+      if (clusters_.size() >= kMaxClusters) clusters_.clear();
+    }
     auto& slot = clusters_[child];
     slot = std::move(records);
     return &slot;
@@ -383,8 +495,10 @@ class Applier {
   }
 
   static constexpr std::size_t kMaxClusters = 200000;
+  static constexpr std::size_t kMaxIdBlock = 1024;
 
-  storage::Transaction& tx_;
+  StoreWriter& writer_;
+  storage::Transaction& before_;
   Linker& linker_;
   Linker::ClusterCache& clusters_;
   const SourcePriorities priorities_;
@@ -393,6 +507,9 @@ class Applier {
   const core::Timestamp received_at_;
   Receipt& receipt_;
   std::unordered_set<std::string> seen_;
+  std::unordered_set<domain::ContactPointId> touched_;
+  std::unordered_map<domain::ContactPointId, storage::ShieldEntry> shields_;
+  std::size_t next_id_block_ = 16;
   std::int64_t held_shielded_ = 0;
 };
 
@@ -534,46 +651,69 @@ StatusOr<LoadResult> BatchLoader::LoadOnce(const domain::SourceId& source,
   // The index catches up with the store while the reader starts parsing.
   RETURN_IF_ERROR(linker_.Sync(store_, *tx));
   ASSIGN_OR_RETURN(SourcePriorities priorities, SourcePriorities::Read(*tx));
-  Applier applier(*tx, linker_, std::move(priorities), random_, header, receipt.received_at,
-                  receipt);
-  auto apply = [&](ReadItem& item) -> Status {
-    if (auto* encoded = std::get_if<EncodedRecord>(&item)) {
-      return applier.Apply(std::move(encoded->record), encoded->view);
-    }
-    RejectedLine& rejected = std::get<RejectedLine>(item);
-    const Rejection& rejection = rejected.rejection;
-    receipt.rejections.push_back(rejection);
-    return tx->AddQuarantine(storage::QuarantineEntry{
-        source, header.batch, rejection.line, rejection.field, rejection.code, rejection.reason,
-        core::Sensitive<std::string>(std::move(rejected.raw_line))});
-  };
+  // The store as it was when the batch began (this transaction holds the
+  // write lock, so nothing else can have committed since): what the Applier
+  // reads, while the writer's thread owns `tx` until writer.Finish().
+  ASSIGN_OR_RETURN(std::unique_ptr<storage::Transaction> before,
+                   store_.Begin(storage::TxMode::kReadOnly));
   Status applied;
-  std::vector<ReadItem> chunk;
-  while (applied.ok() && handoff.Take(chunk)) {
-    for (ReadItem& item : chunk) {
-      applied = apply(item);
-      if (!applied.ok()) break;
+  Status written;
+  CheckSummary summary;
+  std::int64_t held_shielded = 0;
+  {
+    StoreWriter writer(*tx);
+    Applier applier(writer, *before, linker_, std::move(priorities), random_, header,
+                    receipt.received_at, receipt);
+    auto apply = [&](ReadItem& item) -> Status {
+      if (auto* encoded = std::get_if<EncodedRecord>(&item)) {
+        return applier.Apply(std::move(encoded->record), std::move(encoded->view));
+      }
+      RejectedLine& rejected = std::get<RejectedLine>(item);
+      const Rejection& rejection = rejected.rejection;
+      receipt.rejections.push_back(rejection);
+      return writer.Post(
+          [entry = storage::QuarantineEntry{
+               source, header.batch, rejection.line, rejection.field, rejection.code,
+               rejection.reason, core::Sensitive<std::string>(std::move(rejected.raw_line))}](
+              storage::Transaction& t) { return t.AddQuarantine(entry); });
+    };
+    std::vector<ReadItem> chunk;
+    while (applied.ok() && handoff.Take(chunk)) {
+      for (ReadItem& item : chunk) {
+        applied = apply(item);
+        if (!applied.ok()) break;
+      }
     }
+    if (!applied.ok()) handoff.Cancel();
+    reader.join();
+    if (applied.ok()) {
+      if (read_result.ok()) summary = std::move(*read_result);
+      if (!read_result.ok()) {
+        applied = read_result.status();
+      } else if (digest ? summary.content_digest != *digest
+                        : !SameHeader(summary.header, header)) {
+        // What was applied must be the batch whose header was checked above.
+        applied = Status(ErrorCode::kAborted,
+                         "the batch file changed while it was being loaded; nothing was "
+                         "applied. Load it again once it is complete");
+      } else if (header.mode == BatchMode::kFull && summary.rejected == 0) {
+        // A full extract withdraws what it no longer lists, but a rejected
+        // line may be a record the source still holds: then nothing is
+        // withdrawn.
+        applied = applier.WithdrawUnlisted();
+      }
+    }
+    // Every write runs (or, after a failure, none more) before `tx` is used
+    // here again or dropped.
+    written = applied.ok() ? writer.Finish() : Status::Ok();
+    held_shielded = applier.held_shielded();
   }
-  if (!applied.ok()) handoff.Cancel();
-  reader.join();
   RETURN_IF_ERROR(applied);
-  ASSIGN_OR_RETURN(CheckSummary summary, std::move(read_result));
-  // What was applied must be the batch whose header was checked above.
-  if (digest ? summary.content_digest != *digest : !SameHeader(summary.header, header)) {
-    return Status(ErrorCode::kAborted,
-                  "the batch file changed while it was being loaded; nothing was applied. Load "
-                  "it again once it is complete");
-  }
+  RETURN_IF_ERROR(written);
+  before.reset();
   receipt.content_digest = summary.content_digest;
-  // A full extract withdraws what it no longer lists, but a rejected line may
-  // be a record the source still holds: then nothing is withdrawn.
-  if (header.mode == BatchMode::kFull) {
-    if (summary.rejected == 0) {
-      RETURN_IF_ERROR(applier.WithdrawUnlisted());
-    } else {
-      receipt.full_withdrawal_skipped = true;
-    }
+  if (header.mode == BatchMode::kFull && summary.rejected != 0) {
+    receipt.full_withdrawal_skipped = true;
   }
   receipt.records = summary.records;
   receipt.accepted = summary.accepted;
@@ -588,7 +728,7 @@ StatusOr<LoadResult> BatchLoader::LoadOnce(const domain::SourceId& source,
   event.action = audit::Action::kApplyFeed;
   event.subject = header.batch.value();
   event.counts = {{"accepted", receipt.accepted}, {"created", receipt.created},
-                  {"held_shielded", applier.held_shielded()},
+                  {"held_shielded", held_shielded},
                   {"linked", receipt.linked},     {"records", receipt.records},
                   {"rejected", receipt.rejected}, {"review", receipt.review},
                   {"withdrawn", receipt.withdrawn}};

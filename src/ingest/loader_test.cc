@@ -296,6 +296,51 @@ TEST_F(LoaderTest, FullModeWithdrawsWhatIsNoLongerSuppliedAndWithdrawOpsWork) {
   EXPECT_EQ(g1->state, storage::LinkState::kLinked);
 }
 
+// The store writes run on a writer thread while the loader reads the store
+// as the batch found it: what the batch itself wrote must still be what a
+// later record of the same batch sees (a key repeated, a child created or
+// emptied earlier in the batch).
+TEST_F(LoaderTest, ALaterRecordOfABatchSeesWhatEarlierRecordsOfItWrote) {
+  ASSERT_TRUE(Load("gro-births", Write("1.jsonl", Header("gro-births", "b1", "delta", 1) +
+                                                      Upsert("G1", "Amelia", "Smith", kNhsA) +
+                                                      Upsert("G2", "Bo", "Smith", "")))
+                  .ok());
+  ASSERT_EQ(linker_->indexed_children(), 2u);
+  auto second = Load(
+      "gro-births",
+      Write("2.jsonl", Header("gro-births", "b2", "delta", 2) + Upsert("G3", "Cara", "Khan", "") +
+                           "{\"key\": \"G3\", \"op\": \"withdraw\"}\n" +
+                           Upsert("G3", "Cara", "Khan", "") +
+                           Upsert("G1", "Amelia Rose", "Smith", kNhsA) +
+                           "{\"key\": \"G2\", \"op\": \"withdraw\"}\n" +
+                           Upsert("P9", "Amelia Rose", "Smith", kNhsA)));
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  // G3 made a child, left it and made another (the first, with no current
+  // record, keeps its last best view out of the index); G2 left its child.
+  EXPECT_EQ(second->receipt.records, 6);
+  EXPECT_EQ(second->receipt.withdrawn, 2);
+  EXPECT_EQ(second->receipt.created, 2);
+  EXPECT_EQ(store_->Info()->children, 4);
+  EXPECT_EQ(linker_->indexed_children(), 2u);  // G1's child and G3's second
+  auto tx = store_->Begin(storage::TxMode::kReadOnly);
+  auto record = [&](const char* key) {
+    return *(*tx)->GetSourceRecord(domain::SourceId("gro-births"), domain::SourceKey(key));
+  };
+  EXPECT_EQ(record("G2").state, storage::LinkState::kWithdrawn);
+  const storage::SourceRecord g3 = record("G3");
+  ASSERT_EQ(g3.state, storage::LinkState::kLinked);
+  EXPECT_EQ((*tx)->GetChild(*g3.child)->name.given_names.Reveal(), "Cara");
+  // P9 (same NHS number) joined G1's child, whose best view has G1's new name.
+  const storage::SourceRecord g1 = record("G1");
+  EXPECT_EQ(record("P9").child, g1.child);
+  auto child = (*tx)->GetChild(*g1.child);
+  ASSERT_TRUE(child.ok());
+  EXPECT_EQ(child->name.given_names.Reveal(), "Amelia Rose");
+  auto records = (*tx)->SourceRecordsOf(*g1.child);
+  ASSERT_TRUE(records.ok());
+  EXPECT_EQ(records->size(), 2u);
+}
+
 TEST_F(LoaderTest, APostAdoptionIdentityNeverLinksToAnExistingChild) {
   ASSERT_TRUE(Load("gro-births", Write("1.jsonl", Header("gro-births", "b1", "delta", 1) +
                                                       Upsert("G1", "Amelia", "Smith", kNhsA)))

@@ -2,11 +2,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <optional>
 #include <utility>
 
+#include "core/json_string.h"
 #include "storage/internal/codec.h"
 
 namespace cp::storage::internal {
@@ -41,6 +43,105 @@ core::StatusOr<std::string> Dump(const Json& j, std::string_view field) {
                         std::string(field) + ": a text field is not valid UTF-8");
   }
 }
+
+// JSON text written directly, for the encoders a feed load runs per record:
+// strings are escaped by core::AppendJsonString, and text that is not valid
+// UTF-8 is refused (Finish), as Dump refuses it. Separators are automatic:
+// a value follows its key, an element or key follows a comma when needed.
+class TextWriter {
+ public:
+  TextWriter() { out_.reserve(512); }
+  void Open(char bracket) {
+    Separate();
+    out_ += bracket;
+    first_ = true;
+  }
+  void Close(char bracket) {
+    out_ += bracket;
+    first_ = false;
+  }
+  // A key; with `open`, the object it starts first.
+  void Key(std::string_view key, char open = 0) {
+    if (open != 0) Open(open);
+    Separate();
+    core::AppendJsonString(key, out_);
+    out_ += ':';
+    first_ = true;  // the value needs no comma
+  }
+  void Text(std::string_view text) {
+    Separate();
+    valid_ = valid_ && ValidUtf8(text);
+    core::AppendJsonString(text, out_);
+  }
+  void Int(std::int64_t value) {
+    Separate();
+    out_ += std::to_string(value);
+  }
+  void Double(double value) {  // finite; the shortest text that reads back the same
+    Separate();
+    char buffer[32];
+    const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+    out_.append(buffer, ec == std::errc() ? end : buffer);
+    if (std::string_view(buffer, end).find_first_of(".eE") == std::string_view::npos) {
+      out_ += ".0";  // as nlohmann writes a whole number held as a double
+    }
+  }
+  core::StatusOr<std::string> Finish(char bracket, std::string_view field) {
+    Close(bracket);
+    if (!valid_) {
+      return core::Status(core::ErrorCode::kInvalidRecord,
+                          std::string(field) + ": a text field is not valid UTF-8");
+    }
+    return std::move(out_);
+  }
+
+ private:
+  void Separate() {
+    if (!first_) out_ += ',';
+    first_ = false;
+  }
+  // Well-formed UTF-8 (RFC 3629): no overlong forms, surrogates or values
+  // above U+10FFFF.
+  static bool ValidUtf8(std::string_view text) {
+    std::size_t i = 0;
+    const std::size_t n = text.size();
+    while (i < n) {
+      const auto c = static_cast<unsigned char>(text[i]);
+      if (c < 0x80) {
+        ++i;
+        continue;
+      }
+      int extra = 0;
+      unsigned char lo = 0x80, hi = 0xBF;
+      if (c >= 0xC2 && c <= 0xDF) {
+        extra = 1;
+      } else if (c >= 0xE0 && c <= 0xEF) {
+        extra = 2;
+        if (c == 0xE0) lo = 0xA0;
+        if (c == 0xED) hi = 0x9F;
+      } else if (c >= 0xF0 && c <= 0xF4) {
+        extra = 3;
+        if (c == 0xF0) lo = 0x90;
+        if (c == 0xF4) hi = 0x8F;
+      } else {
+        return false;
+      }
+      if (n - i <= static_cast<std::size_t>(extra)) return false;
+      const auto second = static_cast<unsigned char>(text[i + 1]);
+      if (second < lo || second > hi) return false;
+      for (int k = 2; k <= extra; ++k) {
+        const auto next = static_cast<unsigned char>(text[i + k]);
+        if (next < 0x80 || next > 0xBF) return false;
+      }
+      i += extra + 1;
+    }
+    return true;
+  }
+
+  std::string out_;
+  bool first_ = true;
+  bool valid_ = true;
+};
 
 // ---- Encoding --------------------------------------------------------------
 
@@ -330,19 +431,31 @@ core::StatusOr<std::vector<domain::SourceEvent>> DecodeEventsJson(std::string_vi
 }
 
 core::StatusOr<std::string> EncodeDecisionJson(const LinkDecision& decision) {
-  constexpr std::string_view kField = "link decision";
   if (!std::isfinite(decision.score)) {
     return core::Status(core::ErrorCode::kInvalidRecord, "link decision: the score is not finite");
   }
-  Json j = {{"decision", decision.decision},
-            {"reason", decision.reason},
-            {"score", decision.score},
-            {"vector", decision.vector},
-            {"model", decision.model_version},
-            {"by", decision.decided_by},
-            {"at_ms", core::ToUnixMillis(decision.at)}};
-  if (decision.candidate) j["candidate"] = decision.candidate->ToString();
-  return Dump(j, kField);
+  // Written by hand (one is stored with every source record a feed loads),
+  // keys in the order nlohmann writes them.
+  TextWriter w;
+  w.Key("at_ms", '{');
+  w.Int(core::ToUnixMillis(decision.at));
+  w.Key("by");
+  w.Text(decision.decided_by);
+  if (decision.candidate) {
+    w.Key("candidate");
+    w.Text(decision.candidate->ToString());
+  }
+  w.Key("decision");
+  w.Text(decision.decision);
+  w.Key("model");
+  w.Text(decision.model_version);
+  w.Key("reason");
+  w.Text(decision.reason);
+  w.Key("score");
+  w.Double(decision.score);
+  w.Key("vector");
+  w.Text(decision.vector);
+  return w.Finish('}', "link decision");
 }
 
 core::StatusOr<LinkDecision> DecodeDecisionJson(std::string_view json) {
@@ -370,15 +483,24 @@ core::StatusOr<LinkDecision> DecodeDecisionJson(std::string_view json) {
 
 core::StatusOr<std::string> EncodeProvenanceJson(
     const std::vector<domain::FieldProvenance>& provenance) {
-  Json j = Json::array();
+  // Written by hand (a feed load writes one with every best view it
+  // rebuilds), keys in the order nlohmann writes them.
+  TextWriter w;
+  w.Open('[');
   for (const domain::FieldProvenance& p : provenance) {
-    j.push_back({{"field", p.field},
-                 {"source", p.source.value()},
-                 {"key", p.key.value()},
-                 {"batch", p.batch.value()},
-                 {"extracted_at_ms", core::ToUnixMillis(p.extracted_at)}});
+    w.Key("batch", '{');
+    w.Text(p.batch.value());
+    w.Key("extracted_at_ms");
+    w.Int(core::ToUnixMillis(p.extracted_at));
+    w.Key("field");
+    w.Text(p.field);
+    w.Key("key");
+    w.Text(p.key.value());
+    w.Key("source");
+    w.Text(p.source.value());
+    w.Close('}');
   }
-  return Dump(j, "best view provenance");
+  return w.Finish(']', "best view provenance");
 }
 
 core::StatusOr<std::vector<domain::FieldProvenance>> DecodeProvenanceJson(std::string_view json) {

@@ -1,7 +1,9 @@
 #include "storage/internal/record_json.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -125,6 +127,66 @@ TEST(RecordJsonTest, DamagedDocumentsAreStoreCorruptAndNeverQuoted) {
   EXPECT_TRUE(HasCode(DecodeEventsJson("{}"), ErrorCode::kStoreCorrupt));
   EXPECT_TRUE(HasCode(DecodeEventsJson("[{\"type\": \"abduction\"}]"), ErrorCode::kStoreCorrupt));
   EXPECT_TRUE(HasCode(DecodeLinesJson("lines", "[1, 2]"), ErrorCode::kStoreCorrupt));
+}
+
+// The decision and provenance encoders write JSON by hand: what they write
+// must read back exactly, escapes, odd numbers and all, and be the JSON
+// nlohmann would write for the same values.
+TEST(RecordJsonTest, ADecisionRoundTripsThroughTheHandWrittenEncoder) {
+  LinkDecision d;
+  d.decision = "review";
+  d.reason = "twin_rule \"quoted\" \\ back\nslash\t\x01";
+  d.vector = "given_name=exact;family_name=é—𝄞";
+  d.model_version = "model-1a2b";
+  d.decided_by = "matcher";
+  d.at = core::FromUnixMillis(1700000000123);
+  d.candidate = *domain::ContactPointId::Parse("123456789018");
+  for (double score : {0.0, 26.6, -3.25, 1e-7, 123456789.125, 27.0, -0.0}) {
+    d.score = score;
+    auto json = EncodeDecisionJson(d);
+    ASSERT_TRUE(json.ok()) << json.status().ToString();
+    const nlohmann::json parsed = nlohmann::json::parse(*json);  // throws if not JSON
+    EXPECT_EQ(parsed["score"].get<double>(), score);
+    EXPECT_EQ(parsed["reason"].get<std::string>(), d.reason);
+    auto back = DecodeDecisionJson(*json);
+    ASSERT_TRUE(back.ok()) << back.status().ToString();
+    EXPECT_EQ(*back, d) << *json;
+  }
+  d.candidate.reset();
+  d.score = 30.5;
+  auto json = EncodeDecisionJson(d);
+  ASSERT_TRUE(json.ok());
+  EXPECT_EQ(json->find("candidate"), std::string::npos);
+  EXPECT_EQ(*DecodeDecisionJson(*json), d);
+  EXPECT_EQ(nlohmann::json::parse(*json),
+            (nlohmann::json{{"decision", d.decision}, {"reason", d.reason}, {"score", d.score},
+                            {"vector", d.vector}, {"model", d.model_version},
+                            {"by", d.decided_by}, {"at_ms", 1700000000123}}));
+}
+
+TEST(RecordJsonTest, TheHandWrittenEncodersRefuseTextThatIsNotUtf8) {
+  LinkDecision d;
+  d.decided_by = "matcher";
+  for (const char* bad : {"\xff", "abc\xc3", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80",
+                          "\xe2\x82"}) {
+    d.reason = bad;
+    EXPECT_TRUE(HasCode(EncodeDecisionJson(d), ErrorCode::kInvalidRecord)) << bad;
+    std::vector<domain::FieldProvenance> provenance = {
+        {"name", domain::SourceId("gro"), domain::SourceKey(bad), domain::BatchId("b1"),
+         core::FromUnixMillis(0)}};
+    EXPECT_TRUE(HasCode(EncodeProvenanceJson(provenance), ErrorCode::kInvalidRecord)) << bad;
+  }
+  d.reason = "\xc3\xa9\xe2\x80\x94\xf0\x9d\x84\x9e";  // é — 𝄞: valid
+  EXPECT_TRUE(EncodeDecisionJson(d).ok());
+  d.score = std::numeric_limits<double>::infinity();
+  EXPECT_TRUE(HasCode(EncodeDecisionJson(d), ErrorCode::kInvalidRecord));
+}
+
+TEST(RecordJsonTest, AnEmptyProvenanceIsAnEmptyList) {
+  auto json = EncodeProvenanceJson({});
+  ASSERT_TRUE(json.ok());
+  EXPECT_EQ(*json, "[]");
+  EXPECT_TRUE(DecodeProvenanceJson(*json)->empty());
 }
 
 }  // namespace

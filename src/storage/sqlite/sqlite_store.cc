@@ -503,7 +503,7 @@ class SqliteTransaction final : public Transaction {
         RETURN_IF_ERROR(insert.Run());
         if (insert.Changes() == 1) {
           allocated = id;
-          unwritten_id_ = id;
+          unwritten_ids_.insert(Stored(id));
           return Status::Ok();
         }
       }
@@ -520,7 +520,7 @@ class SqliteTransaction final : public Transaction {
     // row needs writing first. Replacing a child's rows needs only that
     // child's own waiting rows written first (the rows replaced are its
     // names, carers and involvements; the children row is an upsert).
-    const bool fresh = unwritten_id_ == child.id;
+    const bool fresh = unwritten_ids_.contains(Stored(child.id));
     const bool own_rows_waiting = pending_children_.contains(Stored(child.id));
     RETURN_IF_ERROR(Atomically([&]() -> Status {
       if (!fresh) RETURN_IF_ERROR(CheckIssued(child.id, "the child"));
@@ -538,7 +538,7 @@ class SqliteTransaction final : public Transaction {
       }
       return AppendChange(ChangeKind::kChildPut, child.id, nullptr, nullptr);
     }, /*keep_waiting_rows=*/fresh || !own_rows_waiting));
-    if (fresh) unwritten_id_.reset();
+    if (fresh) unwritten_ids_.erase(Stored(child.id));
     live_id_ = child.id;
     return Status::Ok();
   }
@@ -1896,10 +1896,11 @@ class SqliteTransaction final : public Transaction {
   State state_ = State::kOpen;
   // What this transaction knows without asking SQLite, so that the usual
   // sequence "allocate an ID, put the child, put its source record" runs no
-  // checking queries: the ID it issued last and has not yet put a child
-  // under (issued, with no rows at all), and the child it put last (live
-  // until deleted). Updated only when a call succeeds.
-  std::optional<ContactPointId> unwritten_id_;
+  // checking queries: the IDs it issued and has not yet put a child under
+  // (issued, with no rows at all; a feed load issues them in blocks), and
+  // the child it put last (live until deleted). Updated only when a call
+  // succeeds.
+  std::unordered_set<std::int64_t> unwritten_ids_;
   std::optional<ContactPointId> live_id_;
 
   // Rows waiting to be written (kAllOrNothing), per RowTable, and what the

@@ -1,0 +1,84 @@
+// The store writes of one feed batch, run in order on a thread of their own
+// while the loading thread goes on matching the next records (DESIGN.md:
+// parse, match and write on separate threads with bounded queues).
+//
+// Between construction and Finish the writer's thread is the only user of
+// the transaction; the caller must not touch it. Writes are queued (Post)
+// and run in the order queued; a read that must see them runs after them
+// (Call) while the caller waits. After the first write that fails (in
+// kAllOrNothing mode it has rolled the whole transaction back) nothing more
+// runs: every later Post, Call or Finish returns that failure.
+//
+// Destroying the writer before Finish stops it: queued writes are dropped
+// and its thread is joined (the transaction is then dropped by its owner,
+// which rolls it back). One thread posts; the writer's own thread runs.
+#ifndef CP_INGEST_STORE_WRITER_H_
+#define CP_INGEST_STORE_WRITER_H_
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "core/status.h"
+#include "storage/store.h"
+
+namespace cp::ingest {
+
+class StoreWriter {
+ public:
+  using Op = std::function<core::Status(storage::Transaction&)>;
+
+  // Ops travel in chunks, so the lock is taken once per chunk; at most
+  // kMaxChunks chunks wait, so the caller runs ahead of the store by a
+  // bounded amount of memory.
+  static constexpr std::size_t kChunkOps = 32;
+  static constexpr std::size_t kMaxChunks = 128;
+
+  explicit StoreWriter(storage::Transaction& tx);
+  ~StoreWriter();
+  StoreWriter(const StoreWriter&) = delete;
+  StoreWriter& operator=(const StoreWriter&) = delete;
+
+  // Queues a write. Returns the failure of an earlier write, if any (the
+  // op is then dropped), else Ok: this op's own failure surfaces later.
+  core::Status Post(Op op);
+
+  // Runs `op` after everything queued before it and returns its status. A
+  // failing Call does not stop the writer (a read may fail normally, as a
+  // record not found); a failing write inside it does, as for Post.
+  core::Status Call(const Op& op);
+
+  // Runs everything queued, stops the thread and returns the first failure.
+  core::Status Finish();
+
+ private:
+  void Run();
+  core::Status Flush();      // hands the chunk being filled to the thread
+  core::Status Failure();    // the failure recorded, or Ok
+  void Stop();               // drops what is queued and joins
+
+  storage::Transaction& tx_;
+  std::vector<Op> pending_;  // the chunk being filled; posting thread only
+
+  std::mutex mu_;
+  std::condition_variable ready_;  // a chunk was queued, or closed_/cancelled_
+  std::condition_variable space_;  // a chunk was taken, or the writer failed
+  std::condition_variable done_;   // a chunk was run, or the writer failed
+  std::deque<std::vector<Op>> chunks_;  // GUARDED_BY(mu_)
+  std::uint64_t queued_chunks_ = 0;     // GUARDED_BY(mu_)
+  std::uint64_t run_chunks_ = 0;        // GUARDED_BY(mu_)
+  core::Status failure_;                // GUARDED_BY(mu_)
+  bool closed_ = false;                 // GUARDED_BY(mu_)
+  std::atomic<bool> failed_{false};     // written under mu_
+  std::atomic<bool> cancelled_{false};  // written under mu_
+  std::thread thread_;                  // last: starts once the rest exists
+};
+
+}  // namespace cp::ingest
+
+#endif  // CP_INGEST_STORE_WRITER_H_

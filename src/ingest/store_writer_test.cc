@@ -1,0 +1,169 @@
+#include "ingest/store_writer.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/clock.h"
+#include "storage/sqlite/sqlite_store.h"
+
+namespace cp::ingest {
+namespace {
+
+namespace fs = std::filesystem;
+using core::ErrorCode;
+using core::Status;
+
+class StoreWriterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("cp_store_writer_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    store_ = std::move(*storage::SqliteStore::Open((dir_ / "store.db").string(), clock_));
+    auto tx = store_->Begin(storage::TxMode::kAllOrNothing);
+    ASSERT_TRUE(tx.ok()) << tx.status().ToString();
+    tx_ = std::move(*tx);
+  }
+  void TearDown() override {
+    tx_.reset();
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+
+  storage::SourceEntry Source(const std::string& id) const {
+    storage::SourceEntry s;
+    s.id = domain::SourceId(id);
+    s.name = "Test " + id;
+    s.kind = domain::SourceKind::kLocal;
+    s.state = domain::SourceState::kRegistered;
+    s.created_at = s.updated_at = clock_.Now();
+    return s;
+  }
+
+  // Sources committed by the writer's transaction, read afterwards.
+  std::vector<std::string> CommittedSources() {
+    std::vector<std::string> out;
+    auto tx = store_->Begin(storage::TxMode::kReadOnly);
+    auto sources = (*tx)->ListSources();
+    for (const auto& s : *sources) out.push_back(s.id.value());
+    return out;
+  }
+
+  core::FakeClock clock_{core::FromUnixMillis(1700000000000)};
+  fs::path dir_;
+  std::unique_ptr<storage::SqliteStore> store_;
+  std::unique_ptr<storage::Transaction> tx_;
+};
+
+TEST_F(StoreWriterTest, RunsWritesInOrderOnAnotherThreadAndACallSeesThem) {
+  const std::thread::id poster = std::this_thread::get_id();
+  std::vector<int> order;
+  std::atomic<bool> elsewhere{true};
+  {
+    StoreWriter writer(*tx_);
+    // More than a chunk's worth, so that several chunks travel.
+    for (int i = 0; i < 3 * static_cast<int>(StoreWriter::kChunkOps) + 5; ++i) {
+      ASSERT_TRUE(writer.Post([&, i](storage::Transaction&) {
+        if (std::this_thread::get_id() == poster) elsewhere = false;
+        order.push_back(i);
+        return Status::Ok();
+      }).ok());
+    }
+    ASSERT_TRUE(writer.Post([this](storage::Transaction& tx) {
+      return tx.PutSource(Source("la-one"));
+    }).ok());
+    // A read queued after the write runs after it, on the same transaction.
+    std::string seen;
+    ASSERT_TRUE(writer.Call([&](storage::Transaction& tx) -> Status {
+      ASSIGN_OR_RETURN(storage::SourceEntry s, tx.GetSource(domain::SourceId("la-one")));
+      seen = s.name;
+      return Status::Ok();
+    }).ok());
+    EXPECT_EQ(seen, "Test la-one");
+    // A failing read is the caller's: the writer goes on.
+    Status missing = writer.Call(
+        [](storage::Transaction& tx) { return tx.GetSource(domain::SourceId("la-none")).status(); });
+    EXPECT_FALSE(missing.ok());
+    ASSERT_TRUE(writer.Post([this](storage::Transaction& tx) {
+      return tx.PutSource(Source("la-two"));
+    }).ok());
+    ASSERT_TRUE(writer.Finish().ok());
+  }
+  ASSERT_EQ(order.size(), 3 * StoreWriter::kChunkOps + 5);
+  for (std::size_t i = 0; i < order.size(); ++i) EXPECT_EQ(order[i], static_cast<int>(i));
+  EXPECT_TRUE(elsewhere);
+  ASSERT_TRUE(tx_->Commit().ok());
+  EXPECT_EQ(CommittedSources(), (std::vector<std::string>{"la-one", "la-two"}));
+}
+
+TEST_F(StoreWriterTest, AFailedWriteStopsEverythingAfterItAndIsReportedToEachLaterCall) {
+  std::vector<int> ran;
+  StoreWriter writer(*tx_);
+  ASSERT_TRUE(writer.Post([&](storage::Transaction&) {
+    ran.push_back(1);
+    return Status::Ok();
+  }).ok());
+  ASSERT_TRUE(writer.Post([&](storage::Transaction&) {
+    ran.push_back(2);
+    return Status(ErrorCode::kStoreIo, "disk on fire");
+  }).ok());  // its own failure surfaces later
+  ASSERT_TRUE(writer.Post([&](storage::Transaction&) {
+    ran.push_back(3);
+    return Status::Ok();
+  }).ok());
+  // The Call waits for the queue: the failure is there by then.
+  Status call = writer.Call([&](storage::Transaction&) {
+    ran.push_back(4);
+    return Status::Ok();
+  });
+  EXPECT_EQ(call.code(), ErrorCode::kStoreIo);
+  EXPECT_EQ(call.message(), "disk on fire");
+  EXPECT_EQ(writer.Post([&](storage::Transaction&) {
+    ran.push_back(5);
+    return Status::Ok();
+  }).code(), ErrorCode::kStoreIo);
+  EXPECT_EQ(writer.Finish().code(), ErrorCode::kStoreIo);
+  EXPECT_EQ(ran, (std::vector<int>{1, 2}));
+}
+
+TEST_F(StoreWriterTest, DroppedBeforeFinishItRunsNothingMoreAndItsThreadIsGone) {
+  std::atomic<int> ran{0};
+  std::atomic<bool> started{false};
+  std::atomic<bool> release{false};
+  std::thread releaser;
+  {
+    StoreWriter writer(*tx_);
+    // The first op holds the thread until the writer is being destroyed.
+    ASSERT_TRUE(writer.Post([&](storage::Transaction&) {
+      started = true;
+      while (!release.load()) std::this_thread::yield();
+      ++ran;
+      return Status::Ok();
+    }).ok());
+    for (int i = 0; i < 5 * static_cast<int>(StoreWriter::kChunkOps); ++i) {
+      ASSERT_TRUE(writer.Post([&](storage::Transaction&) {
+        ++ran;
+        return Status::Ok();
+      }).ok());
+    }
+    while (!started.load()) std::this_thread::yield();
+    releaser = std::thread([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      release = true;
+    });
+  }  // ~StoreWriter: cancels while the first op runs, then joins
+  releaser.join();
+  // The op that was running finishes; nothing queued after it runs.
+  EXPECT_EQ(ran.load(), 1);
+}
+
+}  // namespace
+}  // namespace cp::ingest
