@@ -10,7 +10,7 @@ packages=(
   # libraries
   libsqlite3-dev libsodium-dev libcpp-httplib-dev nlohmann-json3-dev libsimdjson-dev libcsv-dev
   libspdlog-dev libfmt-dev libcli11-dev libssl-dev zlib1g-dev libicu-dev liboath-dev libqrencode-dev
-  libkainjow-mustache-dev
+  libkainjow-mustache-dev libjemalloc-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev curl sqlite3 clang libclang-rt-14-dev
   # the demo's and the end-to-end tests' token codes (oathtool --totp -b SECRET)
