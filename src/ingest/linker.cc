@@ -194,7 +194,8 @@ storage::LinkDecision Linker::Unmatched(std::string reason, core::Timestamp at) 
 }
 
 StatusOr<Placement> Linker::Place(const RecordsOf& records_of, const ShieldOf& shield_of,
-                                  const domain::Child& view, core::Timestamp at) const {
+                                  const Origin& origin, const domain::Child& view,
+                                  core::Timestamp at) const {
   const linkage::LinkageRecord probe = parts_->builder.Build(view);
   // The Matcher asks for a candidate's records only when it may link to it;
   // a store error is kept and returned after the match.
@@ -219,8 +220,12 @@ StatusOr<Placement> Linker::Place(const RecordsOf& records_of, const ShieldOf& s
     }
     bool any_linked = false;
     for (const storage::SourceRecord& r : **records) {
-      if (Current(r)) f.members.push_back(parts_->builder.Build(r.data));
+      if (!Current(r)) continue;
+      f.members.push_back(parts_->builder.Build(r.data));
       any_linked = any_linked || r.state == storage::LinkState::kLinked;
+      f.register_holds_another = f.register_holds_another ||
+                                 (origin.register_of_persons && r.source == origin.source &&
+                                  r.key != origin.key);
     }
     f.provisional = !f.members.empty() && !any_linked;
     return f;

@@ -106,11 +106,20 @@ class Linker {
   using ShieldOf = std::function<core::StatusOr<std::optional<storage::ShieldEntry>>(
       const domain::ContactPointId&)>;
 
-  // Decides where `view` (a source's view of a child) belongs, reading the
-  // candidates' current records through `records_of` for the cannot-link
-  // checks and their shields through `shield_of`.
+  // Where a record comes from: its source and key, and whether the source
+  // is a register of persons (a national source, one record per child).
+  struct Origin {
+    domain::SourceId source;
+    domain::SourceKey key;
+    bool register_of_persons = false;
+  };
+
+  // Decides where `view` (the view of a child that `origin` supplies)
+  // belongs, reading the candidates' current records through `records_of`
+  // for the cannot-link checks and their shields through `shield_of`.
   core::StatusOr<Placement> Place(const RecordsOf& records_of, const ShieldOf& shield_of,
-                                  const domain::Child& view, core::Timestamp at) const;
+                                  const Origin& origin, const domain::Child& view,
+                                  core::Timestamp at) const;
 
   // The decision kept for a record that is never matched (a post-adoption
   // identity: always a child of its own).

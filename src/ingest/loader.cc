@@ -160,9 +160,11 @@ class Handoff {
 //     children it holds shielded, kept here.
 class Applier {
  public:
+  // `register_of_persons`: the source is a national register (one record
+  // per child; matching/matcher.h, ChildFacts::register_holds_another).
   Applier(StoreWriter& writer, storage::Transaction& before, Linker& linker,
           SourcePriorities priorities, core::Random& random, const BatchHeader& header,
-          core::Timestamp received_at, Receipt& receipt)
+          bool register_of_persons, core::Timestamp received_at, Receipt& receipt)
       : writer_(writer),
         before_(before),
         linker_(linker),
@@ -170,6 +172,7 @@ class Applier {
         priorities_(std::move(priorities)),
         random_(random),
         header_(header),
+        register_of_persons_(register_of_persons),
         received_at_(received_at),
         receipt_(receipt) {}
 
@@ -269,6 +272,7 @@ class Applier {
             Placement placement,
             linker_.Place([this](const domain::ContactPointId& c) { return Cluster(c); },
                           [this](const domain::ContactPointId& c) { return ShieldOf(c); },
+                          Linker::Origin{header_.source, record.key, register_of_persons_},
                           record.child, received_at_));
         decision = std::move(placement.record);
         hold_shield_ground = std::move(placement.hold_shield_ground);
@@ -504,6 +508,7 @@ class Applier {
   const SourcePriorities priorities_;
   core::Random& random_;
   const BatchHeader& header_;
+  const bool register_of_persons_;
   const core::Timestamp received_at_;
   Receipt& receipt_;
   std::unordered_set<std::string> seen_;
@@ -663,7 +668,7 @@ StatusOr<LoadResult> BatchLoader::LoadOnce(const domain::SourceId& source,
   {
     StoreWriter writer(*tx);
     Applier applier(writer, *before, linker_, std::move(priorities), random_, header,
-                    receipt.received_at, receipt);
+                    entry.kind == domain::SourceKind::kNational, receipt.received_at, receipt);
     auto apply = [&](ReadItem& item) -> Status {
       if (auto* encoded = std::get_if<EncodedRecord>(&item)) {
         return applier.Apply(std::move(encoded->record), std::move(encoded->view));

@@ -111,12 +111,13 @@ class LoaderTest : public testing::LinkerSuite {
     fs::remove_all(dir_);
   }
 
-  void Register(const std::string& id, domain::SourceState state) {
+  void Register(const std::string& id, domain::SourceState state,
+                domain::SourceKind kind = domain::SourceKind::kNational) {
     auto tx = store_->Begin(storage::TxMode::kReadWrite);
     storage::SourceEntry s;
     s.id = domain::SourceId(id);
     s.name = "Test " + id;
-    s.kind = domain::SourceKind::kNational;
+    s.kind = kind;
     s.state = state;
     s.created_at = s.updated_at = clock_.Now();
     ASSERT_TRUE((*tx)->PutSource(s).ok());
@@ -427,6 +428,37 @@ TEST_F(LoaderTest, ASealedRecordStaysSealedAndAttachedToNoChild) {
   EXPECT_EQ(record->state, storage::LinkState::kSealed);
   EXPECT_FALSE(record->child.has_value());
   EXPECT_EQ(store_->Info()->children, 0);
+}
+
+// A national source is a register of persons: a second key of it is another
+// child (twins under variants of one name, no identifier) or the register's
+// own duplicate, for a person to decide. A local system's duplicates merge.
+TEST_F(LoaderTest, ASecondRecordOfANationalRegisterNeverJoinsItsFirstChildAutomatically) {
+  auto national = Load("gro-births", Write("1.jsonl", Header("gro-births", "b1", "delta", 1) +
+                                                          Upsert("G1", "Isabella", "Browne", "") +
+                                                          Upsert("G2", "Isabelle", "Browne", "")));
+  ASSERT_TRUE(national.ok()) << national.status().ToString();
+  EXPECT_EQ(national->receipt.created, 2);
+  EXPECT_EQ(national->receipt.review, 1);
+  auto tx = store_->Begin(storage::TxMode::kReadOnly);
+  auto g1 = (*tx)->GetSourceRecord(domain::SourceId("gro-births"), domain::SourceKey("G1"));
+  auto g2 = (*tx)->GetSourceRecord(domain::SourceId("gro-births"), domain::SourceKey("G2"));
+  ASSERT_TRUE(g1.ok() && g2.ok());
+  EXPECT_EQ(g2->state, storage::LinkState::kReview);
+  EXPECT_NE(g2->child, g1->child);
+  ASSERT_TRUE(g2->decision.has_value());
+  EXPECT_EQ(g2->decision->reason, "another_register_record");
+  EXPECT_EQ(g2->decision->candidate, g1->child);
+  tx->reset();
+
+  Register("la-visits", domain::SourceState::kActive, domain::SourceKind::kLocal);
+  auto local = Load("la-visits", Write("2.jsonl", Header("la-visits", "v1", "delta", 1) +
+                                                      Upsert("L1", "Cara", "Khan", "") +
+                                                      Upsert("L2", "Cara", "Khan", "")));
+  ASSERT_TRUE(local.ok()) << local.status().ToString();
+  EXPECT_EQ(local->receipt.created, 1);
+  EXPECT_EQ(local->receipt.linked, 1);
+  EXPECT_EQ(local->receipt.review, 0);
 }
 
 TEST_F(LoaderTest, EachRecordKeepsTheDecisionThatPlacedIt) {

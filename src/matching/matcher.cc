@@ -313,6 +313,8 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
       excluded_any = true;
       continue;
     }
+    // A shared identifier says the register lists one child twice.
+    child.register_holds_another = child.register_holds_another && !identified;
     if (rule == TwinRule::kCloseNames && eligible.empty()) {
       out.decision = Decision::kReview;
       out.child = s.child;
@@ -388,6 +390,11 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
   if (best_facts.shielded) {
     out.decision = Decision::kReview;
     out.reason = "shielded_candidate";
+    return out;
+  }
+  if (best_facts.register_holds_another) {
+    out.decision = Decision::kReview;
+    out.reason = "another_register_record";
     return out;
   }
   out.decision = Decision::kLink;

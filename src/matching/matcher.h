@@ -80,6 +80,14 @@ struct ChildFacts {
   // The child's current source records, for cannot-link checks over the
   // whole cluster; empty means "check the best view only".
   std::vector<linkage::LinkageRecord> members;
+  // The child already has a current record from the register of persons the
+  // record comes from (a national source: births, child benefit, school
+  // census, NHS demographics), under another key. A register holds one
+  // record per child, so this record is another child (a twin the register
+  // lists without an identifier ContactPoint sees) or a duplicate in the
+  // register: never linked automatically unless the two share an
+  // identifier (review, "another_register_record").
+  bool register_holds_another = false;
 };
 using ChildFactsFn = std::function<ChildFacts(const domain::ContactPointId&)>;
 
@@ -102,7 +110,8 @@ struct MatchOutcome {
   // record with another NHS number and none with this record's),
   // "candidates_capped" (the index capped the candidate list, or more
   // candidates scored high than MatchOptions::examined_candidates),
-  // "shielded_candidate", "provisional_candidate".
+  // "shielded_candidate", "provisional_candidate", "another_register_record"
+  // (ChildFacts::register_holds_another).
   std::string reason;
   std::vector<ScoredCandidate> best;  // best first, at most reported_candidates
   bool hold_shielded = false;         // a new or reviewed record to keep shielded

@@ -71,6 +71,7 @@ class MatcherTest : public ::testing::Test {
       ChildFacts facts;
       facts.shielded = shielded_.contains(id.number());
       facts.provisional = provisional_.contains(id.number());
+      facts.register_holds_another = register_holds_another_.contains(id.number());
       auto members = members_.find(id.number());
       if (members != members_.end()) facts.members = members->second;
       return facts;
@@ -86,6 +87,7 @@ class MatcherTest : public ::testing::Test {
   std::unique_ptr<Matcher> matcher_;
   std::map<std::uint64_t, bool> shielded_;
   std::map<std::uint64_t, bool> provisional_;
+  std::map<std::uint64_t, bool> register_holds_another_;
   std::map<std::uint64_t, std::vector<linkage::LinkageRecord>> members_;
 };
 linkage::NameNormaliser* MatcherTest::normaliser_ = nullptr;
@@ -504,6 +506,29 @@ TEST_F(MatcherTest, APossibleDuplicateOfAShieldedChildIsHeldShieldedForReview) {
   EXPECT_EQ(outcome.reason, "shielded_candidate");
   EXPECT_EQ(outcome.child, target);
   EXPECT_TRUE(outcome.hold_shielded);
+}
+
+TEST_F(MatcherTest, ASecondRecordFromOneNationalRegisterIsAQuestionUnlessAnIdentifierIsShared) {
+  // Twins at one home whose child-benefit records carry no identifier, under
+  // variants of one name: the second record of the register is not the
+  // first child's, whatever the names say.
+  const ContactPointId isabella = Add(ChildSpec{.given = "Isabella Elsa", .family = "Browne",
+                                                .gender = domain::Gender::kFemale});
+  const ChildSpec isabelle{.given = "Isabelle Elsa", .family = "Browne",
+                           .gender = domain::Gender::kFemale};
+  MatchOutcome outcome = Match(isabelle);
+  ASSERT_EQ(outcome.decision, Decision::kLink) << outcome.reason;  // the rule alone decides
+  register_holds_another_[isabella.number()] = true;
+  outcome = Match(isabelle);
+  EXPECT_EQ(outcome.decision, Decision::kReview) << outcome.reason;
+  EXPECT_EQ(outcome.reason, "another_register_record");
+  EXPECT_EQ(outcome.child, isabella);
+  // An NHS number in common: the register lists one child twice.
+  const ContactPointId numbered = Add(Registered());
+  register_holds_another_[numbered.number()] = true;
+  outcome = Match(Registered());
+  EXPECT_EQ(outcome.decision, Decision::kLink) << outcome.reason;
+  EXPECT_EQ(outcome.child, numbered);
 }
 
 TEST_F(MatcherTest, TwoChildrenBothMatchingIsAmbiguous) {

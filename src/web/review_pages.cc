@@ -102,7 +102,10 @@ std::string MatcherReason(const std::string& code) {
        "Could be a twin: the given names are close but not the same"},
       {"provisional_candidate", "The likely child is itself waiting for review"},
       {"candidates_capped", "Too many possible children to compare"},
-      {"shielded_candidate", "The likely child's record is shielded"}};
+      {"shielded_candidate", "The likely child's record is shielded"},
+      {"another_register_record",
+       "The likely child already has another record from this national register: could be "
+       "a twin, or the register lists the child twice"}};
   auto it = kReasons.find(code);
   return it != kReasons.end() ? it->second : Humanise(code);
 }
