@@ -235,6 +235,7 @@ StatusOr<Placement> Linker::Place(const RecordsOf& records_of, const ShieldOf& s
   Placement placement;
   placement.decision = outcome.decision;
   placement.child = outcome.child;
+  placement.wait_with = outcome.wait_with;
   storage::LinkDecision& d = placement.record;
   d.decision = std::string(matching::DecisionName(outcome.decision));
   d.reason = outcome.reason;

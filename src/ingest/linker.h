@@ -68,6 +68,10 @@ struct Placement {
   // takes until a person decides (a feed must never create an unshielded
   // duplicate of a shielded child).
   std::optional<std::string> hold_shield_ground;
+  // kReview: the provisional child the record waits on with the records it
+  // is the same child as (matching::MatchOutcome::wait_with); otherwise a
+  // provisional child of its own.
+  std::optional<domain::ContactPointId> wait_with;
 };
 
 class Linker {

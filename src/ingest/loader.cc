@@ -281,8 +281,11 @@ class Applier {
         } else if (placement.decision == matching::Decision::kReview) {
           // A record in review waits on a provisional child of its own (its
           // candidate is in the decision): a possibly wrong record is never
-          // shown as part of another child's record.
+          // shown as part of another child's record. One that is the same
+          // child as a provisional child's records waits with them, unless
+          // it must be held shielded (that child may not be).
           state = storage::LinkState::kReview;
+          if (placement.wait_with && !hold_shield_ground) child = *placement.wait_with;
         }
       }
     }

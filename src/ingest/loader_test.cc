@@ -461,6 +461,47 @@ TEST_F(LoaderTest, ASecondRecordOfANationalRegisterNeverJoinsItsFirstChildAutoma
   EXPECT_EQ(local->receipt.review, 0);
 }
 
+// Records of one child that go to review one after another wait on one
+// provisional child: one question for the data administrator, not several.
+TEST_F(LoaderTest, RecordsInReviewThatAreOneChildWaitOnOneProvisionalChild) {
+  // One home; the first source spells the child "Mac", so each record
+  // calling him "Max" is a twin question.
+  auto at_home = [](const std::string& key, const std::string& given) {
+    return "{\"key\": \"" + key + "\", \"op\": \"upsert\", \"child\": {\"given_names\": \"" +
+           given +
+           "\", \"family_name\": \"Hynd\", \"gender\": \"male\", \"date_of_birth\": "
+           "\"2012-03-12\", \"address\": {\"lines\": [\"4 Mill Lane\", \"Borehamwood\"], "
+           "\"postcode\": \"WD6 5GJ\"}}}\n";
+  };
+  Register("la-visits", domain::SourceState::kActive, domain::SourceKind::kLocal);
+  ASSERT_TRUE(
+      Load("nhs-pds", Write("1.jsonl", Header("nhs-pds", "p1", "delta", 1) + at_home("P1", "Mac")))
+          .ok());
+  ASSERT_TRUE(Load("gro-births",
+                   Write("2.jsonl", Header("gro-births", "b1", "delta", 1) + at_home("G1", "Max")))
+                  .ok());
+  auto visits = Load("la-visits", Write("3.jsonl", Header("la-visits", "v1", "delta", 1) +
+                                                       at_home("V1", "Max")));
+  ASSERT_TRUE(visits.ok()) << visits.status().ToString();
+  EXPECT_EQ(visits->receipt.review, 1);
+  EXPECT_EQ(visits->receipt.created, 0);  // no provisional child of its own
+  auto tx = store_->Begin(storage::TxMode::kReadOnly);
+  auto record = [&](const char* source, const char* key) {
+    return *(*tx)->GetSourceRecord(domain::SourceId(source), domain::SourceKey(key));
+  };
+  const storage::SourceRecord p1 = record("nhs-pds", "P1");
+  const storage::SourceRecord g1 = record("gro-births", "G1");
+  const storage::SourceRecord v1 = record("la-visits", "V1");
+  ASSERT_EQ(g1.state, storage::LinkState::kReview);
+  ASSERT_EQ(v1.state, storage::LinkState::kReview);
+  EXPECT_EQ(g1.decision->reason, "twin_rule_close_names");
+  EXPECT_EQ(g1.decision->candidate, p1.child);
+  EXPECT_EQ(v1.decision->candidate, p1.child);  // the question stays the same
+  EXPECT_EQ(v1.child, g1.child);                // and waits with G1
+  EXPECT_NE(v1.child, p1.child);
+  EXPECT_EQ(store_->Info()->children, 2);
+}
+
 TEST_F(LoaderTest, EachRecordKeepsTheDecisionThatPlacedIt) {
   ASSERT_TRUE(Load("gro-births", Write("1.jsonl", Header("gro-births", "b1", "delta", 1) +
                                                       Upsert("G1", "Amelia", "Smith", kNhsA)))

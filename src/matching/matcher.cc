@@ -203,6 +203,14 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
   // person's (candidates_capped).
   std::size_t examined = 0;
   bool examination_capped = false;
+  // A provisional child this record matches as a link would, with no
+  // cannot-link rule against it: a record sent to review waits there, with
+  // the records it is the same child as, not on a child of its own.
+  std::optional<domain::ContactPointId> wait_with;
+  auto finish = [&]() -> MatchOutcome {
+    if (out.decision == Decision::kReview) out.wait_with = wait_with;
+    return std::move(out);
+  };
   for (ScoredCandidate& s : scored) {
     if (s.score < review_score_ || eligible.size() == 2) break;
     if (examined == options_.examined_candidates) {
@@ -322,10 +330,14 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
       out.hold_shielded = child.shielded;
       out.best.assign(scored.begin(),
                       scored.begin() + std::min(scored.size(), options_.reported_candidates));
-      return out;
+      return finish();
     }
     if (child.provisional) {
       // Set aside: a record awaiting review is no rival and no match.
+      if (!wait_with && rule == TwinRule::kClear && !child.register_holds_another &&
+          s.score >= link_score_) {
+        wait_with = s.child;
+      }
       if (!provisional) provisional.emplace(s, std::move(child));
       continue;
     }
@@ -350,14 +362,14 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
       out.child = provisional->first.child;
     }
     out.hold_shielded = out.hold_shielded || (provisional && provisional->second.shielded);
-    return out;
+    return finish();
   }
   if (eligible.empty() && provisional) {
     out.decision = Decision::kReview;
     out.child = provisional->first.child;
     out.reason = "provisional_candidate";
     out.hold_shielded = provisional->second.shielded;
-    return out;
+    return finish();
   }
   if (eligible.empty()) {
     if (!found.complete()) {
@@ -370,7 +382,7 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
                    : scored.empty()   ? "no_candidate"
                                       : "below_review";
     }
-    return out;
+    return finish();
   }
   const auto& [best, best_facts] = eligible.front();
   out.child = best.child;
@@ -378,28 +390,28 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
   if (best.score < link_score_) {
     out.decision = Decision::kReview;
     out.reason = "between_thresholds";
-    return out;
+    return finish();
   }
   if (eligible.size() > 1 && eligible[1].first.score >= link_score_ &&
       eligible[1].first.score > best.score - options_.ambiguity_margin_bits) {
     out.decision = Decision::kReview;
     out.reason = "ambiguous";
     out.hold_shielded = out.hold_shielded || eligible[1].second.shielded;
-    return out;
+    return finish();
   }
   if (best_facts.shielded) {
     out.decision = Decision::kReview;
     out.reason = "shielded_candidate";
-    return out;
+    return finish();
   }
   if (best_facts.register_holds_another) {
     out.decision = Decision::kReview;
     out.reason = "another_register_record";
-    return out;
+    return finish();
   }
   out.decision = Decision::kLink;
   out.reason = "match";
-  return out;
+  return finish();
 }
 
 }  // namespace cp::matching

@@ -115,6 +115,11 @@ struct MatchOutcome {
   std::string reason;
   std::vector<ScoredCandidate> best;  // best first, at most reported_candidates
   bool hold_shielded = false;         // a new or reviewed record to keep shielded
+  // kReview only: a provisional child (its records all in review) that this
+  // record matches as a link would, no cannot-link rule against it. The
+  // record waits in review on that child, with the records it is the same
+  // child as, rather than on a child of its own: one question, not several.
+  std::optional<domain::ContactPointId> wait_with;
 };
 
 // The twin and sibling rule between two descriptions of children: same date

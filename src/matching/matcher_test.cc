@@ -496,7 +496,38 @@ TEST_F(MatcherTest, AProvisionalChildIsNeitherARivalNorALinkTarget) {
   EXPECT_EQ(outcome.decision, Decision::kReview);
   EXPECT_EQ(outcome.reason, "provisional_candidate");
   EXPECT_EQ(outcome.child, lone);
+  // ...and, being that child's records' very match, it waits there with them.
+  EXPECT_EQ(outcome.wait_with, lone);
   (void)provisional;
+}
+
+// Records of one child sent to review one by one (the school's misspelling
+// made the child first: each correct record is a twin question) wait on one
+// provisional child, not on one each.
+TEST_F(MatcherTest, RecordsInReviewThatAreOneChildWaitTogether) {
+  ChildSpec misspelt{.given = "Mac", .family = "Hynd", .dob = "2012-03-12", .upn = "Z757301526637"};
+  const ContactPointId school = Add(misspelt);
+  ChildSpec right = misspelt;
+  right.given = "Max";
+  right.upn.clear();
+  MatchOutcome first = Match(right);
+  ASSERT_EQ(first.decision, Decision::kReview) << first.reason;
+  ASSERT_EQ(first.reason, "twin_rule_close_names");
+  EXPECT_EQ(first.child, school);
+  EXPECT_FALSE(first.wait_with.has_value());  // nothing waits yet
+  // The first waits on a provisional child of its own; the second joins it.
+  const ContactPointId waiting = Add(right);
+  provisional_[waiting.number()] = true;
+  MatchOutcome second = Match(right);
+  ASSERT_EQ(second.decision, Decision::kReview) << second.reason;
+  EXPECT_EQ(second.reason, "twin_rule_close_names");
+  EXPECT_EQ(second.child, school);
+  EXPECT_EQ(second.wait_with, waiting);
+  // Nothing waits with a link.
+  provisional_.clear();
+  MatchOutcome linked = Match(right);
+  ASSERT_EQ(linked.decision, Decision::kLink) << linked.reason;
+  EXPECT_FALSE(linked.wait_with.has_value());
 }
 
 TEST_F(MatcherTest, APossibleDuplicateOfAShieldedChildIsHeldShieldedForReview) {
