@@ -134,6 +134,32 @@ TEST_F(StoreWriterTest, AFailedWriteStopsEverythingAfterItAndIsReportedToEachLat
   EXPECT_EQ(ran, (std::vector<int>{1, 2}));
 }
 
+// A write that fails on the writer's thread rolls the transaction back
+// there; the store's writer lock stays with the thread that began the
+// transaction until that thread drops it (a std::mutex is released by its
+// owner), and then the store is free again.
+TEST_F(StoreWriterTest, AWriteFailingOnTheWritersThreadLeavesTheLockToTheThreadThatBegan) {
+  {
+    StoreWriter writer(*tx_);
+    ASSERT_TRUE(writer.Post([this](storage::Transaction& tx) {
+      return tx.PutSource(Source("la-one"));
+    }).ok());
+    ASSERT_TRUE(writer.Post([](storage::Transaction& tx) {
+      domain::Child never_issued;
+      never_issued.id = *domain::ContactPointId::Parse("123456789018");
+      return tx.PutChild(never_issued);  // fails: an ID this store never issued
+    }).ok());
+    EXPECT_FALSE(writer.Finish().ok());
+  }
+  auto again = store_->Begin(storage::TxMode::kReadWrite);
+  EXPECT_EQ(again.status().code(), ErrorCode::kFailedPrecondition);  // not yet dropped
+  tx_.reset();
+  again = store_->Begin(storage::TxMode::kReadWrite);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  ASSERT_TRUE((*again)->Commit().ok());
+  EXPECT_TRUE(CommittedSources().empty());  // the failed transaction's write is gone
+}
+
 TEST_F(StoreWriterTest, DroppedBeforeFinishItRunsNothingMoreAndItsThreadIsGone) {
   std::atomic<int> ran{0};
   std::atomic<bool> started{false};

@@ -470,13 +470,22 @@ class SqliteTransaction final : public Transaction {
  public:
   // A read-write transaction on the store's writer, holding its lock.
   SqliteTransaction(SqliteStore& store, std::unique_lock<std::mutex> lock, TxMode mode)
-      : store_(store), conn_(*store.writer_), lock_(std::move(lock)), mode_(mode) {}
+      : store_(store),
+        conn_(*store.writer_),
+        lock_(std::move(lock)),
+        locked_by_(std::this_thread::get_id()),
+        mode_(mode) {}
   // A read-only transaction on a pooled reader connection, given back on close.
   SqliteTransaction(SqliteStore& store, std::unique_ptr<Connection> reader)
       : store_(store), conn_(*reader), reader_(std::move(reader)), mode_(TxMode::kReadOnly) {}
 
   ~SqliteTransaction() override {
-    if (state_ != State::kOpen) return;  // already closed, connection given back
+    // Closed on another thread (a feed load's writer thread failed): the
+    // writer's lock is released here, on the thread that took it.
+    if (state_ != State::kOpen) {
+      ReleaseWriterLock();
+      return;
+    }
     if (!conn_.InAutocommit()) {
       // Nothing to report to: a failure here leaves the transaction open; the
       // next Begin rolls the writer back before starting, and a reader still
@@ -1366,6 +1375,13 @@ class SqliteTransaction final : public Transaction {
       store_.ReturnReader(std::move(reader_));
       return;
     }
+    // A std::mutex is released by the thread that took it: another thread
+    // (the writer thread of a feed load) leaves that to the destructor.
+    if (std::this_thread::get_id() == locked_by_) ReleaseWriterLock();
+  }
+
+  void ReleaseWriterLock() {
+    if (!lock_.owns_lock()) return;
     store_.writer_owner_.store(std::thread::id());
     lock_.unlock();
   }
@@ -1891,6 +1907,7 @@ class SqliteTransaction final : public Transaction {
   // owned by reader_; ours while state_ is kOpen.
   Connection& conn_;
   std::unique_lock<std::mutex> lock_;
+  std::thread::id locked_by_;  // the thread that took lock_ (a write transaction)
   std::unique_ptr<Connection> reader_;
   const TxMode mode_;
   State state_ = State::kOpen;
