@@ -52,17 +52,27 @@ std::optional<domain::Child> BestViewOf(domain::ContactPointId child,
   return MergeSourceViews(child, views);
 }
 
+std::optional<domain::Child> MergedBestView(const Linker& linker,
+                                            const SourcePriorities& priorities,
+                                            domain::ContactPointId child,
+                                            const std::vector<storage::SourceRecord>& records) {
+  std::optional<domain::Child> merged = BestViewOf(child, records, priorities);
+  if (merged) linker.AssignAuthority(*merged);
+  return merged;
+}
+
+core::Status WriteBestView(storage::Transaction& tx, domain::ContactPointId child,
+                           const std::optional<domain::Child>& merged) {
+  if (merged) return tx.PutChild(*merged);
+  ASSIGN_OR_RETURN(domain::Child last, tx.GetChild(child));
+  return tx.PutChild(last);
+}
+
 core::StatusOr<std::optional<domain::Child>> RebuildBestView(
     storage::Transaction& tx, const Linker& linker, const SourcePriorities& priorities,
     domain::ContactPointId child, const std::vector<storage::SourceRecord>& records) {
-  std::optional<domain::Child> merged = BestViewOf(child, records, priorities);
-  if (!merged) {
-    ASSIGN_OR_RETURN(domain::Child last, tx.GetChild(child));
-    RETURN_IF_ERROR(tx.PutChild(last));
-    return std::optional<domain::Child>();
-  }
-  linker.AssignAuthority(*merged);
-  RETURN_IF_ERROR(tx.PutChild(*merged));
+  std::optional<domain::Child> merged = MergedBestView(linker, priorities, child, records);
+  RETURN_IF_ERROR(WriteBestView(tx, child, merged));
   return merged;
 }
 

@@ -67,9 +67,17 @@ std::optional<domain::Child> BestViewOf(domain::ContactPointId child,
 // change log names it. Returns the new best view, or nullopt for such a
 // child. The caller keeps any candidate index in step (Linker::Reindex or
 // Forget; a Linker that Syncs later catches up from the change log).
+// The two halves, for a caller that writes later (the feed load's writer
+// thread): MergedBestView computes, WriteBestView stores what it gave.
 core::StatusOr<std::optional<domain::Child>> RebuildBestView(
     storage::Transaction& tx, const Linker& linker, const SourcePriorities& priorities,
     domain::ContactPointId child, const std::vector<storage::SourceRecord>& records);
+std::optional<domain::Child> MergedBestView(const Linker& linker,
+                                            const SourcePriorities& priorities,
+                                            domain::ContactPointId child,
+                                            const std::vector<storage::SourceRecord>& records);
+core::Status WriteBestView(storage::Transaction& tx, domain::ContactPointId child,
+                           const std::optional<domain::Child>& merged);
 
 // "field=level;..." for every field of the comparison, in field order.
 std::string VectorText(const linkage::ComparisonVector& vector);

@@ -293,7 +293,6 @@ class Applier {
     const bool created = !child.assigned();
     if (created) {
       ASSIGN_OR_RETURN(child, NewChildId());
-      touched_.insert(child);
       // A new child's best view is this record's view.
       const SourceView only{&record.child, header_.source,       record.key,
                             header_.batch, header_.extracted_at, received_at_,
@@ -391,18 +390,14 @@ class Applier {
   // decided elsewhere.
   Status RebuildBestView(domain::ContactPointId child) {
     ASSIGN_OR_RETURN(const std::vector<storage::SourceRecord>* records, Cluster(child));
-    std::optional<domain::Child> merged = BestViewOf(child, *records, priorities_);
-    if (!merged) {
+    std::optional<domain::Child> merged = MergedBestView(linker_, priorities_, child, *records);
+    if (merged) {
+      RETURN_IF_ERROR(linker_.Reindex(*merged));
+    } else {
       linker_.Forget(child);  // no source supplies the child: it leaves the index
-      return writer_.Post([child](storage::Transaction& tx) -> Status {
-        ASSIGN_OR_RETURN(domain::Child last, tx.GetChild(child));
-        return tx.PutChild(last);
-      });
     }
-    linker_.AssignAuthority(*merged);
-    RETURN_IF_ERROR(linker_.Reindex(*merged));
-    return writer_.Post([merged = std::move(*merged)](storage::Transaction& tx) {
-      return tx.PutChild(merged);
+    return writer_.Post([child, merged = std::move(merged)](storage::Transaction& tx) {
+      return WriteBestView(tx, child, merged);
     });
   }
 
@@ -694,12 +689,10 @@ StatusOr<LoadResult> BatchLoader::LoadOnce(const domain::SourceId& source,
     }
     if (!applied.ok()) handoff.Cancel();
     reader.join();
+    if (applied.ok()) applied = read_result.status();
     if (applied.ok()) {
-      if (read_result.ok()) summary = std::move(*read_result);
-      if (!read_result.ok()) {
-        applied = read_result.status();
-      } else if (digest ? summary.content_digest != *digest
-                        : !SameHeader(summary.header, header)) {
+      summary = std::move(*read_result);
+      if (digest ? summary.content_digest != *digest : !SameHeader(summary.header, header)) {
         // What was applied must be the batch whose header was checked above.
         applied = Status(ErrorCode::kAborted,
                          "the batch file changed while it was being loaded; nothing was "
