@@ -35,7 +35,7 @@ core::StatusOr<CheckSummary> CheckBatchFile(const std::string& path, const Recor
                    "");
       continue;
     }
-    auto result = parser.ParseRecord(line.text, line.number, summary.header);
+    auto result = parser.ParseRecord(line.text, line.number, summary.header, /*padded=*/true);
     if (auto* rejection = std::get_if<Rejection>(&result)) {
       ++summary.rejected;
       on_rejection(*rejection, line.text);

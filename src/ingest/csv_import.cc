@@ -1,7 +1,6 @@
 #include "ingest/csv_import.h"
 
 #include <csv.h>
-#include <sodium.h>
 
 #include <cerrno>
 #include <cstring>
@@ -11,6 +10,7 @@
 #include <vector>
 
 #include "core/json_string.h"
+#include "core/sha256.h"
 #include "ingest/parser.h"
 
 namespace cp::ingest {
@@ -217,14 +217,13 @@ core::StatusOr<CheckSummary> ImportCsvFile(const std::string& path, const BatchH
   }
   std::vector<char> buffer(1 << 18);
   std::uint64_t done = 0;
-  crypto_hash_sha256_state digest;
-  crypto_hash_sha256_init(&digest);
+  core::Sha256 digest;
   core::Status status;
   while (status.ok() && in) {
     in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
     const auto n = static_cast<std::size_t>(in.gcount());
     if (n == 0) break;
-    crypto_hash_sha256_update(&digest, reinterpret_cast<const unsigned char*>(buffer.data()), n);
+    digest.Update(buffer.data(), n);
     if (csv_parse(&parser, buffer.data(), n, RowBuilder::OnField, RowBuilder::OnRowEnd,
                   &builder) != n) {
       status = core::Status(core::ErrorCode::kInvalidFeedLine,
@@ -254,11 +253,7 @@ core::StatusOr<CheckSummary> ImportCsvFile(const std::string& path, const BatchH
     return core::Status(core::ErrorCode::kInvalidBatchHeader,
                         "'" + path + "' is empty: a CSV batch starts with a header row");
   }
-  unsigned char hash[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256_final(&digest, hash);
-  char hex[2 * crypto_hash_sha256_BYTES + 1];
-  sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
-  summary.content_digest = hex;
+  summary.content_digest = digest.HexDigest();
   return summary;
 }
 

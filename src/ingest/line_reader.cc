@@ -1,6 +1,5 @@
 #include "ingest/line_reader.h"
 
-#include <sodium.h>
 #include <zlib.h>
 
 #include <cerrno>
@@ -9,6 +8,7 @@
 #include <system_error>
 #include <vector>
 
+#include "core/sha256.h"
 #include "ingest/feed.h"
 
 namespace cp::ingest {
@@ -20,9 +20,8 @@ struct LineReader::Impl {
   std::size_t end = 0;
   bool eof = false;
   std::int64_t line_number = 0;
-  crypto_hash_sha256_state digest;
+  core::Sha256 digest;
 
-  Impl() { crypto_hash_sha256_init(&digest); }
   ~Impl() {
     if (file != nullptr) gzclose(file);
   }
@@ -56,7 +55,7 @@ struct LineReader::Impl {
     }
     begin = 0;
     end = static_cast<std::size_t>(n);
-    crypto_hash_sha256_update(&digest, reinterpret_cast<const unsigned char*>(buffer.data()), end);
+    digest.Update(buffer.data(), end);
     return true;
   }
 };
@@ -121,17 +120,15 @@ core::StatusOr<bool> LineReader::Next(Line& line) {
     }
   }
   if (!line.text.empty() && line.text.back() == '\r') line.text.pop_back();
+  if (line.text.capacity() < line.text.size() + kLinePadding) {
+    line.text.reserve(line.text.size() + kLinePadding);
+  }
   line.number = ++s.line_number;
   return true;
 }
 
 std::string LineReader::ContentDigest() const {
-  crypto_hash_sha256_state copy = impl_->digest;
-  unsigned char out[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256_final(&copy, out);
-  char hex[2 * crypto_hash_sha256_BYTES + 1];
-  sodium_bin2hex(hex, sizeof hex, out, sizeof out);
-  return hex;
+  return impl_->digest.HexDigest();
 }
 
 std::uint64_t LineReader::position() const {

@@ -24,7 +24,8 @@ class LineReader {
   LineReader& operator=(const LineReader&) = delete;
 
   struct Line {
-    std::string text;        // without the line ending ("\n" or "\r\n")
+    std::string text;        // without the line ending ("\n" or "\r\n"); its capacity
+                             // leaves kLinePadding bytes after it
     std::int64_t number = 0; // 1-based
     bool too_long = false;   // text is empty; the line exceeded kMaxLineBytes
   };

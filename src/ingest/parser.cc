@@ -753,7 +753,9 @@ core::StatusOr<BatchHeader> LineParser::ParseHeader(std::string_view line) {
 
 std::variant<FeedRecord, Rejection> LineParser::ParseRecord(std::string_view line,
                                                             std::int64_t line_number,
-                                                            const BatchHeader& header) {
+                                                            const BatchHeader& header,
+                                                            bool padded) {
+  static_assert(kLinePadding >= simdjson::SIMDJSON_PADDING);
   auto reject = [&](const Error& e) {
     return Rejection{line_number, e.field, e.code, e.reason};
   };
@@ -761,7 +763,7 @@ std::variant<FeedRecord, Rejection> LineParser::ParseRecord(std::string_view lin
     return reject({"", ErrorCode::kInvalidFeedLine, "is longer than 1 MiB"});
   }
   dom::element doc;
-  if (auto error = impl_->parser.parse(line.data(), line.size(), true).get(doc)) {
+  if (auto error = impl_->parser.parse(line.data(), line.size(), !padded).get(doc)) {
     return reject({"", ErrorCode::kInvalidFeedLine, "the line " + JsonErrorReason(error)});
   }
   FeedRecord record;

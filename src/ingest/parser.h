@@ -33,8 +33,10 @@ class LineParser {
 
   // Parses one record line. `header` supplies the extract date, which bounds
   // dates of birth and decides whether a child counts as a newborn.
+  // `padded`: kLinePadding bytes after `line` may be read (whatever they
+  // hold), so the line is parsed where it lies instead of copied first.
   std::variant<FeedRecord, Rejection> ParseRecord(std::string_view line, std::int64_t line_number,
-                                                  const BatchHeader& header);
+                                                  const BatchHeader& header, bool padded = false);
 
  private:
   struct Impl;
