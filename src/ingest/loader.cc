@@ -1,5 +1,7 @@
 #include "ingest/loader.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -627,6 +629,7 @@ StatusOr<LoadResult> BatchLoader::LoadOnce(const domain::SourceId& source,
   Handoff handoff;
   StatusOr<CheckSummary> read_result = Status(ErrorCode::kInternal, "the batch was not read");
   std::thread reader([&] {
+    pthread_setname_np(pthread_self(), "cp-feed-reader");
     read_result = read(
         [&](FeedRecord&& record) -> Status {
           StatusOr<storage::EncodedSourceView> view =
