@@ -59,6 +59,27 @@ TEST_F(LineReaderTest, ReadsLinesWithNumbersAndEndings) {
   EXPECT_EQ(lines[3].number, 4);
 }
 
+// The parser reads up to kLinePadding bytes past a line (parsing it in
+// place): the line's buffer must own them, however long the line.
+TEST_F(LineReaderTest, EveryLineLeavesItsPaddingInItsBuffer) {
+  std::string content;
+  for (std::size_t n : {0u, 1u, 15u, 16u, 63u, 64u, 1000u, 4096u, 70000u, 3u}) {
+    content += std::string(n, 'x') + "\n";
+  }
+  const auto lines = ReadAll(Write("padded.jsonl", content));
+  ASSERT_EQ(lines.size(), 10u);
+  // ReadAll copies each line; read again keeping the reader's own buffer.
+  auto reader = LineReader::Open(Write("padded2.jsonl", content));
+  ASSERT_TRUE(reader.ok());
+  LineReader::Line line;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    auto more = (*reader)->Next(line);
+    ASSERT_TRUE(more.ok() && *more);
+    EXPECT_EQ(line.text, lines[i].text);
+    EXPECT_GE(line.text.capacity(), line.text.size() + kLinePadding) << "line " << i + 1;
+  }
+}
+
 TEST_F(LineReaderTest, GzipIsDetectedByContent) {
   std::string content;
   for (int i = 0; i < 100000; ++i) content += "line " + std::to_string(i) + "\n";

@@ -61,6 +61,32 @@ TEST_F(ParserTest, HeaderFieldsAreRead) {
   EXPECT_EQ(header_.mode, BatchMode::kDelta);
 }
 
+// A padded line is parsed where it lies: what follows it in the buffer is
+// never part of the record, whatever it holds.
+TEST_F(ParserTest, APaddedLineIsParsedInPlaceAndNothingAfterItCounts) {
+  const std::string line = ValidRecord().dump();
+  // The bytes after the line would make it a different record, or complete
+  // a cut one, if the parser read them as content.
+  const std::string after = R"(, "extra": 1} {"key": "OTHER"})" + std::string(kLinePadding, '}');
+  const std::string buffer = line + after;
+  auto result = parser_.ParseRecord(std::string_view(buffer).substr(0, line.size()), 7, header_,
+                                    /*padded=*/true);
+  ASSERT_TRUE(std::holds_alternative<FeedRecord>(result))
+      << std::get<Rejection>(result).field << ": " << std::get<Rejection>(result).reason;
+  const FeedRecord& r = std::get<FeedRecord>(result);
+  EXPECT_EQ(r.key.value(), "GRO-1978-000123");
+  EXPECT_EQ(r.child.name.given_names.Reveal(), "Amelia Rose");
+  EXPECT_EQ(r.child.address->postcode->Reveal(), "LS1 4AB");
+  ASSERT_EQ(r.child.involvements.size(), 1u);
+  // A line cut short stays rejected although the bytes after it complete it.
+  const std::string cut = line.substr(0, line.size() - 1);
+  const std::string completed = cut + "}" + std::string(kLinePadding, ' ');
+  auto rejected = parser_.ParseRecord(std::string_view(completed).substr(0, cut.size()), 7,
+                                      header_, /*padded=*/true);
+  ASSERT_TRUE(std::holds_alternative<Rejection>(rejected));
+  EXPECT_EQ(std::get<Rejection>(rejected), std::get<Rejection>(Parse(cut)));
+}
+
 TEST_F(ParserTest, SpecificationExampleIsAcceptedAndNormalised) {
   auto result = Parse(ValidRecord().dump());
   ASSERT_TRUE(std::holds_alternative<FeedRecord>(result))
