@@ -182,6 +182,11 @@ int Show(const ReviewOptions& o, const core::Clock& clock) {
   std::cout << "record:   " << Ref(o).ToString() << " (batch " << r.batch.value() << ", extracted "
             << core::FormatRfc3339(r.extracted_at) << ")\n"
             << "waits on: " << r.child->ToString() << "\n";
+  if (shown->linked_with > 0) {
+    std::cout << "with:     " << shown->linked_with
+              << " record(s) linked to that child, the same child as this record: a link "
+                 "takes them along\n";
+  }
   if (r.decision) {
     PrintDecision(*r.decision, "");
     const auto levels = review::SplitVector(r.decision->vector);
@@ -221,6 +226,11 @@ int Link(const ReviewOptions& o, const core::Clock& clock) {
   SayResolved(linked->target);
   std::cout << "Linked " << Ref(o).ToString() << " to child " << linked->target.id.ToString()
             << ".\n";
+  if (linked->records_moved > 1) {
+    std::cout << "With it went the " << linked->records_moved - 1
+              << " record(s) linked to its provisional child " << linked->provisional.ToString()
+              << ".\n";
+  }
   if (linked->provisional_merged_away) {
     std::cout << "Its provisional child " << linked->provisional.ToString()
               << " had no other record: merged away, it now redirects to "

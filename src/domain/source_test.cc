@@ -39,7 +39,9 @@ TEST(SourceTest, AccreditationAdvancesOneStepAtATime) {
   for (const Case& c : cases) {
     const core::Status s = CheckTransition(c.from, c.to);
     EXPECT_EQ(s.ok(), c.ok) << SourceStateName(c.from) << " -> " << SourceStateName(c.to);
-    if (!c.ok) EXPECT_EQ(s.code(), core::ErrorCode::kFailedPrecondition);
+    if (!c.ok) {
+      EXPECT_EQ(s.code(), core::ErrorCode::kFailedPrecondition);
+    }
   }
 }
 

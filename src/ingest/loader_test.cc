@@ -34,6 +34,17 @@ std::string Header(const std::string& source, const std::string& batch, const st
          ", \"extracted_at\": \"2026-11-21T02:00:00Z\", \"mode\": \"" + mode + "\"}\n";
 }
 
+// A boy "GIVEN Hynd" born 2012-03-12 at 4 Mill Lane, Borehamwood; with an
+// NHS number if one is given.
+std::string AtHome(const std::string& key, const std::string& given,
+                   const std::string& nhs = "") {
+  return "{\"key\": \"" + key + "\", \"op\": \"upsert\", \"child\": {\"given_names\": \"" +
+         given + "\", \"family_name\": \"Hynd\", " +
+         (nhs.empty() ? std::string() : "\"identifiers\": {\"nhs_number\": \"" + nhs + "\"}, ") +
+         "\"gender\": \"male\", \"date_of_birth\": \"2012-03-12\", \"address\": {\"lines\": "
+         "[\"4 Mill Lane\", \"Borehamwood\"], \"postcode\": \"WD6 5GJ\"}}}\n";
+}
+
 std::string Upsert(const std::string& key, const std::string& given, const std::string& family,
                    const std::string& nhs, const std::string& events = "[]") {
   std::string ids = nhs.empty() ? "{}" : "{\"nhs_number\": \"" + nhs + "\"}";
@@ -122,6 +133,16 @@ class LoaderTest : public testing::LinkerSuite {
     s.created_at = s.updated_at = clock_.Now();
     ASSERT_TRUE((*tx)->PutSource(s).ok());
     ASSERT_TRUE((*tx)->Commit().ok());
+  }
+
+  // The stored record SOURCE:KEY (a default one, and a failure, if none).
+  storage::SourceRecord Record(const char* source, const char* key) {
+    auto tx = store_->Begin(storage::TxMode::kReadOnly);
+    EXPECT_TRUE(tx.ok());
+    if (!tx.ok()) return {};
+    auto r = (*tx)->GetSourceRecord(domain::SourceId(source), domain::SourceKey(key));
+    EXPECT_TRUE(r.ok()) << source << ":" << key << " " << r.status().ToString();
+    return r.ok() ? *r : storage::SourceRecord{};
   }
 
   std::string Write(const std::string& name, const std::string& content) {
@@ -466,32 +487,21 @@ TEST_F(LoaderTest, ASecondRecordOfANationalRegisterNeverJoinsItsFirstChildAutoma
 TEST_F(LoaderTest, RecordsInReviewThatAreOneChildWaitOnOneProvisionalChild) {
   // One home; the first source spells the child "Mac", so each record
   // calling him "Max" is a twin question.
-  auto at_home = [](const std::string& key, const std::string& given) {
-    return "{\"key\": \"" + key + "\", \"op\": \"upsert\", \"child\": {\"given_names\": \"" +
-           given +
-           "\", \"family_name\": \"Hynd\", \"gender\": \"male\", \"date_of_birth\": "
-           "\"2012-03-12\", \"address\": {\"lines\": [\"4 Mill Lane\", \"Borehamwood\"], "
-           "\"postcode\": \"WD6 5GJ\"}}}\n";
-  };
   Register("la-visits", domain::SourceState::kActive, domain::SourceKind::kLocal);
   ASSERT_TRUE(
-      Load("nhs-pds", Write("1.jsonl", Header("nhs-pds", "p1", "delta", 1) + at_home("P1", "Mac")))
+      Load("nhs-pds", Write("1.jsonl", Header("nhs-pds", "p1", "delta", 1) + AtHome("P1", "Mac")))
           .ok());
   ASSERT_TRUE(Load("gro-births",
-                   Write("2.jsonl", Header("gro-births", "b1", "delta", 1) + at_home("G1", "Max")))
+                   Write("2.jsonl", Header("gro-births", "b1", "delta", 1) + AtHome("G1", "Max")))
                   .ok());
   auto visits = Load("la-visits", Write("3.jsonl", Header("la-visits", "v1", "delta", 1) +
-                                                       at_home("V1", "Max")));
+                                                       AtHome("V1", "Max")));
   ASSERT_TRUE(visits.ok()) << visits.status().ToString();
   EXPECT_EQ(visits->receipt.review, 1);
   EXPECT_EQ(visits->receipt.created, 0);  // no provisional child of its own
-  auto tx = store_->Begin(storage::TxMode::kReadOnly);
-  auto record = [&](const char* source, const char* key) {
-    return *(*tx)->GetSourceRecord(domain::SourceId(source), domain::SourceKey(key));
-  };
-  const storage::SourceRecord p1 = record("nhs-pds", "P1");
-  const storage::SourceRecord g1 = record("gro-births", "G1");
-  const storage::SourceRecord v1 = record("la-visits", "V1");
+  const storage::SourceRecord p1 = Record("nhs-pds", "P1");
+  const storage::SourceRecord g1 = Record("gro-births", "G1");
+  const storage::SourceRecord v1 = Record("la-visits", "V1");
   ASSERT_EQ(g1.state, storage::LinkState::kReview);
   ASSERT_EQ(v1.state, storage::LinkState::kReview);
   EXPECT_EQ(g1.decision->reason, "twin_rule_close_names");
@@ -499,6 +509,50 @@ TEST_F(LoaderTest, RecordsInReviewThatAreOneChildWaitOnOneProvisionalChild) {
   EXPECT_EQ(v1.decision->candidate, p1.child);  // the question stays the same
   EXPECT_EQ(v1.child, g1.child);                // and waits with G1
   EXPECT_NE(v1.child, p1.child);
+  EXPECT_EQ(store_->Info()->children, 2);
+}
+
+// A record whose only match is a provisional child, as a link would be, is
+// that child's record: linked to it, not another question in the queue.
+TEST_F(LoaderTest, ARecordMatchingOnlyAProvisionalChildJoinsIt) {
+  Register("la-visits", domain::SourceState::kActive, domain::SourceKind::kLocal);
+  Register("la-health", domain::SourceState::kActive, domain::SourceKind::kLocal);
+  // "Mac", numbered; then "Max" without a number: a twin question.
+  ASSERT_TRUE(Load("nhs-pds", Write("1.jsonl", Header("nhs-pds", "p1", "delta", 1) +
+                                                   AtHome("P1", "Mac", kNhsA)))
+                  .ok());
+  ASSERT_TRUE(Load("gro-births", Write("2.jsonl", Header("gro-births", "b1", "delta", 1) +
+                                                      AtHome("G1", "Max", "")))
+                  .ok());
+  // "Max" with another NHS number than Mac's: only G1's provisional child
+  // can be his.
+  auto visits = Load("la-visits", Write("3.jsonl", Header("la-visits", "v1", "delta", 1) +
+                                                       AtHome("V1", "Max", kNhsB)));
+  ASSERT_TRUE(visits.ok()) << visits.status().ToString();
+  ASSERT_EQ(visits->receipt.rejected, 0);
+  EXPECT_EQ(visits->receipt.review, 0);
+  EXPECT_EQ(visits->receipt.linked, 1);
+  EXPECT_EQ(visits->receipt.created, 0);
+  // A child with a linked record is no longer provisional: the next record
+  // links to it as to any child.
+  auto health = Load("la-health", Write("4.jsonl", Header("la-health", "h1", "delta", 1) +
+                                                       AtHome("H1", "Max", kNhsB)));
+  ASSERT_TRUE(health.ok()) << health.status().ToString();
+  EXPECT_EQ(health->receipt.linked, 1);
+  const storage::SourceRecord p1 = Record("nhs-pds", "P1");
+  const storage::SourceRecord g1 = Record("gro-births", "G1");
+  const storage::SourceRecord v1 = Record("la-visits", "V1");
+  const storage::SourceRecord h1 = Record("la-health", "H1");
+  ASSERT_EQ(g1.state, storage::LinkState::kReview);  // the question stands
+  EXPECT_EQ(g1.decision->candidate, p1.child);
+  EXPECT_EQ(v1.state, storage::LinkState::kLinked);
+  EXPECT_EQ(v1.child, g1.child);
+  ASSERT_TRUE(v1.decision.has_value());
+  EXPECT_EQ(v1.decision->decision, "link");
+  EXPECT_EQ(v1.decision->reason, "provisional_match");
+  EXPECT_FALSE(v1.decision->candidate.has_value());
+  EXPECT_EQ(h1.child, g1.child);
+  EXPECT_EQ(h1.decision->reason, "match");
   EXPECT_EQ(store_->Info()->children, 2);
 }
 

@@ -203,12 +203,19 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
   // person's (candidates_capped).
   std::size_t examined = 0;
   bool examination_capped = false;
-  // A provisional child this record matches as a link would, with no
-  // cannot-link rule against it: a record sent to review waits there, with
-  // the records it is the same child as, not on a child of its own.
-  std::optional<domain::ContactPointId> wait_with;
+  // Provisional children this record matches as a link would, with no
+  // cannot-link rule against them (and whether each is shielded). A record
+  // sent to review waits on the best of them, with the records it is the
+  // same child as, not on a child of its own; a record with no other
+  // candidate joins it (see "provisional_match" below).
+  std::vector<std::pair<ScoredCandidate, bool>> provisional_matches;
+  auto by_score = [&](const auto& a, const auto& b) { return better(a.first, b.first); };
   auto finish = [&]() -> MatchOutcome {
-    if (out.decision == Decision::kReview) out.wait_with = wait_with;
+    if (out.decision == Decision::kReview && !provisional_matches.empty()) {
+      out.wait_with =
+          std::min_element(provisional_matches.begin(), provisional_matches.end(), by_score)
+              ->first.child;
+    }
     return std::move(out);
   };
   for (ScoredCandidate& s : scored) {
@@ -333,10 +340,9 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
       return finish();
     }
     if (child.provisional) {
-      // Set aside: a record awaiting review is no rival and no match.
-      if (!wait_with && rule == TwinRule::kClear && !child.register_holds_another &&
-          s.score >= link_score_) {
-        wait_with = s.child;
+      // Set aside: a record awaiting review is no rival of another child.
+      if (rule == TwinRule::kClear && !child.register_holds_another && s.score >= link_score_) {
+        provisional_matches.emplace_back(s, child.shielded);
       }
       if (!provisional) provisional.emplace(s, std::move(child));
       continue;
@@ -346,8 +352,8 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
   // Best first again, now that the children examined score as their best
   // records.
   std::sort(scored.begin(), scored.end(), better);
-  std::sort(eligible.begin(), eligible.end(),
-            [&](const auto& a, const auto& b) { return better(a.first, b.first); });
+  std::sort(provisional_matches.begin(), provisional_matches.end(), by_score);
+  std::sort(eligible.begin(), eligible.end(), by_score);
   out.best.assign(scored.begin(),
                   scored.begin() + std::min(scored.size(), options_.reported_candidates));
 
@@ -365,6 +371,26 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
     return finish();
   }
   if (eligible.empty() && provisional) {
+    // The record's only match is a provisional child, as a link would be,
+    // with no cannot-link rule against it, no second provisional child close
+    // to it, and no other candidate to doubt: it is that child's record. The
+    // question asked about the provisional child (is it the child its first
+    // record was compared with?) stands, and its answer takes this record
+    // along (review::Operations::Link). One question, not one per record.
+    // A shielded provisional child (held shielded: perhaps a shielded
+    // child's) keeps every record in review.
+    if (!provisional_matches.empty() && found.complete()) {
+      const auto& [match, shielded] = provisional_matches.front();
+      const bool rival = provisional_matches.size() > 1 &&
+                         provisional_matches[1].first.score >
+                             match.score - options_.ambiguity_margin_bits;
+      if (!rival && !shielded) {
+        out.decision = Decision::kLink;
+        out.child = match.child;
+        out.reason = "provisional_match";
+        return finish();
+      }
+    }
     out.decision = Decision::kReview;
     out.child = provisional->first.child;
     out.reason = "provisional_candidate";

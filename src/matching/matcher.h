@@ -4,10 +4,15 @@
 // decides:
 //
 //   link     the best child scores at or above the link threshold, no other
-//            child comes close, and no cannot-link rule forbids it;
+//            child comes close, and no cannot-link rule forbids it; or the
+//            only child the record matches is a provisional one (its records
+//            all in review), as a link would, with no rule against it and no
+//            other provisional child close ("provisional_match": the record
+//            joins that child and the question already asked about it);
 //   review   the best score lies between the thresholds, two children both
 //            score as matches (ambiguous), the best child is provisional
-//            (itself awaiting review), a twin rule holds a high score
+//            (itself awaiting review) and not matched as a link would be, or
+//            shielded, or rivalled by another, a twin rule holds a high score
 //            back where the given names are close (a typo or twins?), the
 //            candidate list was capped, more candidates scored high than
 //            the Matcher examines (MatchOptions::examined_candidates), or
@@ -74,8 +79,9 @@ struct MatchOptions {
 struct ChildFacts {
   bool shielded = false;
   // Every record of the child waits in review: a provisional child, made for
-  // a doubtful record. It never makes another record's match ambiguous, and
-  // a record is never linked to it automatically (review instead).
+  // a doubtful record. It never makes another record's match ambiguous; a
+  // record is linked to it automatically only when it is the record's only
+  // match ("provisional_match").
   bool provisional = false;
   // The child's current source records, for cannot-link checks over the
   // whole cluster; empty means "check the best view only".
@@ -104,7 +110,7 @@ struct MatchOutcome {
   Decision decision = Decision::kNew;
   // The child linked to (kLink) or proposed (kReview); absent for kNew.
   std::optional<domain::ContactPointId> child;
-  // Why, as a stable code: "match", "no_candidate", "below_review",
+  // Why, as a stable code: "match", "provisional_match", "no_candidate", "below_review",
   // "between_thresholds", "ambiguous", "twin_rule", "twin_rule_close_names",
   // "other_nhs_number" (every candidate above the review threshold holds a
   // record with another NHS number and none with this record's),

@@ -471,7 +471,7 @@ TEST_F(MatcherTest, ASharedIdentifierSettlesATwinQuestionRaisedByAMember) {
   EXPECT_EQ(Match(probe).reason, "twin_rule_close_names");
 }
 
-TEST_F(MatcherTest, AProvisionalChildIsNeitherARivalNorALinkTarget) {
+TEST_F(MatcherTest, AProvisionalChildIsNoRivalAndTakesOnlyARecordThatMatchesNothingElse) {
   const ContactPointId real = Add(Registered());
   ChildSpec doubtful = Registered();  // a near copy, awaiting review
   doubtful.nhs.clear();
@@ -492,12 +492,29 @@ TEST_F(MatcherTest, AProvisionalChildIsNeitherARivalNorALinkTarget) {
   other.phones = {"0113 496 0999"};
   const ContactPointId lone = Add(other);
   provisional_[lone.number()] = true;
+  // Only the provisional child fits, as a link would: the record is that
+  // child's (the question about the child stands and covers it).
   outcome = Match(other);
-  EXPECT_EQ(outcome.decision, Decision::kReview);
-  EXPECT_EQ(outcome.reason, "provisional_candidate");
+  EXPECT_EQ(outcome.decision, Decision::kLink) << outcome.reason;
+  EXPECT_EQ(outcome.reason, "provisional_match");
   EXPECT_EQ(outcome.child, lone);
-  // ...and, being that child's records' very match, it waits there with them.
-  EXPECT_EQ(outcome.wait_with, lone);
+  EXPECT_FALSE(outcome.wait_with.has_value());
+  // Not when another provisional child fits as well: which one?
+  const ContactPointId twin_copy = Add(other);
+  provisional_[twin_copy.number()] = true;
+  outcome = Match(other);
+  EXPECT_EQ(outcome.decision, Decision::kReview) << outcome.reason;
+  EXPECT_EQ(outcome.reason, "provisional_candidate");
+  EXPECT_TRUE(outcome.wait_with == lone || outcome.wait_with == twin_copy);
+  provisional_.erase(twin_copy.number());
+  index_.Remove(twin_copy);
+  // Not when the provisional child is held shielded (perhaps a shielded
+  // child's record): every record waits for a person.
+  shielded_[lone.number()] = true;
+  outcome = Match(other);
+  EXPECT_EQ(outcome.decision, Decision::kReview) << outcome.reason;
+  EXPECT_EQ(outcome.reason, "provisional_candidate");
+  EXPECT_TRUE(outcome.hold_shielded);
   (void)provisional;
 }
 

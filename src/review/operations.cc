@@ -421,6 +421,10 @@ StatusOr<ReviewCase> Operations::Show(const identity::Account& actor, const Reco
         }
         ASSIGN_OR_RETURN(domain::Child own, tx.GetChild(*out.record.child));
         RETURN_IF_ERROR(Permit(actor, own, access::Action::kReviewMatch));
+        ASSIGN_OR_RETURN(std::vector<SourceRecord> with, tx.SourceRecordsOf(*out.record.child));
+        out.linked_with = static_cast<int>(std::count_if(with.begin(), with.end(), [](const auto& r) {
+          return ingest::IsCurrent(r) && r.state == LinkState::kLinked;
+        }));
         if (out.record.decision && out.record.decision->candidate) {
           ASSIGN_OR_RETURN(Resolved candidate,
                            ResolveChild(tx, *out.record.decision->candidate));
@@ -469,9 +473,28 @@ StatusOr<LinkResult> Operations::Link(const identity::Account& actor, const Reco
         RETURN_IF_ERROR(Permit(actor, target_view, access::Action::kReviewMatch));
         ASSIGN_OR_RETURN(std::vector<SourceRecord> target_records,
                          tx.SourceRecordsOf(out.target.id));
-        RETURN_IF_ERROR(e.CheckCanJoin(Side{"record " + ref.ToString(), {&record}},
-                                       Side{"child " + out.target.id.ToString(),
-                                            Current(target_records)}));
+        // The records linked to the provisional child (they matched it as a
+        // link would: "provisional_match", or kept there by 'review
+        // separate') are the same child as this record and go with it.
+        ASSIGN_OR_RETURN(std::vector<SourceRecord> provisional_records,
+                         tx.SourceRecordsOf(out.provisional));
+        std::vector<SourceRecord> followers;
+        for (SourceRecord& r : provisional_records) {
+          const bool itself = r.source == record.source && r.key == record.key;
+          if (!itself && ingest::IsCurrent(r) && r.state == LinkState::kLinked) {
+            followers.push_back(std::move(r));
+          }
+        }
+        std::vector<const SourceRecord*> joining = {&record};
+        for (const SourceRecord& r : followers) joining.push_back(&r);
+        RETURN_IF_ERROR(e.CheckCanJoin(
+            Side{followers.empty() ? "record " + ref.ToString()
+                                   : "record " + ref.ToString() + " and the " +
+                                         std::to_string(followers.size()) +
+                                         " record(s) linked with it on child " +
+                                         out.provisional.ToString(),
+                 joining},
+            Side{"child " + out.target.id.ToString(), Current(target_records)}));
         // The matcher's comparison stands when the record joins the very
         // child it was compared with; otherwise compare afresh.
         const bool matcher_target = candidate && *candidate == out.target.id &&
@@ -489,6 +512,13 @@ StatusOr<LinkResult> Operations::Link(const identity::Account& actor, const Reco
         record.decision = out.decision;
         RETURN_IF_ERROR(tx.PutSourceRecord(record));
         target_records.push_back(record);
+        for (SourceRecord& r : followers) {
+          r.decision = e.Decide(actor, "manual_link", reason, r.data, target_view);
+          r.child = out.target.id;
+          RETURN_IF_ERROR(tx.PutSourceRecord(r));
+          target_records.push_back(std::move(r));
+        }
+        out.records_moved = 1 + static_cast<int>(followers.size());
         RETURN_IF_ERROR(
             Rebuild(tx, s_.linker, out.target.id, target_records));
         ASSIGN_OR_RETURN(std::vector<SourceRecord> left, tx.SourceRecordsOf(out.provisional));
@@ -503,7 +533,8 @@ StatusOr<LinkResult> Operations::Link(const identity::Account& actor, const Reco
           RETURN_IF_ERROR(
               Rebuild(tx, s_.linker, out.provisional, left));
         }
-        note.counts = {{"merged_away", out.provisional_merged_away ? 1 : 0}, {"records", 1}};
+        note.counts = {{"merged_away", out.provisional_merged_away ? 1 : 0},
+                       {"records", out.records_moved}};
         return out;
       });
 }

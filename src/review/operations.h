@@ -111,13 +111,19 @@ struct ReviewCase {
   storage::SourceRecord record;  // in review, on its provisional child
   std::optional<Resolved> candidate;
   std::optional<domain::Child> candidate_view;  // the candidate's best view
+  // Current records linked to the provisional child, which a link takes
+  // along (LinkResult::records_moved).
+  int linked_with = 0;
 };
 
 struct LinkResult {
   Resolved target;
   domain::ContactPointId provisional;  // the child the record waited on
   bool provisional_merged_away = false;  // deleted, its ID redirecting to target
-  storage::LinkDecision decision;
+  // The record and the records linked to its provisional child, which go
+  // with it (they matched that child as a link would).
+  int records_moved = 1;
+  storage::LinkDecision decision;  // the record's
 };
 
 struct SeparateResult {

@@ -1,5 +1,7 @@
 #include "review/operations.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "review/review_fixture.h"
@@ -117,6 +119,40 @@ TEST_F(OperationsTest, LinkJoinsTheCandidateAndMergesTheProvisionalChildAway) {
   Load("nhs-pds", Upsert("P1", "Amelie", "Smith"));
   EXPECT_EQ(Record("nhs-pds", "P1").child, candidate);
   EXPECT_EQ(Record("nhs-pds", "P1").state, LinkState::kLinked);
+}
+
+// Records linked to the provisional child are the same child as the record
+// in review: a link takes them along, and the provisional child goes.
+TEST_F(OperationsTest, LinkTakesTheRecordsLinkedToTheProvisionalChildAlong) {
+  LoadDoubtfulPair();
+  const auto provisional = ChildOf("nhs-pds", "P1");
+  const auto candidate = ChildOf("gro-births", "G1");
+  Register("dwp-child-benefit");
+  ASSERT_EQ(Load("dwp-child-benefit", Upsert("C1", "Amelie", "Smith")).review, 1);
+  ASSERT_EQ(ChildOf("dwp-child-benefit", "C1"), provisional);  // waits with P1
+  ASSERT_TRUE(ops_->Separate(da_, Ref("dwp-child-benefit", "C1"), "same_child").ok());
+  auto shown = ops_->Show(da_, Ref("nhs-pds", "P1"));
+  ASSERT_TRUE(shown.ok()) << shown.status().ToString();
+  EXPECT_EQ(shown->linked_with, 1);
+  auto linked = ops_->Link(da_, Ref("nhs-pds", "P1"), std::nullopt, "duplicate_confirmed");
+  ASSERT_TRUE(linked.ok()) << linked.status().ToString();
+  EXPECT_EQ(linked->records_moved, 2);
+  EXPECT_TRUE(linked->provisional_merged_away);
+  const storage::SourceRecord c1 = Record("dwp-child-benefit", "C1");
+  EXPECT_EQ(c1.child, candidate);
+  EXPECT_EQ(c1.state, LinkState::kLinked);
+  EXPECT_EQ(c1.decision->decision, "manual_link");
+  EXPECT_EQ(c1.decision->reason, "duplicate_confirmed");
+  EXPECT_EQ(c1.decision->decided_by, "data.admin");
+  EXPECT_EQ(Record("nhs-pds", "P1").child, candidate);
+  auto tx = store_->Begin(storage::TxMode::kReadOnly);
+  EXPECT_EQ(*(*tx)->Resolve(provisional), candidate);
+  tx->reset();
+  const audit::LoggedEvent event = LastEvent();
+  EXPECT_EQ(event.event.reason, "review_link");
+  EXPECT_NE(std::find(event.event.counts.begin(), event.event.counts.end(),
+                      std::pair<std::string, std::int64_t>{"records", 2}),
+            event.event.counts.end());
 }
 
 TEST_F(OperationsTest, LinkToAnotherChildComparesAfresh) {

@@ -309,6 +309,10 @@ class ReviewPages {
                  linked->target.id.ToString() + ", so the record joined " +
                  linked->target.id.ToString() + ". ";
       }
+      if (linked->records_moved > 1) {
+        detail += "The " + std::to_string(linked->records_moved - 1) +
+                  " record(s) linked to its provisional child went with it. ";
+      }
       if (linked->provisional_merged_away) {
         detail += "Its provisional child " + linked->provisional.ToString() +
                   " had no other record: its ID now leads to " + linked->target.id.ToString() +
@@ -540,6 +544,7 @@ class ReviewPages {
     }
     values["rows"] = rows;
     values["has_candidate"] = shown->candidate.has_value();
+    if (shown->linked_with > 0) values["linked_with"] = shown->linked_with;
     if (shown->candidate) {
       values["candidate"] = shown->candidate->id.ToString();
       if (shown->candidate->redirected()) {
