@@ -1,6 +1,7 @@
 #include "core/sha256.h"
 
 #include <openssl/evp.h>
+#include <sodium.h>
 
 #include <cstdlib>
 
@@ -38,12 +39,9 @@ std::string Sha256::HexDigest() const {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
   Check(EVP_DigestFinal_ex(copy.ctx, out, &n));
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex(2 * n, '0');
-  for (unsigned int i = 0; i < n; ++i) {
-    hex[2 * i] = kHex[out[i] >> 4];
-    hex[2 * i + 1] = kHex[out[i] & 15];
-  }
+  std::string hex(2 * n + 1, '\0');
+  sodium_bin2hex(hex.data(), hex.size(), out, n);
+  hex.pop_back();  // the terminating NUL
   return hex;
 }
 

@@ -320,10 +320,7 @@ Check TextProblem(core::ErrorCode code, std::string_view text, std::size_t max_c
     if (cp != ' ') blank = false;
   };
   if (*length == text.size()) {  // ASCII: one byte, one code point
-    for (char c : text) {
-      control = control || c < 0x20 || c == 0x7F;
-      blank = blank && c == ' ';
-    }
+    for (char c : text) check(static_cast<char32_t>(c));
   } else {
     ForEachCodePoint(text, check);
   }

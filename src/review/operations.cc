@@ -166,6 +166,20 @@ std::vector<const SourceRecord*> Current(const std::vector<SourceRecord>& record
   return out;
 }
 
+// The records a review link takes along with `record`: the other current
+// records linked to the provisional child it waits on (they matched that
+// child as a link would, "provisional_match", or a 'review separate' kept
+// them there), the same child as the record.
+StatusOr<std::vector<SourceRecord>> LinkedWith(storage::Transaction& tx,
+                                               const SourceRecord& record) {
+  ASSIGN_OR_RETURN(std::vector<SourceRecord> records, tx.SourceRecordsOf(*record.child));
+  std::erase_if(records, [&](const SourceRecord& r) {
+    const bool itself = r.source == record.source && r.key == record.key;
+    return itself || !ingest::IsCurrent(r) || r.state != LinkState::kLinked;
+  });
+  return records;
+}
+
 // One side of a join, for the cannot-link check and its message.
 struct Side {
   std::string name;  // "record gro:G1", "child 123..."
@@ -421,10 +435,8 @@ StatusOr<ReviewCase> Operations::Show(const identity::Account& actor, const Reco
         }
         ASSIGN_OR_RETURN(domain::Child own, tx.GetChild(*out.record.child));
         RETURN_IF_ERROR(Permit(actor, own, access::Action::kReviewMatch));
-        ASSIGN_OR_RETURN(std::vector<SourceRecord> with, tx.SourceRecordsOf(*out.record.child));
-        out.linked_with = static_cast<int>(std::count_if(with.begin(), with.end(), [](const auto& r) {
-          return ingest::IsCurrent(r) && r.state == LinkState::kLinked;
-        }));
+        ASSIGN_OR_RETURN(std::vector<SourceRecord> with, LinkedWith(tx, out.record));
+        out.linked_with = static_cast<int>(with.size());
         if (out.record.decision && out.record.decision->candidate) {
           ASSIGN_OR_RETURN(Resolved candidate,
                            ResolveChild(tx, *out.record.decision->candidate));
@@ -473,18 +485,7 @@ StatusOr<LinkResult> Operations::Link(const identity::Account& actor, const Reco
         RETURN_IF_ERROR(Permit(actor, target_view, access::Action::kReviewMatch));
         ASSIGN_OR_RETURN(std::vector<SourceRecord> target_records,
                          tx.SourceRecordsOf(out.target.id));
-        // The records linked to the provisional child (they matched it as a
-        // link would: "provisional_match", or kept there by 'review
-        // separate') are the same child as this record and go with it.
-        ASSIGN_OR_RETURN(std::vector<SourceRecord> provisional_records,
-                         tx.SourceRecordsOf(out.provisional));
-        std::vector<SourceRecord> followers;
-        for (SourceRecord& r : provisional_records) {
-          const bool itself = r.source == record.source && r.key == record.key;
-          if (!itself && ingest::IsCurrent(r) && r.state == LinkState::kLinked) {
-            followers.push_back(std::move(r));
-          }
-        }
+        ASSIGN_OR_RETURN(std::vector<SourceRecord> followers, LinkedWith(tx, record));
         std::vector<const SourceRecord*> joining = {&record};
         for (const SourceRecord& r : followers) joining.push_back(&r);
         RETURN_IF_ERROR(e.CheckCanJoin(
