@@ -425,6 +425,31 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
     out.hold_shielded = out.hold_shielded || eligible[1].second.shielded;
     return finish();
   }
+  // A provisional child (its records awaiting review) matches the record as
+  // a link would, and better than the best child does: the record is more
+  // like the records in review than like that child, which may be their
+  // twin's (the question about them is exactly whether they are that
+  // child). Clearly better (by the ambiguity margin), unrivalled by another
+  // provisional child and not held shielded, the record joins them, as a
+  // provisional match does, and the answer to their question takes it
+  // along; otherwise it waits with them for that answer.
+  if (!provisional_matches.empty() && provisional_matches.front().first.score > best.score) {
+    const auto& [match, shielded] = provisional_matches.front();
+    const bool rival = provisional_matches.size() > 1 &&
+                       provisional_matches[1].first.score >
+                           match.score - options_.ambiguity_margin_bits;
+    if (!rival && !shielded && found.complete() &&
+        match.score > best.score + options_.ambiguity_margin_bits) {
+      out.decision = Decision::kLink;
+      out.child = match.child;
+      out.reason = "provisional_match";
+      return finish();
+    }
+    out.decision = Decision::kReview;
+    out.reason = "provisional_rival";
+    out.hold_shielded = out.hold_shielded || shielded;  // perhaps a shielded child's
+    return finish();
+  }
   if (best_facts.shielded) {
     out.decision = Decision::kReview;
     out.reason = "shielded_candidate";

@@ -8,11 +8,17 @@
 //            only child the record matches is a provisional one (its records
 //            all in review), as a link would, with no rule against it and no
 //            other provisional child close ("provisional_match": the record
-//            joins that child and the question already asked about it);
+//            joins that child and the question already asked about it); so
+//            does a record that matches a provisional child better, by the
+//            ambiguity margin, than the best child it would link to (it is
+//            more like the records in review, perhaps that child's twin's,
+//            than like that child);
 //   review   the best score lies between the thresholds, two children both
 //            score as matches (ambiguous), the best child is provisional
 //            (itself awaiting review) and not matched as a link would be, or
-//            shielded, or rivalled by another, a twin rule holds a high score
+//            shielded, or rivalled by another, a provisional child matches
+//            the record better than the best child but not clearly, or is
+//            shielded ("provisional_rival"), a twin rule holds a high score
 //            back where the given names are close (a typo or twins?), the
 //            candidate list was capped, more candidates scored high than
 //            the Matcher examines (MatchOptions::examined_candidates), or
@@ -79,9 +85,10 @@ struct MatchOptions {
 struct ChildFacts {
   bool shielded = false;
   // Every record of the child waits in review: a provisional child, made for
-  // a doubtful record. It never makes another record's match ambiguous; a
-  // record is linked to it automatically only when it is the record's only
-  // match ("provisional_match").
+  // a doubtful record. It makes another record's match doubtful only by
+  // matching that record better than the best child does; a record is
+  // linked to it automatically only when it is the record's only match, or
+  // matches it clearly better than the best child ("provisional_match").
   bool provisional = false;
   // The child's current source records, for cannot-link checks over the
   // whole cluster; empty means "check the best view only".
@@ -116,7 +123,8 @@ struct MatchOutcome {
   // record with another NHS number and none with this record's),
   // "candidates_capped" (the index capped the candidate list, or more
   // candidates scored high than MatchOptions::examined_candidates),
-  // "shielded_candidate", "provisional_candidate", "another_register_record"
+  // "shielded_candidate", "provisional_candidate", "provisional_rival" (a
+  // provisional child matches better than the best child), "another_register_record"
   // (ChildFacts::register_holds_another).
   std::string reason;
   std::vector<ScoredCandidate> best;  // best first, at most reported_candidates

@@ -518,6 +518,69 @@ TEST_F(MatcherTest, AProvisionalChildIsNoRivalAndTakesOnlyARecordThatMatchesNoth
   (void)provisional;
 }
 
+// Twins "Jake Jacob" and "Jack Sonny" at one home: Jake's school record made
+// a child; Jack's child-benefit record, a twin question about it, waits in
+// review on a provisional child. Jack's NHS record, its family name
+// mistyped (so the twin rule's setting no longer holds), would link to
+// Jake's child as a plain match ("Jack" and "Jake" are variants), but it
+// matches the provisional child better: it waits with Jack's record.
+TEST_F(MatcherTest, ARecordMoreLikeAProvisionalChildThanTheBestChildWaitsWithIt) {
+  ChildSpec jake{.given = "Jake Jacob", .family = "Pollard", .dob = "2007-06-10",
+                 .postcode = "GL10 3NH", .address = {"4 Mill Lane", "Stroud"},
+                 .upn = "Z757301526637", .carers = {{"Lauren", "Pollard"}}};
+  const ContactPointId school = Add(jake);
+  ChildSpec jack = jake;
+  jack.given = "Jack Sonny";
+  jack.upn.clear();
+  const ContactPointId waiting = Add(jack);
+  provisional_[waiting.number()] = true;
+  ChildSpec pds = jack;
+  pds.family = "Pollzrd";
+  pds.nhs = "9434765919";
+  pds.carers.clear();
+  pds.phones.clear();
+  MatchOutcome outcome = Match(pds);
+  ASSERT_EQ(outcome.decision, Decision::kReview) << outcome.reason;
+  EXPECT_EQ(outcome.reason, "provisional_rival");
+  EXPECT_EQ(outcome.child, school);
+  EXPECT_EQ(outcome.wait_with, waiting);
+  // Jake's child alone would have taken it.
+  provisional_.clear();
+  index_.Remove(waiting);
+  outcome = Match(pds);
+  EXPECT_EQ(outcome.decision, Decision::kLink) << outcome.reason;
+  EXPECT_EQ(outcome.child, school);
+}
+
+// A record clearly more like a provisional child (by the ambiguity margin)
+// than the best child joins it, as a provisional match does, unless that
+// child is held shielded or another provisional child is as close.
+TEST_F(MatcherTest, ARecordClearlyMoreLikeAProvisionalChildJoinsIt) {
+  const ContactPointId real = Add(Registered());
+  ChildSpec doubtful = Registered();
+  doubtful.nhs.clear();
+  doubtful.phones = {"0113 496 0111"};
+  const ContactPointId provisional = Add(doubtful);
+  provisional_[provisional.number()] = true;
+  MatchOutcome outcome = Match(doubtful);
+  EXPECT_EQ(outcome.decision, Decision::kLink) << outcome.reason;
+  EXPECT_EQ(outcome.reason, "provisional_match");
+  EXPECT_EQ(outcome.child, provisional);
+  shielded_[provisional.number()] = true;
+  outcome = Match(doubtful);
+  ASSERT_EQ(outcome.decision, Decision::kReview) << outcome.reason;
+  EXPECT_EQ(outcome.reason, "provisional_rival");
+  EXPECT_EQ(outcome.child, real);
+  EXPECT_EQ(outcome.wait_with, provisional);
+  EXPECT_TRUE(outcome.hold_shielded);
+  shielded_.clear();
+  const ContactPointId copy = Add(doubtful);
+  provisional_[copy.number()] = true;
+  outcome = Match(doubtful);
+  EXPECT_EQ(outcome.decision, Decision::kReview) << outcome.reason;
+  EXPECT_EQ(outcome.reason, "provisional_rival");
+}
+
 // Records of one child sent to review one by one (the school's misspelling
 // made the child first: each correct record is a twin question) wait on one
 // provisional child, not on one each.

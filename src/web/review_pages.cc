@@ -101,6 +101,9 @@ std::string MatcherReason(const std::string& code) {
       {"twin_rule_close_names",
        "Could be a twin: the given names are close but not the same"},
       {"provisional_candidate", "The likely child is itself waiting for review"},
+      {"provisional_rival",
+       "More like records already waiting for review than like the likely child: could be "
+       "the same child as those records, or that child's twin"},
       {"candidates_capped", "Too many possible children to compare"},
       {"shielded_candidate", "The likely child's record is shielded"},
       {"another_register_record",
