@@ -484,16 +484,26 @@ core::StatusOr<LinkDecision> DecodeDecisionJson(std::string_view json) {
 core::StatusOr<std::string> EncodeProvenanceJson(
     const std::vector<domain::FieldProvenance>& provenance) {
   // Written by hand (a feed load writes one with every best view it
-  // rebuilds), keys in the order nlohmann writes them.
+  // rebuilds), keys in the order nlohmann writes them. Consecutive fields
+  // from one source record share one entry ("fields"), in field order: the
+  // same list, in half the bytes of an entry per field (a best view is
+  // rewritten whenever a record joins its child).
+  auto same_origin = [](const domain::FieldProvenance& a, const domain::FieldProvenance& b) {
+    return a.source == b.source && a.key == b.key && a.batch == b.batch &&
+           a.extracted_at == b.extracted_at;
+  };
   TextWriter w;
   w.Open('[');
-  for (const domain::FieldProvenance& p : provenance) {
+  for (std::size_t i = 0; i < provenance.size();) {
+    const domain::FieldProvenance& p = provenance[i];
     w.Key("batch", '{');
     w.Text(p.batch.value());
     w.Key("extracted_at_ms");
     w.Int(core::ToUnixMillis(p.extracted_at));
-    w.Key("field");
-    w.Text(p.field);
+    w.Key("fields");
+    w.Open('[');
+    for (; i < provenance.size() && same_origin(provenance[i], p); ++i) w.Text(provenance[i].field);
+    w.Close(']');
     w.Key("key");
     w.Text(p.key.value());
     w.Key("source");
@@ -510,10 +520,23 @@ core::StatusOr<std::vector<domain::FieldProvenance>> DecodeProvenanceJson(std::s
     if (!j.is_array()) return Corrupt(kField, "is not a list");
     std::vector<domain::FieldProvenance> out;
     for (const Json& e : j) {
-      out.push_back(domain::FieldProvenance{
-          Text(e, "field"), domain::SourceId(Text(e, "source")), domain::SourceKey(Text(e, "key")),
-          domain::BatchId(Text(e, "batch")),
-          core::FromUnixMillis(e.at("extracted_at_ms").get<std::int64_t>())});
+      // One field per entry ("field", as stores written before grouping
+      // have it) or several from one source record ("fields").
+      std::vector<std::string> fields;
+      if (e.contains("fields")) {
+        const Json& list = e.at("fields");
+        if (!list.is_array() || list.empty()) return Corrupt(kField, "has an empty field list");
+        for (const Json& f : list) fields.push_back(f.get<std::string>());
+      } else {
+        fields.push_back(Text(e, "field"));
+      }
+      const domain::SourceId source(Text(e, "source"));
+      const domain::SourceKey key(Text(e, "key"));
+      const domain::BatchId batch(Text(e, "batch"));
+      const core::Timestamp at = core::FromUnixMillis(e.at("extracted_at_ms").get<std::int64_t>());
+      for (std::string& field : fields) {
+        out.push_back(domain::FieldProvenance{std::move(field), source, key, batch, at});
+      }
     }
     return out;
   } catch (const Json::exception&) {

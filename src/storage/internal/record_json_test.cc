@@ -182,6 +182,43 @@ TEST(RecordJsonTest, TheHandWrittenEncodersRefuseTextThatIsNotUtf8) {
   EXPECT_TRUE(HasCode(EncodeDecisionJson(d), ErrorCode::kInvalidRecord));
 }
 
+TEST(RecordJsonTest, ProvenanceGroupsConsecutiveFieldsOfOneSourceRecordAndReadsTheOldShape) {
+  const auto at = core::FromUnixMillis(1743386400000);
+  auto from = [&](const char* field, const char* source, const char* key) {
+    return domain::FieldProvenance{field, domain::SourceId(source), domain::SourceKey(key),
+                                   domain::BatchId("b1"), at};
+  };
+  const std::vector<domain::FieldProvenance> provenance = {
+      from("name", "nhs-pds", "P1"), from("gender", "nhs-pds", "P1"),
+      from("upn", "school", "S1"), from("address", "nhs-pds", "P1")};
+  auto json = EncodeProvenanceJson(provenance);
+  ASSERT_TRUE(json.ok()) << json.status().ToString();
+  EXPECT_EQ(*json,
+            "[{\"batch\":\"b1\",\"extracted_at_ms\":1743386400000,\"fields\":[\"name\",\"gender\"],"
+            "\"key\":\"P1\",\"source\":\"nhs-pds\"},"
+            "{\"batch\":\"b1\",\"extracted_at_ms\":1743386400000,\"fields\":[\"upn\"],"
+            "\"key\":\"S1\",\"source\":\"school\"},"
+            "{\"batch\":\"b1\",\"extracted_at_ms\":1743386400000,\"fields\":[\"address\"],"
+            "\"key\":\"P1\",\"source\":\"nhs-pds\"}]");
+  auto back = DecodeProvenanceJson(*json);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(*back, provenance);
+  // Stores written before grouping hold one entry per field.
+  auto old = DecodeProvenanceJson(
+      "[{\"batch\":\"b1\",\"extracted_at_ms\":1743386400000,\"field\":\"name\",\"key\":\"P1\","
+      "\"source\":\"nhs-pds\"},{\"batch\":\"b1\",\"extracted_at_ms\":1743386400000,"
+      "\"field\":\"upn\",\"key\":\"S1\",\"source\":\"school\"}]");
+  ASSERT_TRUE(old.ok()) << old.status().ToString();
+  EXPECT_EQ(*old, (std::vector<domain::FieldProvenance>{from("name", "nhs-pds", "P1"),
+                                                         from("upn", "school", "S1")}));
+  for (const char* corrupt :
+       {"[{\"fields\":[],\"source\":\"s\",\"key\":\"k\",\"batch\":\"b\",\"extracted_at_ms\":0}]",
+        "[{\"fields\":\"name\",\"source\":\"s\",\"key\":\"k\",\"batch\":\"b\",\"extracted_at_ms\":0}]",
+        "[{\"fields\":[1],\"source\":\"s\",\"key\":\"k\",\"batch\":\"b\",\"extracted_at_ms\":0}]"}) {
+    EXPECT_FALSE(DecodeProvenanceJson(corrupt).ok()) << corrupt;
+  }
+}
+
 TEST(RecordJsonTest, AnEmptyProvenanceIsAnEmptyList) {
   auto json = EncodeProvenanceJson({});
   ASSERT_TRUE(json.ok());

@@ -366,6 +366,10 @@ struct RowTableSql {
   std::string one;   // inserts one row
   std::string many;  // inserts kRowsPerInsert rows
   std::string_view what;
+  // A child's list tables only (names, carers, involvements): the child's
+  // rows as inserted, in ordinal order, and their deletion.
+  std::string stored;
+  std::string clear;
 };
 
 const RowTableSql& SqlOf(RowTable table) {
@@ -373,7 +377,18 @@ const RowTableSql& SqlOf(RowTable table) {
     auto make = [](std::string_view head, int columns, std::string_view tail,
                    std::string_view what) {
       return RowTableSql{InsertRowsSql(head, columns, 1, tail),
-                         InsertRowsSql(head, columns, kRowsPerInsert, tail), what};
+                         InsertRowsSql(head, columns, kRowsPerInsert, tail), what, "", ""};
+    };
+    // `columns` begins with contactpoint_id and ordinal.
+    auto list = [&](std::string_view table, std::string_view columns, int count,
+                    std::string_view what) {
+      const std::string head =
+          "INSERT INTO " + std::string(table) + " (" + std::string(columns) + ") VALUES ";
+      RowTableSql sql = make(head, count, "", what);
+      sql.stored = "SELECT " + std::string(columns) + " FROM " + std::string(table) +
+                   " WHERE contactpoint_id = ?1 ORDER BY ordinal";
+      sql.clear = "DELETE FROM " + std::string(table) + " WHERE contactpoint_id = ?1";
+      return sql;
     };
     return std::array<RowTableSql, kRowTables>{
         make("INSERT INTO children (contactpoint_id, gender, date_of_birth, date_of_death, "
@@ -386,23 +401,30 @@ const RowTableSql& SqlOf(RowTable table) {
              "address_postcode = excluded.address_postcode, nhs_number = excluded.nhs_number, "
              "upn = excluded.upn, uln = excluded.uln, accountable = excluded.accountable, "
              "accountable_provisional = excluded.accountable_provisional, "
-             "provenance_json = excluded.provenance_json",
+             "provenance_json = excluded.provenance_json "
+             // A best view rebuilt unchanged is not written again.
+             "WHERE (gender, date_of_birth, date_of_death, address_lines, address_postcode, "
+             "nhs_number, upn, uln, accountable, accountable_provisional, provenance_json) "
+             "IS NOT (excluded.gender, excluded.date_of_birth, excluded.date_of_death, "
+             "excluded.address_lines, excluded.address_postcode, excluded.nhs_number, "
+             "excluded.upn, excluded.uln, excluded.accountable, "
+             "excluded.accountable_provisional, excluded.provenance_json)",
              "writing a child record"),
-        make("INSERT INTO child_names (contactpoint_id, ordinal, kind, given_names, "
-             "family_name) VALUES ",
-             5, "", "writing a child's names"),
-        make("INSERT INTO carers (contactpoint_id, ordinal, given_names, family_name, "
-             "relationship, parental_responsibility, phone, email, address_lines, "
-             "address_postcode) VALUES ",
-             10, "", "writing a child's carers"),
-        make("INSERT INTO involvements (contactpoint_id, ordinal, service_type, "
-             "organisation_name, organisation_code, organisation_phone, organisation_email, "
-             "organisation_address_lines, organisation_address_postcode, "
-             "practitioner_given_names, practitioner_family_name, practitioner_phone, "
-             "practitioner_email, practitioner_address_lines, practitioner_address_postcode, "
-             "start_date, end_date, lead_professional, caf_holder, consent_given_by, "
-             "consent_date, override_ground) VALUES ",
-             22, "", "writing a child's involvements"),
+        list("child_names", "contactpoint_id, ordinal, kind, given_names, family_name", 5,
+             "writing a child's names"),
+        list("carers",
+             "contactpoint_id, ordinal, given_names, family_name, relationship, "
+             "parental_responsibility, phone, email, address_lines, address_postcode",
+             10, "writing a child's carers"),
+        list("involvements",
+             "contactpoint_id, ordinal, service_type, organisation_name, organisation_code, "
+             "organisation_phone, organisation_email, organisation_address_lines, "
+             "organisation_address_postcode, practitioner_given_names, "
+             "practitioner_family_name, practitioner_phone, practitioner_email, "
+             "practitioner_address_lines, practitioner_address_postcode, start_date, "
+             "end_date, lead_professional, caf_holder, consent_given_by, consent_date, "
+             "override_ground",
+             22, "writing a child's involvements"),
         make("INSERT INTO source_records (source, key, child_id, state, batch, extracted_at_ms, "
              "received_at_ms, data_json, events_json, decision_json) VALUES ",
              10,
@@ -1701,19 +1723,46 @@ class SqliteTransaction final : public Transaction {
     return InsertRow(RowTable::kChildren, std::move(row));
   }
 
-  Status ClearList(std::string_view sql, std::string_view what, ContactPointId id) {
-    ASSIGN_OR_RETURN(Statement del, conn_.Prepare(sql, what));
-    del.BindInt64(1, Stored(id));
-    return del.Run();
+  // Whether the child's stored rows of a list table are exactly `rows`, in
+  // ordinal order. Its own waiting rows, if any, have been written (PutChild).
+  StatusOr<bool> StoredRowsAre(RowTable table, ContactPointId id,
+                               const std::vector<SqlRow>& rows) {
+    const RowTableSql& sql = SqlOf(table);
+    ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(sql.stored, sql.what));
+    stmt.BindInt64(1, Stored(id));
+    std::size_t n = 0;
+    for (;; ++n) {
+      ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) return n == rows.size();
+      if (n == rows.size()) return false;
+      const SqlRow& expected = rows[n];
+      for (std::size_t c = 0; c < expected.size(); ++c) {
+        if (!stmt.Holds(static_cast<int>(c), expected[c])) return false;
+      }
+    }
   }
 
-  // `fresh`: the child has no rows yet, so there are none to replace.
-  Status WriteNames(const domain::Child& child, bool fresh) {
+  // Gives the child the rows of a list table `rows` (in ordinal order).
+  // `fresh`: the child has no rows yet. A best view rebuilt when a record
+  // joins its child mostly keeps its lists: rows already stored as they are
+  // are not deleted and written again.
+  Status WriteList(RowTable table, ContactPointId id, bool fresh, std::vector<SqlRow> rows) {
     if (!fresh) {
-      RETURN_IF_ERROR(ClearList("DELETE FROM child_names WHERE contactpoint_id = ?1",
-                                "replacing a child's names", child.id));
+      ASSIGN_OR_RETURN(bool same, StoredRowsAre(table, id, rows));
+      if (same) return Status::Ok();
+      const RowTableSql& sql = SqlOf(table);
+      ASSIGN_OR_RETURN(Statement del, conn_.Prepare(sql.clear, sql.what));
+      del.BindInt64(1, Stored(id));
+      RETURN_IF_ERROR(del.Run());
     }
-    auto write = [&](std::size_t ordinal, const domain::PersonName& name) -> Status {
+    for (SqlRow& row : rows) RETURN_IF_ERROR(InsertRow(table, std::move(row)));
+    return Status::Ok();
+  }
+
+  Status WriteNames(const domain::Child& child, bool fresh) {
+    std::vector<SqlRow> rows;
+    rows.reserve(1 + child.other_names.size());
+    auto add = [&](std::size_t ordinal, const domain::PersonName& name) {
       SqlRow row;
       row.reserve(5);
       row.push_back(SqlValue::Int64(Stored(child.id)));
@@ -1721,20 +1770,16 @@ class SqliteTransaction final : public Transaction {
       row.push_back(SqlValue::Text(ordinal == 0 ? "primary" : "alias"));
       row.push_back(SqlValue::Text(name.given_names.Reveal()));
       row.push_back(SqlValue::Text(name.family_name.Reveal()));
-      return InsertRow(RowTable::kChildNames, std::move(row));
+      rows.push_back(std::move(row));
     };
-    RETURN_IF_ERROR(write(0, child.name));
-    for (std::size_t i = 0; i < child.other_names.size(); ++i) {
-      RETURN_IF_ERROR(write(i + 1, child.other_names[i]));
-    }
-    return Status::Ok();
+    add(0, child.name);
+    for (std::size_t i = 0; i < child.other_names.size(); ++i) add(i + 1, child.other_names[i]);
+    return WriteList(RowTable::kChildNames, child.id, fresh, std::move(rows));
   }
 
   Status WriteCarers(const domain::Child& child, bool fresh) {
-    if (!fresh) {
-      RETURN_IF_ERROR(ClearList("DELETE FROM carers WHERE contactpoint_id = ?1",
-                                "replacing a child's carers", child.id));
-    }
+    std::vector<SqlRow> rows;
+    rows.reserve(child.carers.size());
     for (std::size_t i = 0; i < child.carers.size(); ++i) {
       const domain::Carer& carer = child.carers[i];
       const std::string field = Indexed("child", "carers", i);
@@ -1749,16 +1794,14 @@ class SqliteTransaction final : public Transaction {
       row.push_back(SqlValue::Text(relationship));
       row.push_back(SqlValue::Bool(carer.parental_responsibility));
       RETURN_IF_ERROR(AppendContact(row, Field(field, "contact"), carer.contact));
-      RETURN_IF_ERROR(InsertRow(RowTable::kCarers, std::move(row)));
+      rows.push_back(std::move(row));
     }
-    return Status::Ok();
+    return WriteList(RowTable::kCarers, child.id, fresh, std::move(rows));
   }
 
   Status WriteInvolvements(const domain::Child& child, bool fresh) {
-    if (!fresh) {
-      RETURN_IF_ERROR(ClearList("DELETE FROM involvements WHERE contactpoint_id = ?1",
-                                "replacing a child's involvements", child.id));
-    }
+    std::vector<SqlRow> rows;
+    rows.reserve(child.involvements.size());
     for (std::size_t i = 0; i < child.involvements.size(); ++i) {
       const domain::Involvement& v = child.involvements[i];
       const std::string field = Indexed("child", "involvements", i);
@@ -1806,9 +1849,9 @@ class SqliteTransaction final : public Transaction {
       row.push_back(SqlValue::OptionalText(given_by));
       row.push_back(SqlValue::OptionalText(consent_date));
       row.push_back(SqlValue::OptionalText(ground));
-      RETURN_IF_ERROR(InsertRow(RowTable::kInvolvements, std::move(row)));
+      rows.push_back(std::move(row));
     }
-    return Status::Ok();
+    return WriteList(RowTable::kInvolvements, child.id, fresh, std::move(rows));
   }
 
   Status ReadNames(domain::Child& child) {
