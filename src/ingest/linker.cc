@@ -236,6 +236,7 @@ StatusOr<Placement> Linker::Place(const RecordsOf& records_of, const ShieldOf& s
   placement.decision = outcome.decision;
   placement.child = outcome.child;
   placement.wait_with = outcome.wait_with;
+  placement.twins_apart = outcome.twins_apart;
   storage::LinkDecision& d = placement.record;
   d.decision = std::string(matching::DecisionName(outcome.decision));
   d.reason = outcome.reason;

@@ -72,6 +72,8 @@ struct Placement {
   // is the same child as (matching::MatchOutcome::wait_with); otherwise a
   // provisional child of its own.
   std::optional<domain::ContactPointId> wait_with;
+  // Children the record is a twin or sibling of (MatchOutcome::twins_apart).
+  std::vector<domain::ContactPointId> twins_apart;
 };
 
 class Linker {

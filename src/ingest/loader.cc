@@ -188,6 +188,10 @@ class Applier {
   // Records this batch put on provisional children held shielded: for the
   // audit event only (a source's receipt never says a child is shielded).
   std::int64_t held_shielded() const { return held_shielded_; }
+  // Records of other children sent back to review as a twin's
+  // (ReopenTwinMembers): for the audit event only (they may be another
+  // source's, which this source's receipt never shows).
+  std::int64_t reopened() const { return reopened_; }
 
   // In a full batch, withdraws every current record the batch did not list
   // (those are as they were before the batch: `before` has them).
@@ -253,6 +257,7 @@ class Applier {
     storage::LinkState state = storage::LinkState::kLinked;
     std::optional<storage::LinkDecision> decision;
     std::optional<std::string> hold_shield_ground;
+    std::vector<domain::ContactPointId> twins_apart;
     // A record keeps the child it belongs to (and the decision that put it
     // there), unless it now says it is a post-adoption identity: that never
     // joins the pre-adoption child.
@@ -278,6 +283,7 @@ class Applier {
                           record.child, received_at_));
         decision = std::move(placement.record);
         hold_shield_ground = std::move(placement.hold_shield_ground);
+        twins_apart = std::move(placement.twins_apart);
         if (placement.decision == matching::Decision::kLink) {
           child = *placement.child;
         } else if (placement.decision == matching::Decision::kReview) {
@@ -342,6 +348,10 @@ class Applier {
     stored.data = std::move(record.child);
     stored.events = std::move(record.events);
     stored.decision = std::move(decision);
+    // A record set apart as a twin may show which of the other child's
+    // records is its twin's (ReopenTwinMembers).
+    std::optional<linkage::LinkageRecord> probe;
+    if (!twins_apart.empty()) probe = linker_.builder().Build(stored.data);
     RETURN_IF_ERROR(WriteRecord(stored, std::move(*view)));
     touched_.insert(child);
     if (created) {
@@ -357,7 +367,79 @@ class Applier {
       Forget(*existing->child, *existing);
       RETURN_IF_ERROR(RebuildBestView(*existing->child));
     }
-    return created ? Status::Ok() : RebuildBestView(child);
+    if (!created) RETURN_IF_ERROR(RebuildBestView(child));
+    if (probe) {
+      for (const domain::ContactPointId& twin : twins_apart) {
+        if (twin != child) RETURN_IF_ERROR(ReopenTwinMembers(twin, *probe));
+      }
+    }
+    return Status::Ok();
+  }
+
+  // A record (`probe`) was just set apart from `child` as its twin, or
+  // asked about as one. A record the matcher linked to `child` only through
+  // a middle name that it shows to be the other twin's
+  // (matching::RegisterTwins: the same national register lists the child
+  // again under its own name, "Joseph George" beside the child's "Joseph
+  // George" and "George"; or the probe is called what that record is called
+  // and nothing the child is called, "Charlotte" beside the child's "Eliza"
+  // and "Charlotte Eliza") goes back to review, on a provisional child of
+  // its own with `child` as its candidate ("twin_reopened"). The record that
+  // made the child, and a person's decisions, stand; a shielded child is
+  // left as it is (its records' whereabouts stay with its shield).
+  Status ReopenTwinMembers(const domain::ContactPointId& child,
+                           const linkage::LinkageRecord& probe) {
+    ASSIGN_OR_RETURN(std::optional<storage::ShieldEntry> shield, ShieldOf(child));
+    if (shield && shield->state == storage::ShieldState::kInForce) return Status::Ok();
+    ASSIGN_OR_RETURN(const std::vector<storage::SourceRecord>* records, Cluster(child));
+    std::vector<const storage::SourceRecord*> current;
+    std::vector<linkage::LinkageRecord> members;
+    std::vector<bool> same_register;
+    std::vector<bool> movable;  // linked by the matcher, not the child's first record
+    for (const storage::SourceRecord& r : *records) {
+      if (r.state != storage::LinkState::kLinked && r.state != storage::LinkState::kReview) continue;
+      current.push_back(&r);
+      members.push_back(linker_.builder().Build(r.data));
+      same_register.push_back(register_of_persons_ && r.source == header_.source);
+      movable.push_back(r.state == storage::LinkState::kLinked && r.decision &&
+                        r.decision->decided_by == "matcher" &&
+                        r.decision->decision ==
+                            matching::DecisionName(matching::Decision::kLink));
+    }
+    std::vector<storage::SourceRecord> reopen;
+    for (const std::size_t i : matching::RegisterTwins(linker_.comparator(), probe, members,
+                                                       same_register, movable)) {
+      reopen.push_back(*current[i]);
+    }
+    if (reopen.empty() || reopen.size() >= current.size()) return Status::Ok();
+    for (storage::SourceRecord& r : reopen) {
+      ASSIGN_OR_RETURN(domain::ContactPointId provisional, NewChildId());
+      const SourceView only{&r.data,         r.source,      r.key, r.batch,
+                            r.extracted_at, r.received_at, priorities_.Of(r.source)};
+      domain::Child view = MergeSourceViews(provisional, {&only, 1});
+      linker_.AssignAuthority(view);
+      RETURN_IF_ERROR(linker_.Reindex(view));
+      RETURN_IF_ERROR(writer_.Post([view = std::move(view)](storage::Transaction& tx) {
+        return tx.PutChild(view);
+      }));
+      Forget(child, r);
+      storage::LinkDecision d = linker_.Unmatched("twin_reopened", received_at_);
+      d.decision = std::string(matching::DecisionName(matching::Decision::kReview));
+      d.candidate = child;
+      d.score = r.decision->score;
+      d.vector = r.decision->vector;
+      r.state = storage::LinkState::kReview;
+      r.child = provisional;
+      r.decision = std::move(d);
+      RETURN_IF_ERROR(writer_.Post([record = r](storage::Transaction& tx) {
+        return tx.PutSourceRecord(record);
+      }));
+      touched_.insert(provisional);
+      Keep(provisional, {std::move(r)});
+      ++reopened_;
+    }
+    touched_.insert(child);
+    return RebuildBestView(child);
   }
 
   Status Withdraw(const domain::SourceKey& key, bool seen_before) {
@@ -516,6 +598,7 @@ class Applier {
   std::unordered_map<domain::ContactPointId, storage::ShieldEntry> shields_;
   std::size_t next_id_block_ = 16;
   std::int64_t held_shielded_ = 0;
+  std::int64_t reopened_ = 0;
 };
 
 }  // namespace
@@ -666,6 +749,7 @@ StatusOr<LoadResult> BatchLoader::LoadOnce(const domain::SourceId& source,
   Status written;
   CheckSummary summary;
   std::int64_t held_shielded = 0;
+  std::int64_t reopened = 0;
   {
     StoreWriter writer(*tx);
     Applier applier(writer, *before, linker_, std::move(priorities), random_, header,
@@ -711,6 +795,7 @@ StatusOr<LoadResult> BatchLoader::LoadOnce(const domain::SourceId& source,
     // here again or dropped.
     written = applied.ok() ? writer.Finish() : Status::Ok();
     held_shielded = applier.held_shielded();
+    reopened = applier.reopened();
   }
   RETURN_IF_ERROR(applied);
   RETURN_IF_ERROR(written);
@@ -734,8 +819,8 @@ StatusOr<LoadResult> BatchLoader::LoadOnce(const domain::SourceId& source,
   event.counts = {{"accepted", receipt.accepted}, {"created", receipt.created},
                   {"held_shielded", held_shielded},
                   {"linked", receipt.linked},     {"records", receipt.records},
-                  {"rejected", receipt.rejected}, {"review", receipt.review},
-                  {"withdrawn", receipt.withdrawn}};
+                  {"rejected", receipt.rejected}, {"reopened", reopened},
+                  {"review", receipt.review},     {"withdrawn", receipt.withdrawn}};
   RETURN_IF_ERROR(audit_.AppendIn(*tx, event));
   ASSIGN_OR_RETURN(const std::int64_t last_change, tx->LastChange());
   RETURN_IF_ERROR(tx->Commit());

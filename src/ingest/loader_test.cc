@@ -512,6 +512,91 @@ TEST_F(LoaderTest, RecordsInReviewThatAreOneChildWaitOnOneProvisionalChild) {
   EXPECT_EQ(store_->Info()->children, 2);
 }
 
+// Twins "Joseph George" and "George" at one home. The register's "George"
+// joins Joseph's child through his middle name (a child called by a middle
+// name looks the same); when the register's "Joseph George" arrives, called
+// what the child's records call it, the register lists two children there:
+// "George" goes back to review as Joseph's twin. A twin with another name
+// ("Thomas") shows nothing of the kind: "George" stays.
+TEST_F(LoaderTest, ARegisterRecordOfTheChildSendsItsTwinLinkedThroughAMiddleNameBackToReview) {
+  for (const bool telling : {true, false}) {
+    SCOPED_TRACE(telling ? "Joseph George" : "Thomas");
+    TearDown();
+    SetUp();
+    ASSERT_TRUE(Load("nhs-pds", Write("1.jsonl", Header("nhs-pds", "p1", "delta", 1) +
+                                                     AtHome("P1", "Joseph George", kNhsA)))
+                    .ok());
+    ASSERT_TRUE(Load("gro-births", Write("2.jsonl", Header("gro-births", "b1", "delta", 1) +
+                                                        AtHome("G1", "George")))
+                    .ok());
+    const storage::SourceRecord p1 = Record("nhs-pds", "P1");
+    ASSERT_EQ(Record("gro-births", "G1").child, p1.child);  // through the middle name
+    auto second = Load("gro-births", Write("3.jsonl", Header("gro-births", "b2", "delta", 2) +
+                                                          AtHome("G2", telling ? "Joseph George"
+                                                                               : "Thomas")));
+    ASSERT_TRUE(second.ok()) << second.status().ToString();
+    const storage::SourceRecord g1 = Record("gro-births", "G1");
+    const storage::SourceRecord g2 = Record("gro-births", "G2");
+    EXPECT_NE(g2.child, p1.child);
+    EXPECT_EQ(Record("nhs-pds", "P1").child, p1.child);
+    auto events = audit_->Query(audit::AuditQuery{});
+    ASSERT_TRUE(events.ok());
+    auto b2 = std::find_if(events->begin(), events->end(),
+                           [](const auto& e) { return e.event.subject == "b2"; });
+    ASSERT_NE(b2, events->end());
+    const auto reopened = std::find(b2->event.counts.begin(), b2->event.counts.end(),
+                                    std::pair<std::string, std::int64_t>("reopened", 1));
+    if (telling) {
+      EXPECT_EQ(g2.state, storage::LinkState::kReview);
+      EXPECT_EQ(g2.decision->reason, "another_register_record");
+      ASSERT_EQ(g1.state, storage::LinkState::kReview);
+      ASSERT_TRUE(g1.decision.has_value());
+      EXPECT_EQ(g1.decision->reason, "twin_reopened");
+      EXPECT_EQ(g1.decision->decision, "review");
+      EXPECT_EQ(g1.decision->candidate, p1.child);
+      EXPECT_NE(g1.child, p1.child);
+      EXPECT_NE(g1.child, g2.child);
+      EXPECT_NE(reopened, b2->event.counts.end());
+      // The child's best view no longer holds the twin's name.
+      auto tx = store_->Begin(storage::TxMode::kReadOnly);
+      ASSERT_TRUE(tx.ok());
+      auto child = (*tx)->GetChild(*p1.child);
+      ASSERT_TRUE(child.ok());
+      EXPECT_TRUE(child->other_names.empty());
+    } else {
+      EXPECT_EQ(g1.state, storage::LinkState::kLinked);
+      EXPECT_EQ(g1.child, p1.child);
+      EXPECT_EQ(reopened, b2->event.counts.end());
+    }
+  }
+}
+
+// Twins "Eliza" and "Charlotte Eliza": Charlotte's register record joins
+// Eliza's child through her middle name. A local record of "Charlotte", set
+// apart from Eliza's child as her twin, is called what that record is
+// called and nothing Eliza's records call her: the record goes back to
+// review.
+TEST_F(LoaderTest, ARecordCalledWhatATwinsRecordIsCalledSendsItBackToReview) {
+  Register("la-visits", domain::SourceState::kActive, domain::SourceKind::kLocal);
+  ASSERT_TRUE(Load("nhs-pds", Write("1.jsonl", Header("nhs-pds", "p1", "delta", 1) +
+                                                   AtHome("P1", "Eliza", kNhsA)))
+                  .ok());
+  ASSERT_TRUE(Load("gro-births", Write("2.jsonl", Header("gro-births", "b1", "delta", 1) +
+                                                      AtHome("G1", "Charlotte Eliza")))
+                  .ok());
+  const storage::SourceRecord p1 = Record("nhs-pds", "P1");
+  ASSERT_EQ(Record("gro-births", "G1").child, p1.child);  // through the middle name
+  auto visits = Load("la-visits", Write("3.jsonl", Header("la-visits", "v1", "delta", 1) +
+                                                       AtHome("V1", "Charlotte")));
+  ASSERT_TRUE(visits.ok()) << visits.status().ToString();
+  EXPECT_EQ(visits->receipt.review, 0);  // the receipt shows the source's own records only
+  const storage::SourceRecord g1 = Record("gro-births", "G1");
+  ASSERT_EQ(g1.state, storage::LinkState::kReview);
+  EXPECT_EQ(g1.decision->reason, "twin_reopened");
+  EXPECT_EQ(g1.decision->candidate, p1.child);
+  EXPECT_NE(Record("la-visits", "V1").child, p1.child);
+}
+
 // A record whose only match is a provisional child, as a link would be, is
 // that child's record: linked to it, not another question in the queue.
 TEST_F(LoaderTest, ARecordMatchingOnlyAProvisionalChildJoinsIt) {

@@ -166,6 +166,71 @@ TwinRule CheckCannotLink(const linkage::ComparisonVector& v) {
   return twin != TwinRule::kClear ? twin : CheckSiblingRule(v);
 }
 
+std::vector<std::size_t> OddFirstNames(const linkage::Comparator& comparator,
+                                       const std::vector<linkage::LinkageRecord>& members) {
+  // Whether a's first given name is one of b's later given names.
+  auto first_is_later = [](const linkage::LinkageRecord& a, const linkage::LinkageRecord& b) {
+    const linkage::NameToken& first = a.given_names.front();
+    return std::any_of(b.given_names.begin() + 1, b.given_names.end(),
+                       [&](const linkage::NameToken& t) {
+                         return t.text == first.text || t.groups.Intersects(first.groups);
+                       });
+  };
+  std::vector<std::size_t> odd;
+  if (members.size() < 2) return odd;
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    const linkage::LinkageRecord& m = members[i];
+    if (m.given_names.empty()) continue;
+    bool alone = true;
+    bool through_middle_name = false;
+    for (std::size_t j = 0; j < members.size() && alone; ++j) {
+      const linkage::LinkageRecord& other = members[j];
+      if (j == i || other.given_names.empty()) continue;
+      // The same names in another order ("Filip Mason", "Mason Filip") are
+      // one child's.
+      const bool reordered =
+          m.given_names.size() == other.given_names.size() && NamesNested(m, other);
+      alone = !SameFirstName(m, other) && !reordered &&
+              !SharesIdentifier(comparator.Compare(m, other));
+      through_middle_name =
+          through_middle_name || first_is_later(m, other) || first_is_later(other, m);
+    }
+    if (alone && through_middle_name) odd.push_back(i);
+  }
+  return odd;
+}
+
+std::vector<std::size_t> RegisterTwins(const linkage::Comparator& comparator,
+                                       const linkage::LinkageRecord& record,
+                                       const std::vector<linkage::LinkageRecord>& members,
+                                       const std::vector<bool>& same_register,
+                                       const std::vector<bool>& movable) {
+  std::vector<std::size_t> twins;
+  if (record.given_names.empty()) return twins;
+  const std::vector<std::size_t> odd = OddFirstNames(comparator, members);
+  for (const std::size_t i : odd) {
+    if (i >= movable.size() || !movable[i]) continue;
+    // Whether the record is called what another member calls the child.
+    bool called_as_child = false;
+    for (std::size_t j = 0; j < members.size() && !called_as_child; ++j) {
+      if (j == i || members[j].given_names.empty()) continue;
+      called_as_child =
+          SameFirstName(record, members[j]) || OneKeystrokeApart(record, members[j]) ||
+          (record.given_names.size() == members[j].given_names.size() &&
+           NamesNested(record, members[j]));  // the same names in another order
+    }
+    // The register lists the child under its own name and another child
+    // there: the member is that other child.
+    const bool register_lists_two = i < same_register.size() && same_register[i] &&
+                                    called_as_child;
+    // The record is called what the member is called and nothing the
+    // child's other records call it: the member is the record's child.
+    const bool called_as_member = !called_as_child && SameFirstName(record, members[i]);
+    if (register_lists_two || called_as_member) twins.push_back(i);
+  }
+  return twins;
+}
+
 Matcher::Matcher(const index::CandidateIndex& index, const linkage::Comparator& comparator,
                  const linkage::Model& model, MatchOptions options)
     : index_(index),
@@ -326,6 +391,7 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
     }
     if (rule == TwinRule::kDifferentNames) {
       excluded_any = true;
+      if (TwinSetting(s.vector)) out.twins_apart.push_back(s.child);
       continue;
     }
     // A shared identifier says the register lists one child twice.
@@ -334,6 +400,7 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
       out.decision = Decision::kReview;
       out.child = s.child;
       out.reason = "twin_rule_close_names";
+      if (TwinSetting(s.vector)) out.twins_apart.push_back(s.child);
       out.hold_shielded = child.shielded;
       out.best.assign(scored.begin(),
                       scored.begin() + std::min(scored.size(), options_.reported_candidates));
@@ -458,6 +525,7 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
   if (best_facts.register_holds_another) {
     out.decision = Decision::kReview;
     out.reason = "another_register_record";
+    if (TwinSetting(best.vector)) out.twins_apart.push_back(best.child);
     return finish();
   }
   out.decision = Decision::kLink;

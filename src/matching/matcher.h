@@ -134,6 +134,13 @@ struct MatchOutcome {
   // record waits in review on that child, with the records it is the same
   // child as, rather than on a child of its own: one question, not several.
   std::optional<domain::ContactPointId> wait_with;
+  // Children the record may be the twin of: in the twin rule's setting
+  // with it (same date of birth and family name, living together, no
+  // identifier in common) and set apart by a cannot-link rule, or the child
+  // proposed when the reason is "twin_rule_close_names" or
+  // "another_register_record". Such a household holds two children born
+  // together (see RegisterTwins).
+  std::vector<domain::ContactPointId> twins_apart;
 };
 
 // The twin and sibling rule between two descriptions of children: same date
@@ -173,6 +180,41 @@ TwinRule CheckSiblingRule(const linkage::ComparisonVector& vector);
 
 // The cannot-link rules together (twin, then sibling): the stronger verdict.
 TwinRule CheckCannotLink(const linkage::ComparisonVector& vector);
+
+// The members of one child (its current records, as linkage records) held
+// to it only through a middle name: no other member's first given name
+// matches theirs (the same name or a nickname of it) nor holds the same
+// given names in another order, they share no
+// identifier (NHS number, UPN, ULN) with another member, and their first
+// name is another member's later given name, or the reverse ("Caspar Jack"
+// beside "Jack"). A child called by a middle name looks like that; so does
+// one twin's record joined to the other twin's, when twins are given each
+// other's names. Indexes into `members`, in order; none when fewer than two
+// members.
+std::vector<std::size_t> OddFirstNames(const linkage::Comparator& comparator,
+                                       const std::vector<linkage::LinkageRecord>& members);
+
+// A record that a twin rule set apart from a child, or asked about as its
+// twin, may show that a member held to the child only through a middle name
+// (OddFirstNames) is the other twin's:
+//   - the record is called what the child's other records call it (the same
+//     first name, a nickname of it, a keystroke away, or the same given
+//     names in another order) and comes from a
+//     national register (one record per child) that the member comes from
+//     too: the register lists two children there, and the member is the
+//     other one; or
+//   - the record is called what the member is called (the same first name or
+//     a nickname of it) and nothing the child's other records call it: the
+//     member is the record's child, not this one.
+// Returns the indexes of such members among those `movable` (the caller's
+// choice: a member that made the child, or that a person decided, defines
+// the child and never moves); `same_register[i]` says whether members[i]
+// comes from the record's register (false for a local source).
+std::vector<std::size_t> RegisterTwins(const linkage::Comparator& comparator,
+                                       const linkage::LinkageRecord& record,
+                                       const std::vector<linkage::LinkageRecord>& members,
+                                       const std::vector<bool>& same_register,
+                                       const std::vector<bool>& movable);
 
 class Matcher {
  public:

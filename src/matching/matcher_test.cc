@@ -581,6 +581,60 @@ TEST_F(MatcherTest, ARecordClearlyMoreLikeAProvisionalChildJoinsIt) {
   EXPECT_EQ(outcome.reason, "provisional_rival");
 }
 
+TEST_F(MatcherTest, OddFirstNamesAreMembersHeldOnlyThroughAMiddleName) {
+  auto members = [&](std::vector<std::pair<std::string, std::string>> names) {
+    std::vector<linkage::LinkageRecord> out;
+    for (const auto& [given, nhs] : names) {
+      ChildSpec spec{.given = given};
+      spec.nhs = nhs;
+      out.push_back(builder_->Build(ChildOf(spec)));
+    }
+    return out;
+  };
+  using Indexes = std::vector<std::size_t>;
+  // Called by a middle name, either way round.
+  EXPECT_EQ(OddFirstNames(comparator_, members({{"Jack", ""}, {"Caspar Jack", ""}})),
+            (Indexes{0, 1}));
+  EXPECT_EQ(OddFirstNames(comparator_, members({{"Jack", ""}, {"Caspar Jack", ""}, {"Jack", ""}})),
+            (Indexes{1}));
+  // One first name (exact or a nickname), names reordered, a typo, an
+  // identifier in common, one member: none stands out.
+  EXPECT_TRUE(OddFirstNames(comparator_, members({{"William", ""}, {"Bill James", ""}})).empty());
+  EXPECT_TRUE(
+      OddFirstNames(comparator_, members({{"Filip Mason", ""}, {"Mason Filip", ""}})).empty());
+  EXPECT_TRUE(OddFirstNames(comparator_, members({{"Jak", ""}, {"Jack", ""}})).empty());
+  EXPECT_TRUE(OddFirstNames(comparator_, members({{"George", "9434765919"},
+                                                  {"Joseph George", "9434765919"}}))
+                  .empty());
+  EXPECT_TRUE(OddFirstNames(comparator_, members({{"Caspar Jack", ""}})).empty());
+
+  // A register record called what the child's records call it shows that
+  // the register's member held through a middle name is another child.
+  const auto child = members({{"Joseph George", ""}, {"George", ""}});
+  const auto joseph = builder_->Build(ChildOf(ChildSpec{.given = "Joseph George"}));
+  const auto josef = builder_->Build(ChildOf(ChildSpec{.given = "Josep George"}));  // a typo
+  const auto thomas = builder_->Build(ChildOf(ChildSpec{.given = "Thomas"}));
+  EXPECT_EQ(RegisterTwins(comparator_, joseph, child, {false, true}, {false, true}), (Indexes{1}));
+  EXPECT_EQ(RegisterTwins(comparator_, josef, child, {false, true}, {false, true}), (Indexes{1}));
+  EXPECT_TRUE(RegisterTwins(comparator_, thomas, child, {false, true}, {false, true}).empty());
+  EXPECT_TRUE(RegisterTwins(comparator_, joseph, child, {false, false}, {false, true}).empty());  // another source
+  // The member that made the child never moves.
+  EXPECT_TRUE(RegisterTwins(comparator_, joseph, child, {true, true}, {false, false}).empty());
+  // The same names in another order are the child's name.
+  const auto george_joseph = builder_->Build(ChildOf(ChildSpec{.given = "George Joseph"}));
+  EXPECT_EQ(RegisterTwins(comparator_, george_joseph, child, {false, true}, {false, true}), (Indexes{1}));
+  // A record of any source called what the member is called, and nothing
+  // the child's other records call it, takes the member as its own child.
+  const auto eliza = members({{"Eliza", ""}, {"Charlotte Eliza", ""}});
+  const auto charlotte = builder_->Build(ChildOf(ChildSpec{.given = "Charlotte"}));
+  EXPECT_EQ(RegisterTwins(comparator_, charlotte, eliza, {false, false}, {false, true}), (Indexes{1}));
+  const auto eliza_again = builder_->Build(ChildOf(ChildSpec{.given = "Eliza Rose"}));
+  EXPECT_TRUE(RegisterTwins(comparator_, eliza_again, eliza, {false, false}, {false, true}).empty());
+  const auto zara_lila = members({{"Zara Lila", ""}, {"Lila", ""}});
+  const auto lila_zara = builder_->Build(ChildOf(ChildSpec{.given = "Lila Zara"}));
+  EXPECT_TRUE(RegisterTwins(comparator_, lila_zara, zara_lila, {false, false}, {false, true}).empty());
+}
+
 // Records of one child sent to review one by one (the school's misspelling
 // made the child first: each correct record is a twin question) wait on one
 // provisional child, not on one each.

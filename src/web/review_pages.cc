@@ -104,6 +104,9 @@ std::string MatcherReason(const std::string& code) {
       {"provisional_rival",
        "More like records already waiting for review than like the likely child: could be "
        "the same child as those records, or that child's twin"},
+      {"twin_reopened",
+       "Linked through a middle name, until the same register listed the child again under "
+       "its own name: could be the child's twin"},
       {"candidates_capped", "Too many possible children to compare"},
       {"shielded_candidate", "The likely child's record is shielded"},
       {"another_register_record",
