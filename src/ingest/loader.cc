@@ -300,17 +300,10 @@ class Applier {
     if (state == storage::LinkState::kReview) ++receipt_.review;
     const bool created = !child.assigned();
     if (created) {
-      ASSIGN_OR_RETURN(child, NewChildId());
-      // A new child's best view is this record's view.
       const SourceView only{&record.child, header_.source,       record.key,
                             header_.batch, header_.extracted_at, received_at_,
                             priorities_.Of(header_.source)};
-      domain::Child view = MergeSourceViews(child, {&only, 1});
-      linker_.AssignAuthority(view);
-      RETURN_IF_ERROR(linker_.Reindex(view));
-      RETURN_IF_ERROR(writer_.Post([view = std::move(view)](storage::Transaction& tx) {
-        return tx.PutChild(view);
-      }));
+      ASSIGN_OR_RETURN(child, StartChild(only));
       if (state == storage::LinkState::kReview && hold_shield_ground) {
         // It may be a shielded child's record: its whereabouts stay hidden,
         // as that child's are, until a person decides (a shield review is
@@ -413,15 +406,9 @@ class Applier {
     }
     if (reopen.empty() || reopen.size() >= current.size()) return Status::Ok();
     for (storage::SourceRecord& r : reopen) {
-      ASSIGN_OR_RETURN(domain::ContactPointId provisional, NewChildId());
       const SourceView only{&r.data,         r.source,      r.key, r.batch,
                             r.extracted_at, r.received_at, priorities_.Of(r.source)};
-      domain::Child view = MergeSourceViews(provisional, {&only, 1});
-      linker_.AssignAuthority(view);
-      RETURN_IF_ERROR(linker_.Reindex(view));
-      RETURN_IF_ERROR(writer_.Post([view = std::move(view)](storage::Transaction& tx) {
-        return tx.PutChild(view);
-      }));
+      ASSIGN_OR_RETURN(domain::ContactPointId provisional, StartChild(only));
       Forget(child, r);
       storage::LinkDecision d = linker_.Unmatched("twin_reopened", received_at_);
       d.decision = std::string(matching::DecisionName(matching::Decision::kReview));
@@ -440,6 +427,19 @@ class Applier {
     }
     touched_.insert(child);
     return RebuildBestView(child);
+  }
+
+  // A new child whose best view is one record's view: indexed, and its
+  // write queued.
+  StatusOr<domain::ContactPointId> StartChild(const SourceView& only) {
+    ASSIGN_OR_RETURN(domain::ContactPointId child, NewChildId());
+    domain::Child view = MergeSourceViews(child, {&only, 1});
+    linker_.AssignAuthority(view);
+    RETURN_IF_ERROR(linker_.Reindex(view));
+    RETURN_IF_ERROR(writer_.Post([view = std::move(view)](storage::Transaction& tx) {
+      return tx.PutChild(view);
+    }));
+    return child;
   }
 
   Status Withdraw(const domain::SourceKey& key, bool seen_before) {

@@ -74,6 +74,12 @@ bool NamesNested(const linkage::LinkageRecord& a, const linkage::LinkageRecord& 
   });
 }
 
+// Whether two records hold the same given names in another order ("Filip
+// Mason", "Mason Filip"): one child's names.
+bool Reordered(const linkage::LinkageRecord& a, const linkage::LinkageRecord& b) {
+  return a.given_names.size() == b.given_names.size() && NamesNested(a, b);
+}
+
 bool IdentifierDisagrees(const linkage::ComparisonVector& v) {
   using linkage::AgreeLevel;
   return LevelOf<AgreeLevel>(v, Field::kNhsNumber) == AgreeLevel::kDisagree ||
@@ -186,11 +192,7 @@ std::vector<std::size_t> OddFirstNames(const linkage::Comparator& comparator,
     for (std::size_t j = 0; j < members.size() && alone; ++j) {
       const linkage::LinkageRecord& other = members[j];
       if (j == i || other.given_names.empty()) continue;
-      // The same names in another order ("Filip Mason", "Mason Filip") are
-      // one child's.
-      const bool reordered =
-          m.given_names.size() == other.given_names.size() && NamesNested(m, other);
-      alone = !SameFirstName(m, other) && !reordered &&
+      alone = !SameFirstName(m, other) && !Reordered(m, other) &&
               !SharesIdentifier(comparator.Compare(m, other));
       through_middle_name =
           through_middle_name || first_is_later(m, other) || first_is_later(other, m);
@@ -216,8 +218,7 @@ std::vector<std::size_t> RegisterTwins(const linkage::Comparator& comparator,
       if (j == i || members[j].given_names.empty()) continue;
       called_as_child =
           SameFirstName(record, members[j]) || OneKeystrokeApart(record, members[j]) ||
-          (record.given_names.size() == members[j].given_names.size() &&
-           NamesNested(record, members[j]));  // the same names in another order
+          Reordered(record, members[j]);
     }
     // The register lists the child under its own name and another child
     // there: the member is that other child.
@@ -420,6 +421,18 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
   // records.
   std::sort(scored.begin(), scored.end(), better);
   std::sort(provisional_matches.begin(), provisional_matches.end(), by_score);
+  // Whether the record may join the best provisional child it matches: no
+  // second provisional child within the ambiguity margin, that child not
+  // held shielded (perhaps a shielded child's: its records all wait for a
+  // person), and the candidate list complete.
+  auto joinable = [&] {
+    if (provisional_matches.empty() || !found.complete()) return false;
+    const auto& [match, shielded] = provisional_matches.front();
+    const bool rival = provisional_matches.size() > 1 &&
+                       provisional_matches[1].first.score >
+                           match.score - options_.ambiguity_margin_bits;
+    return !rival && !shielded;
+  };
   std::sort(eligible.begin(), eligible.end(), by_score);
   out.best.assign(scored.begin(),
                   scored.begin() + std::min(scored.size(), options_.reported_candidates));
@@ -446,17 +459,11 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
     // along (review::Operations::Link). One question, not one per record.
     // A shielded provisional child (held shielded: perhaps a shielded
     // child's) keeps every record in review.
-    if (!provisional_matches.empty() && found.complete()) {
-      const auto& [match, shielded] = provisional_matches.front();
-      const bool rival = provisional_matches.size() > 1 &&
-                         provisional_matches[1].first.score >
-                             match.score - options_.ambiguity_margin_bits;
-      if (!rival && !shielded) {
-        out.decision = Decision::kLink;
-        out.child = match.child;
-        out.reason = "provisional_match";
-        return finish();
-      }
+    if (joinable()) {
+      out.decision = Decision::kLink;
+      out.child = provisional_matches.front().first.child;
+      out.reason = "provisional_match";
+      return finish();
     }
     out.decision = Decision::kReview;
     out.child = provisional->first.child;
@@ -502,11 +509,7 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
   // along; otherwise it waits with them for that answer.
   if (!provisional_matches.empty() && provisional_matches.front().first.score > best.score) {
     const auto& [match, shielded] = provisional_matches.front();
-    const bool rival = provisional_matches.size() > 1 &&
-                       provisional_matches[1].first.score >
-                           match.score - options_.ambiguity_margin_bits;
-    if (!rival && !shielded && found.complete() &&
-        match.score > best.score + options_.ambiguity_margin_bits) {
+    if (joinable() && match.score > best.score + options_.ambiguity_margin_bits) {
       out.decision = Decision::kLink;
       out.child = match.child;
       out.reason = "provisional_match";
