@@ -6,8 +6,10 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 #include <variant>
 
@@ -180,7 +182,7 @@ class Applier {
 
   // `view` is storage::EncodeSourceView(record.child, record.events).
   Status Apply(FeedRecord&& record, StatusOr<storage::EncodedSourceView>&& view) {
-    const bool seen_before = !seen_.insert(record.key.value()).second;
+    const bool seen_before = !seen_.try_emplace(record.key.value()).second;
     if (record.op == RecordOp::kWithdraw) return Withdraw(record.key, seen_before);
     return Upsert(std::move(record), std::move(view), seen_before);
   }
@@ -192,6 +194,16 @@ class Applier {
   // (ReopenTwinMembers): for the audit event only (they may be another
   // source's, which this source's receipt never shows).
   std::int64_t reopened() const { return reopened_; }
+
+  // After the writer has finished: a block issued but not taken joins the
+  // IDs left over for the next load.
+  void KeepUnusedIds() {
+    if (!next_ids_) return;
+    std::vector<domain::ContactPointId> ids = TakeIfIssued();
+    std::vector<domain::ContactPointId>& spare = linker_.spare_ids();
+    // Given out last, after the spare ones.
+    spare.insert(spare.begin(), ids.rbegin(), ids.rend());
+  }
 
   // In a full batch, withdraws every current record the batch did not list
   // (those are as they were before the batch: `before` has them).
@@ -210,6 +222,11 @@ class Applier {
                                                           bool written_in_batch) {
     StatusOr<storage::SourceRecord> existing = Status(ErrorCode::kInternal, "not read");
     if (written_in_batch) {
+      // As written, in its child's cached cluster (kept in step with every
+      // write), else through the writer (a wait for every write queued).
+      if (const storage::SourceRecord* cached = WrittenInCache(key)) {
+        return std::optional<storage::SourceRecord>(*cached);
+      }
       RETURN_IF_ERROR(writer_.Call([&](storage::Transaction& tx) -> Status {
         existing = tx.GetSourceRecord(header_.source, key);
         return Status::Ok();
@@ -222,6 +239,26 @@ class Applier {
       return std::optional<storage::SourceRecord>();
     }
     return existing.status();
+  }
+
+  // This batch's record under `key`, if the cluster of the child it was last
+  // written to is cached and still holds it.
+  const storage::SourceRecord* WrittenInCache(const domain::SourceKey& key) const {
+    auto seen = seen_.find(key.value());
+    if (seen == seen_.end() || !seen->second.assigned()) return nullptr;
+    auto cluster = clusters_.find(seen->second);
+    if (cluster == clusters_.end()) return nullptr;
+    for (const storage::SourceRecord& r : cluster->second) {
+      if (r.source == header_.source && r.key == key) return &r;
+    }
+    return nullptr;
+  }
+
+  // Notes the child this batch last wrote the source's record `key` to
+  // (none: the record is on no child).
+  void Written(const domain::SourceKey& key, std::optional<domain::ContactPointId> child) {
+    auto seen = seen_.find(key.value());
+    if (seen != seen_.end()) seen->second = child.value_or(domain::ContactPointId());
   }
 
   static bool PostAdoption(const std::vector<domain::SourceEvent>& events) {
@@ -251,6 +288,7 @@ class Applier {
       existing->batch = header_.batch;
       existing->extracted_at = header_.extracted_at;
       existing->received_at = received_at_;
+      Written(existing->key, existing->child);
       return WriteRecord(std::move(*existing), std::move(*view));
     }
     domain::ContactPointId child;
@@ -346,6 +384,7 @@ class Applier {
     std::optional<linkage::LinkageRecord> probe;
     if (!twins_apart.empty()) probe = linker_.builder().Build(stored.data);
     RETURN_IF_ERROR(WriteRecord(stored, std::move(*view)));
+    Written(stored.key, child);
     touched_.insert(child);
     if (created) {
       // The new child's records are this one: nothing to read back later.
@@ -422,6 +461,7 @@ class Applier {
         return tx.PutSourceRecord(record);
       }));
       touched_.insert(provisional);
+      if (r.source == header_.source) Written(r.key, provisional);
       Keep(provisional, {std::move(r)});
       ++reopened_;
     }
@@ -454,6 +494,7 @@ class Applier {
     if (former) RETURN_IF_ERROR(Cluster(*former).status());
     existing->state = storage::LinkState::kWithdrawn;
     existing->child.reset();
+    Written(key, std::nullopt);
     existing->batch = header_.batch;
     existing->extracted_at = header_.extracted_at;
     existing->received_at = received_at_;
@@ -485,28 +526,76 @@ class Applier {
     });
   }
 
-  // An unused ContactPoint ID. IDs are issued in blocks through the writer
-  // (a wait for it, so rarely: each block twice the last, up to
-  // kMaxIdBlock); those left over are the next load's (Linker::spare_ids).
+  // An unused ContactPoint ID. IDs are issued in blocks by the writer, each
+  // block twice the last, up to kMaxIdBlock. The next block is asked for
+  // (queued, not waited for) once half of the last one is given out, so it
+  // is usually issued before it is needed: waiting for the writer would stop
+  // this thread until every write queued before had run. Those left over are
+  // the next load's (Linker::spare_ids; see KeepUnusedIds).
   StatusOr<domain::ContactPointId> NewChildId() {
     std::vector<domain::ContactPointId>& spare = linker_.spare_ids();
-    if (spare.empty()) {
-      const std::size_t count = next_id_block_;
-      next_id_block_ = std::min(next_id_block_ * 2, kMaxIdBlock);
-      std::vector<domain::ContactPointId> issued;
-      issued.reserve(count);
-      RETURN_IF_ERROR(writer_.Call([&](storage::Transaction& tx) -> Status {
-        for (std::size_t i = 0; i < count; ++i) {
-          ASSIGN_OR_RETURN(domain::ContactPointId id, tx.AllocateChildId(random_));
-          issued.push_back(id);
-        }
-        return Status::Ok();
-      }));
-      spare.assign(issued.rbegin(), issued.rend());  // given out in the order issued
-    }
+    if (spare.empty()) RETURN_IF_ERROR(TakeIssuedIds(spare));
     const domain::ContactPointId id = spare.back();
     spare.pop_back();
+    if (!next_ids_ && spare.size() <= last_id_block_ / 2) RETURN_IF_ERROR(IssueIds());
     return id;
+  }
+
+  // A block of IDs, issued on the writer's thread.
+  struct IssuedIds {
+    std::mutex mu;
+    std::vector<domain::ContactPointId> ids;  // GUARDED_BY(mu), in the order issued
+    bool issued = false;                      // GUARDED_BY(mu)
+  };
+
+  // Queues the issue of the next block.
+  Status IssueIds() {
+    const std::size_t count = next_id_block_;
+    next_id_block_ = std::min(next_id_block_ * 2, kMaxIdBlock);
+    next_ids_ = std::make_shared<IssuedIds>();
+    return writer_.Post([block = next_ids_, count, &random = random_](storage::Transaction& tx) {
+      std::vector<domain::ContactPointId> ids;
+      ids.reserve(count);
+      for (std::size_t i = 0; i < count; ++i) {
+        ASSIGN_OR_RETURN(domain::ContactPointId id, tx.AllocateChildId(random));
+        ids.push_back(id);
+      }
+      std::lock_guard<std::mutex> lock(block->mu);
+      block->ids = std::move(ids);
+      block->issued = true;
+      return Status::Ok();
+    });
+  }
+
+  // Moves the queued block into `spare`, waiting for the writer if it has
+  // not issued it yet.
+  Status TakeIssuedIds(std::vector<domain::ContactPointId>& spare) {
+    if (!next_ids_) RETURN_IF_ERROR(IssueIds());
+    std::vector<domain::ContactPointId> ids = TakeIfIssued();
+    if (ids.empty()) {
+      // Runs after the queued issue: if that failed, so does this.
+      RETURN_IF_ERROR(writer_.Call([](storage::Transaction&) { return Status::Ok(); }));
+      ids = TakeIfIssued();
+      if (ids.empty()) {
+        return Status(ErrorCode::kInternal, "a block of ContactPoint IDs was not issued");
+      }
+    }
+    last_id_block_ = ids.size();
+    spare.assign(ids.rbegin(), ids.rend());  // given out in the order issued
+    return Status::Ok();
+  }
+
+  // The queued block's IDs if the writer has issued them (the block is then
+  // no longer queued), else none.
+  std::vector<domain::ContactPointId> TakeIfIssued() {
+    std::vector<domain::ContactPointId> ids;
+    {
+      std::lock_guard<std::mutex> lock(next_ids_->mu);
+      if (!next_ids_->issued) return ids;
+      ids = std::move(next_ids_->ids);
+    }
+    next_ids_.reset();
+    return ids;
   }
 
   // A child's shield as the transaction now has it.
@@ -593,10 +682,14 @@ class Applier {
   const bool register_of_persons_;
   const core::Timestamp received_at_;
   Receipt& receipt_;
-  std::unordered_set<std::string> seen_;
+  // The keys of this batch's records so far, each with the child its record
+  // was last written to (unassigned: none), to find it again in the cache.
+  std::unordered_map<std::string, domain::ContactPointId> seen_;
   std::unordered_set<domain::ContactPointId> touched_;
   std::unordered_map<domain::ContactPointId, storage::ShieldEntry> shields_;
   std::size_t next_id_block_ = 16;
+  std::size_t last_id_block_ = 16;       // the size of the block last taken
+  std::shared_ptr<IssuedIds> next_ids_;  // the block queued, if any
   std::int64_t held_shielded_ = 0;
   std::int64_t reopened_ = 0;
 };
@@ -794,6 +887,7 @@ StatusOr<LoadResult> BatchLoader::LoadOnce(const domain::SourceId& source,
     // Every write runs (or, after a failure, none more) before `tx` is used
     // here again or dropped.
     written = applied.ok() ? writer.Finish() : Status::Ok();
+    if (applied.ok() && written.ok()) applier.KeepUnusedIds();
     held_shielded = applier.held_shielded();
     reopened = applier.reopened();
   }

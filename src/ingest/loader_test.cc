@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -143,6 +144,23 @@ class LoaderTest : public testing::LinkerSuite {
     auto r = (*tx)->GetSourceRecord(domain::SourceId(source), domain::SourceKey(key));
     EXPECT_TRUE(r.ok()) << source << ":" << key << " " << r.status().ToString();
     return r.ok() ? *r : storage::SourceRecord{};
+  }
+
+  // A count read straight from the store's file (committed data only).
+  std::int64_t QueryCount(const char* sql) {
+    sqlite3* db = nullptr;
+    std::int64_t count = -1;
+    if (sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+      sqlite3_stmt* stmt = nullptr;
+      if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) == SQLITE_OK &&
+          sqlite3_step(stmt) == SQLITE_ROW) {
+        count = sqlite3_column_int64(stmt, 0);
+      }
+      sqlite3_finalize(stmt);
+    }
+    sqlite3_close(db);
+    EXPECT_GE(count, 0) << sql;
+    return count;
   }
 
   std::string Write(const std::string& name, const std::string& content) {
@@ -361,6 +379,30 @@ TEST_F(LoaderTest, ALaterRecordOfABatchSeesWhatEarlierRecordsOfItWrote) {
   auto records = (*tx)->SourceRecordsOf(*g1.child);
   ASSERT_TRUE(records.ok());
   EXPECT_EQ(records->size(), 2u);
+}
+
+// New children's IDs are issued in blocks, the next block queued before the
+// last runs out; a block issued but not given out is the next load's.
+TEST_F(LoaderTest, ContactPointIdsIssuedButNotGivenOutAreTheNextLoads) {
+  std::string first = Header("gro-births", "b1", "delta", 1);
+  for (int i = 0; i < 40; ++i) first += Distinct(i);
+  auto a = Load("gro-births", Write("1.jsonl", first));
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  ASSERT_EQ(a->receipt.created, 40);
+  // 16, then 32 (queued when 8 were left), then 64 (queued when 16 of the
+  // 32 were left, and not given out).
+  const std::int64_t after_first = QueryCount("SELECT count(*) FROM issued_ids");
+  EXPECT_EQ(after_first, 16 + 32 + 64);
+  auto b = Load("gro-births",
+                Write("2.jsonl", Header("gro-births", "b2", "delta", 2) + Distinct(40)));
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  ASSERT_EQ(b->receipt.created, 1);
+  EXPECT_EQ(QueryCount("SELECT count(*) FROM issued_ids"), after_first);  // none issued
+  // Every child has an ID of its own, issued by the store.
+  EXPECT_EQ(QueryCount("SELECT count(DISTINCT contactpoint_id) FROM children"), 41);
+  EXPECT_EQ(QueryCount("SELECT count(*) FROM children WHERE contactpoint_id NOT IN "
+                       "(SELECT contactpoint_id FROM issued_ids)"),
+            0);
 }
 
 TEST_F(LoaderTest, APostAdoptionIdentityNeverLinksToAnExistingChild) {
