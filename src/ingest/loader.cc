@@ -154,8 +154,10 @@ class Handoff {
 // the writer: `before` is a read transaction begun while the write
 // transaction held the store's write lock, so it sees the store as it was
 // when the batch began, and what this batch changed is answered from memory:
-//   - a source record this batch wrote (a key seen earlier in the file) is
-//     read through the writer (rare: a key twice in one batch);
+//   - a source record this batch wrote (a key seen earlier in the file, as
+//     a withdraw after an upsert) is taken from the cached cluster of the
+//     child it was written to, or, if the cache dropped that, read through
+//     the writer;
 //   - a child some record of this batch was written to ("touched") has its
 //     cluster in the Linker's cache (read there before its first write and
 //     kept in step after), or, if the cache dropped it, is read through the
