@@ -543,11 +543,10 @@ class Applier {
     return id;
   }
 
-  // A block of IDs, issued on the writer's thread.
+  // A block of IDs, issued on the writer's thread: empty until then.
   struct IssuedIds {
     std::mutex mu;
     std::vector<domain::ContactPointId> ids;  // GUARDED_BY(mu), in the order issued
-    bool issued = false;                      // GUARDED_BY(mu)
   };
 
   // Queues the issue of the next block.
@@ -564,7 +563,6 @@ class Applier {
       }
       std::lock_guard<std::mutex> lock(block->mu);
       block->ids = std::move(ids);
-      block->issued = true;
       return Status::Ok();
     });
   }
@@ -593,7 +591,7 @@ class Applier {
     std::vector<domain::ContactPointId> ids;
     {
       std::lock_guard<std::mutex> lock(next_ids_->mu);
-      if (!next_ids_->issued) return ids;
+      if (next_ids_->ids.empty()) return ids;
       ids = std::move(next_ids_->ids);
     }
     next_ids_.reset();
