@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
@@ -24,6 +25,23 @@ SecureRandom::SecureRandom() {
 
 void SecureRandom::Fill(std::span<std::byte> out) {
   randombytes_buf(out.data(), out.size());
+}
+
+BufferedRandom::~BufferedRandom() { sodium_memzero(block_, sizeof block_); }
+
+void BufferedRandom::Fill(std::span<std::byte> out) {
+  std::size_t done = 0;
+  while (done < out.size()) {
+    if (next_ == kBlock) {
+      source_.Fill(block_);
+      next_ = 0;
+    }
+    const std::size_t n = std::min(kBlock - next_, out.size() - done);
+    std::memcpy(out.data() + done, block_ + next_, n);
+    sodium_memzero(block_ + next_, n);
+    next_ += n;
+    done += n;
+  }
 }
 
 std::uint64_t SeededRandom::Next() {

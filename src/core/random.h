@@ -33,6 +33,26 @@ class SecureRandom final : public Random {
   void Fill(std::span<std::byte> out) override;
 };
 
+// Draws from another Random a block at a time, and gives out the block's
+// bytes in order: for many small draws in a row (a block of ContactPoint
+// IDs) one call to the source, a system call for SecureRandom, instead of
+// one per draw. Every byte is wiped once given out, and what is left when it
+// goes. Meant to live only for that run of draws. Not thread-safe.
+class BufferedRandom final : public Random {
+ public:
+  explicit BufferedRandom(Random& source) : source_(source) {}
+  BufferedRandom(const BufferedRandom&) = delete;
+  BufferedRandom& operator=(const BufferedRandom&) = delete;
+  ~BufferedRandom() override;
+  void Fill(std::span<std::byte> out) override;
+
+ private:
+  static constexpr std::size_t kBlock = 256;
+  Random& source_;
+  std::byte block_[kBlock] = {};
+  std::size_t next_ = kBlock;  // the first byte not yet given out
+};
+
 // A repeatable generator (splitmix64) for tests and synthetic data. Not secure.
 // Not thread-safe.
 class SeededRandom final : public Random {

@@ -53,5 +53,55 @@ TEST(RandomTest, SeededFillHandlesPartialWords) {
   EXPECT_NE(buf[12], std::byte{0});
 }
 
+// Counts the calls made to it; its bytes are a SeededRandom's.
+class CountingRandom final : public Random {
+ public:
+  explicit CountingRandom(std::uint64_t seed) : inner_(seed) {}
+  void Fill(std::span<std::byte> out) override {
+    ++calls;
+    inner_.Fill(out);
+  }
+  int calls = 0;
+
+ private:
+  SeededRandom inner_;
+};
+
+TEST(RandomTest, BufferedRandomGivesTheSourcesBytesInOrderFromFewCalls) {
+  CountingRandom source(7);
+  std::vector<std::byte> got;
+  {
+    BufferedRandom buffered(source);
+    // Draws of every size, across block boundaries, one larger than a block.
+    for (const std::size_t size : {8, 8, 3, 1, 300, 8, 250, 5, 8}) {
+      std::vector<std::byte> part(size);
+      buffered.Fill(part);
+      got.insert(got.end(), part.begin(), part.end());
+    }
+  }
+  ASSERT_EQ(got.size(), 591u);
+  // 591 bytes in blocks of 256: three calls where unbuffered draws made nine.
+  EXPECT_EQ(source.calls, 3);
+  SeededRandom reference(7);
+  std::vector<std::byte> expected(3 * 256);
+  reference.Fill(expected);
+  expected.resize(got.size());
+  EXPECT_EQ(got, expected);
+}
+
+TEST(RandomTest, BufferedRandomServesUniform) {
+  SecureRandom secure;
+  BufferedRandom buffered(secure);
+  std::set<std::uint64_t> seen;
+  for (int i = 0; i < 1000; ++i) {
+    const std::uint64_t v = buffered.Uniform(1000000);
+    ASSERT_LT(v, 1000000u);
+    seen.insert(v);
+  }
+  // A repeat among 1,000 draws from a million is likely once or so; many
+  // would mean the same bytes were given out twice.
+  EXPECT_GT(seen.size(), 990u);
+}
+
 }  // namespace
 }  // namespace cp::core

@@ -195,8 +195,10 @@ storage::LinkDecision Linker::Unmatched(std::string reason, core::Timestamp at) 
 
 StatusOr<Placement> Linker::Place(const RecordsOf& records_of, const ShieldOf& shield_of,
                                   const Origin& origin, const domain::Child& view,
-                                  core::Timestamp at) const {
-  const linkage::LinkageRecord probe = parts_->builder.Build(view);
+                                  core::Timestamp at,
+                                  std::optional<linkage::LinkageRecord> built) const {
+  const linkage::LinkageRecord probe =
+      built ? std::move(*built) : parts_->builder.Build(view);
   // The Matcher asks for a candidate's records only when it may link to it;
   // a store error is kept and returned after the match.
   Status read_error = Status::Ok();
@@ -221,7 +223,7 @@ StatusOr<Placement> Linker::Place(const RecordsOf& records_of, const ShieldOf& s
     bool any_linked = false;
     for (const storage::SourceRecord& r : **records) {
       if (!Current(r)) continue;
-      f.members.push_back(parts_->builder.Build(r.data));
+      f.members.push_back(BuiltOf(r));
       any_linked = any_linked || r.state == storage::LinkState::kLinked;
       f.register_holds_another = f.register_holds_another ||
                                  (origin.register_of_persons && r.source == origin.source &&
@@ -233,6 +235,7 @@ StatusOr<Placement> Linker::Place(const RecordsOf& records_of, const ShieldOf& s
   const matching::MatchOutcome outcome = parts_->matcher.Match(probe, facts);
   RETURN_IF_ERROR(read_error);
   Placement placement;
+  placement.probe = probe;
   placement.decision = outcome.decision;
   placement.child = outcome.child;
   placement.wait_with = outcome.wait_with;
@@ -261,6 +264,39 @@ StatusOr<Placement> Linker::Place(const RecordsOf& records_of, const ShieldOf& s
     placement.hold_shield_ground = (it != shields.end() ? *it : shields.front()).second;
   }
   return placement;
+}
+
+std::string Linker::BuiltKey(const domain::SourceId& source, const domain::SourceKey& key) {
+  std::string out = source.value();
+  out += '\n';  // never part of a source ID
+  out += key.value();
+  return out;
+}
+
+void Linker::KeepBuilt(const storage::SourceRecord& r, linkage::LinkageRecord built) const {
+  if (built_.size() >= kMaxBuilt) built_.clear();
+  built_.insert_or_assign(BuiltKey(r.source, r.key),
+                          Built{r.batch, r.received_at, std::move(built)});
+}
+
+void Linker::RememberBuilt(const storage::SourceRecord& written, linkage::LinkageRecord built) {
+  KeepBuilt(written, std::move(built));
+}
+
+void Linker::ForgetBuilt(const domain::SourceId& source, const domain::SourceKey& key) {
+  built_.erase(BuiltKey(source, key));
+}
+
+linkage::LinkageRecord Linker::BuiltOf(const storage::SourceRecord& r) const {
+  auto it = built_.find(BuiltKey(r.source, r.key));
+  // The store keeps received_at to the millisecond.
+  if (it != built_.end() && it->second.batch == r.batch &&
+      core::ToUnixMillis(it->second.received_at) == core::ToUnixMillis(r.received_at)) {
+    return it->second.record;
+  }
+  linkage::LinkageRecord built = parts_->builder.Build(r.data);
+  KeepBuilt(r, built);
+  return built;
 }
 
 }  // namespace cp::ingest

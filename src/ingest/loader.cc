@@ -65,6 +65,9 @@ struct RejectedLine {
 struct EncodedRecord {
   FeedRecord record;
   StatusOr<storage::EncodedSourceView> view;  // reported only if the view is stored
+  // An upsert's view as the matcher compares it (Linker::Place), when the
+  // reading thread could build it (once the Linker has Synced).
+  std::optional<linkage::LinkageRecord> built;
 };
 
 // What the reading thread hands to the applying thread, in file order.
@@ -182,11 +185,13 @@ class Applier {
         received_at_(received_at),
         receipt_(receipt) {}
 
-  // `view` is storage::EncodeSourceView(record.child, record.events).
-  Status Apply(FeedRecord&& record, StatusOr<storage::EncodedSourceView>&& view) {
+  // `view` is storage::EncodeSourceView(record.child, record.events), and
+  // `built`, if given, the Linker's builder().Build(record.child).
+  Status Apply(FeedRecord&& record, StatusOr<storage::EncodedSourceView>&& view,
+               std::optional<linkage::LinkageRecord>&& built) {
     const bool seen_before = !seen_.try_emplace(record.key.value()).second;
     if (record.op == RecordOp::kWithdraw) return Withdraw(record.key, seen_before);
-    return Upsert(std::move(record), std::move(view), seen_before);
+    return Upsert(std::move(record), std::move(view), std::move(built), seen_before);
   }
 
   // Records this batch put on provisional children held shielded: for the
@@ -278,7 +283,7 @@ class Applier {
   }
 
   Status Upsert(FeedRecord&& record, StatusOr<storage::EncodedSourceView>&& view,
-                bool seen_before) {
+                std::optional<linkage::LinkageRecord>&& built, bool seen_before) {
     RETURN_IF_ERROR(view.status());
     ASSIGN_OR_RETURN(auto existing, Existing(record.key, seen_before));
     const bool post_adoption = PostAdoption(record.events);
@@ -291,6 +296,7 @@ class Applier {
       existing->extracted_at = header_.extracted_at;
       existing->received_at = received_at_;
       Written(existing->key, existing->child);
+      linker_.ForgetBuilt(existing->source, existing->key);
       return WriteRecord(std::move(*existing), std::move(*view));
     }
     domain::ContactPointId child;
@@ -298,6 +304,7 @@ class Applier {
     std::optional<storage::LinkDecision> decision;
     std::optional<std::string> hold_shield_ground;
     std::vector<domain::ContactPointId> twins_apart;
+    std::optional<linkage::LinkageRecord> placed;  // the record as Place compared it
     // A record keeps the child it belongs to (and the decision that put it
     // there), unless it now says it is a post-adoption identity: that never
     // joins the pre-adoption child.
@@ -320,10 +327,11 @@ class Applier {
             linker_.Place([this](const domain::ContactPointId& c) { return Cluster(c); },
                           [this](const domain::ContactPointId& c) { return ShieldOf(c); },
                           Linker::Origin{header_.source, record.key, register_of_persons_},
-                          record.child, received_at_));
+                          record.child, received_at_, std::move(built)));
         decision = std::move(placement.record);
         hold_shield_ground = std::move(placement.hold_shield_ground);
         twins_apart = std::move(placement.twins_apart);
+        placed = std::move(placement.probe);
         if (placement.decision == matching::Decision::kLink) {
           child = *placement.child;
         } else if (placement.decision == matching::Decision::kReview) {
@@ -378,21 +386,30 @@ class Applier {
     stored.batch = header_.batch;
     stored.extracted_at = header_.extracted_at;
     stored.received_at = received_at_;
-    stored.data = std::move(record.child);
-    stored.events = std::move(record.events);
     stored.decision = std::move(decision);
     // A record set apart as a twin may show which of the other child's
     // records is its twin's (ReopenTwinMembers).
     std::optional<linkage::LinkageRecord> probe;
-    if (!twins_apart.empty()) probe = linker_.builder().Build(stored.data);
+    if (!twins_apart.empty()) probe = placed ? *placed : linker_.builder().Build(record.child);
+    // Kept for when this record is another's candidate; a version never
+    // placed (the record kept its child) is built then.
+    if (placed) {
+      linker_.RememberBuilt(stored, std::move(*placed));
+    } else {
+      linker_.ForgetBuilt(stored.source, stored.key);
+    }
+    // Queued before the record's data and events join it: the write takes
+    // them from `view`, and copying them would be wasted.
     RETURN_IF_ERROR(WriteRecord(stored, std::move(*view)));
+    stored.data = std::move(record.child);
+    stored.events = std::move(record.events);
     Written(stored.key, child);
     touched_.insert(child);
     if (created) {
       // The new child's records are this one: nothing to read back later.
-      Keep(child, {std::move(stored)});
+      Keep(child, OnlyRecord(std::move(stored)));
     } else {
-      Remember(stored);
+      Remember(std::move(stored));
     }
     if (moved) {
       // The record left its child (a post-adoption identity under a key
@@ -464,7 +481,7 @@ class Applier {
       }));
       touched_.insert(provisional);
       if (r.source == header_.source) Written(r.key, provisional);
-      Keep(provisional, {std::move(r)});
+      Keep(provisional, OnlyRecord(std::move(r)));
       ++reopened_;
     }
     touched_.insert(child);
@@ -492,6 +509,7 @@ class Applier {
       return Status::Ok();
     }
     const std::optional<domain::ContactPointId> former = existing->child;
+    linker_.ForgetBuilt(existing->source, existing->key);
     // Read before this batch writes to it, like every child it changes.
     if (former) RETURN_IF_ERROR(Cluster(*former).status());
     existing->state = storage::LinkState::kWithdrawn;
@@ -557,8 +575,9 @@ class Applier {
     return writer_.Post([block = next_ids_, count, &random = random_](storage::Transaction& tx) {
       std::vector<domain::ContactPointId> ids;
       ids.reserve(count);
+      core::BufferedRandom buffered(random);  // a system call per 32 IDs, not per ID
       for (std::size_t i = 0; i < count; ++i) {
-        ASSIGN_OR_RETURN(domain::ContactPointId id, tx.AllocateChildId(random));
+        ASSIGN_OR_RETURN(domain::ContactPointId id, tx.AllocateChildId(buffered));
         ids.push_back(id);
       }
       std::lock_guard<std::mutex> lock(block->mu);
@@ -639,12 +658,19 @@ class Applier {
     return &slot;
   }
 
+  // A cluster of one record, moved in (a braced list would copy it).
+  static std::vector<storage::SourceRecord> OnlyRecord(storage::SourceRecord record) {
+    std::vector<storage::SourceRecord> records;
+    records.push_back(std::move(record));
+    return records;
+  }
+
   static bool SameRecord(const storage::SourceRecord& a, const storage::SourceRecord& b) {
     return a.source == b.source && a.key == b.key;
   }
 
   // `record` was written: its child's cached cluster holds it as written.
-  void Remember(const storage::SourceRecord& record) {
+  void Remember(storage::SourceRecord record) {
     if (!record.child) return;
     auto it = clusters_.find(*record.child);
     if (it == clusters_.end()) return;  // read from the store when needed
@@ -656,9 +682,9 @@ class Applier {
       return std::tie(a.source.value(), a.key.value()) < std::tie(b.source.value(), b.key.value());
     });
     if (at != records.end() && SameRecord(*at, record)) {
-      *at = record;
+      *at = std::move(record);
     } else {
-      records.insert(at, record);
+      records.insert(at, std::move(record));
     }
   }
 
@@ -804,15 +830,25 @@ StatusOr<LoadResult> BatchLoader::LoadOnce(const domain::SourceId& source,
   // transaction, applies it line by line in file order.
   Handoff handoff;
   StatusOr<CheckSummary> read_result = Status(ErrorCode::kInternal, "the batch was not read");
+  // The Linker's builder once it has Synced (a Sync may replace it); until
+  // then the records read are built on this thread, when placed.
+  std::atomic<const linkage::RecordBuilder*> builder{nullptr};
   std::thread reader([&] {
     pthread_setname_np(pthread_self(), "cp-feed-reader");
     read_result = read(
         [&](FeedRecord&& record) -> Status {
+          const bool upsert = record.op == RecordOp::kUpsert;
           StatusOr<storage::EncodedSourceView> view =
-              record.op == RecordOp::kUpsert
-                  ? storage::EncodeSourceView(record.child, record.events)
-                  : StatusOr<storage::EncodedSourceView>(storage::EncodedSourceView());
-          if (handoff.Put(EncodedRecord{std::move(record), std::move(view)})) return Status::Ok();
+              upsert ? storage::EncodeSourceView(record.child, record.events)
+                     : StatusOr<storage::EncodedSourceView>(storage::EncodedSourceView());
+          std::optional<linkage::LinkageRecord> built;
+          if (const linkage::RecordBuilder* b = builder.load(std::memory_order_acquire);
+              b != nullptr && upsert) {
+            built = b->Build(record.child);
+          }
+          if (handoff.Put(EncodedRecord{std::move(record), std::move(view), std::move(built)})) {
+            return Status::Ok();
+          }
           return Status(ErrorCode::kAborted, "applying the batch stopped");
         },
         [&](const Rejection& rejection, std::string_view raw_line) {
@@ -832,6 +868,7 @@ StatusOr<LoadResult> BatchLoader::LoadOnce(const domain::SourceId& source,
   } stop_reader{handoff, reader};
   // The index catches up with the store while the reader starts parsing.
   RETURN_IF_ERROR(linker_.Sync(store_, *tx));
+  builder.store(&linker_.builder(), std::memory_order_release);
   ASSIGN_OR_RETURN(SourcePriorities priorities, SourcePriorities::Read(*tx));
   // The store as it was when the batch began (this transaction holds the
   // write lock, so nothing else can have committed since): what the Applier
@@ -849,7 +886,8 @@ StatusOr<LoadResult> BatchLoader::LoadOnce(const domain::SourceId& source,
                     entry.kind == domain::SourceKind::kNational, receipt.received_at, receipt);
     auto apply = [&](ReadItem& item) -> Status {
       if (auto* encoded = std::get_if<EncodedRecord>(&item)) {
-        return applier.Apply(std::move(encoded->record), std::move(encoded->view));
+        return applier.Apply(std::move(encoded->record), std::move(encoded->view),
+                             std::move(encoded->built));
       }
       RejectedLine& rejected = std::get<RejectedLine>(item);
       const Rejection& rejection = rejected.rejection;

@@ -381,6 +381,25 @@ TEST_F(LoaderTest, ALaterRecordOfABatchSeesWhatEarlierRecordsOfItWrote) {
   EXPECT_EQ(records->size(), 2u);
 }
 
+// The Linker keeps each placed record as the matcher compared it, to
+// compare it again when it is a candidate's. A record that a later line of
+// the same batch changes (same batch, same time) is compared as changed.
+TEST_F(LoaderTest, ACandidatesRecordIsComparedAsItWasLastWritten) {
+  auto first = Load("gro-births", Write("1.jsonl", Header("gro-births", "b1", "delta", 1) +
+                                                       AtHome("G1", "Oscar") +
+                                                       AtHome("G1", "Tobias")));
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_EQ(first->receipt.created, 1);
+  // As "Oscar" the record would be Tobias's twin (same birth, family and
+  // home, another name), never linked to him.
+  auto second = Load("nhs-pds", Write("2.jsonl", Header("nhs-pds", "p1", "delta", 1) +
+                                                     AtHome("P1", "Tobias")));
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(second->receipt.linked, 1);
+  EXPECT_EQ(second->receipt.created, 0);
+  EXPECT_EQ(Record("nhs-pds", "P1").child, Record("gro-births", "G1").child);
+}
+
 // New children's IDs are issued in blocks, the next block queued before the
 // last runs out; a block issued but not given out is the next load's.
 TEST_F(LoaderTest, ContactPointIdsIssuedButNotGivenOutAreTheNextLoads) {

@@ -1327,6 +1327,35 @@ TEST_P(StoreContractTest, AFailedWriteRollsBackAWholeAllOrNothingTransaction) {
   EXPECT_EQ(again.number(), ScriptedId(71).number());
 }
 
+// In kAllOrNothing mode the missing child may show only when the record's
+// row is written (at the latest, by Commit): still kChildNotFound, and
+// nothing of the transaction stays.
+TEST_P(StoreContractTest, AllOrNothingRefusesASourceRecordOfNoChildAndKeepsNothing) {
+  const ContactPointId deleted = CreateChild(510);
+  const ContactPointId live = CreateChild(511);
+  {
+    CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
+    CP_ASSERT_OK(tx->DeleteChild(deleted));
+    CP_ASSERT_OK(tx->Commit());
+  }
+  for (const ContactPointId& missing : {deleted, ScriptedId(512)}) {
+    {
+      CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kAllOrNothing));
+      CP_ASSERT_OK(tx->PutSourceRecord(FullSourceRecord("gro", "good", live)));
+      const SourceRecord bad = FullSourceRecord("gro", "bad", missing);
+      CP_ASSERT_OK_AND_ASSIGN(EncodedSourceView encoded, EncodeSourceView(bad.data, bad.events));
+      core::Status status = tx->PutEncodedSourceRecord(bad, encoded);
+      if (status.ok()) status = tx->Commit();
+      EXPECT_TRUE(HasCode(status, ErrorCode::kChildNotFound)) << status.ToString();
+    }
+    CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadOnly));
+    EXPECT_TRUE(HasCode(tx->GetSourceRecord(SourceId("gro"), SourceKey("good")),
+                        ErrorCode::kSourceRecordNotFound));
+    EXPECT_TRUE(HasCode(tx->GetSourceRecord(SourceId("gro"), SourceKey("bad")),
+                        ErrorCode::kSourceRecordNotFound));
+  }
+}
+
 TEST_P(StoreContractTest, AnEncodedSourceRecordIsStoredAsThePlainOne) {
   const ContactPointId id = CreateChild(73);
   for (TxMode mode : {TxMode::kReadWrite, TxMode::kAllOrNothing}) {
