@@ -338,15 +338,6 @@ TEST_F(SqliteStoreTest, TheIngestSpeedMigrationKeepsAVersion4StoreWhole) {
                        "('child_names_by_family_name', 'source_records_by_child', "
                        "'children_by_nhs_number', 'source_records_by_state') ORDER BY name"),
             (std::vector<std::string>{"children_by_nhs_number", "source_records_by_child"}));
-  // Migration 12 keeps a child's lists in their key's B-tree, rows whole.
-  EXPECT_EQ(raw.Column("SELECT name FROM sqlite_schema WHERE type = 'table' AND "
-                       "name IN ('carers', 'child_names', 'involvements') AND "
-                       "sql LIKE '%WITHOUT ROWID' ORDER BY name"),
-            (std::vector<std::string>{"carers", "child_names", "involvements"}));
-  EXPECT_EQ(raw.Column("SELECT count(*) FROM sqlite_schema WHERE sql LIKE '%\\_v12%' ESCAPE '\\'"),
-            std::vector<std::string>{"0"});
-  EXPECT_EQ(raw.Column("SELECT given_names || ' ' || family_name FROM carers"),
-            std::vector<std::string>{"Jane Smith"});
   // The constraints still hold: a value outside a list, a row of no child.
   EXPECT_NE(raw.Exec("UPDATE children SET gender = 'other'"), SQLITE_OK);
   EXPECT_NE(raw.Exec("UPDATE carers SET relationship = 'friend'"), SQLITE_OK);
