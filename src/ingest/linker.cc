@@ -223,7 +223,7 @@ StatusOr<Placement> Linker::Place(const RecordsOf& records_of, const ShieldOf& s
     bool any_linked = false;
     for (const storage::SourceRecord& r : **records) {
       if (!Current(r)) continue;
-      f.members.push_back(BuiltOf(r));
+      f.members.push_back(parts_->builder.Build(r.data));
       any_linked = any_linked || r.state == storage::LinkState::kLinked;
       f.register_holds_another = f.register_holds_another ||
                                  (origin.register_of_persons && r.source == origin.source &&
@@ -264,39 +264,6 @@ StatusOr<Placement> Linker::Place(const RecordsOf& records_of, const ShieldOf& s
     placement.hold_shield_ground = (it != shields.end() ? *it : shields.front()).second;
   }
   return placement;
-}
-
-std::string Linker::BuiltKey(const domain::SourceId& source, const domain::SourceKey& key) {
-  std::string out = source.value();
-  out += '\n';  // never part of a source ID
-  out += key.value();
-  return out;
-}
-
-void Linker::KeepBuilt(const storage::SourceRecord& r, linkage::LinkageRecord built) const {
-  if (built_.size() >= kMaxBuilt) built_.clear();
-  built_.insert_or_assign(BuiltKey(r.source, r.key),
-                          Built{r.batch, r.received_at, std::move(built)});
-}
-
-void Linker::RememberBuilt(const storage::SourceRecord& written, linkage::LinkageRecord built) {
-  KeepBuilt(written, std::move(built));
-}
-
-void Linker::ForgetBuilt(const domain::SourceId& source, const domain::SourceKey& key) {
-  built_.erase(BuiltKey(source, key));
-}
-
-linkage::LinkageRecord Linker::BuiltOf(const storage::SourceRecord& r) const {
-  auto it = built_.find(BuiltKey(r.source, r.key));
-  // The store keeps received_at to the millisecond.
-  if (it != built_.end() && it->second.batch == r.batch &&
-      core::ToUnixMillis(it->second.received_at) == core::ToUnixMillis(r.received_at)) {
-    return it->second.record;
-  }
-  linkage::LinkageRecord built = parts_->builder.Build(r.data);
-  KeepBuilt(r, built);
-  return built;
 }
 
 }  // namespace cp::ingest

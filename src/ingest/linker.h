@@ -144,18 +144,8 @@ class Linker {
   void Invalidate() {
     synced_ = false;
     clusters_.clear();
-    built_.clear();
     spare_ids_.clear();
   }
-
-  // The record as the matcher compares it (Placement::probe) for the source
-  // record `written`, as stored (its batch and received_at say which
-  // version it is): Place then compares a candidate's record without
-  // building it again. Forget(source, key) when a load writes the record
-  // without placing it; a version Place finds stored under other values is
-  // built again, so what other writers changed is never taken from here.
-  void RememberBuilt(const storage::SourceRecord& written, linkage::LinkageRecord built);
-  void ForgetBuilt(const domain::SourceId& source, const domain::SourceKey& key);
 
   // The source records (all states, in the store's order) of children that
   // loads through this Linker wrote or read, kept as they were written, so
@@ -221,22 +211,7 @@ class Linker {
   mutable core::SharedGate load_mu_;
   bool synced_ = false;
   std::int64_t synced_to_ = 0;  // the change-log seq the index reflects
-  // RememberBuilt's records, by BuiltKey, each with the version it was
-  // built from; bounded by kMaxBuilt (emptied when full). Place fills it
-  // too, with the candidates' records it builds.
-  struct Built {
-    domain::BatchId batch;
-    core::Timestamp received_at;
-    linkage::LinkageRecord record;
-  };
-  static constexpr std::size_t kMaxBuilt = 400000;
-  static std::string BuiltKey(const domain::SourceId& source, const domain::SourceKey& key);
-  void KeepBuilt(const storage::SourceRecord& r, linkage::LinkageRecord built) const;
-  // A candidate's record as the matcher compares it, from built_ or built.
-  linkage::LinkageRecord BuiltOf(const storage::SourceRecord& r) const;
-
   ClusterCache clusters_;
-  mutable std::unordered_map<std::string, Built> built_;  // Place is const
   std::vector<domain::ContactPointId> spare_ids_;
 };
 

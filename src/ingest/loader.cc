@@ -296,7 +296,6 @@ class Applier {
       existing->extracted_at = header_.extracted_at;
       existing->received_at = received_at_;
       Written(existing->key, existing->child);
-      linker_.ForgetBuilt(existing->source, existing->key);
       return WriteRecord(std::move(*existing), std::move(*view));
     }
     domain::ContactPointId child;
@@ -390,13 +389,8 @@ class Applier {
     // A record set apart as a twin may show which of the other child's
     // records is its twin's (ReopenTwinMembers).
     std::optional<linkage::LinkageRecord> probe;
-    if (!twins_apart.empty()) probe = placed ? *placed : linker_.builder().Build(record.child);
-    // Kept for when this record is another's candidate; a version never
-    // placed (the record kept its child) is built then.
-    if (placed) {
-      linker_.RememberBuilt(stored, std::move(*placed));
-    } else {
-      linker_.ForgetBuilt(stored.source, stored.key);
+    if (!twins_apart.empty()) {
+      probe = placed ? std::move(*placed) : linker_.builder().Build(record.child);
     }
     // Queued before the record's data and events join it: the write takes
     // them from `view`, and copying them would be wasted.
@@ -509,7 +503,6 @@ class Applier {
       return Status::Ok();
     }
     const std::optional<domain::ContactPointId> former = existing->child;
-    linker_.ForgetBuilt(existing->source, existing->key);
     // Read before this batch writes to it, like every child it changes.
     if (former) RETURN_IF_ERROR(Cluster(*former).status());
     existing->state = storage::LinkState::kWithdrawn;

@@ -381,9 +381,10 @@ TEST_F(LoaderTest, ALaterRecordOfABatchSeesWhatEarlierRecordsOfItWrote) {
   EXPECT_EQ(records->size(), 2u);
 }
 
-// The Linker keeps each placed record as the matcher compared it, to
-// compare it again when it is a candidate's. A record that a later line of
-// the same batch changes (same batch, same time) is compared as changed.
+// A record that a later line of the same batch changes (same batch, same
+// time) is compared as changed when it is a later record's candidate: what
+// the loader keeps of a batch's records (its cluster cache, anything built
+// from them) follows every write.
 TEST_F(LoaderTest, ACandidatesRecordIsComparedAsItWasLastWritten) {
   auto first = Load("gro-births", Write("1.jsonl", Header("gro-births", "b1", "delta", 1) +
                                                        AtHome("G1", "Oscar") +
