@@ -197,8 +197,7 @@ StatusOr<Placement> Linker::Place(const RecordsOf& records_of, const ShieldOf& s
                                   const Origin& origin, const domain::Child& view,
                                   core::Timestamp at,
                                   std::optional<linkage::LinkageRecord> built) const {
-  const linkage::LinkageRecord probe =
-      built ? std::move(*built) : parts_->builder.Build(view);
+  linkage::LinkageRecord probe = built ? std::move(*built) : parts_->builder.Build(view);
   // The Matcher asks for a candidate's records only when it may link to it;
   // a store error is kept and returned after the match.
   Status read_error = Status::Ok();
@@ -235,7 +234,6 @@ StatusOr<Placement> Linker::Place(const RecordsOf& records_of, const ShieldOf& s
   const matching::MatchOutcome outcome = parts_->matcher.Match(probe, facts);
   RETURN_IF_ERROR(read_error);
   Placement placement;
-  placement.probe = probe;
   placement.decision = outcome.decision;
   placement.child = outcome.child;
   placement.wait_with = outcome.wait_with;
@@ -263,6 +261,7 @@ StatusOr<Placement> Linker::Place(const RecordsOf& records_of, const ShieldOf& s
                            [&](const auto& s) { return outcome.child && s.first == *outcome.child; });
     placement.hold_shield_ground = (it != shields.end() ? *it : shields.front()).second;
   }
+  placement.probe = std::move(probe);  // no longer used here: moved, not copied
   return placement;
 }
 
