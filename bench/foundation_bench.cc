@@ -13,6 +13,7 @@
 #include "core/random.h"
 #include "domain/ids.h"
 #include "domain/validation.h"
+#include "storage/internal/record_json.h"
 #include "storage/sqlite/sqlite_store.h"
 
 namespace cp {
@@ -142,6 +143,21 @@ void BM_SqliteGetChild(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_SqliteGetChild)->Unit(benchmark::kMicrosecond);
+
+// Decoding a stored source record's view of its child (the loading thread of
+// a feed load decodes every current record of each candidate child it reads
+// from the store).
+void BM_DecodeStoredChild(benchmark::State& state) {
+  auto json = storage::internal::EncodeChildJson(SampleChild());
+  if (!json.ok()) {
+    state.SkipWithError(json.status().ToString().c_str());
+    return;
+  }
+  for (auto _ : state) benchmark::DoNotOptimize(storage::internal::DecodeChildJson(*json));
+  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(json->size()));
+}
+BENCHMARK(BM_DecodeStoredChild);
 
 }  // namespace
 }  // namespace cp

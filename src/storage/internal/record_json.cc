@@ -1,6 +1,7 @@
 #include "storage/internal/record_json.h"
 
 #include <nlohmann/json.hpp>
+#include <simdjson.h>
 
 #include <charconv>
 #include <cmath>
@@ -247,138 +248,166 @@ core::StatusOr<Json> ChildJson(const domain::Child& child) {
 }
 
 // ---- Decoding --------------------------------------------------------------
-// Shape errors (a missing key, a wrong type) throw nlohmann exceptions, which
-// the public functions below turn into kStoreCorrupt. Their messages may quote
-// stored text, so they are never passed on.
+// Stored documents are read with simdjson's DOM parser (a feed load reads
+// back every current record of each candidate child: with nlohmann this was
+// a fifth of the loading thread at a million children). Shape errors (a
+// missing key, a wrong type) throw simdjson_error, which the public functions
+// below turn into kStoreCorrupt. Nothing quotes stored text.
 
-std::string Text(const Json& j, const char* key) { return j.at(key).get<std::string>(); }
+using Element = simdjson::dom::element;
+using Object = simdjson::dom::object;
+using Array = simdjson::dom::array;
+using simdjson::simdjson_error;
 
-std::optional<std::string> OptionalText(const Json& j, const char* key) {
-  auto it = j.find(key);
-  if (it == j.end() || it->is_null()) return std::nullopt;
-  return it->get<std::string>();
+// Parses `text` with this thread's parser; the element lives until the
+// thread parses again. Not valid JSON: kStoreCorrupt naming `field`.
+core::StatusOr<Element> Parse(std::string_view text, std::string_view field) {
+  thread_local simdjson::dom::parser parser;
+  Element root;
+  if (parser.parse(text.data(), text.size()).get(root) != simdjson::SUCCESS) {
+    return Corrupt(field, "is not valid JSON");
+  }
+  return root;
 }
 
-std::optional<domain::PersonalText> OptionalPersonal(const Json& j, const char* key) {
-  auto text = OptionalText(j, key);
+std::string Text(Object o, std::string_view key) {
+  return std::string(std::string_view(o.at_key(key)));
+}
+
+// Absent or null: nullopt.
+std::optional<Element> Optional(Object o, std::string_view key) {
+  Element e;
+  if (o.at_key(key).get(e) == simdjson::NO_SUCH_FIELD || e.is_null()) return std::nullopt;
+  return e;
+}
+
+std::optional<std::string> OptionalText(Object o, std::string_view key) {
+  std::optional<Element> e = Optional(o, key);
+  if (!e) return std::nullopt;
+  return std::string(std::string_view(*e));
+}
+
+std::optional<domain::PersonalText> OptionalPersonal(Object o, std::string_view key) {
+  auto text = OptionalText(o, key);
   if (!text) return std::nullopt;
   return domain::PersonalText(std::move(*text));
 }
 
-domain::PersonName NameFrom(const Json& j) {
-  return domain::PersonName{domain::PersonalText(Text(j, "given_names")),
-                            domain::PersonalText(Text(j, "family_name"))};
+std::vector<std::string> Texts(Array a) {
+  std::vector<std::string> out;
+  for (Element e : a) out.emplace_back(std::string_view(e));
+  return out;
 }
 
-domain::Address AddressFrom(const Json& j) {
+domain::PersonName NameFrom(Object o) {
+  return domain::PersonName{domain::PersonalText(Text(o, "given_names")),
+                            domain::PersonalText(Text(o, "family_name"))};
+}
+
+domain::Address AddressFrom(Object o) {
   domain::Address address;
-  address.lines = core::Sensitive<std::vector<std::string>>(
-      j.at("lines").get<std::vector<std::string>>());
-  address.postcode = OptionalPersonal(j, "postcode");
+  address.lines = core::Sensitive<std::vector<std::string>>(Texts(Array(o.at_key("lines"))));
+  address.postcode = OptionalPersonal(o, "postcode");
   return address;
 }
 
-domain::ContactDetails ContactFrom(const Json& j) {
+domain::ContactDetails ContactFrom(Object o) {
   domain::ContactDetails contact;
-  contact.phone = OptionalPersonal(j, "phone");
-  contact.email = OptionalPersonal(j, "email");
-  auto it = j.find("address");
-  if (it != j.end() && !it->is_null()) contact.address = AddressFrom(*it);
+  contact.phone = OptionalPersonal(o, "phone");
+  contact.email = OptionalPersonal(o, "email");
+  if (auto address = Optional(o, "address")) contact.address = AddressFrom(Object(*address));
   return contact;
 }
 
-core::StatusOr<std::optional<domain::Date>> OptionalDate(const Json& j, const char* key,
+core::StatusOr<std::optional<domain::Date>> OptionalDate(Object o, std::string_view key,
                                                           std::string_view field) {
-  auto text = OptionalText(j, key);
+  auto text = OptionalText(o, key);
   if (!text) return std::optional<domain::Date>();
   ASSIGN_OR_RETURN(domain::Date date, DateFromText(Path(field, key), *text));
   return std::optional<domain::Date>(date);
 }
 
-core::StatusOr<domain::Carer> CarerFrom(const Json& j) {
+core::StatusOr<domain::Carer> CarerFrom(Object o) {
   domain::Carer carer;
-  carer.name = NameFrom(j.at("name"));
+  carer.name = NameFrom(Object(o.at_key("name")));
   ASSIGN_OR_RETURN(carer.relationship,
                    RelationshipFromText("source record carer relationship",
-                                        Text(j, "relationship")));
-  carer.parental_responsibility = j.at("parental_responsibility").get<bool>();
-  carer.contact = ContactFrom(j.at("contact"));
+                                        Text(o, "relationship")));
+  carer.parental_responsibility = bool(o.at_key("parental_responsibility"));
+  carer.contact = ContactFrom(Object(o.at_key("contact")));
   return carer;
 }
 
-core::StatusOr<domain::Involvement> InvolvementFrom(const Json& j) {
+core::StatusOr<domain::Involvement> InvolvementFrom(Object o) {
   const std::string_view field = "source record service";
   domain::Involvement v;
-  ASSIGN_OR_RETURN(v.type, ServiceTypeFromText(Path(field, "type"), Text(j, "type")));
-  const Json& organisation = j.at("organisation");
+  ASSIGN_OR_RETURN(v.type, ServiceTypeFromText(Path(field, "type"), Text(o, "type")));
+  const Object organisation(o.at_key("organisation"));
   v.organisation.name = Text(organisation, "name");
   v.organisation.code = OptionalText(organisation, "code");
-  v.organisation.contact = ContactFrom(organisation.at("contact"));
-  auto practitioner = j.find("practitioner");
-  if (practitioner != j.end() && !practitioner->is_null()) v.practitioner = NameFrom(*practitioner);
-  v.practitioner_contact = ContactFrom(j.at("practitioner_contact"));
-  ASSIGN_OR_RETURN(v.start, OptionalDate(j, "start", field));
-  ASSIGN_OR_RETURN(v.end, OptionalDate(j, "end", field));
-  v.lead_professional = j.at("lead_professional").get<bool>();
-  v.caf_holder = j.at("caf_holder").get<bool>();
-  auto consent = j.find("sensitive_consent");
-  if (consent != j.end() && !consent->is_null()) {
+  v.organisation.contact = ContactFrom(Object(organisation.at_key("contact")));
+  if (auto practitioner = Optional(o, "practitioner")) {
+    v.practitioner = NameFrom(Object(*practitioner));
+  }
+  v.practitioner_contact = ContactFrom(Object(o.at_key("practitioner_contact")));
+  ASSIGN_OR_RETURN(v.start, OptionalDate(o, "start", field));
+  ASSIGN_OR_RETURN(v.end, OptionalDate(o, "end", field));
+  v.lead_professional = bool(o.at_key("lead_professional"));
+  v.caf_holder = bool(o.at_key("caf_holder"));
+  if (auto consent_element = Optional(o, "sensitive_consent")) {
+    const Object consent(*consent_element);
     domain::SensitiveConsent c;
     ASSIGN_OR_RETURN(c.given_by, GivenByFromText(Path(field, "sensitive_consent.given_by"),
-                                                 Text(*consent, "given_by")));
+                                                 Text(consent, "given_by")));
     ASSIGN_OR_RETURN(c.date, DateFromText(Path(field, "sensitive_consent.date"),
-                                          Text(*consent, "date")));
+                                          Text(consent, "date")));
     v.consent = c;
   }
-  if (auto ground = OptionalText(j, "sensitive_override")) {
+  if (auto ground = OptionalText(o, "sensitive_override")) {
     ASSIGN_OR_RETURN(v.override_ground,
                      OverrideFromText(Path(field, "sensitive_override"), *ground));
   }
   return v;
 }
 
-core::StatusOr<domain::Child> ChildFrom(const Json& j) {
+core::StatusOr<domain::Child> ChildFrom(Object o) {
   const std::string_view field = kDataField;
   domain::Child child;
-  child.name = NameFrom(j.at("name"));
-  for (const Json& name : j.at("other_names")) child.other_names.push_back(NameFrom(name));
-  ASSIGN_OR_RETURN(child.gender, GenderFromText(Path(field, "gender"), Text(j, "gender")));
+  child.name = NameFrom(Object(o.at_key("name")));
+  for (Element name : Array(o.at_key("other_names"))) {
+    child.other_names.push_back(NameFrom(Object(name)));
+  }
+  ASSIGN_OR_RETURN(child.gender, GenderFromText(Path(field, "gender"), Text(o, "gender")));
   ASSIGN_OR_RETURN(domain::Date dob,
-                   DateFromText(Path(field, "date_of_birth"), Text(j, "date_of_birth")));
+                   DateFromText(Path(field, "date_of_birth"), Text(o, "date_of_birth")));
   child.date_of_birth = core::Sensitive<domain::Date>(dob);
-  auto address = j.find("address");
-  if (address != j.end() && !address->is_null()) child.address = AddressFrom(*address);
-  const Json& identifiers = j.at("identifiers");
+  if (auto address = Optional(o, "address")) child.address = AddressFrom(Object(*address));
+  const Object identifiers(o.at_key("identifiers"));
   child.identifiers.nhs_number = OptionalPersonal(identifiers, "nhs_number");
   child.identifiers.upn = OptionalPersonal(identifiers, "upn");
   child.identifiers.uln = OptionalPersonal(identifiers, "uln");
-  ASSIGN_OR_RETURN(child.date_of_death, OptionalDate(j, "date_of_death", field));
-  for (const Json& carer : j.at("carers")) {
-    ASSIGN_OR_RETURN(domain::Carer c, CarerFrom(carer));
+  ASSIGN_OR_RETURN(child.date_of_death, OptionalDate(o, "date_of_death", field));
+  for (Element carer : Array(o.at_key("carers"))) {
+    ASSIGN_OR_RETURN(domain::Carer c, CarerFrom(Object(carer)));
     child.carers.push_back(std::move(c));
   }
-  for (const Json& service : j.at("services")) {
-    ASSIGN_OR_RETURN(domain::Involvement v, InvolvementFrom(service));
+  for (Element service : Array(o.at_key("services"))) {
+    ASSIGN_OR_RETURN(domain::Involvement v, InvolvementFrom(Object(service)));
     child.involvements.push_back(std::move(v));
   }
   return child;
 }
 
-core::StatusOr<std::vector<domain::SourceEvent>> EventsFrom(const Json& j) {
+core::StatusOr<std::vector<domain::SourceEvent>> EventsFrom(Array a) {
   std::vector<domain::SourceEvent> events;
-  for (const Json& e : j) {
+  for (Element e : a) {
+    const Object o(e);
     domain::SourceEvent event;
-    ASSIGN_OR_RETURN(event.type, EventTypeFromText(Path(kEventsField, "type"), Text(e, "type")));
-    ASSIGN_OR_RETURN(event.date, OptionalDate(e, "date", kEventsField));
+    ASSIGN_OR_RETURN(event.type, EventTypeFromText(Path(kEventsField, "type"), Text(o, "type")));
+    ASSIGN_OR_RETURN(event.date, OptionalDate(o, "date", kEventsField));
     events.push_back(event);
   }
   return events;
-}
-
-core::StatusOr<Json> Parse(std::string_view text, std::string_view field) {
-  Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return Corrupt(field, "is not valid JSON");
-  return j;
 }
 
 }  // namespace
@@ -413,19 +442,19 @@ core::StatusOr<std::string> EncodeEventsJson(const std::vector<domain::SourceEve
 
 core::StatusOr<domain::Child> DecodeChildJson(std::string_view json) {
   try {
-    ASSIGN_OR_RETURN(Json j, Parse(json, kDataField));
-    return ChildFrom(j);
-  } catch (const Json::exception&) {
+    ASSIGN_OR_RETURN(Element root, Parse(json, kDataField));
+    return ChildFrom(Object(root));
+  } catch (const simdjson_error&) {
     return Corrupt(kDataField, "does not have the shape of a child record");
   }
 }
 
 core::StatusOr<std::vector<domain::SourceEvent>> DecodeEventsJson(std::string_view json) {
   try {
-    ASSIGN_OR_RETURN(Json j, Parse(json, kEventsField));
-    if (!j.is_array()) return Corrupt(kEventsField, "is not a list");
-    return EventsFrom(j);
-  } catch (const Json::exception&) {
+    ASSIGN_OR_RETURN(Element root, Parse(json, kEventsField));
+    if (!root.is_array()) return Corrupt(kEventsField, "is not a list");
+    return EventsFrom(Array(root));
+  } catch (const simdjson_error&) {
     return Corrupt(kEventsField, "does not have the shape of a list of events");
   }
 }
@@ -461,22 +490,23 @@ core::StatusOr<std::string> EncodeDecisionJson(const LinkDecision& decision) {
 core::StatusOr<LinkDecision> DecodeDecisionJson(std::string_view json) {
   constexpr std::string_view kField = "link decision";
   try {
-    ASSIGN_OR_RETURN(Json j, Parse(json, kField));
+    ASSIGN_OR_RETURN(Element root, Parse(json, kField));
+    const Object o(root);
     LinkDecision d;
-    d.decision = Text(j, "decision");
-    d.reason = Text(j, "reason");
-    d.score = j.at("score").get<double>();
-    d.vector = Text(j, "vector");
-    d.model_version = Text(j, "model");
-    d.decided_by = Text(j, "by");
-    d.at = core::FromUnixMillis(j.at("at_ms").get<std::int64_t>());
-    if (auto candidate = OptionalText(j, "candidate")) {
+    d.decision = Text(o, "decision");
+    d.reason = Text(o, "reason");
+    d.score = double(o.at_key("score"));
+    d.vector = Text(o, "vector");
+    d.model_version = Text(o, "model");
+    d.decided_by = Text(o, "by");
+    d.at = core::FromUnixMillis(std::int64_t(o.at_key("at_ms")));
+    if (auto candidate = OptionalText(o, "candidate")) {
       auto id = domain::ContactPointId::Parse(*candidate);
       if (!id.ok()) return Corrupt(kField, "names a candidate that is not a ContactPoint ID");
       d.candidate = *id;
     }
     return d;
-  } catch (const Json::exception&) {
+  } catch (const simdjson_error&) {
     return Corrupt(kField, "does not have the shape of a link decision");
   }
 }
@@ -516,30 +546,31 @@ core::StatusOr<std::string> EncodeProvenanceJson(
 core::StatusOr<std::vector<domain::FieldProvenance>> DecodeProvenanceJson(std::string_view json) {
   constexpr std::string_view kField = "best view provenance";
   try {
-    ASSIGN_OR_RETURN(Json j, Parse(json, kField));
-    if (!j.is_array()) return Corrupt(kField, "is not a list");
+    ASSIGN_OR_RETURN(Element root, Parse(json, kField));
+    if (!root.is_array()) return Corrupt(kField, "is not a list");
     std::vector<domain::FieldProvenance> out;
-    for (const Json& e : j) {
+    for (Element e : Array(root)) {
+      const Object o(e);
       // One field per entry ("field", as stores written before grouping
       // have it) or several from one source record ("fields").
       std::vector<std::string> fields;
-      if (e.contains("fields")) {
-        const Json& list = e.at("fields");
-        if (!list.is_array() || list.empty()) return Corrupt(kField, "has an empty field list");
-        for (const Json& f : list) fields.push_back(f.get<std::string>());
+      if (std::optional<Element> list = Optional(o, "fields")) {
+        if (!list->is_array()) return Corrupt(kField, "has an empty field list");
+        fields = Texts(Array(*list));
+        if (fields.empty()) return Corrupt(kField, "has an empty field list");
       } else {
-        fields.push_back(Text(e, "field"));
+        fields.push_back(Text(o, "field"));
       }
-      const domain::SourceId source(Text(e, "source"));
-      const domain::SourceKey key(Text(e, "key"));
-      const domain::BatchId batch(Text(e, "batch"));
-      const core::Timestamp at = core::FromUnixMillis(e.at("extracted_at_ms").get<std::int64_t>());
+      const domain::SourceId source(Text(o, "source"));
+      const domain::SourceKey key(Text(o, "key"));
+      const domain::BatchId batch(Text(o, "batch"));
+      const core::Timestamp at = core::FromUnixMillis(std::int64_t(o.at_key("extracted_at_ms")));
       for (std::string& field : fields) {
         out.push_back(domain::FieldProvenance{std::move(field), source, key, batch, at});
       }
     }
     return out;
-  } catch (const Json::exception&) {
+  } catch (const simdjson_error&) {
     return Corrupt(kField, "does not have the shape of a provenance list");
   }
 }
@@ -552,9 +583,9 @@ core::StatusOr<std::string> EncodeLinesJson(std::string_view field,
 core::StatusOr<std::vector<std::string>> DecodeLinesJson(std::string_view field,
                                                          std::string_view json) {
   try {
-    ASSIGN_OR_RETURN(Json j, Parse(json, field));
-    return j.get<std::vector<std::string>>();
-  } catch (const Json::exception&) {
+    ASSIGN_OR_RETURN(Element root, Parse(json, field));
+    return Texts(Array(root));
+  } catch (const simdjson_error&) {
     return Corrupt(field, "is not a list of address lines");
   }
 }

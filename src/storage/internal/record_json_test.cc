@@ -5,6 +5,7 @@
 
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "storage/store_contract.h"
@@ -124,6 +125,25 @@ TEST(RecordJsonTest, DamagedDocumentsAreStoreCorruptAndNeverQuoted) {
   std::string odd = *good;
   odd.replace(odd.find("\"unknown\""), 9, "\"robot\"");
   EXPECT_TRUE(HasCode(DecodeChildJson(odd), ErrorCode::kStoreCorrupt));
+  // A value of the wrong type anywhere in the document: a flag, a date, a
+  // list, a nested object.
+  auto full = EncodeChildJson(FullChild(domain::ContactPointId()));
+  ASSERT_TRUE(full.ok());
+  for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
+           {"\"parental_responsibility\":true", "\"parental_responsibility\":\"Secret\""},
+           {"\"lead_professional\":", "\"lead_professional\":1,\"x\":"},
+           {"\"date_of_birth\":\"", "\"date_of_birth\":7,\"y\":\""},
+           {"\"other_names\":[", "\"other_names\":{\"Secret\":["},
+           {"\"identifiers\":{", "\"identifiers\":[{"},
+       }) {
+    std::string damaged_text = *full;
+    const std::size_t at = damaged_text.find(from);
+    ASSERT_NE(at, std::string::npos) << from << " in " << damaged_text;
+    damaged_text.replace(at, from.size(), to);
+    auto child = DecodeChildJson(damaged_text);
+    ASSERT_TRUE(HasCode(child, ErrorCode::kStoreCorrupt)) << damaged_text;
+    EXPECT_EQ(child.status().message().find("Secret"), std::string::npos);
+  }
   EXPECT_TRUE(HasCode(DecodeEventsJson("{}"), ErrorCode::kStoreCorrupt));
   EXPECT_TRUE(HasCode(DecodeEventsJson("[{\"type\": \"abduction\"}]"), ErrorCode::kStoreCorrupt));
   EXPECT_TRUE(HasCode(DecodeLinesJson("lines", "[1, 2]"), ErrorCode::kStoreCorrupt));
