@@ -277,7 +277,10 @@ std::string Text(Object o, std::string_view key) {
 // Absent or null: nullopt.
 std::optional<Element> Optional(Object o, std::string_view key) {
   Element e;
-  if (o.at_key(key).get(e) == simdjson::NO_SUCH_FIELD || e.is_null()) return std::nullopt;
+  const simdjson::error_code error = o.at_key(key).get(e);
+  if (error == simdjson::NO_SUCH_FIELD) return std::nullopt;
+  if (error != simdjson::SUCCESS) throw simdjson_error(error);
+  if (e.is_null()) return std::nullopt;
   return e;
 }
 
