@@ -558,8 +558,7 @@ core::StatusOr<std::vector<domain::FieldProvenance>> DecodeProvenanceJson(std::s
       // have it) or several from one source record ("fields").
       std::vector<std::string> fields;
       if (std::optional<Element> list = Optional(o, "fields")) {
-        if (!list->is_array()) return Corrupt(kField, "has an empty field list");
-        fields = Texts(Array(*list));
+        fields = Texts(Array(*list));  // not a list: throws
         if (fields.empty()) return Corrupt(kField, "has an empty field list");
       } else {
         fields.push_back(Text(o, "field"));

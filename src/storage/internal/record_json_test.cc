@@ -125,21 +125,23 @@ TEST(RecordJsonTest, DamagedDocumentsAreStoreCorruptAndNeverQuoted) {
   std::string odd = *good;
   odd.replace(odd.find("\"unknown\""), 9, "\"robot\"");
   EXPECT_TRUE(HasCode(DecodeChildJson(odd), ErrorCode::kStoreCorrupt));
-  // A value of the wrong type anywhere in the document: a flag, a date, a
-  // list, a nested object.
+  // A value of the wrong type anywhere in a well-formed document: a flag, a
+  // date, a list, a nested object. (The original key keeps its place; the
+  // original value follows under a key nobody reads.)
   auto full = EncodeChildJson(FullChild(domain::ContactPointId()));
   ASSERT_TRUE(full.ok());
   for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
            {"\"parental_responsibility\":true", "\"parental_responsibility\":\"Secret\""},
            {"\"lead_professional\":", "\"lead_professional\":1,\"x\":"},
            {"\"date_of_birth\":\"", "\"date_of_birth\":7,\"y\":\""},
-           {"\"other_names\":[", "\"other_names\":{\"Secret\":["},
-           {"\"identifiers\":{", "\"identifiers\":[{"},
+           {"\"other_names\":[", "\"other_names\":\"Secret\",\"w\":["},
+           {"\"identifiers\":{", "\"identifiers\":[\"Secret\"],\"z\":{"},
        }) {
     std::string damaged_text = *full;
     const std::size_t at = damaged_text.find(from);
     ASSERT_NE(at, std::string::npos) << from << " in " << damaged_text;
     damaged_text.replace(at, from.size(), to);
+    ASSERT_TRUE(nlohmann::json::accept(damaged_text)) << "not a type error: " << damaged_text;
     auto child = DecodeChildJson(damaged_text);
     ASSERT_TRUE(HasCode(child, ErrorCode::kStoreCorrupt)) << damaged_text;
     EXPECT_EQ(child.status().message().find("Secret"), std::string::npos);
