@@ -1,5 +1,7 @@
 #include "core/clock.h"
 
+#include <time.h>
+
 #include <cstdio>
 
 namespace cp::core {
@@ -21,6 +23,16 @@ std::string FormatRfc3339(Timestamp t) {
 Timestamp SystemClock::Now() const {
   return std::chrono::time_point_cast<std::chrono::milliseconds>(
       std::chrono::system_clock::now());
+}
+
+Seconds MonotonicNow() {
+  return std::chrono::duration_cast<Seconds>(std::chrono::steady_clock::now().time_since_epoch());
+}
+
+Seconds ThreadCpuTime() {
+  timespec t{};
+  if (::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t) != 0) return Seconds(0);
+  return Seconds(static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9);
 }
 
 }  // namespace cp::core

@@ -48,6 +48,14 @@ class FakeClock final : public Clock {
   std::atomic<std::int64_t> now_ms_;
 };
 
+// How long a step took, for operational reports (a feed load's timings):
+// never a point in time. MonotonicNow is std::chrono::steady_clock since an
+// arbitrary start; ThreadCpuTime is the CPU time the calling thread has used
+// so far (user and system).
+using Seconds = std::chrono::duration<double>;
+Seconds MonotonicNow();
+Seconds ThreadCpuTime();
+
 }  // namespace cp::core
 
 #endif  // CP_CORE_CLOCK_H_

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <thread>
+
 namespace cp::core {
 namespace {
 
@@ -36,6 +39,24 @@ TEST(ClockTest, FakeClockMovesOnlyWhenTold) {
 TEST(ClockTest, SystemClockIsRecent) {
   SystemClock clock;
   EXPECT_GT(clock.Now(), At(2024, 1, 1));
+}
+
+// A thread's CPU time grows with its own work, not with time spent waiting.
+TEST(ClockTest, ThreadCpuTimeCountsThisThreadsWorkOnly) {
+  const Seconds cpu_start = ThreadCpuTime();
+  const Seconds wall_start = MonotonicNow();
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const Seconds slept = ThreadCpuTime() - cpu_start;
+  EXPECT_LT(slept.count(), 0.1);  // asleep: hardly any CPU
+  volatile std::uint64_t sink = 0;
+  const Seconds busy_start = ThreadCpuTime();
+  while (ThreadCpuTime() - busy_start < Seconds(0.05)) {
+    for (int i = 0; i < 10000; ++i) sink = sink + static_cast<std::uint64_t>(i);
+  }
+  const Seconds wall = MonotonicNow() - wall_start;
+  EXPECT_GE((ThreadCpuTime() - busy_start).count(), 0.05);
+  EXPECT_GE(wall.count(), 0.25);  // the sleep and the work, at least
+  EXPECT_LE((ThreadCpuTime() - cpu_start).count(), wall.count() + 0.01);
 }
 
 }  // namespace

@@ -766,6 +766,8 @@ StatusOr<LoadResult> BatchLoader::LoadOnce(const domain::SourceId& source,
                                            const BatchHeader& header,
                                            std::optional<std::string> digest,
                                            const Digester& digest_file, const Reader& read) {
+  const core::Seconds started = core::MonotonicNow();
+  const core::Seconds cpu_started = core::ThreadCpuTime();
   ASSIGN_OR_RETURN(auto tx, store_.Begin(storage::TxMode::kAllOrNothing));
   // A refused load is audited too, in a transaction of its own.
   auto refuse = [&](Status status, std::string_view why) -> Status {
@@ -826,8 +828,14 @@ StatusOr<LoadResult> BatchLoader::LoadOnce(const domain::SourceId& source,
   // The Linker's builder once it has Synced (a Sync may replace it); until
   // then the records read are built on this thread, when placed.
   std::atomic<const linkage::RecordBuilder*> builder{nullptr};
+  LoadTimings timings;
   std::thread reader([&] {
     pthread_setname_np(pthread_self(), "cp-feed-reader");
+    // Read after join: the thread's CPU time, however reading ended.
+    struct NoteCpu {
+      core::Seconds& cpu;
+      ~NoteCpu() { cpu = core::ThreadCpuTime(); }
+    } note_cpu{timings.reading_cpu};
     read_result = read(
         [&](FeedRecord&& record) -> Status {
           const bool upsert = record.op == RecordOp::kUpsert;
@@ -919,11 +927,18 @@ StatusOr<LoadResult> BatchLoader::LoadOnce(const domain::SourceId& source,
     // here again or dropped.
     written = applied.ok() ? writer.Finish() : Status::Ok();
     if (applied.ok() && written.ok()) applier.KeepUnusedIds();
+    timings.writing_cpu = writer.cpu();
+    timings.writer_calls = writer.calls();
+    timings.writer_call_wait = writer.call_wait();
+    timings.writer_queue_wait = writer.full_wait();
     held_shielded = applier.held_shielded();
     reopened = applier.reopened();
   }
   RETURN_IF_ERROR(applied);
   RETURN_IF_ERROR(written);
+  const core::Seconds applied_at = core::MonotonicNow();
+  timings.applying = applied_at - started;
+  timings.matching_cpu = core::ThreadCpuTime() - cpu_started;
   before.reset();
   receipt.content_digest = summary.content_digest;
   if (header.mode == BatchMode::kFull && summary.rejected != 0) {
@@ -951,7 +966,8 @@ StatusOr<LoadResult> BatchLoader::LoadOnce(const domain::SourceId& source,
   RETURN_IF_ERROR(tx->Commit());
   linker_.Committed(last_change);
   (void)audit_.MaybeCheckpoint();  // a missed checkpoint is made by the next one
-  return LoadResult{std::move(receipt), false};
+  timings.committing = core::MonotonicNow() - applied_at;
+  return LoadResult{std::move(receipt), false, timings};
 }
 
 }  // namespace cp::ingest

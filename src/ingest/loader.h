@@ -39,11 +39,31 @@
 
 namespace cp::ingest {
 
+// Where a load's time went, for operators and benchmarks (never stored, and
+// without personal data). All zero for a batch loaded before.
+struct LoadTimings {
+  core::Seconds applying{0};    // from the start until every record was written
+  core::Seconds committing{0};  // the commit: the batch's pages to the WAL, checkpoint, sync
+  // CPU time of the load's three threads while applying: parsing and
+  // encoding lines, matching and best views, the store writes.
+  core::Seconds reading_cpu{0};
+  core::Seconds matching_cpu{0};
+  core::Seconds writing_cpu{0};
+  // Calls the loading thread made to the writer (reads of what the batch
+  // wrote, blocks of new IDs), each waiting for every write queued before it,
+  // and the time it spent in them; and the time it waited for room in the
+  // writer's full queue (the writer holding it back).
+  std::int64_t writer_calls = 0;
+  core::Seconds writer_call_wait{0};
+  core::Seconds writer_queue_wait{0};
+};
+
 struct LoadResult {
   Receipt receipt;
   // True when this exact batch was loaded before: nothing changed and
   // `receipt` is the original one.
   bool already_loaded = false;
+  LoadTimings timings;
 };
 
 // The header (first line) of a JSON Lines batch file (.jsonl or .jsonl.gz),

@@ -249,6 +249,33 @@ TEST_F(LoaderTest, IdenticalResubmissionChangesNothingAndReturnsTheOriginalRecei
   EXPECT_EQ(Take(*store_), before);
 }
 
+// A load reports where its time went: each thread's CPU time within the
+// time it took (a thread cannot use more CPU than the time it ran), every
+// thread having done some work; a batch loaded before reports nothing.
+TEST_F(LoaderTest, ALoadReportsItsTimings) {
+  std::string content = Header("gro-births", "b1", "delta", 1);
+  for (int i = 0; i < 200; ++i) {
+    content += Upsert("G" + std::to_string(i), "Amelia", "Smith", "");
+  }
+  const std::string file = Write("b1.jsonl", content);
+  auto loaded = Load("gro-births", file);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  const LoadTimings& t = loaded->timings;
+  EXPECT_GT(t.applying.count(), 0);
+  EXPECT_GT(t.committing.count(), 0);
+  EXPECT_GE(t.writer_calls, 1);  // at least the first block of new IDs
+  EXPECT_LE(t.writer_call_wait.count() + t.writer_queue_wait.count(), t.applying.count());
+  for (const core::Seconds cpu : {t.reading_cpu, t.matching_cpu, t.writing_cpu}) {
+    EXPECT_GT(cpu.count(), 0);
+    EXPECT_LE(cpu.count(), t.applying.count() + 0.01);
+  }
+  auto again = Load("gro-births", file);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->already_loaded);
+  EXPECT_EQ(again->timings.applying.count(), 0);
+  EXPECT_EQ(again->timings.writing_cpu.count(), 0);
+}
+
 TEST_F(LoaderTest, SameBatchIdWithDifferentContentIsRefused) {
   ASSERT_TRUE(Load("gro-births", Write("a.jsonl", Header("gro-births", "b1", "delta", 1) +
                                                       Upsert("G1", "Amelia", "Smith", kNhsA)))

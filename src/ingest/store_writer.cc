@@ -29,7 +29,11 @@ Status StoreWriter::Post(Op op) {
 
 Status StoreWriter::Flush() {
   std::unique_lock<std::mutex> lock(mu_);
-  space_.wait(lock, [&] { return chunks_.size() < kMaxChunks || failed_.load(); });
+  if (chunks_.size() >= kMaxChunks) {
+    const core::Seconds started = core::MonotonicNow();
+    space_.wait(lock, [&] { return chunks_.size() < kMaxChunks || failed_.load(); });
+    full_wait_ += core::MonotonicNow() - started;
+  }
   if (failed_.load()) {
     pending_.clear();
     return failure_;
@@ -45,6 +49,13 @@ Status StoreWriter::Flush() {
 }
 
 Status StoreWriter::Call(const Op& op) {
+  ++calls_;
+  const core::Seconds started = core::MonotonicNow();
+  struct NoteWait {
+    core::Seconds& waited;
+    core::Seconds started;
+    ~NoteWait() { waited += core::MonotonicNow() - started; }
+  } note_wait{call_wait_, started};
   Status result = Status::Ok();
   pending_.push_back([&](storage::Transaction& tx) {
     result = op(tx);
@@ -85,6 +96,11 @@ void StoreWriter::Run() {
   std::vector<Op> chunk;
   // Named for top -H and perf: one feed load runs three threads.
   pthread_setname_np(pthread_self(), "cp-feed-writer");
+  // However the loop ends, the thread's CPU time is noted (read after join).
+  struct NoteCpu {
+    core::Seconds& cpu;
+    ~NoteCpu() { cpu = core::ThreadCpuTime(); }
+  } note_cpu{cpu_};
   for (;;) {
     {
       std::unique_lock<std::mutex> lock(mu_);

@@ -24,6 +24,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/status.h"
 #include "storage/store.h"
 
@@ -56,6 +57,16 @@ class StoreWriter {
   // Runs everything queued, stops the thread and returns the first failure.
   core::Status Finish();
 
+  // The CPU time the writer's thread used; complete once Finish returned.
+  core::Seconds cpu() const { return cpu_; }
+  // Calls made, and the time the posting thread spent waiting for them
+  // (each waits for every write queued before it).
+  std::int64_t calls() const { return calls_; }
+  core::Seconds call_wait() const { return call_wait_; }
+  // The time the posting thread spent waiting for room in a full queue:
+  // how far the writer held it back.
+  core::Seconds full_wait() const { return full_wait_; }
+
  private:
   void Run();
   core::Status Flush();      // hands the chunk being filled to the thread
@@ -76,6 +87,10 @@ class StoreWriter {
   bool closed_ = false;                 // GUARDED_BY(mu_)
   std::atomic<bool> failed_{false};     // written under mu_
   std::atomic<bool> cancelled_{false};  // written under mu_
+  core::Seconds cpu_{0};                // the thread's, set as it ends; read after join
+  std::int64_t calls_ = 0;              // posting thread only
+  core::Seconds call_wait_{0};          // posting thread only
+  core::Seconds full_wait_{0};          // posting thread only
   std::thread thread_;                  // last: starts once the rest exists
 };
 

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <string>
 #include <thread>
@@ -102,6 +103,37 @@ TEST_F(StoreWriterTest, RunsWritesInOrderOnAnotherThreadAndACallSeesThem) {
   EXPECT_TRUE(elsewhere);
   ASSERT_TRUE(tx_->Commit().ok());
   EXPECT_EQ(CommittedSources(), (std::vector<std::string>{"la-one", "la-two"}));
+}
+
+// A Call waits for every write queued before it, and that wait is counted:
+// behind a write that takes 100 ms, a Call waits at least that long. Posting
+// into a full queue waits for the writer, and that is counted apart. The
+// writer's thread reports the CPU time it used, not the time it slept.
+TEST_F(StoreWriterTest, WaitsForTheWriterAreCountedAndItsCpuTimeReported) {
+  auto nothing = [](storage::Transaction&) { return Status::Ok(); };
+  auto sleep = [](int ms) {
+    return [ms](storage::Transaction&) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+      return Status::Ok();
+    };
+  };
+  StoreWriter writer(*tx_);
+  EXPECT_EQ(writer.calls(), 0);
+  ASSERT_TRUE(writer.Call(nothing).ok());
+  ASSERT_TRUE(writer.Post(sleep(100)).ok());
+  ASSERT_TRUE(writer.Call(nothing).ok());
+  EXPECT_EQ(writer.calls(), 2);
+  EXPECT_GE(writer.call_wait().count(), 0.1);
+  EXPECT_EQ(writer.full_wait().count(), 0);  // the queue was never full
+  // The writer asleep in the first chunk while more chunks than the queue
+  // holds are posted: the last of them waits for room.
+  ASSERT_TRUE(writer.Post(sleep(300)).ok());
+  for (std::size_t i = 0; i < (StoreWriter::kMaxChunks + 2) * StoreWriter::kChunkOps; ++i) {
+    ASSERT_TRUE(writer.Post(nothing).ok());
+  }
+  EXPECT_GT(writer.full_wait().count(), 0);
+  ASSERT_TRUE(writer.Finish().ok());
+  EXPECT_LT(writer.cpu().count(), 0.2);  // it slept through 400 ms
 }
 
 TEST_F(StoreWriterTest, AFailedWriteStopsEverythingAfterItAndIsReportedToEachLaterCall) {
