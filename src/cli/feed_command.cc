@@ -313,7 +313,8 @@ void AddFeedCommands(CLI::App& app, Context& context) {
       ->check(CLI::ExistingDirectory);
   load_cmd->add_flag("--timings", load->timings,
                      "After each receipt, print how long the batch took to apply and commit, "
-                     "and the CPU time of reading, matching and writing (for capacity planning)");
+                     "the CPU time of reading, matching and writing, and how long matching "
+                     "waited for the writer (for capacity planning)");
   load_cmd->add_option("--max-errors", load->max_errors, "Rejected lines to print per receipt")
       ->check(CLI::Range(0, 1000000))
       ->capture_default_str();

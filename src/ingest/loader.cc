@@ -927,10 +927,13 @@ StatusOr<LoadResult> BatchLoader::LoadOnce(const domain::SourceId& source,
     // here again or dropped.
     written = applied.ok() ? writer.Finish() : Status::Ok();
     if (applied.ok() && written.ok()) applier.KeepUnusedIds();
-    timings.writing_cpu = writer.cpu();
-    timings.writer_calls = writer.calls();
-    timings.writer_call_wait = writer.call_wait();
-    timings.writer_queue_wait = writer.full_wait();
+    if (applied.ok()) {
+      // Finish has joined the writer's thread: its CPU time is final.
+      timings.writing_cpu = writer.cpu();
+      timings.writer_calls = writer.calls();
+      timings.writer_call_wait = writer.call_wait();
+      timings.writer_queue_wait = writer.full_wait();
+    }
     held_shielded = applier.held_shielded();
     reopened = applier.reopened();
   }
