@@ -831,11 +831,6 @@ StatusOr<LoadResult> BatchLoader::LoadOnce(const domain::SourceId& source,
   LoadTimings timings;
   std::thread reader([&] {
     pthread_setname_np(pthread_self(), "cp-feed-reader");
-    // Read after join: the thread's CPU time, however reading ended.
-    struct NoteCpu {
-      core::Seconds& cpu;
-      ~NoteCpu() { cpu = core::ThreadCpuTime(); }
-    } note_cpu{timings.reading_cpu};
     read_result = read(
         [&](FeedRecord&& record) -> Status {
           const bool upsert = record.op == RecordOp::kUpsert;
@@ -855,6 +850,7 @@ StatusOr<LoadResult> BatchLoader::LoadOnce(const domain::SourceId& source,
         [&](const Rejection& rejection, std::string_view raw_line) {
           (void)handoff.Put(RejectedLine{rejection, std::string(raw_line)});
         });
+    timings.reading_cpu = core::ThreadCpuTime();  // read after join
     handoff.Close();
   });
   // However this function is left, the reader stops before what it uses goes.
