@@ -31,6 +31,7 @@
 #ifndef CP_INGEST_LINKER_H_
 #define CP_INGEST_LINKER_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -157,6 +158,15 @@ class Linker {
   using ClusterCache =
       std::unordered_map<domain::ContactPointId, std::vector<storage::SourceRecord>>;
   ClusterCache& clusters() { return clusters_; }
+  // How many children's clusters the cache holds at most: when it is full
+  // a load drops some (loader.cc, Applier::Keep), and reads a child it
+  // dropped after writing to it back through its writer. Settable so that
+  // tests can make a load overflow it.
+  static constexpr std::size_t kDefaultClusterCacheLimit = 200000;
+  std::size_t cluster_cache_limit() const { return cluster_cache_limit_; }
+  void set_cluster_cache_limit(std::size_t limit) {
+    cluster_cache_limit_ = std::max<std::size_t>(limit, 1);
+  }
   // ContactPoint IDs a committed load issued (Transaction::AllocateChildId)
   // ahead of need and gave to no child: the next load gives them out first.
   // A load takes IDs in blocks, so that the store is asked rarely; what is
@@ -212,6 +222,7 @@ class Linker {
   bool synced_ = false;
   std::int64_t synced_to_ = 0;  // the change-log seq the index reflects
   ClusterCache clusters_;
+  std::size_t cluster_cache_limit_ = kDefaultClusterCacheLimit;
   std::vector<domain::ContactPointId> spare_ids_;
 };
 

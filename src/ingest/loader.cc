@@ -642,9 +642,10 @@ class Applier {
   // when full, the children this batch has not touched are dropped first.
   const std::vector<storage::SourceRecord>* Keep(const domain::ContactPointId& child,
                                                   std::vector<storage::SourceRecord> records) {
-    if (clusters_.size() >= kMaxClusters) {
+    const std::size_t limit = linker_.cluster_cache_limit();
+    if (clusters_.size() >= limit) {
       std::erase_if(clusters_, [&](const auto& entry) { return !touched_.contains(entry.first); });
-      if (clusters_.size() >= kMaxClusters) clusters_.clear();
+      if (clusters_.size() >= limit) clusters_.clear();
     }
     auto& slot = clusters_[child];
     slot = std::move(records);
@@ -688,8 +689,11 @@ class Applier {
     std::erase_if(it->second, [&](const storage::SourceRecord& r) { return SameRecord(r, record); });
   }
 
-  static constexpr std::size_t kMaxClusters = 200000;
-  static constexpr std::size_t kMaxIdBlock = 1024;
+  // With blocks of 8,192 the next is asked for 4,096 new children ahead,
+  // more than the writer's queue holds (StoreWriter::kMaxChunks), so it is
+  // issued before it is needed; with 1,024 the school census batch at 1M
+  // waited for about 170 blocks.
+  static constexpr std::size_t kMaxIdBlock = 8192;
 
   StoreWriter& writer_;
   storage::Transaction& before_;

@@ -105,6 +105,7 @@ class LoaderTest : public testing::LinkerSuite {
  protected:
   void SetUp() override {
     linker_->Invalidate();  // each test has a store of its own
+    linker_->set_cluster_cache_limit(Linker::kDefaultClusterCacheLimit);
     dir_ = fs::temp_directory_path() /
            ("cp_loader_" + std::to_string(::getpid()) + "_" +
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
@@ -193,7 +194,25 @@ class LoaderTest : public testing::LinkerSuite {
   std::unique_ptr<audit::AuditLog> audit_;
 };
 
-TEST_F(LoaderTest, LoadsABatchLinkingSameNhsNumberAcrossSources) {
+// The tests of what a batch writes and reads back, run twice: with the
+// Linker's cluster cache as it is, and holding one child, so that nearly
+// every child a batch writes to is dropped from the cache before it is met
+// again and is read back through the writer (loader.cc, Applier::Cluster).
+class LoaderCacheTest : public LoaderTest, public ::testing::WithParamInterface<std::size_t> {
+ protected:
+  void SetUp() override {
+    LoaderTest::SetUp();
+    linker_->set_cluster_cache_limit(GetParam());
+  }
+};
+
+INSTANTIATE_TEST_SUITE_P(ClusterCache, LoaderCacheTest,
+                         ::testing::Values(Linker::kDefaultClusterCacheLimit, 1),
+                         [](const ::testing::TestParamInfo<std::size_t>& info) {
+                           return std::string(info.param == 1 ? "OneChild" : "Default");
+                         });
+
+TEST_P(LoaderCacheTest, LoadsABatchLinkingSameNhsNumberAcrossSources) {
   const std::string gro = Write("gro.jsonl", Header("gro-births", "b1", "delta", 1) +
                                                  Upsert("G1", "Amelia", "Smith", kNhsA) +
                                                  Upsert("G2", "Bella", "Jones", kNhsB) +
@@ -342,7 +361,7 @@ TEST_F(LoaderTest, RejectedLinesAreQuarantinedWithTheBatch) {
   EXPECT_EQ((*quarantine)[0].field, "child.notes");
 }
 
-TEST_F(LoaderTest, FullModeWithdrawsWhatIsNoLongerSuppliedAndWithdrawOpsWork) {
+TEST_P(LoaderCacheTest, FullModeWithdrawsWhatIsNoLongerSuppliedAndWithdrawOpsWork) {
   ASSERT_TRUE(Load("gro-births", Write("1.jsonl", Header("gro-births", "b1", "delta", 1) +
                                                       Upsert("G1", "Amelia", "Smith", kNhsA) +
                                                       Upsert("G2", "Bo", "Smith", "") +
@@ -363,11 +382,31 @@ TEST_F(LoaderTest, FullModeWithdrawsWhatIsNoLongerSuppliedAndWithdrawOpsWork) {
   EXPECT_EQ(g1->state, storage::LinkState::kLinked);
 }
 
+// A full batch that no longer lists two records of one child withdraws
+// both, though another child's record is withdrawn between them: the child
+// is left with no current record and leaves the index.
+TEST_P(LoaderCacheTest, AFullBatchWithdrawsEveryUnlistedRecordOfAChild) {
+  Register("la-visits", domain::SourceState::kActive, domain::SourceKind::kLocal);
+  auto first = Load("la-visits", Write("1.jsonl", Header("la-visits", "v1", "delta", 1) +
+                                                      Upsert("V0", "Cy", "Ng", "") +
+                                                      Upsert("V1", "Amelia", "Smith", kNhsA) +
+                                                      Upsert("V2", "Bo", "Khan", "") +
+                                                      Upsert("V3", "Amelia", "Smith", kNhsA)));
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_EQ(Record("la-visits", "V3").child, Record("la-visits", "V1").child);
+  ASSERT_EQ(linker_->indexed_children(), 3u);
+  auto full = Load("la-visits", Write("2.jsonl", Header("la-visits", "v2", "full", 2) +
+                                                     Upsert("V0", "Cy", "Ng", "")));
+  ASSERT_TRUE(full.ok()) << full.status().ToString();
+  EXPECT_EQ(full->receipt.withdrawn, 3);
+  EXPECT_EQ(linker_->indexed_children(), 1u);  // V0's child only
+}
+
 // The store writes run on a writer thread while the loader reads the store
 // as the batch found it: what the batch itself wrote must still be what a
 // later record of the same batch sees (a key repeated, a child created or
 // emptied earlier in the batch).
-TEST_F(LoaderTest, ALaterRecordOfABatchSeesWhatEarlierRecordsOfItWrote) {
+TEST_P(LoaderCacheTest, ALaterRecordOfABatchSeesWhatEarlierRecordsOfItWrote) {
   ASSERT_TRUE(Load("gro-births", Write("1.jsonl", Header("gro-births", "b1", "delta", 1) +
                                                       Upsert("G1", "Amelia", "Smith", kNhsA) +
                                                       Upsert("G2", "Bo", "Smith", "")))
@@ -408,11 +447,42 @@ TEST_F(LoaderTest, ALaterRecordOfABatchSeesWhatEarlierRecordsOfItWrote) {
   EXPECT_EQ(records->size(), 2u);
 }
 
+// A child this batch wrote to, met again after another child's records
+// took its place in the cache, is as the batch left it: P9 joins G1's
+// child, whose best view keeps the name G1 gave earlier in the batch beside
+// P9's.
+TEST_P(LoaderCacheTest, AChildThisBatchWroteToIsMetAgainAsWritten) {
+  ASSERT_TRUE(Load("gro-births", Write("1.jsonl", Header("gro-births", "b1", "delta", 1) +
+                                                      Upsert("G1", "Amelia", "Smith", kNhsA) +
+                                                      Upsert("G2", "Bo", "Khan", "")))
+                  .ok());
+  auto second = Load("gro-births",
+                     Write("2.jsonl", Header("gro-births", "b2", "delta", 2) +
+                                          Upsert("G1", "Amelia Rose", "Smith", kNhsA) +
+                                          Upsert("G2", "Bo", "Khan", "") +
+                                          Upsert("P9", "Amelia", "Smith", kNhsA)));
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(second->receipt.linked, 3);
+  const storage::SourceRecord g1 = Record("gro-births", "G1");
+  ASSERT_TRUE(g1.child.has_value());
+  EXPECT_EQ(Record("gro-births", "P9").child, g1.child);
+  auto tx = store_->Begin(storage::TxMode::kReadOnly);
+  ASSERT_TRUE(tx.ok());
+  auto child = (*tx)->GetChild(*g1.child);
+  ASSERT_TRUE(child.ok()) << child.status().ToString();
+  std::vector<std::string> names = {child->name.given_names.Reveal()};
+  for (const domain::PersonName& other : child->other_names) {
+    names.push_back(other.given_names.Reveal());
+  }
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"Amelia", "Amelia Rose"}));
+}
+
 // A record that a later line of the same batch changes (same batch, same
 // time) is compared as changed when it is a later record's candidate: what
 // the loader keeps of a batch's records (its cluster cache, anything built
 // from them) follows every write.
-TEST_F(LoaderTest, ACandidatesRecordIsComparedAsItWasLastWritten) {
+TEST_P(LoaderCacheTest, ACandidatesRecordIsComparedAsItWasLastWritten) {
   auto first = Load("gro-births", Write("1.jsonl", Header("gro-births", "b1", "delta", 1) +
                                                        AtHome("G1", "Oscar") +
                                                        AtHome("G1", "Tobias")));
@@ -452,7 +522,7 @@ TEST_F(LoaderTest, ContactPointIdsIssuedButNotGivenOutAreTheNextLoads) {
             0);
 }
 
-TEST_F(LoaderTest, APostAdoptionIdentityNeverLinksToAnExistingChild) {
+TEST_P(LoaderCacheTest, APostAdoptionIdentityNeverLinksToAnExistingChild) {
   ASSERT_TRUE(Load("gro-births", Write("1.jsonl", Header("gro-births", "b1", "delta", 1) +
                                                       Upsert("G1", "Amelia", "Smith", kNhsA)))
                   .ok());
@@ -490,30 +560,41 @@ TEST_F(LoaderTest, AFullBatchWithRejectedLinesWithdrawsNothing) {
   EXPECT_EQ(g2->state, storage::LinkState::kLinked);
 }
 
-TEST_F(LoaderTest, AnAdoptionEventUnderAnExistingKeyStartsANewChild) {
-  ASSERT_TRUE(Load("gro-births", Write("1.jsonl", Header("gro-births", "b1", "delta", 1) +
-                                                      Upsert("G1", "Amelia", "Smith", kNhsA)))
-                  .ok());
-  auto tx0 = store_->Begin(storage::TxMode::kReadOnly);
-  const auto before = (*tx0)->GetSourceRecord(domain::SourceId("gro-births"), domain::SourceKey("G1"))->child;
-  tx0->reset();
-  auto adopted = Load("gro-births", Write("2.jsonl", Header("gro-births", "b2", "delta", 2) +
-                                                         Upsert("G1", "Amelia", "Brown", kNhsA,
-                                                                "[{\"type\": \"adoption\"}]")));
-  ASSERT_TRUE(adopted.ok()) << adopted.status().ToString();
-  EXPECT_EQ(adopted->receipt.created, 1);
-  auto tx = store_->Begin(storage::TxMode::kReadOnly);
-  const auto after = (*tx)->GetSourceRecord(domain::SourceId("gro-births"), domain::SourceKey("G1"))->child;
-  EXPECT_NE(after, before);
-  // The pre-adoption child, which no source supplies now, keeps its last
-  // best view but leaves the index: only the new child can be matched.
-  auto old = (*tx)->GetChild(*before);
-  ASSERT_TRUE(old.ok()) << old.status().ToString();
-  EXPECT_EQ(old->name.family_name.Reveal(), "Smith");
-  EXPECT_EQ(linker_->indexed_children(), 1u);
+// Also when the same batch updated the record on its child first (the
+// record then leaves a child this batch has written to).
+TEST_P(LoaderCacheTest, AnAdoptionEventUnderAnExistingKeyStartsANewChild) {
+  for (const bool updated_first : {false, true}) {
+    SCOPED_TRACE(updated_first ? "updated first" : "adoption only");
+    TearDown();
+    SetUp();
+    ASSERT_TRUE(Load("gro-births", Write("1.jsonl", Header("gro-births", "b1", "delta", 1) +
+                                                        Upsert("G1", "Amelia", "Smith", kNhsA)))
+                    .ok());
+    auto tx0 = store_->Begin(storage::TxMode::kReadOnly);
+    const auto before =
+        (*tx0)->GetSourceRecord(domain::SourceId("gro-births"), domain::SourceKey("G1"))->child;
+    tx0->reset();
+    auto adopted = Load(
+        "gro-births",
+        Write("2.jsonl", Header("gro-births", "b2", "delta", 2) +
+                             (updated_first ? Upsert("G1", "Amelia Jane", "Smith", kNhsA) : "") +
+                             Upsert("G1", "Amelia", "Brown", kNhsA, "[{\"type\": \"adoption\"}]")));
+    ASSERT_TRUE(adopted.ok()) << adopted.status().ToString();
+    EXPECT_EQ(adopted->receipt.created, 1);
+    auto tx = store_->Begin(storage::TxMode::kReadOnly);
+    const auto after =
+        (*tx)->GetSourceRecord(domain::SourceId("gro-births"), domain::SourceKey("G1"))->child;
+    EXPECT_NE(after, before);
+    // The pre-adoption child, which no source supplies now, keeps its last
+    // best view but leaves the index: only the new child can be matched.
+    auto old = (*tx)->GetChild(*before);
+    ASSERT_TRUE(old.ok()) << old.status().ToString();
+    EXPECT_EQ(old->name.family_name.Reveal(), "Smith");
+    EXPECT_EQ(linker_->indexed_children(), 1u);
+  }
 }
 
-TEST_F(LoaderTest, ASealedRecordStaysSealedAndAttachedToNoChild) {
+TEST_P(LoaderCacheTest, ASealedRecordStaysSealedAndAttachedToNoChild) {
   {
     auto tx = store_->Begin(storage::TxMode::kReadWrite);
     storage::SourceRecord sealed;
@@ -543,7 +624,7 @@ TEST_F(LoaderTest, ASealedRecordStaysSealedAndAttachedToNoChild) {
 // A national source is a register of persons: a second key of it is another
 // child (twins under variants of one name, no identifier) or the register's
 // own duplicate, for a person to decide. A local system's duplicates merge.
-TEST_F(LoaderTest, ASecondRecordOfANationalRegisterNeverJoinsItsFirstChildAutomatically) {
+TEST_P(LoaderCacheTest, ASecondRecordOfANationalRegisterNeverJoinsItsFirstChildAutomatically) {
   auto national = Load("gro-births", Write("1.jsonl", Header("gro-births", "b1", "delta", 1) +
                                                           Upsert("G1", "Isabella", "Browne", "") +
                                                           Upsert("G2", "Isabelle", "Browne", "")));
@@ -573,7 +654,7 @@ TEST_F(LoaderTest, ASecondRecordOfANationalRegisterNeverJoinsItsFirstChildAutoma
 
 // Records of one child that go to review one after another wait on one
 // provisional child: one question for the data administrator, not several.
-TEST_F(LoaderTest, RecordsInReviewThatAreOneChildWaitOnOneProvisionalChild) {
+TEST_P(LoaderCacheTest, RecordsInReviewThatAreOneChildWaitOnOneProvisionalChild) {
   // One home; the first source spells the child "Mac", so each record
   // calling him "Max" is a twin question.
   Register("la-visits", domain::SourceState::kActive, domain::SourceKind::kLocal);
@@ -607,7 +688,7 @@ TEST_F(LoaderTest, RecordsInReviewThatAreOneChildWaitOnOneProvisionalChild) {
 // what the child's records call it, the register lists two children there:
 // "George" goes back to review as Joseph's twin. A twin with another name
 // ("Thomas") shows nothing of the kind: "George" stays.
-TEST_F(LoaderTest, ARegisterRecordOfTheChildSendsItsTwinLinkedThroughAMiddleNameBackToReview) {
+TEST_P(LoaderCacheTest, ARegisterRecordOfTheChildSendsItsTwinLinkedThroughAMiddleNameBackToReview) {
   for (const bool telling : {true, false}) {
     SCOPED_TRACE(telling ? "Joseph George" : "Thomas");
     TearDown();
@@ -665,7 +746,7 @@ TEST_F(LoaderTest, ARegisterRecordOfTheChildSendsItsTwinLinkedThroughAMiddleName
 // apart from Eliza's child as her twin, is called what that record is
 // called and nothing Eliza's records call her: the record goes back to
 // review.
-TEST_F(LoaderTest, ARecordCalledWhatATwinsRecordIsCalledSendsItBackToReview) {
+TEST_P(LoaderCacheTest, ARecordCalledWhatATwinsRecordIsCalledSendsItBackToReview) {
   Register("la-visits", domain::SourceState::kActive, domain::SourceKind::kLocal);
   ASSERT_TRUE(Load("nhs-pds", Write("1.jsonl", Header("nhs-pds", "p1", "delta", 1) +
                                                    AtHome("P1", "Eliza", kNhsA)))
@@ -688,7 +769,7 @@ TEST_F(LoaderTest, ARecordCalledWhatATwinsRecordIsCalledSendsItBackToReview) {
 
 // A record whose only match is a provisional child, as a link would be, is
 // that child's record: linked to it, not another question in the queue.
-TEST_F(LoaderTest, ARecordMatchingOnlyAProvisionalChildJoinsIt) {
+TEST_P(LoaderCacheTest, ARecordMatchingOnlyAProvisionalChildJoinsIt) {
   Register("la-visits", domain::SourceState::kActive, domain::SourceKind::kLocal);
   Register("la-health", domain::SourceState::kActive, domain::SourceKind::kLocal);
   // "Mac", numbered; then "Max" without a number: a twin question.
