@@ -339,10 +339,6 @@ class Transaction {
   virtual core::StatusOr<std::vector<QuarantineEntry>> QuarantineOf(
       const domain::SourceId& source, const domain::BatchId& batch) = 0;
 
-  // Live children whose best view carries this NHS number.
-  virtual core::StatusOr<std::vector<domain::ContactPointId>> ChildrenWithNhsNumber(
-      const std::string& nhs_number) = 0;
-
   // The keys of the source's records that are not withdrawn, ordered.
   virtual core::StatusOr<std::vector<domain::SourceKey>> CurrentKeysOf(
       const domain::SourceId& source) = 0;

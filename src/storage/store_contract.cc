@@ -1191,7 +1191,6 @@ TEST_P(StoreContractTest, AnAllOrNothingTransactionWritesAndLogsLikeAReadWriteOn
   for (int i = 0; i < kChildren; ++i) draws.push_back(200 + static_cast<std::uint64_t>(i));
   ScriptedRandom random(draws);
   std::vector<ContactPointId> ids;
-  std::vector<ContactPointId> with_nhs;  // FullChild has an NHS number, MinimalChild none
   std::vector<Change> want;
   const SourceId gro("gro");
   {
@@ -1199,7 +1198,6 @@ TEST_P(StoreContractTest, AnAllOrNothingTransactionWritesAndLogsLikeAReadWriteOn
     for (int i = 0; i < kChildren; ++i) {
       CP_ASSERT_OK_AND_ASSIGN(ContactPointId id, tx->AllocateChildId(random));
       ids.push_back(id);
-      with_nhs.push_back(id);
       CP_ASSERT_OK(tx->PutChild(FullChild(id)));
       const SourceRecord record = FullSourceRecord("gro", "k" + std::to_string(i), id);
       CP_ASSERT_OK(tx->PutSourceRecord(record));
@@ -1208,15 +1206,12 @@ TEST_P(StoreContractTest, AnAllOrNothingTransactionWritesAndLogsLikeAReadWriteOn
       // The transaction sees its own writes at once.
       CP_ASSERT_OK_AND_ASSIGN(SourceRecord got, tx->GetSourceRecord(record.source, record.key));
       EXPECT_TRUE(SameSourceRecord(record, got));
-      CP_ASSERT_OK_AND_ASSIGN(std::vector<ContactPointId> same_nhs,
-                              tx->ChildrenWithNhsNumber("9434765919"));
-      std::vector<ContactPointId> sorted = with_nhs;
-      std::sort(sorted.begin(), sorted.end(),
-                [](ContactPointId a, ContactPointId b) { return a.number() < b.number(); });
-      EXPECT_EQ(same_nhs, sorted) << "after child " << i;
+      if (i % 7 == 0) {
+        CP_ASSERT_OK_AND_ASSIGN(domain::Child written, tx->GetChild(id));
+        EXPECT_TRUE(SameChild(FullChild(id), written)) << "after child " << i;
+      }
       if (i == kChildren / 2) {
         CP_ASSERT_OK(tx->PutChild(MinimalChild(ids[3])));  // replaces its names and lists
-        with_nhs.erase(std::find(with_nhs.begin(), with_nhs.end(), ids[3]));
         want.push_back({0, clock_.Now(), ChangeKind::kChildPut, ids[3], std::nullopt,
                         std::nullopt});
         CP_ASSERT_OK_AND_ASSIGN(domain::Child replaced, tx->GetChild(ids[3]));
@@ -1869,7 +1864,7 @@ TEST_P(StoreContractTest, QuarantineKeepsRejectedLinesInOrder) {
   EXPECT_EQ((*lines)[1], second);
 }
 
-TEST_P(StoreContractTest, ChildrenAreFoundByNhsNumberAndSourceLinksListed) {
+TEST_P(StoreContractTest, CurrentKeysAndSourceLinksAreListed) {
   core::SeededRandom random(5);
   domain::Child child = contract::MinimalChild(domain::ContactPointId());
   child.identifiers.nhs_number = domain::PersonalText("9434765919");
@@ -1882,13 +1877,6 @@ TEST_P(StoreContractTest, ChildrenAreFoundByNhsNumberAndSourceLinksListed) {
 
   auto tx = store_->Begin(TxMode::kReadOnly);
   ASSERT_TRUE(IsOk(tx));
-  auto found = (*tx)->ChildrenWithNhsNumber("9434765919");
-  ASSERT_TRUE(IsOk(found));
-  EXPECT_EQ(*found, std::vector<domain::ContactPointId>{id});
-  auto none = (*tx)->ChildrenWithNhsNumber("4010232137");
-  ASSERT_TRUE(IsOk(none));
-  EXPECT_TRUE(none->empty());
-
   auto keys = (*tx)->CurrentKeysOf(domain::SourceId("gro-births"));
   ASSERT_TRUE(IsOk(keys));
   EXPECT_EQ(*keys, (std::vector<domain::SourceKey>{domain::SourceKey("K1"), domain::SourceKey("K2")}));

@@ -208,6 +208,9 @@ StatusOr<std::unique_ptr<Connection>> OpenConnection(const std::string& path,
 // Applies every migration newer than the file's schema, each in its own
 // transaction. Safe against other processes opening the same file at once:
 // the version is re-read under the write lock.
+// The first line of a migration that must run with foreign keys off.
+constexpr std::string_view kForeignKeysOffMarker = "-- contactpoint: foreign keys off\n";
+
 Status Migrate(Connection& conn, const std::string& path, const core::Clock& clock) {
   const std::string prefix = CannotOpenPrefix(path);
   const std::string context = OpenContext(path);
@@ -252,12 +255,36 @@ Status Migrate(Connection& conn, const std::string& path, const core::Clock& clo
   // under the write lock in case another process migrated meanwhile. The
   // first pass also refuses a foreign or too-new file.
   for (const SqliteMigration& m : migrations) {
-    RETURN_IF_ERROR(Run(conn, "BEGIN IMMEDIATE", "locking the store to migrate its schema")
-                        .WithContext(context));
+    // A migration that rebuilds a table others refer to runs with foreign
+    // keys off (SQLite's procedure for such changes: with them on, dropping
+    // the old table would delete the rows that refer to it), and commits
+    // only if every reference still holds. The setting cannot change inside
+    // a transaction, so it is switched around it.
+    const bool keys_off = m.sql.starts_with(kForeignKeysOffMarker);
+    if (keys_off) {
+      RETURN_IF_ERROR(Run(conn, "PRAGMA foreign_keys = OFF", "pausing foreign keys to migrate")
+                          .WithContext(context));
+    }
+    if (Status begun = Run(conn, "BEGIN IMMEDIATE", "locking the store to migrate its schema");
+        !begun.ok()) {
+      if (keys_off) (void)Run(conn, "PRAGMA foreign_keys = ON", "enabling foreign keys again");
+      return begun.WithContext(context);
+    }
     Status status = [&]() -> Status {
       ASSIGN_OR_RETURN(int version, current_version());
       if (version >= m.version) return Status::Ok();
       RETURN_IF_ERROR(conn.Exec(m.sql, "applying the migration"));
+      if (keys_off) {
+        ASSIGN_OR_RETURN(Statement check, conn.Prepare("PRAGMA foreign_key_check",
+                                                       "checking references after the migration"));
+        ASSIGN_OR_RETURN(bool broken, check.Step());
+        if (broken) {
+          return Status(ErrorCode::kStoreCorrupt,
+                        "a row of table '" + std::string(check.Text(0)) +
+                            "' refers to a row that does not exist: the store was damaged "
+                            "before this migration; nothing was changed");
+        }
+      }
       ASSIGN_OR_RETURN(Statement record,
                        conn.Prepare("INSERT INTO schema_migrations (version, applied_at_ms) "
                                     "VALUES (?1, ?2)",
@@ -267,8 +294,18 @@ Status Migrate(Connection& conn, const std::string& path, const core::Clock& clo
       return record.Run();
     }();
     if (status.ok()) status = Run(conn, "COMMIT", "committing the migration");
+    if (!status.ok() && !conn.InAutocommit()) {
+      (void)Run(conn, "ROLLBACK", "abandoning the migration");
+    }
+    if (keys_off) {
+      Status on = Run(conn, "PRAGMA foreign_keys = ON", "enabling foreign keys again");
+      if (on.ok()) {
+        ASSIGN_OR_RETURN(std::int64_t fk, QueryInt(conn, "PRAGMA foreign_keys", "reading settings"));
+        if (fk != 1) on = core::Internal("foreign keys could not be enabled again");
+      }
+      if (status.ok()) status = on;
+    }
     if (!status.ok()) {
-      if (!conn.InAutocommit()) (void)Run(conn, "ROLLBACK", "abandoning the migration");
       if (status.code() == ErrorCode::kStoreSchemaTooNew ||
           status.message().starts_with(prefix)) {
         return status;
@@ -564,14 +601,7 @@ class SqliteTransaction final : public Transaction {
       RETURN_IF_ERROR(WriteNames(child, fresh));
       RETURN_IF_ERROR(WriteCarers(child, fresh));
       RETURN_IF_ERROR(WriteInvolvements(child, fresh));
-      if (deferring()) {
-        pending_children_.insert(Stored(child.id));
-        if (!fresh) {
-          pending_children_all_new_ = false;
-        } else if (child.identifiers.nhs_number) {
-          pending_nhs_.emplace_back(child.identifiers.nhs_number->Reveal(), child.id);
-        }
-      }
+      if (deferring()) pending_children_.insert(Stored(child.id));
       return AppendChange(ChangeKind::kChildPut, child.id, nullptr, nullptr);
     }, /*keep_waiting_rows=*/fresh || !own_rows_waiting));
     if (fresh) unwritten_ids_.erase(Stored(child.id));
@@ -1047,36 +1077,6 @@ class SqliteTransaction final : public Transaction {
                                     core::Sensitive<std::string>(row.Text(4))});
       return Status::Ok();
     }));
-    return out;
-  }
-
-  StatusOr<std::vector<ContactPointId>> ChildrenWithNhsNumber(
-      const std::string& nhs_number) override {
-    // Waiting new children are not in the table yet: the answer is the
-    // table's plus theirs. Waiting replacements are written first.
-    RETURN_IF_ERROR(pending_children_all_new_ ? CheckState() : CheckOpen());
-    ASSIGN_OR_RETURN(Statement stmt,
-                     conn_.Prepare("SELECT contactpoint_id FROM children WHERE nhs_number = ?1 "
-                                   "ORDER BY contactpoint_id",
-                                   "finding children by NHS number"));
-    stmt.BindText(1, nhs_number);
-    std::vector<ContactPointId> out;
-    RETURN_IF_ERROR(stmt.ForEachRow([&](const Statement& row) -> Status {
-      ASSIGN_OR_RETURN(ContactPointId id, IdFromStored("children.contactpoint_id", row.Int64(0)));
-      out.push_back(id);
-      return Status::Ok();
-    }));
-    bool merged = false;
-    for (const auto& [waiting_nhs, id] : pending_nhs_) {
-      if (waiting_nhs != nhs_number) continue;
-      out.push_back(id);
-      merged = true;
-    }
-    if (merged) {
-      std::sort(out.begin(), out.end(), [](ContactPointId a, ContactPointId b) {
-        return a.number() < b.number();
-      });
-    }
     return out;
   }
 
@@ -1569,8 +1569,6 @@ class SqliteTransaction final : public Transaction {
     for (std::vector<SqlRow>& rows : pending_) rows.clear();
     pending_count_ = 0;
     pending_children_.clear();
-    pending_nhs_.clear();
-    pending_children_all_new_ = true;
     pending_source_keys_.clear();
     pending_source_children_.clear();
   }
@@ -1983,14 +1981,11 @@ class SqliteTransaction final : public Transaction {
 
   // Rows waiting to be written (kAllOrNothing), per RowTable, and what the
   // transaction must know about them to answer reads without writing them
-  // first: the children they create or replace, the NHS numbers of new ones
-  // (all of them new: pending_children_all_new_), and the source records'
-  // keys (PendingKey).
+  // first: the children they create or replace, and the source records' keys
+  // (PendingKey).
   std::array<std::vector<SqlRow>, kRowTables> pending_;
   std::size_t pending_count_ = 0;
   std::unordered_set<std::int64_t> pending_children_;
-  std::vector<std::pair<std::string, ContactPointId>> pending_nhs_;
-  bool pending_children_all_new_ = true;
   std::unordered_set<std::string> pending_source_keys_;
   std::unordered_set<std::int64_t> pending_source_children_;  // of the waiting source rows
 };

@@ -137,6 +137,20 @@ class RawDb {
   sqlite3* db_ = nullptr;
 };
 
+// Gives the empty database `raw` the schema of `version`, as a store made by
+// a build of that version would have it (foreign keys on, as a store runs).
+void MakeSchemaVersion(RawDb& raw, int version) {
+  ASSERT_EQ(raw.Exec("PRAGMA foreign_keys = ON"), SQLITE_OK);
+  ASSERT_EQ(raw.Exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
+                     "applied_at_ms INTEGER NOT NULL) STRICT"),
+            SQLITE_OK);
+  for (const auto& m : internal::SqliteMigrations()) {
+    if (m.version > version) break;
+    ASSERT_EQ(raw.Exec(std::string(m.sql).c_str()), SQLITE_OK) << m.name;
+    raw.Column("INSERT INTO schema_migrations VALUES (?1, 0)", m.version, true);
+  }
+}
+
 class SqliteStoreTest : public ::testing::Test {
  protected:
   core::StatusOr<std::unique_ptr<SqliteStore>> Open(const std::string& path,
@@ -271,15 +285,7 @@ TEST_F(SqliteStoreTest, TheIngestSpeedMigrationKeepsAVersion4StoreWhole) {
   const auto stored = static_cast<std::int64_t>(id.number());
   {
     RawDb raw(path);
-    ASSERT_EQ(raw.Exec("PRAGMA foreign_keys = ON"), SQLITE_OK);
-    ASSERT_EQ(raw.Exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
-                       "applied_at_ms INTEGER NOT NULL) STRICT"),
-              SQLITE_OK);
-    for (const auto& m : internal::SqliteMigrations()) {
-      if (m.version > 4) break;
-      ASSERT_EQ(raw.Exec(std::string(m.sql).c_str()), SQLITE_OK) << m.name;
-      raw.Column("INSERT INTO schema_migrations VALUES (?1, 0)", m.version, true);
-    }
+    ASSERT_NO_FATAL_FAILURE(MakeSchemaVersion(raw, 4));
     raw.Column("INSERT INTO issued_ids VALUES (?1, 0)", stored, true);
     raw.Column("INSERT INTO children VALUES (?1, 'female', '2015-03-02', NULL, "
                "'[\"1 High Street\"]', 'LS1 4AB', '9434765919', NULL, NULL)",
@@ -318,9 +324,6 @@ TEST_F(SqliteStoreTest, TheIngestSpeedMigrationKeepsAVersion4StoreWhole) {
     EXPECT_EQ(child.carers[0].relationship, domain::Relationship::kMother);
     ASSERT_EQ(child.involvements.size(), 1u);
     EXPECT_EQ(child.involvements[0].type, domain::ServiceType::kSchool);
-    CP_ASSERT_OK_AND_ASSIGN(std::vector<ContactPointId> found,
-                            tx->ChildrenWithNhsNumber("9434765919"));
-    EXPECT_EQ(found, std::vector<ContactPointId>{id});
   }
   CP_ASSERT_OK_AND_ASSIGN(std::vector<Change> changes, store->ReadChanges(0, 10));
   ASSERT_EQ(changes.size(), 2u);
@@ -333,11 +336,11 @@ TEST_F(SqliteStoreTest, TheIngestSpeedMigrationKeepsAVersion4StoreWhole) {
   ASSERT_EQ(raw.Exec("PRAGMA foreign_keys = ON"), SQLITE_OK);
   EXPECT_EQ(raw.Column("SELECT count(*) FROM sqlite_schema WHERE sql LIKE '%\\_v5%' ESCAPE '\\'"),
             std::vector<std::string>{"0"});
-  // Migration 11 dropped the two indexes nothing read.
+  // Migrations 11 and 12 dropped the three indexes nothing read.
   EXPECT_EQ(raw.Column("SELECT name FROM sqlite_schema WHERE type = 'index' AND name IN "
                        "('child_names_by_family_name', 'source_records_by_child', "
                        "'children_by_nhs_number', 'source_records_by_state') ORDER BY name"),
-            (std::vector<std::string>{"children_by_nhs_number", "source_records_by_child"}));
+            (std::vector<std::string>{"source_records_by_child"}));
   // The constraints still hold: a value outside a list, a row of no child.
   EXPECT_NE(raw.Exec("UPDATE children SET gender = 'other'"), SQLITE_OK);
   EXPECT_NE(raw.Exec("UPDATE carers SET relationship = 'friend'"), SQLITE_OK);
@@ -347,6 +350,150 @@ TEST_F(SqliteStoreTest, TheIngestSpeedMigrationKeepsAVersion4StoreWhole) {
   EXPECT_NE(raw.Exec("INSERT INTO child_names VALUES (100000000001, 0, 'primary', 'A', 'B')"),
             SQLITE_OK);
   EXPECT_NE(raw.Exec("DELETE FROM children"), SQLITE_OK);  // source_records refers to it
+}
+
+// Fills a version-11 store (made by MakeSchemaVersion) with two children
+// and, for the first, a row of every table that refers to a child.
+void FillVersion11(RawDb& raw, std::int64_t a, std::int64_t b) {
+  for (std::int64_t id : {a, b}) {
+    raw.Column("INSERT INTO issued_ids VALUES (?1, 0)", id, true);
+    raw.Column("INSERT INTO children (contactpoint_id, gender, date_of_birth, address_lines, "
+               "address_postcode, nhs_number, accountable, accountable_provisional, "
+               "provenance_json) VALUES (?1, 'female', '2015-03-02', '[\"1 High Street\"]', "
+               "'LS1 4AB', '9434765919', 'la:E08000035', 0, NULL)",
+               id, true);
+  }
+  raw.Column("INSERT INTO child_names VALUES (?1, 0, 'primary', 'Amelia', 'Smith')", a, true);
+  raw.Column("INSERT INTO carers (contactpoint_id, ordinal, given_names, family_name, "
+             "relationship, parental_responsibility) VALUES (?1, 0, 'Jane', 'Smith', 'mother', 1)",
+             a, true);
+  raw.Column("INSERT INTO involvements (contactpoint_id, ordinal, service_type, "
+             "organisation_name, lead_professional, caf_holder) "
+             "VALUES (?1, 0, 'school', 'Leeds Primary', 0, 0)",
+             a, true);
+  raw.Column("INSERT INTO source_records (source, key, child_id, state, batch, extracted_at_ms, "
+             "received_at_ms, data_json, events_json) "
+             "VALUES ('gro', 'K1', ?1, 'linked', 'b1', 0, 0, '{}', '[]')",
+             a, true);
+  raw.Column("INSERT INTO practitioner_involvements (child_id, user_id, organisation_id, "
+             "service_type, phone, start_date, lead_professional, caf, recorded_at_ms, "
+             "updated_at_ms) VALUES (?1, 1, 'la:E08000035', 'social_care', '0113 496 0000', "
+             "'2026-01-05', 0, 0, 0, 0)",
+             a, true);
+  raw.Column("INSERT INTO shields (child_id, state, ground, requested_by, requested_at_ms, "
+             "review_due_at_ms) VALUES (?1, 'in_force', 'risk of harm', 1, 0, 1)",
+             a, true);
+}
+
+// Migration 12 rebuilds `children` (a table six others refer to) in the
+// order new children arrive: every row and every reference survives, foreign
+// keys are on again afterwards, and a new child is appended.
+TEST_F(SqliteStoreTest, TheArrivalOrderMigrationKeepsAVersion11StoreWhole) {
+  const std::string path = Temp().NewPath();
+  const ContactPointId a = ScriptedId(8);
+  const ContactPointId b = ScriptedId(3);
+  {
+    RawDb raw(path);
+    ASSERT_NO_FATAL_FAILURE(MakeSchemaVersion(raw, 11));
+    FillVersion11(raw, static_cast<std::int64_t>(a.number()),
+                  static_cast<std::int64_t>(b.number()));
+  }
+  // Each table that refers to a child, with its referring column.
+  const std::vector<std::pair<std::string, std::string>> referring = {
+      {"child_names", "contactpoint_id"}, {"carers", "contactpoint_id"},
+      {"involvements", "contactpoint_id"}, {"source_records", "child_id"},
+      {"practitioner_involvements", "child_id"}, {"shields", "child_id"}};
+  // How many rows of each refer to the first child.
+  auto count_rows = [&](RawDb& raw) {
+    std::vector<std::string> counts;
+    for (const auto& [table, column] : referring) {
+      const std::string sql = "SELECT count(*) FROM " + table + " WHERE " + column + " = ?1";
+      counts.push_back(raw.Column(sql.c_str(), static_cast<std::int64_t>(a.number()), true).at(0));
+    }
+    return counts;
+  };
+
+  CP_ASSERT_OK_AND_ASSIGN(auto store, Open(path));
+  CP_ASSERT_OK_AND_ASSIGN(StoreInfo info, store->Info());
+  EXPECT_EQ(info.schema_version, 12);
+  EXPECT_EQ(info.children, 2);
+  CP_ASSERT_OK_AND_ASSIGN(SqliteSettings settings, store->Settings());
+  EXPECT_TRUE(settings.foreign_keys);
+  {
+    CP_ASSERT_OK_AND_ASSIGN(auto tx, store->Begin(TxMode::kReadOnly));
+    CP_ASSERT_OK_AND_ASSIGN(domain::Child child, tx->GetChild(a));
+    EXPECT_EQ(child.name.family_name.Reveal(), "Smith");
+    EXPECT_EQ(child.identifiers.nhs_number->Reveal(), "9434765919");
+    ASSERT_EQ(child.carers.size(), 1u);
+    ASSERT_EQ(child.involvements.size(), 1u);
+    ASSERT_TRUE(child.accountable.has_value());
+    EXPECT_EQ(child.accountable->assignee, "la:E08000035");
+  }
+  const ContactPointId added = [&] {
+    auto id = PutOne(*store, 5);
+    EXPECT_TRUE(IsOk(id));
+    return id.ok() ? *id : ContactPointId();
+  }();
+  {
+    RawDb raw(path);
+    ASSERT_EQ(raw.Exec("PRAGMA foreign_keys = ON"), SQLITE_OK);
+    EXPECT_EQ(count_rows(raw), std::vector<std::string>(referring.size(), "1"));
+    EXPECT_TRUE(raw.Column("PRAGMA foreign_key_check").empty());
+    // Kept in ID order by the copy; a new child comes after them all.
+    EXPECT_EQ(raw.Column("SELECT contactpoint_id FROM children ORDER BY rowid"),
+              (std::vector<std::string>{std::to_string(b.number()), std::to_string(a.number()),
+                                        std::to_string(added.number())}));
+    EXPECT_EQ(raw.Column("SELECT name FROM sqlite_schema WHERE type = 'index' AND "
+                         "tbl_name = 'children' ORDER BY name"),
+              (std::vector<std::string>{"children_by_accountable",
+                                        "sqlite_autoindex_children_1"}));
+    EXPECT_EQ(raw.Column("SELECT count(*) FROM sqlite_schema WHERE sql LIKE '%\\_v12%' "
+                         "ESCAPE '\\'"),
+              std::vector<std::string>{"0"});
+    // An ID is still unique, and still must have been issued.
+    EXPECT_NE(raw.Exec(("INSERT INTO children (contactpoint_id, gender, date_of_birth) VALUES (" +
+                        std::to_string(a.number()) + ", 'male', '2016-01-01')")
+                           .c_str()),
+              SQLITE_OK);
+    EXPECT_NE(raw.Exec("INSERT INTO children (contactpoint_id, gender, date_of_birth) "
+                       "VALUES (100000000001, 'male', '2016-01-01')"),
+              SQLITE_OK);
+  }
+  // The references point at the new table: deleting a child takes its rows.
+  {
+    CP_ASSERT_OK_AND_ASSIGN(auto tx, store->Begin(TxMode::kReadWrite));
+    CP_ASSERT_OK(tx->DeleteChild(a));
+    CP_ASSERT_OK(tx->Commit());
+  }
+  RawDb raw(path);
+  EXPECT_EQ(count_rows(raw), std::vector<std::string>(referring.size(), "0"));
+}
+
+// A version-11 store whose references are already broken is not migrated:
+// the migration is rolled back whole and foreign keys are on again.
+TEST_F(SqliteStoreTest, TheArrivalOrderMigrationRefusesAStoreWithABrokenReference) {
+  const std::string path = Temp().NewPath();
+  {
+    RawDb raw(path);
+    ASSERT_NO_FATAL_FAILURE(MakeSchemaVersion(raw, 11));
+    FillVersion11(raw, static_cast<std::int64_t>(ScriptedId(8).number()),
+                  static_cast<std::int64_t>(ScriptedId(3).number()));
+    ASSERT_EQ(raw.Exec("PRAGMA foreign_keys = OFF"), SQLITE_OK);
+    ASSERT_EQ(raw.Exec("INSERT INTO child_names VALUES (100000000001, 0, 'primary', 'A', 'B')"),
+              SQLITE_OK);
+  }
+  auto store = Open(path);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), ErrorCode::kStoreCorrupt);
+  EXPECT_NE(store.status().message().find("child_names"), std::string::npos)
+      << store.status().message();
+  EXPECT_EQ(store.status().message().find("Amelia"), std::string::npos);
+  RawDb raw(path);
+  EXPECT_EQ(raw.Column("SELECT max(version) FROM schema_migrations"),
+            std::vector<std::string>{"11"});
+  EXPECT_EQ(raw.Column("SELECT count(*) FROM sqlite_schema WHERE name = 'children_by_nhs_number'"),
+            std::vector<std::string>{"1"});
+  EXPECT_EQ(raw.Column("SELECT count(*) FROM children"), std::vector<std::string>{"2"});
 }
 
 TEST_F(SqliteStoreTest, RefusesASchemaNewerThanThisBuild) {

@@ -92,10 +92,6 @@ class FaultInjectingTransaction final : public Transaction {
                                                             const domain::BatchId& batch) override {
     return inner_->QuarantineOf(source, batch);
   }
-  core::StatusOr<std::vector<domain::ContactPointId>> ChildrenWithNhsNumber(
-      const std::string& nhs_number) override {
-    return inner_->ChildrenWithNhsNumber(nhs_number);
-  }
   core::StatusOr<std::vector<domain::SourceKey>> CurrentKeysOf(
       const domain::SourceId& source) override {
     return inner_->CurrentKeysOf(source);

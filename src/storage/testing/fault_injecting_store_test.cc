@@ -144,11 +144,6 @@ class RecordingStore final : public Store {
       calls_.push_back("QuarantineOf");
       return std::vector<QuarantineEntry>();
     }
-    core::StatusOr<std::vector<domain::ContactPointId>> ChildrenWithNhsNumber(
-        const std::string&) override {
-      calls_.push_back("ChildrenWithNhsNumber");
-      return std::vector<domain::ContactPointId>();
-    }
     core::StatusOr<std::vector<domain::SourceKey>> CurrentKeysOf(
         const domain::SourceId&) override {
       calls_.push_back("CurrentKeysOf");
@@ -296,7 +291,6 @@ TEST(FaultInjectingStoreTest, ForwardsEverythingWhenNoFaultIsSet) {
   EXPECT_TRUE((*tx)->PutBatch(BatchEntry()).ok());
   EXPECT_TRUE((*tx)->AddQuarantine(QuarantineEntry()).ok());
   EXPECT_TRUE((*tx)->QuarantineOf(source, batch).ok());
-  EXPECT_TRUE((*tx)->ChildrenWithNhsNumber("9434765919").ok());
   EXPECT_TRUE((*tx)->CurrentKeysOf(source).ok());
   EXPECT_TRUE((*tx)->ForEachSourceLink(std::nullopt, [](const SourceLink&) {
     return core::Status::Ok();
@@ -336,7 +330,7 @@ TEST(FaultInjectingStoreTest, ForwardsEverythingWhenNoFaultIsSet) {
                 "DeleteSourceRecord", "NextAuditIndex", "AppendAuditEntry", "PutAuditCriteria",
                 "GetAuditCriteria", "DeleteAuditCriteriaOf", "PutAuditCheckpoint", "PutSource",
                 "GetSource", "ListSources", "GetBatch", "LastBatchSequence", "PutBatch",
-                "AddQuarantine", "QuarantineOf", "ChildrenWithNhsNumber", "CurrentKeysOf",
+                "AddQuarantine", "QuarantineOf", "CurrentKeysOf",
                 "ForEachSourceLink", "ForEachCurrentChild", "ForEachCurrentChildOf", "SourceRecordsInState", "PutOrganisation", "GetOrganisation",
                 "ListOrganisations", "PutUser", "GetUser", "FindUser", "ListUsers", "PutSession",
                 "GetSession", "DeleteSession", "DeleteSessionsOf", "LastChange", "Commit",
