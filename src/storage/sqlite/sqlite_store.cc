@@ -205,12 +205,12 @@ StatusOr<std::unique_ptr<Connection>> OpenConnection(const std::string& path,
   return conn;
 }
 
-// Applies every migration newer than the file's schema, each in its own
-// transaction. Safe against other processes opening the same file at once:
-// the version is re-read under the write lock.
 // The first line of a migration that must run with foreign keys off.
 constexpr std::string_view kForeignKeysOffMarker = "-- contactpoint: foreign keys off\n";
 
+// Applies every migration newer than the file's schema, each in its own
+// transaction. Safe against other processes opening the same file at once:
+// the version is re-read under the write lock.
 Status Migrate(Connection& conn, const std::string& path, const core::Clock& clock) {
   const std::string prefix = CannotOpenPrefix(path);
   const std::string context = OpenContext(path);
