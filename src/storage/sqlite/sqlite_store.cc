@@ -109,6 +109,16 @@ void ConfigureSqliteOnce() {
   std::call_once(once, [] { (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
 }
 
+// Turns foreign-key enforcement on for `conn` and checks that it took.
+Status EnableForeignKeys(Connection& conn) {
+  RETURN_IF_ERROR(Run(conn, "PRAGMA foreign_keys = ON", "enabling foreign keys"));
+  ASSIGN_OR_RETURN(std::int64_t fk, QueryInt(conn, "PRAGMA foreign_keys", "reading settings"));
+  if (fk != 1) {
+    return Status(ErrorCode::kStoreCannotOpen, "this SQLite library cannot enforce foreign keys");
+  }
+  return Status::Ok();
+}
+
 // Opens one connection and applies the per-connection settings, verifying
 // that each took effect.
 StatusOr<std::unique_ptr<Connection>> OpenConnection(const std::string& path,
@@ -167,13 +177,7 @@ StatusOr<std::unique_ptr<Connection>> OpenConnection(const std::string& path,
                   prefix + "write-ahead logging (WAL) could not be enabled; the store needs a "
                            "file on a local file system");
   }
-  RETURN_IF_ERROR(Run(*conn, "PRAGMA foreign_keys = ON", "enabling foreign keys")
-                      .WithContext(context));
-  ASSIGN_OR_RETURN(std::int64_t fk, QueryInt(*conn, "PRAGMA foreign_keys", "reading settings"));
-  if (fk != 1) {
-    return Status(ErrorCode::kStoreCannotOpen,
-                  prefix + "this SQLite library cannot enforce foreign keys");
-  }
+  RETURN_IF_ERROR(EnableForeignKeys(*conn).WithContext(context));
   // NORMAL: a commit writes its WAL frames without an fsync; the store then
   // makes each commit durable itself before Commit returns, with one fsync of
   // the WAL shared by the commits made meanwhile (SqliteStore::MakeDurable:
@@ -267,7 +271,7 @@ Status Migrate(Connection& conn, const std::string& path, const core::Clock& clo
     }
     if (Status begun = Run(conn, "BEGIN IMMEDIATE", "locking the store to migrate its schema");
         !begun.ok()) {
-      if (keys_off) (void)Run(conn, "PRAGMA foreign_keys = ON", "enabling foreign keys again");
+      if (keys_off) (void)EnableForeignKeys(conn);
       return begun.WithContext(context);
     }
     Status status = [&]() -> Status {
@@ -298,12 +302,10 @@ Status Migrate(Connection& conn, const std::string& path, const core::Clock& clo
       (void)Run(conn, "ROLLBACK", "abandoning the migration");
     }
     if (keys_off) {
-      Status on = Run(conn, "PRAGMA foreign_keys = ON", "enabling foreign keys again");
-      if (on.ok()) {
-        ASSIGN_OR_RETURN(std::int64_t fk, QueryInt(conn, "PRAGMA foreign_keys", "reading settings"));
-        if (fk != 1) on = core::Internal("foreign keys could not be enabled again");
-      }
-      if (status.ok()) status = on;
+      // On again whatever happened; a failure here is reported only when the
+      // migration itself succeeded, so that it never hides the first error.
+      Status on = EnableForeignKeys(conn);
+      if (status.ok()) status = std::move(on);
     }
     if (!status.ok()) {
       if (status.code() == ErrorCode::kStoreSchemaTooNew ||
