@@ -398,7 +398,7 @@ class Applier {
     stored.data = std::move(record.child);
     stored.events = std::move(record.events);
     Written(stored.key, child);
-    touched_.insert(child);
+    Touch(child);
     if (created) {
       // The new child's records are this one: nothing to read back later.
       Keep(child, OnlyRecord(std::move(stored)));
@@ -408,7 +408,7 @@ class Applier {
     if (moved) {
       // The record left its child (a post-adoption identity under a key
       // that was linked before): that child is rebuilt without it.
-      touched_.insert(*existing->child);
+      Touch(*existing->child);
       Forget(*existing->child, *existing);
       RETURN_IF_ERROR(RebuildBestView(*existing->child));
     }
@@ -473,12 +473,12 @@ class Applier {
       RETURN_IF_ERROR(writer_.Post([record = r](storage::Transaction& tx) {
         return tx.PutSourceRecord(record);
       }));
-      touched_.insert(provisional);
+      Touch(provisional);
       if (r.source == header_.source) Written(r.key, provisional);
       Keep(provisional, OnlyRecord(std::move(r)));
       ++reopened_;
     }
-    touched_.insert(child);
+    Touch(child);
     return RebuildBestView(child);
   }
 
@@ -512,7 +512,7 @@ class Applier {
     existing->extracted_at = header_.extracted_at;
     existing->received_at = received_at_;
     if (former) {
-      touched_.insert(*former);
+      Touch(*former);
       Forget(*former, *existing);
     }
     RETURN_IF_ERROR(writer_.Post([record = std::move(*existing)](storage::Transaction& tx) {
@@ -645,11 +645,32 @@ class Applier {
     const std::size_t limit = linker_.cluster_cache_limit();
     if (clusters_.size() >= limit) {
       std::erase_if(clusters_, [&](const auto& entry) { return !touched_.contains(entry.first); });
-      if (clusters_.size() >= limit) clusters_.clear();
+      // Still full of children this batch wrote to: those it wrote longest
+      // ago go, and the newer half stays. A national feed lists a
+      // household's children together, so a child written is met again (a
+      // sibling's or twin's candidate), if at all, soon after; a dropped one
+      // is read back through the writer, after every write queued before.
+      // (Clearing them all made 6,500 such reads in a 1M birth batch.)
+      if (clusters_.size() >= limit) {
+        while (clusters_.size() > limit / 2 && !touch_order_.empty()) {
+          clusters_.erase(touch_order_.front());
+          touch_order_.pop_front();
+        }
+        if (clusters_.size() >= limit) clusters_.clear();
+      }
     }
+    if (touched_.contains(child)) touch_order_.push_back(child);
     auto& slot = clusters_[child];
     slot = std::move(records);
     return &slot;
+  }
+
+  // This batch writes to `child`: its cluster is kept in step with the
+  // writes from now on, or read back through the writer if dropped.
+  void Touch(const domain::ContactPointId& child) {
+    if (touched_.insert(child).second && clusters_.contains(child)) {
+      touch_order_.push_back(child);
+    }
   }
 
   // A cluster of one record, moved in (a braced list would copy it).
@@ -709,6 +730,10 @@ class Applier {
   // was last written to (unassigned: none), to find it again in the cache.
   std::unordered_map<std::string, domain::ContactPointId> seen_;
   std::unordered_set<domain::ContactPointId> touched_;
+  // Touched children as their clusters entered the cache (or were touched
+  // there), oldest first; a child may be listed twice (Keep drops the
+  // oldest when the cache is full of touched children).
+  std::deque<domain::ContactPointId> touch_order_;
   std::unordered_map<domain::ContactPointId, storage::ShieldEntry> shields_;
   std::size_t next_id_block_ = 16;
   std::size_t last_id_block_ = 16;       // the size of the block last taken

@@ -478,6 +478,33 @@ TEST_P(LoaderCacheTest, AChildThisBatchWroteToIsMetAgainAsWritten) {
   EXPECT_EQ(names, (std::vector<std::string>{"Amelia", "Amelia Rose"}));
 }
 
+// A cluster cache full of children the batch wrote to keeps those it wrote
+// last: a child met again soon after it was written (a household's next
+// record) is found there, not read back through the writer, which waits for
+// every write queued before. Dropping them all made those reads too.
+TEST_F(LoaderTest, AFullClusterCacheKeepsTheChildrenWrittenLast) {
+  linker_->set_cluster_cache_limit(4);
+  // Five new children, then the record of one of them again; the load's
+  // calls to the writer.
+  auto calls = [&](const std::string& batch, int sequence, int first,
+                   int again) -> std::int64_t {
+    std::string content = Header("gro-births", batch, "delta", sequence);
+    for (int i = first; i < first + 5; ++i) content += Distinct(i);
+    content += Distinct(again);
+    auto loaded = Load("gro-births", Write(batch + ".jsonl", content));
+    EXPECT_TRUE(loaded.ok()) << loaded.status().ToString();
+    if (!loaded.ok()) return -1;
+    EXPECT_EQ(loaded->receipt.created, 5);
+    linker_->Invalidate();  // the next load starts as this one did
+    return loaded->timings.writer_calls;
+  };
+  // The fifth child fills the cache: the first two written are dropped.
+  const std::int64_t fourth_again = calls("b1", 1, 0, 3);
+  const std::int64_t first_again = calls("b2", 2, 10, 10);
+  EXPECT_GE(fourth_again, 0);
+  EXPECT_LT(fourth_again, first_again);
+}
+
 // A record that a later line of the same batch changes (same batch, same
 // time) is compared as changed when it is a later record's candidate: what
 // the loader keeps of a batch's records (its cluster cache, anything built
