@@ -164,7 +164,8 @@ class Handoff {
 //   - a child some record of this batch was written to ("touched") has its
 //     cluster in the Linker's cache (read there before its first write and
 //     kept in step after), or, if the cache dropped it, is read through the
-//     writer;
+//     writer as soon as it has run the writes of the record that last wrote
+//     to the child (StoreWriter::CallAfter), not every write queued since;
 //   - shields: the only ones a load writes are those it puts on the new
 //     children it holds shielded, kept here.
 class Applier {
@@ -190,8 +191,12 @@ class Applier {
   Status Apply(FeedRecord&& record, StatusOr<storage::EncodedSourceView>&& view,
                std::optional<linkage::LinkageRecord>&& built) {
     const bool seen_before = !seen_.try_emplace(record.key.value()).second;
-    if (record.op == RecordOp::kWithdraw) return Withdraw(record.key, seen_before);
-    return Upsert(std::move(record), std::move(view), std::move(built), seen_before);
+    const Status status =
+        record.op == RecordOp::kWithdraw
+            ? Withdraw(record.key, seen_before)
+            : Upsert(std::move(record), std::move(view), std::move(built), seen_before);
+    posted_after_record_.push_back(writer_.posted());
+    return status;
   }
 
   // Records this batch put on provisional children held shielded: for the
@@ -218,7 +223,9 @@ class Applier {
     ASSIGN_OR_RETURN(std::vector<domain::SourceKey> current,
                      before_.CurrentKeysOf(header_.source));
     for (const domain::SourceKey& key : current) {
-      if (!seen_.contains(key.value())) RETURN_IF_ERROR(Withdraw(key, false));
+      if (seen_.contains(key.value())) continue;
+      RETURN_IF_ERROR(Withdraw(key, false));
+      posted_after_record_.push_back(writer_.posted());
     }
     return Status::Ok();
   }
@@ -626,8 +633,15 @@ class Applier {
     if (it != clusters_.end()) return &it->second;
     StatusOr<std::vector<storage::SourceRecord>> records =
         Status(ErrorCode::kInternal, "not read");
-    if (touched_.contains(child)) {
-      RETURN_IF_ERROR(writer_.Call([&](storage::Transaction& tx) -> Status {
+    if (auto touched = touched_.find(child); touched != touched_.end()) {
+      // Read after the writes of the record that last wrote to it, and
+      // of those before (not after every write queued since: a wait for
+      // thousands of other children's writes).
+      const std::size_t last = touched->second;
+      const std::uint64_t after = last < posted_after_record_.size()
+                                      ? posted_after_record_[last]
+                                      : writer_.posted();
+      RETURN_IF_ERROR(writer_.CallAfter(after, [&](storage::Transaction& tx) -> Status {
         records = tx.SourceRecordsOf(child);
         return Status::Ok();
       }));
@@ -649,7 +663,7 @@ class Applier {
       // ago go, and the newer half stays. A national feed lists a
       // household's children together, so a child written is met again (a
       // sibling's or twin's candidate), if at all, soon after; a dropped one
-      // is read back through the writer, after every write queued before.
+      // is read back through the writer.
       // (Clearing them all made 6,500 such reads in a 1M birth batch.)
       if (clusters_.size() >= limit) {
         while (clusters_.size() > limit / 2 && !touch_order_.empty()) {
@@ -668,9 +682,8 @@ class Applier {
   // This batch writes to `child`: its cluster is kept in step with the
   // writes from now on, or read back through the writer if dropped.
   void Touch(const domain::ContactPointId& child) {
-    if (touched_.insert(child).second && clusters_.contains(child)) {
-      touch_order_.push_back(child);
-    }
+    const bool first = touched_.insert_or_assign(child, posted_after_record_.size()).second;
+    if (first && clusters_.contains(child)) touch_order_.push_back(child);
   }
 
   // A cluster of one record, moved in (a braced list would copy it).
@@ -729,7 +742,13 @@ class Applier {
   // The keys of this batch's records so far, each with the child its record
   // was last written to (unassigned: none), to find it again in the cache.
   std::unordered_map<std::string, domain::ContactPointId> seen_;
-  std::unordered_set<domain::ContactPointId> touched_;
+  // The children this batch writes to ("touched"), each with the record
+  // (its number, counted from 0 in the order applied) that last wrote to
+  // it: every write to a child's records or best view is posted while
+  // applying a record that touches it.
+  std::unordered_map<domain::ContactPointId, std::size_t> touched_;
+  // How many writes had been posted when each record was applied, in order.
+  std::vector<std::uint64_t> posted_after_record_;
   // Touched children as their clusters entered the cache (or were touched
   // there), oldest first; a child may be listed twice (Keep drops the
   // oldest when the cache is full of touched children).

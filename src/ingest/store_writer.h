@@ -54,6 +54,20 @@ class StoreWriter {
   // record not found); a failing write inside it does, as for Post.
   core::Status Call(const Op& op);
 
+  // Like Call, but waits only for the first `after` writes posted (a count
+  // from posted()), not for those queued since: `op` runs on the writer's
+  // thread as soon as those have run, before the next write. For a read of
+  // something only those writes changed (a child whose last write was
+  // posted long ago); a later write it would not see must not matter to it.
+  core::Status CallAfter(std::uint64_t after, const Op& op);
+
+  // Writes (and calls) posted so far: the `after` of a later CallAfter that
+  // must see everything posted until now.
+  std::uint64_t posted() const { return posted_; }
+
+  // Whether a CallAfter is waiting for its turn (for tests).
+  bool HasWaitingCall() const { return urgent_waiting_.load(std::memory_order_acquire); }
+
   // Runs everything queued, stops the thread and returns the first failure.
   core::Status Finish();
 
@@ -69,6 +83,9 @@ class StoreWriter {
 
  private:
   void Run();
+  // Runs the waiting CallAfter's op if the writes it waits for have run.
+  // Writer's thread, holding mu_.
+  bool RunCallIfDue();
   core::Status Flush();      // hands the chunk being filled to the thread
   core::Status Failure();    // the failure recorded, or Ok
   void Stop();               // drops what is queued and joins
@@ -88,6 +105,13 @@ class StoreWriter {
   std::atomic<bool> failed_{false};     // written under mu_
   std::atomic<bool> cancelled_{false};  // written under mu_
   core::Seconds cpu_{0};                // the thread's, set as it ends; read after join
+  // The waiting CallAfter, if any: its op and the writes it waits for.
+  const Op* urgent_ = nullptr;              // GUARDED_BY(mu_)
+  std::uint64_t urgent_after_ = 0;          // GUARDED_BY(mu_)
+  bool urgent_done_ = false;                // GUARDED_BY(mu_)
+  std::atomic<bool> urgent_waiting_{false};  // written under mu_
+  std::uint64_t posted_ = 0;                // posting thread only
+  std::uint64_t run_ops_ = 0;               // writer's thread only
   std::int64_t calls_ = 0;              // posting thread only
   core::Seconds call_wait_{0};          // posting thread only
   core::Seconds full_wait_{0};          // posting thread only

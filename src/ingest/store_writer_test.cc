@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -221,6 +222,95 @@ TEST_F(StoreWriterTest, DroppedBeforeFinishItRunsNothingMoreAndItsThreadIsGone) 
   releaser.join();
   // The op that was running finishes; nothing queued after it runs.
   EXPECT_EQ(ran.load(), 1);
+}
+
+// A CallAfter runs as soon as the writes it waits for have run, before the
+// writes queued after them; it sees the ones it waited for.
+TEST_F(StoreWriterTest, ACallAfterRunsOnceItsWritesHaveRunAheadOfLaterOnes) {
+  std::vector<int> order;  // the writer's thread only, read after Finish
+  std::size_t seen = 0;
+  std::optional<StoreWriter> writer(std::in_place, *tx_);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(writer->Post([&, i](storage::Transaction&) {
+      order.push_back(i);
+      return Status::Ok();
+    }).ok());
+  }
+  const std::uint64_t after = writer->posted();
+  EXPECT_EQ(after, 3u);
+  // The fourth write holds the writer until the call waits (or 10 s pass),
+  // and many more are queued behind it.
+  ASSERT_TRUE(writer->Post([&](storage::Transaction&) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!writer->HasWaitingCall() && std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    order.push_back(3);
+    return Status::Ok();
+  }).ok());
+  const int later = 4 * static_cast<int>(StoreWriter::kChunkOps);
+  for (int i = 4; i < 4 + later; ++i) {
+    ASSERT_TRUE(writer->Post([&, i](storage::Transaction&) {
+      order.push_back(i);
+      return Status::Ok();
+    }).ok());
+  }
+  ASSERT_TRUE(writer->CallAfter(after, [&](storage::Transaction&) {
+    seen = order.size();
+    return Status(ErrorCode::kSourceRecordNotFound, "a read's own failure");
+  }).code() == ErrorCode::kSourceRecordNotFound);
+  EXPECT_FALSE(writer->HasWaitingCall());
+  // It ran after the three writes it waited for, and at the latest right
+  // after the one that held the writer (if that began first): ahead of the
+  // many queued behind.
+  EXPECT_GE(seen, 3u);
+  EXPECT_LE(seen, 4u);
+  EXPECT_EQ(writer->calls(), 1);
+  ASSERT_TRUE(writer->Finish().ok());
+  ASSERT_EQ(order.size(), static_cast<std::size_t>(4 + later));
+  for (int i = 0; i < 4 + later; ++i) EXPECT_EQ(order[i], i);
+}
+
+// A CallAfter for writes still waiting in the chunk being filled hands them
+// over and waits for them; one made when the writer is idle runs at once.
+TEST_F(StoreWriterTest, ACallAfterWaitsForWritesNotYetHandedOver) {
+  std::atomic<int> ran{0};
+  StoreWriter writer(*tx_);
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(writer.Post([&](storage::Transaction&) {
+      ++ran;
+      return Status::Ok();
+    }).ok());
+  }
+  int seen = -1;
+  ASSERT_TRUE(writer.CallAfter(writer.posted(), [&](storage::Transaction&) {
+    seen = ran.load();
+    return Status::Ok();
+  }).ok());
+  EXPECT_EQ(seen, 2);
+  ASSERT_TRUE(writer.CallAfter(0, [&](storage::Transaction&) {
+    seen = -2;
+    return Status::Ok();
+  }).ok());
+  EXPECT_EQ(seen, -2);
+  EXPECT_TRUE(writer.Finish().ok());
+}
+
+// A write failing before the writes a CallAfter waits for have run: the call
+// returns that failure, and its op never runs.
+TEST_F(StoreWriterTest, ACallAfterReportsAnEarlierWriteFailure) {
+  StoreWriter writer(*tx_);
+  ASSERT_TRUE(writer.Post([](storage::Transaction&) {
+    return Status(ErrorCode::kStoreIo, "disk full");
+  }).ok());
+  bool ran = false;
+  const Status status = writer.CallAfter(writer.posted(), [&](storage::Transaction&) {
+    ran = true;
+    return Status::Ok();
+  });
+  EXPECT_EQ(status.code(), ErrorCode::kStoreIo) << status.ToString();
+  EXPECT_FALSE(ran);
+  EXPECT_EQ(writer.Finish().code(), ErrorCode::kStoreIo);
 }
 
 }  // namespace
