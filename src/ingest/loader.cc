@@ -663,8 +663,8 @@ class Applier {
       // ago go, and the newer half stays. A national feed lists a
       // household's children together, so a child written is met again (a
       // sibling's or twin's candidate), if at all, soon after; a dropped one
-      // is read back through the writer.
-      // (Clearing them all made 6,500 such reads in a 1M birth batch.)
+      // is read back through the writer (in a 1M birth batch, 5,796 such
+      // reads against 6,559 when they were all dropped).
       if (clusters_.size() >= limit) {
         while (clusters_.size() > limit / 2 && !touch_order_.empty()) {
           clusters_.erase(touch_order_.front());
