@@ -244,32 +244,19 @@ Matcher::Matcher(const index::CandidateIndex& index, const linkage::Comparator& 
 MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
                             const ChildFactsFn& facts) const {
   const index::CandidateResult found = index_.Candidates(record, options_.candidates);
+  std::vector<ScoredCandidate> scored;
+  scored.reserve(found.candidates.size());
+  for (const index::Candidate& candidate : found.candidates) {
+    const std::optional<linkage::LinkageRecord> view = index_.Lookup(candidate.child);
+    if (!view) continue;  // removed since the lookup of candidates
+    ScoredCandidate s{candidate.child, 0, comparator_.Compare(record, *view)};
+    s.score = model_.Score(s.vector);
+    scored.push_back(std::move(s));
+  }
   auto better = [](const ScoredCandidate& a, const ScoredCandidate& b) {
     return a.score != b.score ? a.score > b.score : a.child.number() < b.child.number();
   };
-  // Each candidate with its best view, best first; the views are kept for
-  // the candidates examined below (a Lookup rebuilds the record).
-  std::vector<ScoredCandidate> scored;
-  std::vector<linkage::LinkageRecord> views;
-  {
-    std::vector<std::pair<ScoredCandidate, linkage::LinkageRecord>> found_views;
-    found_views.reserve(found.candidates.size());
-    for (const index::Candidate& candidate : found.candidates) {
-      std::optional<linkage::LinkageRecord> view = index_.Lookup(candidate.child);
-      if (!view) continue;  // removed since the lookup of candidates
-      ScoredCandidate s{candidate.child, 0, comparator_.Compare(record, *view)};
-      s.score = model_.Score(s.vector);
-      found_views.emplace_back(std::move(s), std::move(*view));
-    }
-    std::sort(found_views.begin(), found_views.end(),
-              [&](const auto& a, const auto& b) { return better(a.first, b.first); });
-    scored.reserve(found_views.size());
-    views.reserve(found_views.size());
-    for (auto& [s, view] : found_views) {
-      scored.push_back(std::move(s));
-      views.push_back(std::move(view));
-    }
-  }
+  std::sort(scored.begin(), scored.end(), better);
 
   MatchOutcome out;
   // Candidates a cannot-link rule excludes are dropped; a close-names twin
@@ -297,8 +284,7 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
     }
     return std::move(out);
   };
-  for (std::size_t c = 0; c < scored.size(); ++c) {
-    ScoredCandidate& s = scored[c];
+  for (ScoredCandidate& s : scored) {
     if (s.score < review_score_ || eligible.size() == 2) break;
     if (examined == options_.examined_candidates) {
       examination_capped = true;
@@ -308,8 +294,9 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
     ChildFacts child = facts ? facts(s.child) : ChildFacts{};
     // An identifier shared with the child settles it: twins and siblings
     // never share one, so no member lacking it can make this a twin case.
+    const std::optional<linkage::LinkageRecord> view = index_.Lookup(s.child);
     std::vector<std::pair<linkage::ComparisonVector, const linkage::LinkageRecord*>> vectors = {
-        {s.vector, &views[c]}};
+        {s.vector, view ? &*view : nullptr}};
     for (const linkage::LinkageRecord& member : child.members) {
       vectors.emplace_back(comparator_.Compare(record, member), &member);
     }
