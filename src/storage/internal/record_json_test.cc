@@ -73,6 +73,55 @@ TEST(RecordJsonTest, UsesTheSupplyFormatsNamesForCodes) {
   }
 }
 
+// A source view's stored text, byte for byte: what the store has always
+// written (nlohmann's output, keys sorted), so the same view is the same
+// text whichever encoder wrote it. Escapes included.
+TEST(RecordJsonTest, AChildIsStoredAsTheSameTextAsEver) {
+  domain::Child full = FullChild(domain::ContactPointId());
+  full.name.given_names = domain::PersonalText("Zo\"\\\n\t\x01\x7f");
+  EXPECT_EQ(*EncodeChildJson(full),
+            R"json({"address":{"lines":["12 High Street","Flat 2","Leeds"],"postcode":"LS1 4AB"},)json"
+            R"json("carers":[{"contact":{"address":{"lines":["12 High Street","Leeds"],)json"
+            R"json("postcode":"LS1 4AB"},"email":"jane.smith@example.org","phone":"0113 496 0000"},)json"
+            R"json("name":{"family_name":"Smith","given_names":"Jane"},)json"
+            R"json("parental_responsibility":true,"relationship":"mother"},)json"
+            R"json({"contact":{"address":{"lines":[]}},"name":{"family_name":"Leeds City Council",)json"
+            R"json("given_names":""},"parental_responsibility":true,)json"
+            R"json("relationship":"local_authority"},{"contact":{},"name":{"family_name":"García",)json"
+            R"json("given_names":"Tomás"},"parental_responsibility":false,)json"
+            R"json("relationship":"father"}],"date_of_birth":"2015-03-02",)json"
+            R"json("date_of_death":"2023-12-31","gender":"female",)json"
+            R"json("identifiers":{"nhs_number":"9434765919","uln":"1234567890",)json"
+            R"json("upn":"A123456789012"},"name":{"family_name":"O'Brien-Łukasiewicz",)json"
+            R"json("given_names":"Zo\"\\\n\t\u0001)json" "\x7f" R"json("},)json"
+            R"json("other_names":[{"family_name":"O'Brien","given_names":"Zoe Anne"},)json"
+            R"json({"family_name":"Nguyễn","given_names":"Zoé"},{"family_name":"Smith",)json"
+            R"json("given_names":""},{"family_name":"Παπαδοπούλου","given_names":"Σοφία"}],)json"
+            R"json("services":[{"caf_holder":true,"end":"2023-07-20","lead_professional":true,)json"
+            R"json("organisation":{"code":"URN:107999",)json"
+            R"json("contact":{"address":{"lines":["1 School Lane","Leeds"],"postcode":"LS2 9JT"},)json"
+            R"json("email":"office@leeds-primary.example","phone":"0113 496 0001"},)json"
+            R"json("name":"Leeds Primary"},"practitioner":{"family_name":"Teacher",)json"
+            R"json("given_names":"Ann"},)json"
+            R"json("practitioner_contact":{"address":{"lines":["1 School Lane"]},)json"
+            R"json("email":"ann.teacher@leeds-primary.example","phone":"0113 496 0002"},)json"
+            R"json("sensitive_consent":{"date":"2021-01-04","given_by":"parent"},)json"
+            R"json("sensitive_override":"child_protection","start":"2020-09-01","type":"school"},)json"
+            R"json({"caf_holder":false,"lead_professional":false,"organisation":{"contact":{},)json"
+            R"json("name":"Leeds Sexual Health"},"practitioner_contact":{},)json"
+            R"json("sensitive_consent":{"date":"2023-04-30","given_by":"child"},)json"
+            R"json("start":"2023-05-01","type":"sexual_health"},{"caf_holder":false,)json"
+            R"json("lead_professional":false,"organisation":{"contact":{},"name":"CAMHS Leeds"},)json"
+            R"json("practitioner_contact":{},"sensitive_override":"child_protection",)json"
+            R"json("type":"mental_health"},{"caf_holder":false,"lead_professional":false,)json"
+            R"json("organisation":{"code":"ODS:B86001","contact":{},"name":"Park Surgery"},)json"
+            R"json("practitioner_contact":{},"type":"gp"}]})json");
+  EXPECT_EQ(*EncodeChildJson(MinimalChild(domain::ContactPointId())),
+            R"json({"carers":[],"date_of_birth":"2019-06-30","gender":"unknown","identifiers":{},)json"
+            R"json("name":{"family_name":"Jones","given_names":"Sam"},"other_names":[],)json"
+            R"json("services":[]})json");
+}
+
 TEST(RecordJsonTest, EventsRoundTrip) {
   using std::chrono::year;
   const std::vector<domain::SourceEvent> events = {
@@ -94,6 +143,19 @@ TEST(RecordJsonTest, InvalidUtf8IsRefusedNotMangled) {
   domain::Child child = MinimalChild(domain::ContactPointId());
   child.name.family_name = domain::PersonalText("Sm\xffth");
   EXPECT_TRUE(HasCode(EncodeChildJson(child), ErrorCode::kInvalidRecord));
+  // Wherever the text is.
+  const std::string bad = "Le\xc3eds";
+  std::vector<domain::Child> nested(5, FullChild(domain::ContactPointId()));
+  nested[0].other_names[1].given_names = domain::PersonalText(bad);
+  nested[1].carers[0].contact.phone = domain::PersonalText(bad);
+  nested[2].involvements[3].organisation.name = bad;
+  nested[3].address->lines = core::Sensitive<std::vector<std::string>>({"1 Road", bad});
+  nested[4].identifiers.upn = domain::PersonalText(bad);
+  for (const domain::Child& c : nested) {
+    auto json = EncodeChildJson(c);
+    ASSERT_TRUE(HasCode(json, ErrorCode::kInvalidRecord));
+    EXPECT_EQ(json.status().message(), "child: a text field is not valid UTF-8");
+  }
 }
 
 TEST(RecordJsonTest, AnImpossibleDateIsRefusedWithItsPath) {
