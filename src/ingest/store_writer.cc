@@ -64,27 +64,12 @@ Status StoreWriter::Flush() {
     chunks_.push_back(std::move(pending_));
     pending_ = std::vector<Op>();
     pending_.reserve(kChunkOps);
-    ++queued_chunks_;
     ready_.notify_one();
   }
   return Status::Ok();
 }
 
-Status StoreWriter::Call(const Op& op) {
-  const CallTimer timer(calls_, call_wait_);
-  Status result = Status::Ok();
-  ++posted_;
-  pending_.push_back([&](storage::Transaction& tx) {
-    result = op(tx);
-    return Status::Ok();  // the caller judges its own read; a failed write is seen below
-  });
-  RETURN_IF_ERROR(Flush());
-  std::unique_lock<std::mutex> lock(mu_);
-  const std::uint64_t mine = queued_chunks_;
-  done_.wait(lock, [&] { return run_chunks_ >= mine || failed_.load(); });
-  if (run_chunks_ < mine) return failure_;  // the writer stopped before reaching it
-  return result;
-}
+Status StoreWriter::Call(const Op& op) { return CallAfter(posted_, op); }
 
 Status StoreWriter::CallAfter(std::uint64_t after, const Op& op) {
   const CallTimer timer(calls_, call_wait_);
@@ -185,9 +170,6 @@ void StoreWriter::Run() {
       }
     }
     chunk.clear();
-    std::lock_guard<std::mutex> lock(mu_);
-    ++run_chunks_;
-    done_.notify_all();
   }
 }
 

@@ -49,9 +49,9 @@ class StoreWriter {
   // op is then dropped), else Ok: this op's own failure surfaces later.
   core::Status Post(Op op);
 
-  // Runs `op` after everything queued before it and returns its status. A
-  // failing Call does not stop the writer (a read may fail normally, as a
-  // record not found); a failing write inside it does, as for Post.
+  // Runs `op` on the writer's thread after everything posted before it and
+  // returns its status: CallAfter(posted(), op). A failing Call does not
+  // stop the writer (a read may fail normally, as a record not found).
   core::Status Call(const Op& op);
 
   // Like Call, but waits only for the first `after` writes posted (a count
@@ -61,8 +61,8 @@ class StoreWriter {
   // posted long ago); a later write it would not see must not matter to it.
   core::Status CallAfter(std::uint64_t after, const Op& op);
 
-  // Writes (and calls) posted so far: the `after` of a later CallAfter that
-  // must see everything posted until now.
+  // Writes posted so far: the `after` of a later CallAfter that must see
+  // everything posted until now.
   std::uint64_t posted() const { return posted_; }
 
   // Whether a CallAfter is waiting for its turn (for tests).
@@ -96,10 +96,8 @@ class StoreWriter {
   std::mutex mu_;
   std::condition_variable ready_;  // a chunk was queued, or closed_/cancelled_
   std::condition_variable space_;  // a chunk was taken, or the writer failed
-  std::condition_variable done_;   // a chunk was run, or the writer failed
+  std::condition_variable done_;   // a call was run, or the writer failed
   std::deque<std::vector<Op>> chunks_;  // GUARDED_BY(mu_)
-  std::uint64_t queued_chunks_ = 0;     // GUARDED_BY(mu_)
-  std::uint64_t run_chunks_ = 0;        // GUARDED_BY(mu_)
   core::Status failure_;                // GUARDED_BY(mu_)
   bool closed_ = false;                 // GUARDED_BY(mu_)
   std::atomic<bool> failed_{false};     // written under mu_
