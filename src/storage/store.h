@@ -352,7 +352,8 @@ class Transaction {
   // Calls `fn` with the best view of every child that at least one source
   // currently supplies (a linked or review record), in ContactPoint ID
   // order: the children a new record may be matched to. Stops at the first
-  // error `fn` returns.
+  // error `fn` returns. `fn` must not write through this transaction: a
+  // store may read children ahead of it.
   virtual core::Status ForEachCurrentChild(
       const std::function<core::Status(const domain::Child&)>& fn) = 0;
 

@@ -1992,6 +1992,51 @@ TEST_P(StoreContractTest, CurrentChildrenAreThoseASourceStillSupplies) {
                       core::ErrorCode::kInvalidArgument));
 }
 
+// Enough children for a store that reads them in pages to need several, with
+// the rows of children no source supplies any more among theirs: each child
+// listed is the one GetChild reads, whole, and only current ones are listed.
+TEST_P(StoreContractTest, CurrentChildrenAreReadWholeHoweverMany) {
+  constexpr int kChildren = 2200;
+  core::SecureRandom random;
+  std::vector<ContactPointId> current;
+  {
+    CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadWrite));
+    for (int i = 0; i < kChildren; ++i) {
+      domain::Child child = i % 3 == 0 ? FullChild({}) : MinimalChild({});
+      child.name.family_name = domain::PersonalText("Family" + std::to_string(i));
+      if (i % 3 == 1) {
+        child.other_names = {domain::PersonName{domain::PersonalText("Alias"),
+                                                domain::PersonalText(std::to_string(i))}};
+      }
+      CP_ASSERT_OK_AND_ASSIGN(child.id, tx->AllocateChildId(random));
+      ASSERT_TRUE(IsOk(tx->PutChild(child)));
+      const bool supplied = i % 5 != 0;
+      SourceRecord record =
+          FullSourceRecord("gro-births", "K" + std::to_string(i),
+                           supplied ? std::optional<ContactPointId>(child.id) : std::nullopt);
+      record.state = supplied ? (i % 7 == 0 ? LinkState::kReview : LinkState::kLinked)
+                              : LinkState::kWithdrawn;
+      ASSERT_TRUE(IsOk(tx->PutSourceRecord(record)));
+      if (supplied) current.push_back(child.id);
+    }
+    ASSERT_TRUE(IsOk(tx->Commit()));
+  }
+  std::sort(current.begin(), current.end(),
+            [](const auto& a, const auto& b) { return a.number() < b.number(); });
+  CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadOnly));
+  std::vector<domain::Child> seen;
+  ASSERT_TRUE(IsOk(tx->ForEachCurrentChild([&](const domain::Child& child) {
+    seen.push_back(child);
+    return core::Status::Ok();
+  })));
+  ASSERT_EQ(seen.size(), current.size());
+  for (std::size_t i = 0; i < seen.size(); ++i) {
+    ASSERT_EQ(seen[i].id, current[i]) << i;
+    CP_ASSERT_OK_AND_ASSIGN(domain::Child stored, tx->GetChild(current[i]));
+    ASSERT_TRUE(SameChild(stored, seen[i])) << i;
+  }
+}
+
 TEST_P(StoreContractTest, ARecordWithoutADecisionKeepsNone) {
   const ContactPointId id = CreateChild(75);
   SourceRecord record = FullSourceRecord("gro-births", "no-decision", id);
