@@ -1,7 +1,12 @@
 #include "ingest/linker.h"
 
+#include <pthread.h>
+
 #include <algorithm>
+#include <condition_variable>
 #include <cstdio>
+#include <mutex>
+#include <thread>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -106,18 +111,67 @@ Status Linker::Rebuild(storage::Store& store, storage::Transaction& tx) {
   parts_ = std::make_unique<Parts>(std::move(parts_->normaliser), std::move(parts_->data),
                                    std::move(parts_->authorities), options_);
   parts_->index.Reserve(static_cast<std::size_t>(info.children) + 1024);
-  std::vector<index::IndexEntry> chunk;
-  chunk.reserve(4096);
-  auto flush = [&]() -> Status {
-    RETURN_IF_ERROR(parts_->index.UpsertBatch(chunk));
-    chunk.clear();
-    return Status::Ok();
+  // Two threads: this one reads the children from the store (most of the
+  // time) while a helper builds each chunk's comparison records and adds
+  // them to the index, in the order read. One chunk waits between them.
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<domain::Child> handed;  // GUARDED_BY(mu): the chunk waiting
+  bool reading = true;                // GUARDED_BY(mu): until every chunk is handed over
+  Status built = Status::Ok();        // GUARDED_BY(mu): the helper's failure
+  std::thread helper([&] {
+    pthread_setname_np(pthread_self(), "cp-index-build");
+    std::vector<domain::Child> chunk;
+    std::vector<index::IndexEntry> entries;
+    entries.reserve(rebuild_chunk_);
+    for (;;) {
+      {
+        std::unique_lock<std::mutex> lock(mu);
+        cv.wait(lock, [&] { return !handed.empty() || !reading; });
+        if (handed.empty()) return;
+        chunk.swap(handed);
+        cv.notify_all();
+      }
+      for (const domain::Child& child : chunk) {
+        entries.push_back(index::IndexEntry{child.id, parts_->builder.Build(child)});
+      }
+      chunk.clear();
+      Status status = parts_->index.UpsertBatch(entries);
+      entries.clear();
+      if (!status.ok()) {
+        std::lock_guard<std::mutex> lock(mu);
+        built = std::move(status);  // the reading stops at its next hand-over
+        cv.notify_all();
+        return;
+      }
+    }
+  });
+  std::vector<domain::Child> filling;
+  filling.reserve(rebuild_chunk_);
+  // Hands `filling` over once the helper has taken the last chunk; false
+  // if the helper stopped.
+  auto hand_over = [&]() -> bool {
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return handed.empty() || !built.ok(); });
+    if (!built.ok()) return false;
+    handed.swap(filling);
+    cv.notify_all();
+    return true;
   };
-  RETURN_IF_ERROR(tx.ForEachCurrentChild([&](const domain::Child& child) -> Status {
-    chunk.push_back(index::IndexEntry{child.id, parts_->builder.Build(child)});
-    return chunk.size() == chunk.capacity() ? flush() : Status::Ok();
-  }));
-  RETURN_IF_ERROR(flush());
+  Status read = tx.ForEachCurrentChild([&](const domain::Child& child) -> Status {
+    filling.push_back(child);
+    if (filling.size() < rebuild_chunk_ || hand_over()) return Status::Ok();
+    return Status(ErrorCode::kAborted, "building the candidate index stopped");
+  });
+  if (read.ok() && !filling.empty()) (void)hand_over();
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    reading = false;
+    cv.notify_all();
+  }
+  helper.join();
+  RETURN_IF_ERROR(built);
+  RETURN_IF_ERROR(read);
   synced_to_ = info.last_change;
   return Status::Ok();
 }

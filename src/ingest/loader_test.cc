@@ -106,6 +106,7 @@ class LoaderTest : public testing::LinkerSuite {
   void SetUp() override {
     linker_->Invalidate();  // each test has a store of its own
     linker_->set_cluster_cache_limit(Linker::kDefaultClusterCacheLimit);
+    linker_->set_rebuild_chunk(Linker::kDefaultRebuildChunk);
     dir_ = fs::temp_directory_path() /
            ("cp_loader_" + std::to_string(::getpid()) + "_" +
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
@@ -400,6 +401,71 @@ TEST_P(LoaderCacheTest, AFullBatchWithdrawsEveryUnlistedRecordOfAChild) {
   ASSERT_TRUE(full.ok()) << full.status().ToString();
   EXPECT_EQ(full->receipt.withdrawn, 3);
   EXPECT_EQ(linker_->indexed_children(), 1u);  // V0's child only
+}
+
+// `n` distinct valid NHS numbers (mod-11 check digit; stems whose check
+// digit would be 10 are skipped).
+std::vector<std::string> NhsNumbers(int n) {
+  std::vector<std::string> out;
+  for (int stem = 0; static_cast<int>(out.size()) < n; ++stem) {
+    const std::string first9 = std::to_string(400000000 + stem * 7);
+    int sum = 0;
+    for (int i = 0; i < 9; ++i) sum += (first9[i] - '0') * (10 - i);
+    const int check = (11 - sum % 11) % 11;
+    if (check != 10) out.push_back(first9 + static_cast<char>('0' + check));
+  }
+  return out;
+}
+
+// A load the index was not built for (a new process, or after a failed
+// load) rebuilds it from every current child in the store: here from more
+// than twice the children handed at once from the store's reader to the
+// index's builder, so the last child of a part-filled last hand-over must be
+// found too.
+TEST_F(LoaderTest, AnIndexRebuiltFromTheStoreHoldsEveryCurrentChild) {
+  constexpr int kChildren = 3000;
+  linker_->set_rebuild_chunk(1024);
+  const std::vector<std::string> nhs = NhsNumbers(kChildren);
+  std::string batch = Header("gro-births", "b1", "delta", 1);
+  for (int i = 0; i < kChildren; ++i) batch += Distinct(i, nhs[i]);
+  auto first = Load("gro-births", Write("1.jsonl", batch));
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_EQ(first->receipt.created, kChildren);
+  linker_->Invalidate();
+  const int last = kChildren - 1;
+  auto second = Load("nhs-pds", Write("2.jsonl", Header("nhs-pds", "p1", "delta", 1) +
+                                                     Distinct(last, nhs[last])));
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(second->receipt.linked, 1);
+  EXPECT_EQ(linker_->indexed_children(), static_cast<std::size_t>(kChildren));
+  const std::string key = "K" + std::to_string(last);
+  EXPECT_EQ(Record("nhs-pds", key.c_str()).child, Record("gro-births", key.c_str()).child);
+}
+
+// A store read failing part way through that rebuild fails the load, which
+// applies nothing; the next load rebuilds the index whole.
+TEST_F(LoaderTest, AnIndexRebuildThatFailsPartWayFailsTheLoadAndIsDoneAgain) {
+  constexpr int kChildren = 2148;
+  linker_->set_rebuild_chunk(1024);
+  const std::vector<std::string> nhs = NhsNumbers(kChildren);
+  std::string batch = Header("gro-births", "b1", "delta", 1);
+  for (int i = 0; i < kChildren; ++i) batch += Distinct(i, nhs[i]);
+  ASSERT_TRUE(Load("gro-births", Write("1.jsonl", batch)).ok());
+  const std::string file =
+      Write("2.jsonl", Header("nhs-pds", "p1", "delta", 1) + Distinct(7, nhs[7]));
+  const Snapshot before = Take(*store_);
+  storage::testing::FaultInjectingStore faulty(*store_);
+  for (int after : {1, 1500}) {  // in the first hand-over, and in the second
+    linker_->Invalidate();
+    faulty.FailCurrentChildrenAfter(after);
+    EXPECT_EQ(Load("nhs-pds", file, &faulty).status().code(), ErrorCode::kStoreIo) << after;
+    EXPECT_EQ(Take(*store_), before) << after;
+  }
+  faulty.FailCurrentChildrenAfter(0);
+  auto loaded = Load("nhs-pds", file, &faulty);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  EXPECT_EQ(loaded->receipt.linked, 1);
+  EXPECT_EQ(linker_->indexed_children(), static_cast<std::size_t>(kChildren));
 }
 
 // The store writes run on a writer thread while the loader reads the store

@@ -171,7 +171,17 @@ class FaultInjectingTransaction final : public Transaction {
   }
   core::Status ForEachCurrentChild(
       const std::function<core::Status(const domain::Child&)>& fn) override {
-    return inner_->ForEachCurrentChild(fn);
+    const int limit = store_.fail_children_after_.load();
+    if (limit <= 0) return inner_->ForEachCurrentChild(fn);
+    int passed = 0;
+    return inner_->ForEachCurrentChild([&](const domain::Child& child) -> core::Status {
+      if (passed == limit) {
+        ++store_.faults_;
+        return FaultInjectingStore::InjectedFault();
+      }
+      ++passed;
+      return fn(child);
+    });
   }
   core::Status ForEachCurrentChildOf(
       const std::string& accountable,

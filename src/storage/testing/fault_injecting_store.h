@@ -46,6 +46,10 @@ class FaultInjectingStore final : public Store {
   // When set, every Commit fails without committing.
   void FailOnCommit(bool fail) { fail_on_commit_.store(fail); }
 
+  // When n > 0, each ForEachCurrentChild fails after passing n children on
+  // (a store read failing part way); 0 disables.
+  void FailCurrentChildrenAfter(int n) { fail_children_after_.store(n); }
+
   // Mutating calls counted since the last FailAtCall (or construction).
   int mutating_calls() const { return calls_.load(); }
 
@@ -86,6 +90,7 @@ class FaultInjectingStore final : public Store {
   std::atomic<int> fail_at_{0};
   std::atomic<FaultTiming> timing_{FaultTiming::kBeforeCall};
   std::atomic<bool> fail_on_commit_{false};
+  std::atomic<int> fail_children_after_{0};
   std::atomic<int> calls_{0};
   std::atomic<int> faults_{0};
 };
