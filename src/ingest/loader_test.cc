@@ -138,6 +138,16 @@ class LoaderTest : public testing::LinkerSuite {
     ASSERT_TRUE((*tx)->Commit().ok());
   }
 
+  // Loads one gro-births batch of Distinct(i, nhs[i]) for each number:
+  // one new child each.
+  void LoadDistinctChildren(const std::vector<std::string>& nhs) {
+    std::string batch = Header("gro-births", "b1", "delta", 1);
+    for (std::size_t i = 0; i < nhs.size(); ++i) batch += Distinct(static_cast<int>(i), nhs[i]);
+    auto loaded = Load("gro-births", Write("1.jsonl", batch));
+    ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+    ASSERT_EQ(loaded->receipt.created, static_cast<std::int64_t>(nhs.size()));
+  }
+
   // The stored record SOURCE:KEY (a default one, and a failure, if none).
   storage::SourceRecord Record(const char* source, const char* key) {
     auto tx = store_->Begin(storage::TxMode::kReadOnly);
@@ -426,11 +436,7 @@ TEST_F(LoaderTest, AnIndexRebuiltFromTheStoreHoldsEveryCurrentChild) {
   constexpr int kChildren = 3000;
   linker_->set_rebuild_chunk(1024);
   const std::vector<std::string> nhs = NhsNumbers(kChildren);
-  std::string batch = Header("gro-births", "b1", "delta", 1);
-  for (int i = 0; i < kChildren; ++i) batch += Distinct(i, nhs[i]);
-  auto first = Load("gro-births", Write("1.jsonl", batch));
-  ASSERT_TRUE(first.ok()) << first.status().ToString();
-  ASSERT_EQ(first->receipt.created, kChildren);
+  ASSERT_NO_FATAL_FAILURE(LoadDistinctChildren(nhs));
   linker_->Invalidate();
   const int last = kChildren - 1;
   auto second = Load("nhs-pds", Write("2.jsonl", Header("nhs-pds", "p1", "delta", 1) +
@@ -448,9 +454,7 @@ TEST_F(LoaderTest, AnIndexRebuildThatFailsPartWayFailsTheLoadAndIsDoneAgain) {
   constexpr int kChildren = 2148;
   linker_->set_rebuild_chunk(1024);
   const std::vector<std::string> nhs = NhsNumbers(kChildren);
-  std::string batch = Header("gro-births", "b1", "delta", 1);
-  for (int i = 0; i < kChildren; ++i) batch += Distinct(i, nhs[i]);
-  ASSERT_TRUE(Load("gro-births", Write("1.jsonl", batch)).ok());
+  ASSERT_NO_FATAL_FAILURE(LoadDistinctChildren(nhs));
   const std::string file =
       Write("2.jsonl", Header("nhs-pds", "p1", "delta", 1) + Distinct(7, nhs[7]));
   const Snapshot before = Take(*store_);
