@@ -146,6 +146,23 @@ Status Linker::Rebuild(storage::Store& store, storage::Transaction& tx) {
       }
     }
   });
+  // However this function is left (an exception too), the helper stops and
+  // is joined before what it uses goes.
+  struct StopHelper {
+    std::mutex& mu;
+    std::condition_variable& cv;
+    bool& reading;
+    std::thread& thread;
+    void Stop() {
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        reading = false;
+        cv.notify_all();
+      }
+      if (thread.joinable()) thread.join();
+    }
+    ~StopHelper() { Stop(); }
+  } stop_helper{mu, cv, reading, helper};
   std::vector<domain::Child> filling;
   filling.reserve(rebuild_chunk_);
   // Hands `filling` over once the helper has taken the last chunk; false
@@ -164,12 +181,7 @@ Status Linker::Rebuild(storage::Store& store, storage::Transaction& tx) {
     return Status(ErrorCode::kAborted, "building the candidate index stopped");
   });
   if (read.ok() && !filling.empty()) (void)hand_over();
-  {
-    std::lock_guard<std::mutex> lock(mu);
-    reading = false;
-    cv.notify_all();
-  }
-  helper.join();
+  stop_helper.Stop();  // the helper adds the last chunk first
   RETURN_IF_ERROR(built);
   RETURN_IF_ERROR(read);
   synced_to_ = info.last_change;
