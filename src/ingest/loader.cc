@@ -670,6 +670,9 @@ class Applier {
           clusters_.erase(touch_order_.front());
           touch_order_.pop_front();
         }
+        // Every touched child in the cache is listed in touch_order_, so
+        // the loop above always gets it to half; this only bounds memory
+        // should that ever stop holding.
         if (clusters_.size() >= limit) clusters_.clear();
       }
     }

@@ -94,7 +94,7 @@ class StoreWriter {
   std::vector<Op> pending_;  // the chunk being filled; posting thread only
 
   std::mutex mu_;
-  std::condition_variable ready_;  // a chunk was queued, or closed_/cancelled_
+  std::condition_variable ready_;  // a chunk or a call was queued, or closed_/cancelled_
   std::condition_variable space_;  // a chunk was taken, or the writer failed
   std::condition_variable done_;   // a call was run, or the writer failed
   std::deque<std::vector<Op>> chunks_;  // GUARDED_BY(mu_)
