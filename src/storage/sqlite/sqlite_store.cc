@@ -2120,9 +2120,66 @@ using core::StatusOr;
 
 SqliteStore::SqliteStore(std::string path, const core::Clock& clock, OpenOptions options,
                          std::unique_ptr<internal::Connection> writer,
-                         std::unique_ptr<internal::Connection> reader)
-    : path_(std::move(path)), clock_(clock), options_(options), writer_(std::move(writer)) {
+                         std::unique_ptr<internal::Connection> reader,
+                         std::unique_ptr<internal::Connection> checkpointer)
+    : path_(std::move(path)),
+      clock_(clock),
+      options_(options),
+      writer_(std::move(writer)),
+      checkpointer_conn_(std::move(checkpointer)) {
   idle_readers_.push_back(std::move(reader));
+  // Replaces SQLite's automatic checkpoint, which would run inside COMMIT.
+  sqlite3_wal_hook(writer_->db(), &SqliteStore::OnWalCommit, this);
+  checkpointer_ = std::thread([this] { RunCheckpointer(); });
+}
+
+int SqliteStore::OnWalCommit(void* store, ::sqlite3* /*db*/, const char* /*schema*/,
+                             int pages) {
+  auto& self = *static_cast<SqliteStore*>(store);
+  self.wal_pages_.store(pages);
+  if (pages >= self.options_.checkpoint_pages) {
+    std::lock_guard<std::mutex> lock(self.checkpoint_mu_);
+    self.checkpoint_wanted_ = true;
+    self.checkpoint_cv_.notify_all();
+  }
+  return SQLITE_OK;
+}
+
+void SqliteStore::RunCheckpointer() {
+  std::unique_lock<std::mutex> lock(checkpoint_mu_);
+  for (;;) {
+    checkpoint_cv_.wait(lock, [&] { return checkpoint_wanted_ || stopping_; });
+    if (stopping_) return;
+    checkpoint_wanted_ = false;
+    checkpointing_ = true;
+    lock.unlock();
+    // Passive: copies what no reader still needs, waiting for no one. Busy
+    // means another connection (another process) is checkpointing: its
+    // checkpoint does the work.
+    const int rc = sqlite3_wal_checkpoint_v2(checkpointer_conn_->db(), nullptr,
+                                             SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    lock.lock();
+    checkpointing_ = false;
+    ++checkpoints_;
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY) ++checkpoint_failures_;
+    checkpoint_cv_.notify_all();
+  }
+}
+
+void SqliteStore::WaitForWalRestart() {
+  if (wal_pages_.load() < options_.wal_restart_pages) return;
+  std::unique_lock<std::mutex> lock(checkpoint_mu_);
+  checkpoint_cv_.wait(lock, [&] { return !(checkpoint_wanted_ || checkpointing_) || stopping_; });
+}
+
+std::uint64_t SqliteStore::checkpoints() const {
+  std::lock_guard<std::mutex> lock(checkpoint_mu_);
+  return checkpoints_;
+}
+
+std::uint64_t SqliteStore::checkpoint_failures() const {
+  std::lock_guard<std::mutex> lock(checkpoint_mu_);
+  return checkpoint_failures_;
 }
 
 StatusOr<std::unique_ptr<internal::Connection>> SqliteStore::TakeReader() {
@@ -2144,6 +2201,12 @@ void SqliteStore::ReturnReader(std::unique_ptr<internal::Connection> reader) {
 }
 
 SqliteStore::~SqliteStore() {
+  {
+    std::lock_guard<std::mutex> lock(checkpoint_mu_);
+    stopping_ = true;
+    checkpoint_cv_.notify_all();
+  }
+  checkpointer_.join();
   if (wal_fd_ >= 0) ::close(wal_fd_);
 }
 
@@ -2208,8 +2271,10 @@ StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path
   ASSIGN_OR_RETURN(auto writer, internal::OpenConnection(path, options, /*reader=*/false));
   RETURN_IF_ERROR(internal::Migrate(*writer, path, clock));
   ASSIGN_OR_RETURN(auto reader, internal::OpenConnection(path, options, /*reader=*/true));
-  return std::unique_ptr<SqliteStore>(
-      new SqliteStore(path, clock, options, std::move(writer), std::move(reader)));
+  ASSIGN_OR_RETURN(auto checkpointer, internal::OpenConnection(path, options, /*reader=*/true));
+  return std::unique_ptr<SqliteStore>(new SqliteStore(path, clock, options, std::move(writer),
+                                                      std::move(reader),
+                                                      std::move(checkpointer)));
 }
 
 Status SqliteStore::CheckNotHeldByThisThread() const {
@@ -2233,6 +2298,7 @@ StatusOr<std::unique_ptr<Transaction>> SqliteStore::Begin(TxMode mode) {
     // A dropped transaction whose rollback failed: finish it now.
     RETURN_IF_ERROR(internal::Run(*writer_, "ROLLBACK", "rolling back an abandoned transaction"));
   }
+  WaitForWalRestart();
   RETURN_IF_ERROR(internal::Run(*writer_, "BEGIN IMMEDIATE", "beginning a write transaction"));
   writer_owner_.store(std::this_thread::get_id());
   return std::unique_ptr<Transaction>(

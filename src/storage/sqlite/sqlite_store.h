@@ -33,6 +33,8 @@
 #include "core/status.h"
 #include "storage/store.h"
 
+struct sqlite3;  // SQLite's connection handle
+
 namespace cp::storage {
 
 namespace internal {
@@ -46,6 +48,15 @@ struct SqliteOpenOptions {
   // How long a write transaction waits for another connection's write lock
   // before Begin fails with kStoreBusy.
   std::chrono::milliseconds busy_timeout{5000};
+  // Checkpointing (copying committed pages from the write-ahead log into the
+  // database file) runs on a background thread of the store, not in Commit:
+  // one is started after a commit that leaves at least `checkpoint_pages`
+  // pages in the WAL (SQLite's own default). A write transaction that begins
+  // with at least `wal_restart_pages` pages in the WAL first waits for the
+  // checkpoint under way, so that the WAL starts again from its beginning and
+  // stays about this size (256 MiB of 4 KiB pages). Settable for tests.
+  int checkpoint_pages = 1000;
+  int wal_restart_pages = 65536;
 };
 
 // The connection settings as SQLite reports them, for diagnostics.
@@ -110,6 +121,12 @@ class SqliteStore final : public Store {
   // commits: group commit). For tests and benchmarks.
   std::uint64_t durability_syncs() const;
 
+  // Background checkpoints run so far, and those that failed (a failed one
+  // leaves its pages in the WAL, nothing lost, and is tried again after the
+  // next commit). For tests and diagnostics.
+  std::uint64_t checkpoints() const;
+  std::uint64_t checkpoint_failures() const;
+
   // Rows the writing connection's cached statements have stepped through in
   // full table scans so far (SQLite's SQLITE_STMTSTATUS_FULLSCAN_STEP): a
   // lookup that should use an index and does not shows here. Waits for an
@@ -121,7 +138,8 @@ class SqliteStore final : public Store {
 
   SqliteStore(std::string path, const core::Clock& clock, OpenOptions options,
               std::unique_ptr<internal::Connection> writer,
-              std::unique_ptr<internal::Connection> reader);
+              std::unique_ptr<internal::Connection> reader,
+              std::unique_ptr<internal::Connection> checkpointer);
 
   // A reader connection of the pool, opened if none is idle (never waits).
   core::StatusOr<std::unique_ptr<internal::Connection>> TakeReader();
@@ -130,6 +148,16 @@ class SqliteStore final : public Store {
   void ReturnReader(std::unique_ptr<internal::Connection> reader);
 
   core::Status CheckNotHeldByThisThread() const;
+
+  // Background checkpoints. OnWalCommit is the writing connection's WAL hook
+  // (SQLite calls it after each commit with the WAL's size in pages): it asks
+  // the checkpointer thread (RunCheckpointer) for a passive checkpoint, which
+  // never blocks the writer or readers. WaitForWalRestart, called by Begin
+  // with the writer lock held, waits for the checkpoint asked for or under
+  // way when the WAL has grown past options_.wal_restart_pages.
+  static int OnWalCommit(void* store, ::sqlite3* db, const char* schema, int pages);
+  void RunCheckpointer();
+  void WaitForWalRestart();
 
   // Group commit. A read-write transaction's COMMIT writes its WAL frames
   // (synchronous=NORMAL: no fsync) and takes a number (NoteCommit, under the
@@ -176,6 +204,20 @@ class SqliteStore final : public Store {
   bool syncing_ = false;       // GUARDED_BY(sync_mu_): a thread leads an fsync
   std::uint64_t syncs_ = 0;    // GUARDED_BY(sync_mu_)
   int wal_fd_ = -1;            // the WAL file, opened by the first sync (by its leader)
+
+  // The checkpointer's own connection, used only by its thread.
+  std::unique_ptr<internal::Connection> checkpointer_conn_;
+  std::atomic<int> wal_pages_{0};  // the WAL's size after this store's last commit
+  mutable std::mutex checkpoint_mu_;
+  std::condition_variable checkpoint_cv_;
+  bool checkpoint_wanted_ = false;  // GUARDED_BY(checkpoint_mu_)
+  bool checkpointing_ = false;      // GUARDED_BY(checkpoint_mu_)
+  bool stopping_ = false;           // GUARDED_BY(checkpoint_mu_)
+  std::uint64_t checkpoints_ = 0;          // GUARDED_BY(checkpoint_mu_)
+  std::uint64_t checkpoint_failures_ = 0;  // GUARDED_BY(checkpoint_mu_)
+  // Started last in the constructor, stopped and joined first in the
+  // destructor.
+  std::thread checkpointer_;
 };
 
 }  // namespace cp::storage
