@@ -43,7 +43,7 @@ namespace cp::ingest {
 // without personal data). All zero for a batch loaded before.
 struct LoadTimings {
   core::Seconds applying{0};    // from the start until every record was written
-  core::Seconds committing{0};  // the commit: the batch's pages to the WAL, checkpoint, sync
+  core::Seconds committing{0};  // the commit: the batch's pages to the WAL and their sync
   // CPU time of the load's three threads while applying: parsing and
   // encoding lines, matching and best views, the store writes.
   core::Seconds reading_cpu{0};

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <simdjson.h>
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -88,6 +89,10 @@ class TextWriter {
   void Bool(bool value) {
     Separate();
     out_ += value ? "true" : "false";
+  }
+  void Null() {
+    Separate();
+    out_ += "null";
   }
   void Int(std::int64_t value) {
     Separate();
@@ -210,32 +215,46 @@ core::Status WriteCarer(TextWriter& w, const domain::Carer& carer, const std::st
   return core::Status::Ok();
 }
 
-core::Status WriteInvolvement(TextWriter& w, const domain::Involvement& v,
-                              const std::string& field) {
-  ASSIGN_OR_RETURN(std::string_view type, ServiceTypeText(Path(field, "type"), v.type));
+// A service's codes and dates as stored, each refused (naming its path under
+// `field`) if it could not be read back, in the order they were always
+// checked.
+struct ServiceTexts {
+  std::string_view type;
   std::optional<std::string> start;
   std::optional<std::string> end;
+  std::optional<std::string_view> given_by;  // with consent_date, when consent was given
+  std::optional<std::string> consent_date;
+  std::optional<std::string_view> ground;
+};
+
+core::StatusOr<ServiceTexts> TextsOf(const domain::Involvement& v, const std::string& field) {
+  ServiceTexts t;
+  ASSIGN_OR_RETURN(t.type, ServiceTypeText(Path(field, "type"), v.type));
   if (v.start) {
-    ASSIGN_OR_RETURN(start, DateText(Path(field, "start"), *v.start));
+    ASSIGN_OR_RETURN(t.start, DateText(Path(field, "start"), *v.start));
   }
   if (v.end) {
-    ASSIGN_OR_RETURN(end, DateText(Path(field, "end"), *v.end));
+    ASSIGN_OR_RETURN(t.end, DateText(Path(field, "end"), *v.end));
   }
-  std::string_view given_by;
-  std::string consent_date;
   if (v.consent) {
     const std::string consent_field = Path(field, "sensitive_consent");
-    ASSIGN_OR_RETURN(given_by, GivenByText(Path(consent_field, "given_by"), v.consent->given_by));
-    ASSIGN_OR_RETURN(consent_date, DateText(Path(consent_field, "date"), v.consent->date));
+    ASSIGN_OR_RETURN(t.given_by,
+                     GivenByText(Path(consent_field, "given_by"), v.consent->given_by));
+    ASSIGN_OR_RETURN(t.consent_date, DateText(Path(consent_field, "date"), v.consent->date));
   }
-  std::string_view ground;
   if (v.override_ground) {
-    ASSIGN_OR_RETURN(ground,
+    ASSIGN_OR_RETURN(t.ground,
                      OverrideText(Path(field, "sensitive_override"), *v.override_ground));
   }
+  return t;
+}
+
+core::Status WriteInvolvement(TextWriter& w, const domain::Involvement& v,
+                              const std::string& field) {
+  ASSIGN_OR_RETURN(const ServiceTexts t, TextsOf(v, field));
   w.Key("caf_holder", '{');
   w.Bool(v.caf_holder);
-  w.OptionalText("end", end);
+  w.OptionalText("end", t.end);
   w.Key("lead_professional");
   w.Bool(v.lead_professional);
   w.Key("organisation");
@@ -252,24 +271,70 @@ core::Status WriteInvolvement(TextWriter& w, const domain::Involvement& v,
   }
   w.Key("practitioner_contact");
   WriteContact(w, v.practitioner_contact);
-  if (v.consent) {
+  if (t.given_by) {
     w.Key("sensitive_consent");
     w.Key("date", '{');
-    w.Text(consent_date);
+    w.Text(*t.consent_date);
     w.Key("given_by");
-    w.Text(given_by);
+    w.Text(*t.given_by);
     w.Close('}');
   }
-  if (v.override_ground) {
-    w.Key("sensitive_override");
-    w.Text(ground);
-  }
-  w.OptionalText("start", start);
+  w.OptionalText("sensitive_override", t.ground);
+  w.OptionalText("start", t.start);
   w.Key("type");
-  w.Text(type);
+  w.Text(t.type);
   w.Close('}');
   return core::Status::Ok();
 }
+
+// One element of a list kept in a child's row: its values in a fixed order,
+// as a JSON array (no key names: a list's elements are many and small), the
+// nulls at its end left off. Contact details are four values: phone, email,
+// address lines (an array) and postcode.
+class Tuple {
+ public:
+  explicit Tuple(TextWriter& w) : w_(w) { w_.Open('['); }
+  void Text(std::string_view text) {
+    WriteNulls();
+    w_.Text(text);
+  }
+  void Bool(bool value) {
+    WriteNulls();
+    w_.Bool(value);
+  }
+  // Personal text is revealed.
+  template <typename T>
+  void Optional(const std::optional<T>& value) {
+    if (!value) {
+      ++nulls_;
+    } else if constexpr (requires { value->Reveal(); }) {
+      Text(value->Reveal());
+    } else {
+      Text(*value);
+    }
+  }
+  void Contact(const domain::ContactDetails& contact) {
+    Optional(contact.phone);
+    Optional(contact.email);
+    if (contact.address) {
+      WriteNulls();
+      w_.Open('[');
+      for (const std::string& line : contact.address->lines.Reveal()) w_.Text(line);
+      w_.Close(']');
+      Optional(contact.address->postcode);
+    } else {
+      nulls_ += 2;
+    }
+  }
+  void Close() { w_.Close(']'); }
+
+ private:
+  void WriteNulls() {
+    for (; nulls_ > 0; --nulls_) w_.Null();
+  }
+  TextWriter& w_;
+  int nulls_ = 0;
+};
 
 // ---- Decoding --------------------------------------------------------------
 // Stored documents are read with simdjson's DOM parser (a feed load reads
@@ -353,6 +418,60 @@ core::StatusOr<std::optional<domain::Date>> OptionalDate(Object o, std::string_v
   ASSIGN_OR_RETURN(domain::Date date, DateFromText(Path(field, key), *text));
   return std::optional<domain::Date>(date);
 }
+
+// A Tuple read back: at most `size` values; a value left off reads as null.
+// Shape errors throw simdjson_error, as everywhere in this section.
+class StoredTuple {
+ public:
+  StoredTuple(Element element, std::size_t size) {
+    for (Element e : Array(element)) {
+      if (count_ == size || count_ == values_.size()) {
+        throw simdjson_error(simdjson::INCORRECT_TYPE);
+      }
+      values_[count_++] = e;
+    }
+  }
+  std::optional<Element> At(std::size_t i) const {
+    if (i >= count_ || values_[i].is_null()) return std::nullopt;
+    return values_[i];
+  }
+  std::string Text(std::size_t i) const {
+    auto e = At(i);
+    if (!e) throw simdjson_error(simdjson::INCORRECT_TYPE);
+    return std::string(std::string_view(*e));
+  }
+  std::optional<std::string> OptionalText(std::size_t i) const {
+    auto e = At(i);
+    if (!e) return std::nullopt;
+    return std::string(std::string_view(*e));
+  }
+  bool Bool(std::size_t i) const {
+    auto e = At(i);
+    if (!e) throw simdjson_error(simdjson::INCORRECT_TYPE);
+    return bool(*e);
+  }
+  // Four values from `first`: phone, email, address lines, postcode.
+  domain::ContactDetails Contact(std::size_t first) const {
+    domain::ContactDetails contact;
+    if (auto phone = OptionalText(first)) contact.phone = domain::PersonalText(std::move(*phone));
+    if (auto email = OptionalText(first + 1)) {
+      contact.email = domain::PersonalText(std::move(*email));
+    }
+    if (auto lines = At(first + 2)) {
+      domain::Address address;
+      address.lines = core::Sensitive<std::vector<std::string>>(Texts(Array(*lines)));
+      if (auto postcode = OptionalText(first + 3)) {
+        address.postcode = domain::PersonalText(std::move(*postcode));
+      }
+      contact.address = std::move(address);
+    }
+    return contact;
+  }
+
+ private:
+  std::array<Element, 20> values_;
+  std::size_t count_ = 0;
+};
 
 core::StatusOr<domain::Carer> CarerFrom(Object o) {
   domain::Carer carer;
@@ -485,6 +604,131 @@ core::StatusOr<std::string> EncodeChildJson(const domain::Child& child) {
   }
   w.Close(']');
   return w.Finish('}', field);
+}
+
+core::StatusOr<std::string> EncodeChildListsJson(const domain::Child& child) {
+  const std::string field = "child";
+  TextWriter w;
+  w.Key("carers", '{');
+  w.Open('[');
+  for (std::size_t i = 0; i < child.carers.size(); ++i) {
+    const domain::Carer& carer = child.carers[i];
+    ASSIGN_OR_RETURN(std::string_view relationship,
+                     RelationshipText(Path(Indexed(field, "carers", i), "relationship"),
+                                      carer.relationship));
+    Tuple t(w);
+    t.Text(carer.name.given_names.Reveal());
+    t.Text(carer.name.family_name.Reveal());
+    t.Text(relationship);
+    t.Bool(carer.parental_responsibility);
+    t.Contact(carer.contact);
+    t.Close();
+  }
+  w.Close(']');
+  w.Key("other_names");
+  w.Open('[');
+  for (const domain::PersonName& name : child.other_names) {
+    Tuple t(w);
+    t.Text(name.given_names.Reveal());
+    t.Text(name.family_name.Reveal());
+    t.Close();
+  }
+  w.Close(']');
+  w.Key("services");
+  w.Open('[');
+  for (std::size_t i = 0; i < child.involvements.size(); ++i) {
+    const domain::Involvement& v = child.involvements[i];
+    ASSIGN_OR_RETURN(const ServiceTexts texts,
+                     TextsOf(v, Indexed(field, "involvements", i)));
+    Tuple t(w);
+    t.Text(texts.type);
+    t.Text(v.organisation.name);
+    t.Bool(v.lead_professional);
+    t.Bool(v.caf_holder);
+    t.Optional(v.organisation.code);
+    t.Optional(texts.start);
+    t.Optional(texts.end);
+    t.Contact(v.organisation.contact);
+    if (v.practitioner) {
+      t.Text(v.practitioner->given_names.Reveal());
+      t.Text(v.practitioner->family_name.Reveal());
+    } else {
+      t.Optional(std::optional<std::string>());
+      t.Optional(std::optional<std::string>());
+    }
+    t.Contact(v.practitioner_contact);
+    t.Optional(texts.given_by);
+    t.Optional(texts.consent_date);
+    t.Optional(texts.ground);
+    t.Close();
+  }
+  w.Close(']');
+  return w.Finish('}', field);
+}
+
+core::Status DecodeChildListsJson(std::string_view json, domain::Child& child) {
+  constexpr std::string_view kField = "child lists";
+  try {
+    ASSIGN_OR_RETURN(Element root, Parse(json, kField));
+    const Object o(root);
+    child.other_names.clear();
+    child.carers.clear();
+    child.involvements.clear();
+    for (Element e : Array(o.at_key("other_names"))) {
+      const StoredTuple t(e, 2);
+      child.other_names.push_back(
+          domain::PersonName{domain::PersonalText(t.Text(0)), domain::PersonalText(t.Text(1))});
+    }
+    for (Element e : Array(o.at_key("carers"))) {
+      const StoredTuple t(e, 8);
+      domain::Carer carer;
+      carer.name =
+          domain::PersonName{domain::PersonalText(t.Text(0)), domain::PersonalText(t.Text(1))};
+      ASSIGN_OR_RETURN(carer.relationship,
+                       RelationshipFromText("child carer relationship", t.Text(2)));
+      carer.parental_responsibility = t.Bool(3);
+      carer.contact = t.Contact(4);
+      child.carers.push_back(std::move(carer));
+    }
+    constexpr std::string_view kService = "child service";
+    for (Element e : Array(o.at_key("services"))) {
+      const StoredTuple t(e, 20);
+      domain::Involvement v;
+      ASSIGN_OR_RETURN(v.type, ServiceTypeFromText(Path(kService, "type"), t.Text(0)));
+      v.organisation.name = t.Text(1);
+      v.lead_professional = t.Bool(2);
+      v.caf_holder = t.Bool(3);
+      v.organisation.code = t.OptionalText(4);
+      if (auto start = t.OptionalText(5)) {
+        ASSIGN_OR_RETURN(v.start, DateFromText(Path(kService, "start"), *start));
+      }
+      if (auto end = t.OptionalText(6)) {
+        ASSIGN_OR_RETURN(v.end, DateFromText(Path(kService, "end"), *end));
+      }
+      v.organisation.contact = t.Contact(7);
+      if (auto given = t.OptionalText(11)) {
+        v.practitioner = domain::PersonName{domain::PersonalText(std::move(*given)),
+                                            domain::PersonalText(t.Text(12))};
+      }
+      v.practitioner_contact = t.Contact(13);
+      if (auto by = t.OptionalText(17)) {
+        domain::SensitiveConsent consent;
+        ASSIGN_OR_RETURN(consent.given_by,
+                         GivenByFromText(Path(kService, "consent.given_by"), *by));
+        ASSIGN_OR_RETURN(consent.date,
+                         DateFromText(Path(kService, "consent.date"), t.Text(18)));
+        v.consent = consent;
+      }
+      if (auto ground = t.OptionalText(19)) {
+        ASSIGN_OR_RETURN(v.override_ground,
+                         OverrideFromText(Path(kService, "override_ground"), *ground));
+      }
+      child.involvements.push_back(std::move(v));
+    }
+    return core::Status::Ok();
+  } catch (const simdjson_error&) {
+    return Corrupt(kField, "does not have the shape of a child's lists");
+  }
 }
 
 core::StatusOr<std::string> EncodeEventsJson(const std::vector<domain::SourceEvent>& events) {

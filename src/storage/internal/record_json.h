@@ -32,6 +32,24 @@ core::StatusOr<std::string> EncodeEventsJson(const std::vector<domain::SourceEve
 core::StatusOr<domain::Child> DecodeChildJson(std::string_view json);
 core::StatusOr<std::vector<domain::SourceEvent>> DecodeEventsJson(std::string_view json);
 
+// A best view's lists (other names, carers, services) as one JSON object,
+// for a backend that keeps a child in one row:
+//   {"carers":[C...],"other_names":[N...],"services":[S...]}
+// Each element is an array of values in a fixed order, without key names
+// (a child's lists are most of its bytes), the nulls at its end left off:
+//   N: given names, family name
+//   C: given names, family name, relationship, parental responsibility,
+//      phone, email, address lines (an array), postcode
+//   S: type, organisation name, lead professional, CAF holder, organisation
+//      code, start, end, organisation phone, email, address lines, postcode,
+//      practitioner given names, family name, phone, email, address lines,
+//      postcode, consent given by, consent date, override ground
+// Codes and dates are spelled as in codec.h, flags are true/false. Errors as
+// EncodeChildJson's, naming child.carers[i] and child.involvements[i].
+// Decoding replaces `child`'s three lists; errors: kStoreCorrupt.
+core::StatusOr<std::string> EncodeChildListsJson(const domain::Child& child);
+core::Status DecodeChildListsJson(std::string_view json, domain::Child& child);
+
 // A link decision (store.h) as a JSON object. Errors: kInvalidRecord for
 // text that is not valid UTF-8 or a score that is not finite; kStoreCorrupt
 // when decoding something else.

@@ -122,6 +122,94 @@ TEST(RecordJsonTest, AChildIsStoredAsTheSameTextAsEver) {
             R"json("services":[]})json");
 }
 
+// ---- A best view's lists, kept in its row ----
+
+TEST(RecordJsonTest, AChildsListsRoundTripInOrder) {
+  const domain::Child full = FullChild(domain::ContactPointId());
+  auto json = EncodeChildListsJson(full);
+  ASSERT_TRUE(json.ok()) << json.status().ToString();
+  domain::Child back = MinimalChild(domain::ContactPointId());
+  back.name = full.name;
+  back.gender = full.gender;
+  back.date_of_birth = full.date_of_birth;
+  back.date_of_death = full.date_of_death;
+  back.address = full.address;
+  back.identifiers = full.identifiers;
+  back.accountable = full.accountable;
+  back.provenance = full.provenance;
+  back.carers = {full.carers[0]};  // replaced, not added to
+  ASSERT_TRUE(DecodeChildListsJson(*json, back).ok());
+  EXPECT_TRUE(SameChild(full, back));
+  // Nothing lists: three empty lists.
+  auto empty = EncodeChildListsJson(MinimalChild(domain::ContactPointId()));
+  ASSERT_TRUE(empty.ok());
+  EXPECT_EQ(*empty, R"({"carers":[],"other_names":[],"services":[]})");
+}
+
+// Values in a fixed order without key names; the nulls at an element's end
+// are left off, those before a value are kept.
+TEST(RecordJsonTest, AChildsListsAreStoredCompactly) {
+  domain::Child child = MinimalChild(domain::ContactPointId());
+  const domain::Child full = FullChild(domain::ContactPointId());
+  child.other_names = {full.other_names[0]};
+  child.carers = {full.carers[2], full.carers[1]};  // no contact; an empty address
+  child.involvements = {full.involvements[3], full.involvements[2]};
+  auto json = EncodeChildListsJson(child);
+  ASSERT_TRUE(json.ok());
+  EXPECT_EQ(*json,
+            R"({"carers":[["Tomás","García","father",false],)"
+            R"(["","Leeds City Council","local_authority",true,null,null,[]]],)"
+            R"("other_names":[["Zoe Anne","O'Brien"]],)"
+            R"("services":[["gp","Park Surgery",false,false,"ODS:B86001"],)"
+            R"(["mental_health","CAMHS Leeds",false,false,null,null,null,null,null,null,null,)"
+            R"(null,null,null,null,null,null,null,null,"child_protection"]]})");
+  domain::Child back = MinimalChild(domain::ContactPointId());
+  ASSERT_TRUE(DecodeChildListsJson(*json, back).ok());
+  EXPECT_TRUE(SameChild(child, back));
+}
+
+TEST(RecordJsonTest, AChildsListsRefuseWhatCannotBeReadBack) {
+  domain::Child child = FullChild(domain::ContactPointId());
+  child.carers[1].relationship = static_cast<domain::Relationship>(250);
+  auto json = EncodeChildListsJson(child);
+  ASSERT_TRUE(HasCode(json, ErrorCode::kInvalidRecord));
+  EXPECT_EQ(json.status().message().rfind("child.carers[1].relationship", 0), 0u)
+      << json.status().message();
+  child = FullChild(domain::ContactPointId());
+  child.involvements[0].end = std::chrono::year{2021} / 2 / 29;
+  json = EncodeChildListsJson(child);
+  ASSERT_TRUE(HasCode(json, ErrorCode::kInvalidDate));
+  EXPECT_EQ(json.status().message().rfind("child.involvements[0].end", 0), 0u)
+      << json.status().message();
+  child = FullChild(domain::ContactPointId());
+  child.involvements[0].practitioner_contact.address->lines =
+      core::Sensitive<std::vector<std::string>>({"Le\xc3" "eds"});
+  EXPECT_TRUE(HasCode(EncodeChildListsJson(child), ErrorCode::kInvalidRecord));
+}
+
+TEST(RecordJsonTest, DamagedListsAreStoreCorruptAndNeverQuoted) {
+  const std::vector<std::string> damaged = {
+      "",
+      "[\"Secret\"]",
+      R"({"carers":[],"other_names":[]})",                       // a list missing
+      R"({"carers":[],"other_names":[["Secret"]],"services":[]})",  // a family name missing
+      R"({"carers":[],"other_names":[{"Secret":1}],"services":[]})",
+      R"({"carers":[["A","B","aunt",true]],"other_names":[],"services":[]})",  // a code
+      R"({"carers":[["A","B","mother","Secret"]],"other_names":[],"services":[]})",
+      R"({"carers":[["A","B","mother",true,null,null,"Secret"]],"other_names":[],)"
+      R"("services":[]})",  // address lines not a list
+      R"({"carers":[],"other_names":[],"services":[["gp","X",false,false,null,"2021-02-29"]]})",
+      R"({"carers":[],"other_names":[["A","B","Secret"]],"services":[]})",  // too many values
+      R"({"carers":[],"other_names":[],"services":[["gp","X",false]]})",  // no CAF flag
+  };
+  for (const std::string& text : damaged) {
+    domain::Child child = MinimalChild(domain::ContactPointId());
+    const core::Status status = DecodeChildListsJson(text, child);
+    EXPECT_EQ(status.code(), ErrorCode::kStoreCorrupt) << text;
+    EXPECT_EQ(status.message().find("Secret"), std::string::npos) << status.message();
+  }
+}
+
 TEST(RecordJsonTest, EventsRoundTrip) {
   using std::chrono::year;
   const std::vector<domain::SourceEvent> events = {
@@ -144,7 +232,7 @@ TEST(RecordJsonTest, InvalidUtf8IsRefusedNotMangled) {
   child.name.family_name = domain::PersonalText("Sm\xffth");
   EXPECT_TRUE(HasCode(EncodeChildJson(child), ErrorCode::kInvalidRecord));
   // Wherever the text is.
-  const std::string bad = "Le\xc3eds";
+  const std::string bad = "Le\xc3" "eds";  // a lead byte without its continuation
   std::vector<domain::Child> nested(5, FullChild(domain::ContactPointId()));
   nested[0].other_names[1].given_names = domain::PersonalText(bad);
   nested[1].carers[0].contact.phone = domain::PersonalText(bad);

@@ -330,10 +330,6 @@ std::string Field(std::string_view base, std::string_view leaf) {
   return out;
 }
 
-std::string Indexed(std::string_view base, std::string_view list, std::size_t i) {
-  return Field(base, list) + "[" + std::to_string(i) + "]";
-}
-
 // An address as two columns: its lines as a JSON array (NULL when there is
 // no address) and its postcode.
 struct AddressColumns {
@@ -378,29 +374,16 @@ StatusOr<std::optional<std::string>> OptionalDateText(std::string_view field,
   return std::optional<std::string>(std::move(text));
 }
 
-// Contact details as four columns: phone, email, address lines, postcode.
-Status AppendContact(SqlRow& row, std::string_view field, const domain::ContactDetails& contact) {
-  ASSIGN_OR_RETURN(AddressColumns address, ToColumns(Field(field, "address"), contact.address));
-  row.push_back(SqlValue::OptionalText(Reveal(contact.phone)));
-  row.push_back(SqlValue::OptionalText(Reveal(contact.email)));
-  row.push_back(SqlValue::OptionalText(address.lines));
-  row.push_back(SqlValue::OptionalText(address.postcode));
-  return Status::Ok();
-}
-
 // ---- Whole rows: a child's, a source record's, the change log's ------------
 
 // The tables written a whole row at a time for children, their source
 // records and the change log, in an order that satisfies their foreign keys.
 enum class RowTable {
   kChildren,
-  kChildNames,
-  kCarers,
-  kInvolvements,
   kSourceRecords,
   kChangeLog,
 };
-constexpr std::size_t kRowTables = 6;
+constexpr std::size_t kRowTables = 3;
 
 // Rows per statement when rows are written together: enough to spread a
 // statement's fixed cost, few enough to keep the statement small.
@@ -410,10 +393,6 @@ struct RowTableSql {
   std::string one;   // inserts one row
   std::string many;  // inserts kRowsPerInsert rows
   std::string_view what;
-  // A child's list tables only (names, carers, involvements): the child's
-  // rows as inserted, in ordinal order, and their deletion.
-  std::string stored;
-  std::string clear;
 };
 
 const RowTableSql& SqlOf(RowTable table) {
@@ -421,54 +400,32 @@ const RowTableSql& SqlOf(RowTable table) {
     auto make = [](std::string_view head, int columns, std::string_view tail,
                    std::string_view what) {
       return RowTableSql{InsertRowsSql(head, columns, 1, tail),
-                         InsertRowsSql(head, columns, kRowsPerInsert, tail), what, "", ""};
-    };
-    // `columns` begins with contactpoint_id and ordinal.
-    auto list = [&](std::string_view table, std::string_view columns, int count,
-                    std::string_view what) {
-      const std::string head =
-          "INSERT INTO " + std::string(table) + " (" + std::string(columns) + ") VALUES ";
-      RowTableSql sql = make(head, count, "", what);
-      sql.stored = "SELECT " + std::string(columns) + " FROM " + std::string(table) +
-                   " WHERE contactpoint_id = ?1 ORDER BY ordinal";
-      sql.clear = "DELETE FROM " + std::string(table) + " WHERE contactpoint_id = ?1";
-      return sql;
+                         InsertRowsSql(head, columns, kRowsPerInsert, tail), what};
     };
     return std::array<RowTableSql, kRowTables>{
         make("INSERT INTO children (contactpoint_id, gender, date_of_birth, date_of_death, "
              "address_lines, address_postcode, nhs_number, upn, uln, accountable, "
-             "accountable_provisional, provenance_json) VALUES ",
-             12,
+             "accountable_provisional, provenance_json, given_names, family_name, lists_json) "
+             "VALUES ",
+             15,
              " ON CONFLICT (contactpoint_id) DO UPDATE SET gender = excluded.gender, "
              "date_of_birth = excluded.date_of_birth, date_of_death = excluded.date_of_death, "
              "address_lines = excluded.address_lines, "
              "address_postcode = excluded.address_postcode, nhs_number = excluded.nhs_number, "
              "upn = excluded.upn, uln = excluded.uln, accountable = excluded.accountable, "
              "accountable_provisional = excluded.accountable_provisional, "
-             "provenance_json = excluded.provenance_json "
+             "provenance_json = excluded.provenance_json, given_names = excluded.given_names, "
+             "family_name = excluded.family_name, lists_json = excluded.lists_json "
              // A best view rebuilt unchanged is not written again.
              "WHERE (gender, date_of_birth, date_of_death, address_lines, address_postcode, "
-             "nhs_number, upn, uln, accountable, accountable_provisional, provenance_json) "
+             "nhs_number, upn, uln, accountable, accountable_provisional, provenance_json, "
+             "given_names, family_name, lists_json) "
              "IS NOT (excluded.gender, excluded.date_of_birth, excluded.date_of_death, "
              "excluded.address_lines, excluded.address_postcode, excluded.nhs_number, "
              "excluded.upn, excluded.uln, excluded.accountable, "
-             "excluded.accountable_provisional, excluded.provenance_json)",
+             "excluded.accountable_provisional, excluded.provenance_json, "
+             "excluded.given_names, excluded.family_name, excluded.lists_json)",
              "writing a child record"),
-        list("child_names", "contactpoint_id, ordinal, kind, given_names, family_name", 5,
-             "writing a child's names"),
-        list("carers",
-             "contactpoint_id, ordinal, given_names, family_name, relationship, "
-             "parental_responsibility, phone, email, address_lines, address_postcode",
-             10, "writing a child's carers"),
-        list("involvements",
-             "contactpoint_id, ordinal, service_type, organisation_name, organisation_code, "
-             "organisation_phone, organisation_email, organisation_address_lines, "
-             "organisation_address_postcode, practitioner_given_names, "
-             "practitioner_family_name, practitioner_phone, practitioner_email, "
-             "practitioner_address_lines, practitioner_address_postcode, start_date, "
-             "end_date, lead_professional, caf_holder, consent_given_by, consent_date, "
-             "override_ground",
-             22, "writing a child's involvements"),
         make("INSERT INTO source_records (source, key, child_id, state, batch, extracted_at_ms, "
              "received_at_ms, data_json, events_json, decision_json) VALUES ",
              10,
@@ -485,33 +442,13 @@ const RowTableSql& SqlOf(RowTable table) {
   return kSql[static_cast<std::size_t>(table)];
 }
 
-StatusOr<domain::ContactDetails> ContactFrom(const Statement& stmt, int first,
-                                             std::string_view field) {
-  domain::ContactDetails contact;
-  contact.phone = Personal(stmt.OptionalText(first));
-  contact.email = Personal(stmt.OptionalText(first + 1));
-  ASSIGN_OR_RETURN(contact.address, FromColumns(field, stmt.OptionalText(first + 2),
-                                                stmt.OptionalText(first + 3)));
-  return contact;
-}
-
-// A child's own columns and each list's, in the order the decoders below
-// read them: GetChild reads one child's rows with them, ForEachCurrentChild
-// a range of children's (with contactpoint_id first).
+// A child's columns, in the order ChildColumnsInto reads them: GetChild reads
+// one child's row with them, ForEachCurrentChild a range of children's (with
+// contactpoint_id first).
 constexpr std::string_view kChildColumns =
     "gender, date_of_birth, date_of_death, address_lines, address_postcode, nhs_number, upn, "
-    "uln, accountable, accountable_provisional, provenance_json";
-constexpr std::string_view kNameColumns = "ordinal, given_names, family_name";
-constexpr std::string_view kCarerColumns =
-    "given_names, family_name, relationship, parental_responsibility, phone, email, "
-    "address_lines, address_postcode";
-constexpr std::string_view kInvolvementColumns =
-    "service_type, organisation_name, organisation_code, organisation_phone, "
-    "organisation_email, organisation_address_lines, organisation_address_postcode, "
-    "practitioner_given_names, practitioner_family_name, practitioner_phone, "
-    "practitioner_email, practitioner_address_lines, practitioner_address_postcode, "
-    "start_date, end_date, lead_professional, caf_holder, consent_given_by, consent_date, "
-    "override_ground";
+    "uln, accountable, accountable_provisional, provenance_json, given_names, family_name, "
+    "lists_json";
 
 // A children row's kChildColumns, from column `first` on, into `child`.
 Status ChildColumnsInto(const Statement& stmt, int first, domain::Child& child) {
@@ -532,63 +469,9 @@ Status ChildColumnsInto(const Statement& stmt, int first, domain::Child& child) 
   if (auto provenance = stmt.OptionalText(first + 10)) {
     ASSIGN_OR_RETURN(child.provenance, DecodeProvenanceJson(*provenance));
   }
-  return Status::Ok();
-}
-
-// A child_names row's kNameColumns, from column `first` on: the child's
-// name (ordinal 0, noting `primary`) or its next other name.
-void NameColumnsInto(const Statement& stmt, int first, domain::Child& child, bool& primary) {
-  domain::PersonName name{domain::PersonalText(stmt.Text(first + 1)),
-                          domain::PersonalText(stmt.Text(first + 2))};
-  if (stmt.Int64(first) == 0) {
-    child.name = std::move(name);
-    primary = true;
-  } else {
-    child.other_names.push_back(std::move(name));
-  }
-}
-
-// A carers row's kCarerColumns, from column `first` on.
-StatusOr<domain::Carer> CarerFrom(const Statement& stmt, int first) {
-  domain::Carer carer;
-  carer.name = domain::PersonName{domain::PersonalText(stmt.Text(first)),
-                                  domain::PersonalText(stmt.Text(first + 1))};
-  ASSIGN_OR_RETURN(carer.relationship,
-                   RelationshipFromText("carers.relationship", stmt.Text(first + 2)));
-  carer.parental_responsibility = stmt.Int64(first + 3) != 0;
-  ASSIGN_OR_RETURN(carer.contact, ContactFrom(stmt, first + 4, "carers.address"));
-  return carer;
-}
-
-// An involvements row's kInvolvementColumns, from column `first` on.
-StatusOr<domain::Involvement> InvolvementFrom(const Statement& stmt, int first) {
-  const int c = first;
-  domain::Involvement v;
-  ASSIGN_OR_RETURN(v.type, ServiceTypeFromText("involvements.service_type", stmt.Text(c)));
-  v.organisation.name = stmt.Text(c + 1);
-  v.organisation.code = stmt.OptionalText(c + 2);
-  ASSIGN_OR_RETURN(v.organisation.contact,
-                   ContactFrom(stmt, c + 3, "involvements.organisation_address"));
-  if (!stmt.IsNull(c + 7) && !stmt.IsNull(c + 8)) {
-    v.practitioner = domain::PersonName{domain::PersonalText(stmt.Text(c + 7)),
-                                        domain::PersonalText(stmt.Text(c + 8))};
-  }
-  ASSIGN_OR_RETURN(v.practitioner_contact,
-                   ContactFrom(stmt, c + 9, "involvements.practitioner_address"));
-  ASSIGN_OR_RETURN(v.start, OptionalDateFrom("involvements.start_date", stmt.OptionalText(c + 13)));
-  ASSIGN_OR_RETURN(v.end, OptionalDateFrom("involvements.end_date", stmt.OptionalText(c + 14)));
-  v.lead_professional = stmt.Int64(c + 15) != 0;
-  v.caf_holder = stmt.Int64(c + 16) != 0;
-  if (auto by = stmt.OptionalText(c + 17)) {
-    domain::SensitiveConsent consent;
-    ASSIGN_OR_RETURN(consent.given_by, GivenByFromText("involvements.consent_given_by", *by));
-    ASSIGN_OR_RETURN(consent.date, DateFromText("involvements.consent_date", stmt.Text(c + 18)));
-    v.consent = consent;
-  }
-  if (auto ground = stmt.OptionalText(c + 19)) {
-    ASSIGN_OR_RETURN(v.override_ground, OverrideFromText("involvements.override_ground", *ground));
-  }
-  return v;
+  child.name = domain::PersonName{domain::PersonalText(stmt.Text(first + 11)),
+                                  domain::PersonalText(stmt.Text(first + 12))};
+  return DecodeChildListsJson(stmt.Text(first + 13), child);
 }
 
 StatusOr<SourceRecord> SourceRecordFrom(const Statement& stmt) {
@@ -689,22 +572,17 @@ class SqliteTransaction final : public Transaction {
   }
 
   Status PutChild(const domain::Child& child) override {
-    // An ID this transaction has just issued is known to be issued and to
-    // have no rows yet: nothing to check, nothing to replace, and no waiting
-    // row needs writing first. Replacing a child's rows needs only that
-    // child's own waiting rows written first (the rows replaced are its
-    // names, carers and involvements; the children row is an upsert).
+    // An ID this transaction has just issued is known to be issued: nothing
+    // to check. A child is one row, written as an upsert, so no waiting row
+    // needs writing first (a waiting version of the same child is replaced
+    // by this one in order).
     const bool fresh = unwritten_ids_.contains(Stored(child.id));
-    const bool own_rows_waiting = pending_children_.contains(Stored(child.id));
     RETURN_IF_ERROR(Atomically([&]() -> Status {
       if (!fresh) RETURN_IF_ERROR(CheckIssued(child.id, "the child"));
       RETURN_IF_ERROR(WriteChildRow(child));
-      RETURN_IF_ERROR(WriteNames(child, fresh));
-      RETURN_IF_ERROR(WriteCarers(child, fresh));
-      RETURN_IF_ERROR(WriteInvolvements(child, fresh));
       if (deferring()) pending_children_.insert(Stored(child.id));
       return AppendChange(ChangeKind::kChildPut, child.id, nullptr, nullptr);
-    }, /*keep_waiting_rows=*/fresh || !own_rows_waiting));
+    }, /*keep_waiting_rows=*/true));
     if (fresh) unwritten_ids_.erase(Stored(child.id));
     live_id_ = child.id;
     return Status::Ok();
@@ -724,9 +602,6 @@ class SqliteTransaction final : public Transaction {
       if (!row) return ChildNotFound("no child record has this ContactPoint ID");
       RETURN_IF_ERROR(ChildColumnsInto(stmt, 0, child));
     }
-    RETURN_IF_ERROR(ReadNames(child));
-    RETURN_IF_ERROR(ReadCarers(child));
-    RETURN_IF_ERROR(ReadInvolvements(child));
     return child;
   }
 
@@ -1813,7 +1688,7 @@ class SqliteTransaction final : public Transaction {
                      OptionalDateText("child.date_of_death", child.date_of_death));
     ASSIGN_OR_RETURN(AddressColumns address, ToColumns("child.address", child.address));
     SqlRow row;
-    row.reserve(12);
+    row.reserve(15);
     row.push_back(SqlValue::Int64(Stored(child.id)));
     row.push_back(SqlValue::Text(gender));
     row.push_back(SqlValue::Text(dob));
@@ -1836,160 +1711,26 @@ class SqliteTransaction final : public Transaction {
       ASSIGN_OR_RETURN(std::string provenance, EncodeProvenanceJson(child.provenance));
       row.push_back(SqlValue::Text(std::move(provenance)));
     }
+    row.push_back(SqlValue::Text(child.name.given_names.Reveal()));
+    row.push_back(SqlValue::Text(child.name.family_name.Reveal()));
+    ASSIGN_OR_RETURN(std::string lists, EncodeChildListsJson(child));
+    row.push_back(SqlValue::Text(std::move(lists)));
     return InsertRow(RowTable::kChildren, std::move(row));
   }
 
-  // Whether the child's stored rows of a list table are exactly `rows`, in
-  // ordinal order. Its own waiting rows, if any, have been written (PutChild).
-  StatusOr<bool> StoredRowsAre(RowTable table, ContactPointId id,
-                               const std::vector<SqlRow>& rows) {
-    const RowTableSql& sql = SqlOf(table);
-    ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(sql.stored, sql.what));
-    stmt.BindInt64(1, Stored(id));
-    std::size_t n = 0;
-    for (;; ++n) {
-      ASSIGN_OR_RETURN(bool row, stmt.Step());
-      if (!row) return n == rows.size();
-      if (n == rows.size()) return false;
-      const SqlRow& expected = rows[n];
-      for (std::size_t c = 0; c < expected.size(); ++c) {
-        if (!stmt.Holds(static_cast<int>(c), expected[c])) return false;
-      }
-    }
-  }
-
-  // Gives the child the rows of a list table `rows` (in ordinal order).
-  // `fresh`: the child has no rows yet. A best view rebuilt when a record
-  // joins its child mostly keeps its lists: rows already stored as they are
-  // are not deleted and written again.
-  Status WriteList(RowTable table, ContactPointId id, bool fresh, std::vector<SqlRow> rows) {
-    if (!fresh) {
-      ASSIGN_OR_RETURN(bool same, StoredRowsAre(table, id, rows));
-      if (same) return Status::Ok();
-      const RowTableSql& sql = SqlOf(table);
-      ASSIGN_OR_RETURN(Statement del, conn_.Prepare(sql.clear, sql.what));
-      del.BindInt64(1, Stored(id));
-      RETURN_IF_ERROR(del.Run());
-    }
-    for (SqlRow& row : rows) RETURN_IF_ERROR(InsertRow(table, std::move(row)));
-    return Status::Ok();
-  }
-
-  Status WriteNames(const domain::Child& child, bool fresh) {
-    std::vector<SqlRow> rows;
-    rows.reserve(1 + child.other_names.size());
-    auto add = [&](std::size_t ordinal, const domain::PersonName& name) {
-      SqlRow row;
-      row.reserve(5);
-      row.push_back(SqlValue::Int64(Stored(child.id)));
-      row.push_back(SqlValue::Int64(static_cast<std::int64_t>(ordinal)));
-      row.push_back(SqlValue::Text(ordinal == 0 ? "primary" : "alias"));
-      row.push_back(SqlValue::Text(name.given_names.Reveal()));
-      row.push_back(SqlValue::Text(name.family_name.Reveal()));
-      rows.push_back(std::move(row));
-    };
-    add(0, child.name);
-    for (std::size_t i = 0; i < child.other_names.size(); ++i) add(i + 1, child.other_names[i]);
-    return WriteList(RowTable::kChildNames, child.id, fresh, std::move(rows));
-  }
-
-  Status WriteCarers(const domain::Child& child, bool fresh) {
-    std::vector<SqlRow> rows;
-    rows.reserve(child.carers.size());
-    for (std::size_t i = 0; i < child.carers.size(); ++i) {
-      const domain::Carer& carer = child.carers[i];
-      const std::string field = Indexed("child", "carers", i);
-      ASSIGN_OR_RETURN(std::string_view relationship,
-                       RelationshipText(Field(field, "relationship"), carer.relationship));
-      SqlRow row;
-      row.reserve(10);
-      row.push_back(SqlValue::Int64(Stored(child.id)));
-      row.push_back(SqlValue::Int64(static_cast<std::int64_t>(i)));
-      row.push_back(SqlValue::Text(carer.name.given_names.Reveal()));
-      row.push_back(SqlValue::Text(carer.name.family_name.Reveal()));
-      row.push_back(SqlValue::Text(relationship));
-      row.push_back(SqlValue::Bool(carer.parental_responsibility));
-      RETURN_IF_ERROR(AppendContact(row, Field(field, "contact"), carer.contact));
-      rows.push_back(std::move(row));
-    }
-    return WriteList(RowTable::kCarers, child.id, fresh, std::move(rows));
-  }
-
-  Status WriteInvolvements(const domain::Child& child, bool fresh) {
-    std::vector<SqlRow> rows;
-    rows.reserve(child.involvements.size());
-    for (std::size_t i = 0; i < child.involvements.size(); ++i) {
-      const domain::Involvement& v = child.involvements[i];
-      const std::string field = Indexed("child", "involvements", i);
-      ASSIGN_OR_RETURN(std::string_view type, ServiceTypeText(Field(field, "type"), v.type));
-      ASSIGN_OR_RETURN(std::optional<std::string> start,
-                       OptionalDateText(Field(field, "start"), v.start));
-      ASSIGN_OR_RETURN(std::optional<std::string> end,
-                       OptionalDateText(Field(field, "end"), v.end));
-      std::optional<std::string> given_by;
-      std::optional<std::string> consent_date;
-      if (v.consent) {
-        ASSIGN_OR_RETURN(std::string_view by,
-                         GivenByText(Field(field, "consent.given_by"), v.consent->given_by));
-        given_by = std::string(by);
-        ASSIGN_OR_RETURN(consent_date, DateText(Field(field, "consent.date"), v.consent->date));
-      }
-      std::optional<std::string> ground;
-      if (v.override_ground) {
-        ASSIGN_OR_RETURN(std::string_view g,
-                         OverrideText(Field(field, "override_ground"), *v.override_ground));
-        ground = std::string(g);
-      }
-      SqlRow row;
-      row.reserve(22);
-      row.push_back(SqlValue::Int64(Stored(child.id)));
-      row.push_back(SqlValue::Int64(static_cast<std::int64_t>(i)));
-      row.push_back(SqlValue::Text(type));
-      row.push_back(SqlValue::Text(v.organisation.name));
-      row.push_back(SqlValue::OptionalText(v.organisation.code));
-      RETURN_IF_ERROR(AppendContact(row, Field(field, "organisation.contact"),
-                                    v.organisation.contact));
-      if (v.practitioner) {
-        row.push_back(SqlValue::Text(v.practitioner->given_names.Reveal()));
-        row.push_back(SqlValue::Text(v.practitioner->family_name.Reveal()));
-      } else {
-        row.push_back(SqlValue::Null());
-        row.push_back(SqlValue::Null());
-      }
-      RETURN_IF_ERROR(
-          AppendContact(row, Field(field, "practitioner_contact"), v.practitioner_contact));
-      row.push_back(SqlValue::OptionalText(start));
-      row.push_back(SqlValue::OptionalText(end));
-      row.push_back(SqlValue::Bool(v.lead_professional));
-      row.push_back(SqlValue::Bool(v.caf_holder));
-      row.push_back(SqlValue::OptionalText(given_by));
-      row.push_back(SqlValue::OptionalText(consent_date));
-      row.push_back(SqlValue::OptionalText(ground));
-      rows.push_back(std::move(row));
-    }
-    return WriteList(RowTable::kInvolvements, child.id, fresh, std::move(rows));
-  }
-
   // The children `ids` (sorted, each with a children row) into `page`, in
-  // that order: the rows of each table whose contactpoint_id lies between
-  // the first and the last, read in ID order from a range of the table's key
-  // (one pass per table instead of a descent per child and table), the rows
-  // of children not asked for skipped.
+  // that order: the rows whose contactpoint_id lies between the first and the
+  // last, read in ID order from a range of the table's key (one pass instead
+  // of a descent per child), the rows of children not asked for skipped.
   Status ReadChildrenPage(std::span<const std::int64_t> ids, std::vector<domain::Child>& page) {
     page.clear();
     page.resize(ids.size());
     for (std::size_t i = 0; i < ids.size(); ++i) {
       ASSIGN_OR_RETURN(page[i].id, IdFromStored("source_records.child_id", ids[i]));
     }
-    auto range = [](std::string_view columns, std::string_view table, bool listed) {
-      return "SELECT contactpoint_id, " + std::string(columns) + " FROM " + std::string(table) +
-             " WHERE contactpoint_id BETWEEN ?1 AND ?2 ORDER BY contactpoint_id" +
-             (listed ? ", ordinal" : "");
-    };
-    static const std::string kChildrenSql = range(kChildColumns, "children", false);
-    static const std::string kNamesSql = range(kNameColumns, "child_names", true);
-    static const std::string kCarersSql = range(kCarerColumns, "carers", true);
-    static const std::string kInvolvementsSql = range(kInvolvementColumns, "involvements", true);
+    static const std::string kChildrenSql =
+        "SELECT contactpoint_id, " + std::string(kChildColumns) +
+        " FROM children WHERE contactpoint_id BETWEEN ?1 AND ?2 ORDER BY contactpoint_id";
     std::vector<char> found(ids.size(), 0);
     RETURN_IF_ERROR(ForEachRowOfPage(kChildrenSql, "reading child records", ids,
                                      [&](const Statement& row, std::size_t i) {
@@ -1999,29 +1740,7 @@ class SqliteTransaction final : public Transaction {
     if (std::find(found.begin(), found.end(), 0) != found.end()) {
       return Corrupt("children", "a source record's child has no child record");
     }
-    std::fill(found.begin(), found.end(), 0);
-    RETURN_IF_ERROR(ForEachRowOfPage(kNamesSql, "reading children's names", ids,
-                                     [&](const Statement& row, std::size_t i) {
-                                       bool primary = false;
-                                       NameColumnsInto(row, 1, page[i], primary);
-                                       if (primary) found[i] = 1;
-                                       return Status::Ok();
-                                     }));
-    if (std::find(found.begin(), found.end(), 0) != found.end()) {
-      return Corrupt("child_names", "a child record has no primary name");
-    }
-    RETURN_IF_ERROR(ForEachRowOfPage(kCarersSql, "reading children's carers", ids,
-                                     [&](const Statement& row, std::size_t i) -> Status {
-                                       ASSIGN_OR_RETURN(domain::Carer carer, CarerFrom(row, 1));
-                                       page[i].carers.push_back(std::move(carer));
-                                       return Status::Ok();
-                                     }));
-    return ForEachRowOfPage(kInvolvementsSql, "reading children's involvements", ids,
-                            [&](const Statement& row, std::size_t i) -> Status {
-                              ASSIGN_OR_RETURN(domain::Involvement v, InvolvementFrom(row, 1));
-                              page[i].involvements.push_back(std::move(v));
-                              return Status::Ok();
-                            });
+    return Status::Ok();
   }
 
   // Runs `sql` (a range query whose first column is contactpoint_id, in
@@ -2040,44 +1759,6 @@ class SqliteTransaction final : public Transaction {
       while (i < ids.size() && ids[i] < id) ++i;
       if (i == ids.size() || ids[i] != id) return Status::Ok();
       return on_row(row, i);
-    });
-  }
-
-  Status ReadNames(domain::Child& child) {
-    static const std::string kSql = "SELECT " + std::string(kNameColumns) +
-                                    " FROM child_names WHERE contactpoint_id = ?1 ORDER BY ordinal";
-    ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kSql, "reading a child's names"));
-    stmt.BindInt64(1, Stored(child.id));
-    bool primary = false;
-    RETURN_IF_ERROR(stmt.ForEachRow([&](const Statement& row) {
-      NameColumnsInto(row, 0, child, primary);
-      return Status::Ok();
-    }));
-    if (!primary) return Corrupt("child_names", "a child record has no primary name");
-    return Status::Ok();
-  }
-
-  Status ReadCarers(domain::Child& child) {
-    static const std::string kSql = "SELECT " + std::string(kCarerColumns) +
-                                    " FROM carers WHERE contactpoint_id = ?1 ORDER BY ordinal";
-    ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kSql, "reading a child's carers"));
-    stmt.BindInt64(1, Stored(child.id));
-    return stmt.ForEachRow([&](const Statement& row) -> Status {
-      ASSIGN_OR_RETURN(domain::Carer carer, CarerFrom(row, 0));
-      child.carers.push_back(std::move(carer));
-      return Status::Ok();
-    });
-  }
-
-  Status ReadInvolvements(domain::Child& child) {
-    static const std::string kSql = "SELECT " + std::string(kInvolvementColumns) +
-                                    " FROM involvements WHERE contactpoint_id = ?1 ORDER BY ordinal";
-    ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kSql, "reading a child's involvements"));
-    stmt.BindInt64(1, Stored(child.id));
-    return stmt.ForEachRow([&](const Statement& row) -> Status {
-      ASSIGN_OR_RETURN(domain::Involvement v, InvolvementFrom(row, 0));
-      child.involvements.push_back(std::move(v));
-      return Status::Ok();
     });
   }
 

@@ -389,12 +389,12 @@ TEST_F(SqliteStoreTest, TheIngestSpeedMigrationKeepsAVersion4StoreWhole) {
                        "'children_by_nhs_number', 'source_records_by_state') ORDER BY name"),
             (std::vector<std::string>{"source_records_by_child"}));
   // The constraints still hold: a value outside a list, a row of no child.
+  // (Migration 13 moved names, carers and services into the children row.)
   EXPECT_NE(raw.Exec("UPDATE children SET gender = 'other'"), SQLITE_OK);
-  EXPECT_NE(raw.Exec("UPDATE carers SET relationship = 'friend'"), SQLITE_OK);
-  EXPECT_NE(raw.Exec("UPDATE involvements SET service_type = 'notes'"), SQLITE_OK);
   EXPECT_NE(raw.Exec("UPDATE source_records SET state = 'gone'"), SQLITE_OK);
   EXPECT_NE(raw.Exec("INSERT INTO change_log (at_ms, kind) VALUES (0, 'edited')"), SQLITE_OK);
-  EXPECT_NE(raw.Exec("INSERT INTO child_names VALUES (100000000001, 0, 'primary', 'A', 'B')"),
+  EXPECT_NE(raw.Exec("INSERT INTO source_records VALUES ('gro', 'K2', 100000000001, 'linked', "
+                     "'b1', 0, 0, '{}', '[]', NULL)"),
             SQLITE_OK);
   EXPECT_NE(raw.Exec("DELETE FROM children"), SQLITE_OK);  // source_records refers to it
 }
@@ -411,6 +411,7 @@ void FillVersion11(RawDb& raw, std::int64_t a, std::int64_t b) {
                id, true);
   }
   raw.Column("INSERT INTO child_names VALUES (?1, 0, 'primary', 'Amelia', 'Smith')", a, true);
+  raw.Column("INSERT INTO child_names VALUES (?1, 0, 'primary', 'Ben', 'Smith')", b, true);
   raw.Column("INSERT INTO carers (contactpoint_id, ordinal, given_names, family_name, "
              "relationship, parental_responsibility) VALUES (?1, 0, 'Jane', 'Smith', 'mother', 1)",
              a, true);
@@ -445,11 +446,12 @@ TEST_F(SqliteStoreTest, TheArrivalOrderMigrationKeepsAVersion11StoreWhole) {
     FillVersion11(raw, static_cast<std::int64_t>(a.number()),
                   static_cast<std::int64_t>(b.number()));
   }
-  // Each table that refers to a child, with its referring column.
+  // Each table that refers to a child, with its referring column (names,
+  // carers and services are in the children row since migration 13).
   const std::vector<std::pair<std::string, std::string>> referring = {
-      {"child_names", "contactpoint_id"}, {"carers", "contactpoint_id"},
-      {"involvements", "contactpoint_id"}, {"source_records", "child_id"},
-      {"practitioner_involvements", "child_id"}, {"shields", "child_id"}};
+      {"source_records", "child_id"},
+      {"practitioner_involvements", "child_id"},
+      {"shields", "child_id"}};
   // How many rows of each refer to the first child.
   auto count_rows = [&](RawDb& raw) {
     std::vector<std::string> counts;
@@ -462,7 +464,7 @@ TEST_F(SqliteStoreTest, TheArrivalOrderMigrationKeepsAVersion11StoreWhole) {
 
   CP_ASSERT_OK_AND_ASSIGN(auto store, Open(path));
   CP_ASSERT_OK_AND_ASSIGN(StoreInfo info, store->Info());
-  EXPECT_EQ(info.schema_version, 12);
+  EXPECT_EQ(info.schema_version, SqliteStore::KnownSchemaVersion());
   EXPECT_EQ(info.children, 2);
   CP_ASSERT_OK_AND_ASSIGN(SqliteSettings settings, store->Settings());
   EXPECT_TRUE(settings.foreign_keys);
@@ -498,13 +500,15 @@ TEST_F(SqliteStoreTest, TheArrivalOrderMigrationKeepsAVersion11StoreWhole) {
                          "ESCAPE '\\'"),
               std::vector<std::string>{"0"});
     // An ID is still unique, and still must have been issued.
-    EXPECT_NE(raw.Exec(("INSERT INTO children (contactpoint_id, gender, date_of_birth) VALUES (" +
-                        std::to_string(a.number()) + ", 'male', '2016-01-01')")
-                           .c_str()),
-              SQLITE_OK);
-    EXPECT_NE(raw.Exec("INSERT INTO children (contactpoint_id, gender, date_of_birth) "
-                       "VALUES (100000000001, 'male', '2016-01-01')"),
-              SQLITE_OK);
+    const std::string columns =
+        "INSERT INTO children (contactpoint_id, gender, date_of_birth, given_names, "
+        "family_name, lists_json) VALUES (";
+    const std::string values = ", 'male', '2016-01-01', 'A', 'B', '{}')";
+    ASSERT_EQ(raw.Exec("INSERT INTO issued_ids VALUES (100000000002, 0)"), SQLITE_OK);
+    EXPECT_EQ(raw.Exec((columns + "100000000002" + values).c_str()), SQLITE_OK);
+    EXPECT_NE(raw.Exec((columns + std::to_string(a.number()) + values).c_str()), SQLITE_OK);
+    EXPECT_NE(raw.Exec((columns + "100000000001" + values).c_str()), SQLITE_OK);
+    ASSERT_EQ(raw.Exec("DELETE FROM children WHERE contactpoint_id = 100000000002"), SQLITE_OK);
   }
   // The references point at the new table: deleting a child takes its rows.
   {
@@ -541,6 +545,109 @@ TEST_F(SqliteStoreTest, TheArrivalOrderMigrationRefusesAStoreWithABrokenReferenc
   EXPECT_EQ(raw.Column("SELECT count(*) FROM sqlite_schema WHERE name = 'children_by_nhs_number'"),
             std::vector<std::string>{"1"});
   EXPECT_EQ(raw.Column("SELECT count(*) FROM children"), std::vector<std::string>{"2"});
+}
+
+// contract::FullChild as a build of schema version 12 stored it: a children
+// row (without provenance) and rows of child_names, carers and involvements,
+// inserted out of ordinal order.
+void FillVersion12FullChild(RawDb& raw, std::int64_t id) {
+  const char* const statements[] = {
+      "INSERT INTO issued_ids VALUES (?1, 0)",
+      "INSERT INTO children (contactpoint_id, gender, date_of_birth, date_of_death, "
+      "address_lines, address_postcode, nhs_number, upn, uln, accountable, "
+      "accountable_provisional, provenance_json) VALUES (?1, 'female', '2015-03-02', "
+      "'2023-12-31', '[\"12 High Street\",\"Flat 2\",\"Leeds\"]', 'LS1 4AB', '9434765919', "
+      "'A123456789012', '1234567890', 'la:E08000035', 1, NULL)",
+      "INSERT INTO child_names VALUES (?1, 3, 'alias', '', 'Smith')",
+      "INSERT INTO child_names VALUES (?1, 0, 'primary', 'Zoë Ånne', 'O''Brien-Łukasiewicz')",
+      "INSERT INTO child_names VALUES (?1, 4, 'alias', 'Σοφία', 'Παπαδοπούλου')",
+      "INSERT INTO child_names VALUES (?1, 1, 'alias', 'Zoe Anne', 'O''Brien')",
+      "INSERT INTO child_names VALUES (?1, 2, 'alias', 'Zoé', 'Nguyễn')",
+      "INSERT INTO carers (contactpoint_id, ordinal, given_names, family_name, relationship, "
+      "parental_responsibility, phone, email, address_lines, address_postcode) VALUES "
+      "(?1, 2, 'Tomás', 'García', 'father', 0, NULL, NULL, NULL, NULL), "
+      "(?1, 0, 'Jane', 'Smith', 'mother', 1, '0113 496 0000', 'jane.smith@example.org', "
+      "'[\"12 High Street\",\"Leeds\"]', 'LS1 4AB'), "
+      "(?1, 1, '', 'Leeds City Council', 'local_authority', 1, NULL, NULL, '[]', NULL)",
+      "INSERT INTO involvements VALUES "
+      "(?1, 3, 'gp', 'Park Surgery', 'ODS:B86001', NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+      "NULL, NULL, NULL, NULL, NULL, 0, 0, NULL, NULL, NULL), "
+      "(?1, 1, 'sexual_health', 'Leeds Sexual Health', NULL, NULL, NULL, NULL, NULL, NULL, "
+      "NULL, NULL, NULL, NULL, NULL, '2023-05-01', NULL, 0, 0, 'child', '2023-04-30', NULL), "
+      "(?1, 0, 'school', 'Leeds Primary', 'URN:107999', '0113 496 0001', "
+      "'office@leeds-primary.example', '[\"1 School Lane\",\"Leeds\"]', 'LS2 9JT', 'Ann', "
+      "'Teacher', '0113 496 0002', 'ann.teacher@leeds-primary.example', '[\"1 School Lane\"]', "
+      "NULL, '2020-09-01', '2023-07-20', 1, 1, 'parent', '2021-01-04', 'child_protection'), "
+      "(?1, 2, 'mental_health', 'CAMHS Leeds', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+      "NULL, NULL, NULL, NULL, NULL, 0, 0, NULL, NULL, 'child_protection')",
+  };
+  for (const char* sql : statements) raw.Column(sql, id, true);
+}
+
+// Migration 13 moves a child's names, carers and services into its children
+// row: every field and the order of every list survive, and the three tables
+// are gone.
+TEST_F(SqliteStoreTest, TheOneRowMigrationKeepsEveryFieldOfAVersion12Child) {
+  const std::string path = Temp().NewPath();
+  const ContactPointId id = ScriptedId(8);
+  const ContactPointId bare = ScriptedId(3);
+  {
+    RawDb raw(path);
+    ASSERT_NO_FATAL_FAILURE(MakeSchemaVersion(raw, 12));
+    FillVersion12FullChild(raw, static_cast<std::int64_t>(id.number()));
+    // A child with no other names, carers or services.
+    raw.Column("INSERT INTO issued_ids VALUES (?1, 0)", static_cast<std::int64_t>(bare.number()),
+               true);
+    raw.Column("INSERT INTO children (contactpoint_id, gender, date_of_birth) "
+               "VALUES (?1, 'unknown', '2019-06-30')",
+               static_cast<std::int64_t>(bare.number()), true);
+    raw.Column("INSERT INTO child_names VALUES (?1, 0, 'primary', 'Sam', 'Jones')",
+               static_cast<std::int64_t>(bare.number()), true);
+  }
+  CP_ASSERT_OK_AND_ASSIGN(auto store, Open(path));
+  domain::Child expected = FullChild(id);
+  expected.provenance.clear();
+  {
+    CP_ASSERT_OK_AND_ASSIGN(auto tx, store->Begin(TxMode::kReadOnly));
+    CP_ASSERT_OK_AND_ASSIGN(domain::Child child, tx->GetChild(id));
+    EXPECT_EQ(contract::DescribeForTest(child), contract::DescribeForTest(expected));
+    CP_ASSERT_OK_AND_ASSIGN(domain::Child minimal, tx->GetChild(bare));
+    EXPECT_EQ(contract::DescribeForTest(minimal), contract::DescribeForTest(MinimalChild(bare)));
+  }
+  // Written again unchanged, the child reads back the same.
+  {
+    CP_ASSERT_OK_AND_ASSIGN(auto tx, store->Begin(TxMode::kReadWrite));
+    CP_ASSERT_OK(tx->PutChild(FullChild(id)));
+    CP_ASSERT_OK(tx->Commit());
+    CP_ASSERT_OK_AND_ASSIGN(auto read, store->Begin(TxMode::kReadOnly));
+    CP_ASSERT_OK_AND_ASSIGN(domain::Child child, read->GetChild(id));
+    EXPECT_EQ(contract::DescribeForTest(child), contract::DescribeForTest(FullChild(id)));
+  }
+  RawDb raw(path);
+  EXPECT_EQ(raw.Column("SELECT name FROM sqlite_schema WHERE name IN ('child_names', 'carers', "
+                       "'involvements', 'children_v13')"),
+            std::vector<std::string>{});
+  EXPECT_EQ(raw.Column("PRAGMA integrity_check"), std::vector<std::string>{"ok"});
+}
+
+// A version-12 child without a primary name (a damaged store) stops the
+// migration, which changes nothing.
+TEST_F(SqliteStoreTest, TheOneRowMigrationRefusesAChildWithoutAName) {
+  const std::string path = Temp().NewPath();
+  {
+    RawDb raw(path);
+    ASSERT_NO_FATAL_FAILURE(MakeSchemaVersion(raw, 12));
+    FillVersion12FullChild(raw, static_cast<std::int64_t>(ScriptedId(8).number()));
+    ASSERT_EQ(raw.Exec("DELETE FROM child_names WHERE ordinal = 0"), SQLITE_OK);
+  }
+  auto store = Open(path);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().message().find("Zoe"), std::string::npos);
+  RawDb raw(path);
+  EXPECT_EQ(raw.Column("SELECT max(version) FROM schema_migrations"),
+            std::vector<std::string>{"12"});
+  EXPECT_EQ(raw.Column("SELECT count(*) FROM child_names"), std::vector<std::string>{"4"});
+  EXPECT_EQ(raw.Column("SELECT count(*) FROM carers"), std::vector<std::string>{"3"});
 }
 
 TEST_F(SqliteStoreTest, RefusesASchemaNewerThanThisBuild) {
