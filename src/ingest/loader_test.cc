@@ -60,7 +60,7 @@ std::string Upsert(const std::string& key, const std::string& given, const std::
 std::string Distinct(int i, const std::string& nhs = "") {
   static const char* kGiven[] = {"Amelia", "Oscar", "Isla", "Noah", "Freya", "Arthur"};
   static const char* kFamily[] = {"Patel", "Evans", "Walker", "Wright", "Thompson"};
-  char dob[11];
+  char dob[40];  // room for any int, so the compiler can see nothing is cut
   std::snprintf(dob, sizeof dob, "%04d-%02d-%02d", 2008 + i % 10, 1 + (i / 10) % 12,
                 1 + (i / 120) % 28);
   std::string line = Upsert("K" + std::to_string(i), kGiven[i % 6], kFamily[i % 5], nhs);
