@@ -1237,6 +1237,36 @@ TEST_P(StoreContractTest, AnAllOrNothingTransactionWritesAndLogsLikeAReadWriteOn
   EXPECT_TRUE(StrictlyIncreasing(Seqs(changes)));
 }
 
+// A child put twice with nothing read in between: the second version is the
+// one kept, whichever is the larger (a batching backend may write both
+// waiting versions in one statement: 16 puts here, the first and the last of
+// the same child).
+TEST_P(StoreContractTest, OfTwoVersionsOfAChildPutInARowTheSecondIsKept) {
+  for (const bool full_first : {true, false}) {
+    std::vector<std::uint64_t> draws;
+    for (int i = 0; i < 15; ++i) {
+      draws.push_back((full_first ? 300 : 400) + static_cast<std::uint64_t>(i));
+    }
+    ScriptedRandom random(draws);
+    ContactPointId twice;
+    {
+      CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kAllOrNothing));
+      for (int i = 0; i < 15; ++i) {
+        CP_ASSERT_OK_AND_ASSIGN(ContactPointId id, tx->AllocateChildId(random));
+        if (i == 0) twice = id;
+        const bool full = (i == 0) == full_first;
+        CP_ASSERT_OK(tx->PutChild(full ? FullChild(id) : MinimalChild(id)));
+      }
+      CP_ASSERT_OK(tx->PutChild(full_first ? MinimalChild(twice) : FullChild(twice)));
+      CP_ASSERT_OK(tx->Commit());
+    }
+    CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadOnly));
+    CP_ASSERT_OK_AND_ASSIGN(domain::Child child, tx->GetChild(twice));
+    EXPECT_TRUE(SameChild(full_first ? MinimalChild(twice) : FullChild(twice), child))
+        << "full first: " << full_first;
+  }
+}
+
 TEST_P(StoreContractTest, AnAllOrNothingTransactionReadsEachChildsRecordsAsItsWritesLeftThem) {
   ScriptedRandom random({300, 301, 302, 303});
   ContactPointId a, b, c, d;
