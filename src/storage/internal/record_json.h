@@ -3,10 +3,16 @@
 // A SourceRecord keeps the source's own view of the child (a domain::Child,
 // whose id is not stored) and the life events it reported. Backends store
 // both as JSON text in one column each, since they are read and written whole
-// and never queried field by field. Key names follow DATA-SUPPLY.md; optional
-// fields are omitted when absent; enums and dates use the spellings of
+// and never queried field by field. Enums and dates use the spellings of
 // codec.h. The same functions serve every backend, so a record copied between
 // backends stays byte-identical.
+//
+// A source view is written as {"view": T}, T the tuple
+//   [given names, family name, gender, date of birth, other names, carers,
+//    services, address lines, postcode, NHS number, UPN, ULN, date of death]
+// whose lists hold the tuples of EncodeChildListsJson below, the nulls at the
+// end left off. Views written before the sixteenth session (an object with a
+// key per field, names as in DATA-SUPPLY.md) are still read.
 //
 // nlohmann::json is private to this file's implementation: no exception
 // leaves it. Stateless functions; thread-safe.
