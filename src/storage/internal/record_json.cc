@@ -233,21 +233,24 @@ class Tuple {
       Text(*value);
     }
   }
+  // Two values: the address lines (an array) and the postcode.
+  void Address(const std::optional<domain::Address>& address) {
+    if (!address) {
+      nulls_ += 2;
+      return;
+    }
+    WriteNulls();
+    w_.Open('[');
+    for (const std::string& line : address->lines.Reveal()) w_.Text(line);
+    w_.Close(']');
+    Optional(address->postcode);
+  }
   void Contact(const domain::ContactDetails& contact) {
     Optional(contact.phone);
     Optional(contact.email);
-    if (contact.address) {
-      WriteNulls();
-      w_.Open('[');
-      for (const std::string& line : contact.address->lines.Reveal()) w_.Text(line);
-      w_.Close(']');
-      Optional(contact.address->postcode);
-    } else {
-      nulls_ += 2;
-    }
+    Address(contact.address);
   }
-  // A list of tuples (or texts) as the next value: OpenList, its elements,
-  // CloseList.
+  // A list of tuples as the next value: OpenList, its elements, CloseList.
   void OpenList() {
     WriteNulls();
     w_.Open('[');
@@ -426,21 +429,26 @@ class StoredTuple {
     if (!e) throw simdjson_error(simdjson::INCORRECT_TYPE);
     return bool(*e);
   }
+  std::optional<domain::PersonalText> OptionalPersonal(std::size_t i) const {
+    auto text = OptionalText(i);
+    if (!text) return std::nullopt;
+    return domain::PersonalText(std::move(*text));
+  }
+  // Two values from `first`: address lines (absent: no address), postcode.
+  std::optional<domain::Address> Address(std::size_t first) const {
+    auto lines = At(first);
+    if (!lines) return std::nullopt;
+    domain::Address address;
+    address.lines = core::Sensitive<std::vector<std::string>>(Texts(Array(*lines)));
+    address.postcode = OptionalPersonal(first + 1);
+    return address;
+  }
   // Four values from `first`: phone, email, address lines, postcode.
   domain::ContactDetails Contact(std::size_t first) const {
     domain::ContactDetails contact;
-    if (auto phone = OptionalText(first)) contact.phone = domain::PersonalText(std::move(*phone));
-    if (auto email = OptionalText(first + 1)) {
-      contact.email = domain::PersonalText(std::move(*email));
-    }
-    if (auto lines = At(first + 2)) {
-      domain::Address address;
-      address.lines = core::Sensitive<std::vector<std::string>>(Texts(Array(*lines)));
-      if (auto postcode = OptionalText(first + 3)) {
-        address.postcode = domain::PersonalText(std::move(*postcode));
-      }
-      contact.address = std::move(address);
-    }
+    contact.phone = OptionalPersonal(first);
+    contact.email = OptionalPersonal(first + 1);
+    contact.address = Address(first + 2);
     return contact;
   }
 
@@ -567,17 +575,10 @@ core::StatusOr<domain::Child> CompactChildFrom(Element view) {
     return *e;
   };
   RETURN_IF_ERROR(ListTuplesInto(list(4), list(5), list(6), field, child));
-  if (auto lines = t.At(7)) {
-    domain::Address address;
-    address.lines = core::Sensitive<std::vector<std::string>>(Texts(Array(*lines)));
-    if (auto postcode = t.OptionalText(8)) {
-      address.postcode = domain::PersonalText(std::move(*postcode));
-    }
-    child.address = std::move(address);
-  }
-  if (auto nhs = t.OptionalText(9)) child.identifiers.nhs_number = domain::PersonalText(*nhs);
-  if (auto upn = t.OptionalText(10)) child.identifiers.upn = domain::PersonalText(*upn);
-  if (auto uln = t.OptionalText(11)) child.identifiers.uln = domain::PersonalText(*uln);
+  child.address = t.Address(7);
+  child.identifiers.nhs_number = t.OptionalPersonal(9);
+  child.identifiers.upn = t.OptionalPersonal(10);
+  child.identifiers.uln = t.OptionalPersonal(11);
   if (auto dod = t.OptionalText(12)) {
     ASSIGN_OR_RETURN(child.date_of_death, DateFromText(Path(field, "date_of_death"), *dod));
   }
@@ -655,15 +656,7 @@ core::StatusOr<std::string> EncodeChildJson(const domain::Child& child) {
     RETURN_IF_ERROR(WriteServiceTuple(w, child.involvements[i], Indexed(field, "services", i)));
   }
   t.CloseList();
-  if (child.address) {
-    t.OpenList();
-    for (const std::string& line : child.address->lines.Reveal()) w.Text(line);
-    t.CloseList();
-    t.Optional(child.address->postcode);
-  } else {
-    t.Optional(std::optional<std::string>());
-    t.Optional(std::optional<std::string>());
-  }
+  t.Address(child.address);
   t.Optional(child.identifiers.nhs_number);
   t.Optional(child.identifiers.upn);
   t.Optional(child.identifiers.uln);

@@ -1,6 +1,5 @@
 #include "storage/sqlite/internal/sqlite_db.h"
 
-#include <cstring>
 #include <utility>
 
 namespace cp::storage::internal {
@@ -182,24 +181,6 @@ core::Status Statement::Run() {
     ASSIGN_OR_RETURN(bool row, Step());
     if (!row) return core::Status::Ok();
   }
-}
-
-bool Statement::Holds(int column, const SqlValue& value) const {
-  const int type = sqlite3_column_type(stmt_, column);
-  switch (value.kind) {
-    case SqlValue::Kind::kNull:
-      return type == SQLITE_NULL;
-    case SqlValue::Kind::kInt64:
-      return type == SQLITE_INTEGER && sqlite3_column_int64(stmt_, column) == value.int64;
-    case SqlValue::Kind::kText: {
-      if (type != SQLITE_TEXT) return false;
-      const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
-      const auto size = static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column));
-      return size == value.text.size() &&
-             (size == 0 || std::memcmp(text, value.text.data(), size) == 0);
-    }
-  }
-  return false;
 }
 
 bool Statement::IsNull(int column) const {

@@ -101,9 +101,6 @@ class Statement {
   std::string Blob(int column) const;
   std::optional<std::string> OptionalText(int column) const;
   std::optional<std::int64_t> OptionalInt64(int column) const;
-  // Whether the column holds exactly `value`: same kind (NULL, integer,
-  // text) and the same integer or bytes.
-  bool Holds(int column, const SqlValue& value) const;
 
   // Rows changed by the last completed INSERT, UPDATE or DELETE.
   int Changes() const;
