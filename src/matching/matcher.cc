@@ -246,13 +246,24 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
   const index::CandidateResult found = index_.Candidates(record, options_.candidates);
   std::vector<ScoredCandidate> scored;
   scored.reserve(found.candidates.size());
+  // Each candidate's best view as the index holds it, kept for the
+  // examination below (a Lookup decodes it from the index's compact form).
+  std::vector<std::pair<domain::ContactPointId, linkage::LinkageRecord>> views;
+  views.reserve(found.candidates.size());
   for (const index::Candidate& candidate : found.candidates) {
-    const std::optional<linkage::LinkageRecord> view = index_.Lookup(candidate.child);
+    std::optional<linkage::LinkageRecord> view = index_.Lookup(candidate.child);
     if (!view) continue;  // removed since the lookup of candidates
     ScoredCandidate s{candidate.child, 0, comparator_.Compare(record, *view)};
     s.score = model_.Score(s.vector);
     scored.push_back(std::move(s));
+    views.emplace_back(candidate.child, std::move(*view));
   }
+  auto view_of = [&](const domain::ContactPointId& child) -> const linkage::LinkageRecord* {
+    for (const auto& [id, view] : views) {
+      if (id == child) return &view;
+    }
+    return nullptr;
+  };
   auto better = [](const ScoredCandidate& a, const ScoredCandidate& b) {
     return a.score != b.score ? a.score > b.score : a.child.number() < b.child.number();
   };
@@ -294,9 +305,8 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
     ChildFacts child = facts ? facts(s.child) : ChildFacts{};
     // An identifier shared with the child settles it: twins and siblings
     // never share one, so no member lacking it can make this a twin case.
-    const std::optional<linkage::LinkageRecord> view = index_.Lookup(s.child);
     std::vector<std::pair<linkage::ComparisonVector, const linkage::LinkageRecord*>> vectors = {
-        {s.vector, view ? &*view : nullptr}};
+        {s.vector, view_of(s.child)}};
     for (const linkage::LinkageRecord& member : child.members) {
       vectors.emplace_back(comparator_.Compare(record, member), &member);
     }
