@@ -120,7 +120,6 @@ class ComparatorTest : public ::testing::Test {
     }
   }
 
- private:
   struct State {
     std::unique_ptr<NameNormaliser> normaliser;
     NameEquivalence given;
@@ -310,6 +309,45 @@ TEST_F(ComparatorTest, ExactNameAgreementCarriesTheNameFrequency) {
                            BuildWith({.given = "Jesica", .family = "Smyth"}, given, family));
   EXPECT_FLOAT_EQ(typo.given_name_frequency, 0.0f);
   EXPECT_FLOAT_EQ(typo.family_name_frequency, 0.0f);
+}
+
+// The builder's memo of names (record.h) gives what computing them gives,
+// also once it has started again past its limit.
+TEST_F(ComparatorTest, TheNameMemoGivesWhatTheNamesGive) {
+  const RecordBuilder builder(*state_->normaliser, state_->given, state_->family);
+  const std::vector<NameToken> first = builder.GivenNames("Mary-Jane Bob");
+  ASSERT_EQ(first.size(), 3u);
+  EXPECT_EQ(first[0].text, "mary");
+  EXPECT_FALSE(first[2].groups.empty());  // "bob", a nickname of robert
+  const FamilyName smith = builder.Family("O'Brien-Smith");
+  for (std::size_t i = 0; i <= RecordBuilder::kNameMemoLimit; ++i) {
+    const std::string name = "Name" + std::to_string(i);
+    EXPECT_EQ(builder.GivenNames("Mary-Jane Bob"), first);
+    EXPECT_EQ(builder.Family("O'Brien-Smith"), smith);
+    (void)builder.GivenNames(name);
+    (void)builder.Family(name);
+    if (i % 4096 != 0) continue;
+    // A name met before, and a new one, as a builder that never met them.
+    const RecordBuilder fresh(*state_->normaliser, state_->given, state_->family);
+    EXPECT_EQ(builder.GivenNames(name), fresh.GivenNames(name)) << i;
+    EXPECT_EQ(builder.Family(name), fresh.Family(name)) << i;
+  }
+  EXPECT_EQ(builder.GivenNames("Mary-Jane Bob"), first);
+}
+
+// Each builder's names are its own: another builder, with other variant
+// tables, on the same thread never gets what the first one gave.
+TEST_F(ComparatorTest, ABuilderNeverGetsAnotherBuildersNames) {
+  auto none = NameEquivalence::FromPairs({{"anne", "annie"}});
+  ASSERT_TRUE(none.ok());
+  const RecordBuilder with_bob(*state_->normaliser, state_->given, state_->family);
+  const RecordBuilder without(*state_->normaliser, *none, *none);
+  for (int round = 0; round < 2; ++round) {
+    EXPECT_FALSE(with_bob.GivenNames("Bob")[0].groups.empty()) << round;
+    EXPECT_TRUE(without.GivenNames("Bob")[0].groups.empty()) << round;
+    EXPECT_FALSE(with_bob.Family("Smith").groups.empty()) << round;
+    EXPECT_TRUE(without.Family("Smith").groups.empty()) << round;
+  }
 }
 
 TEST(PackPhoneTest, NormalisesUkNumbers) {

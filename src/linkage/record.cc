@@ -1,13 +1,55 @@
 #include "linkage/record.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <functional>
+#include <unordered_map>
 
 #include "linkage/internal/hash.h"
 #include "linkage/phonetic.h"
 
 namespace cp::linkage {
 namespace {
+
+std::atomic<std::uint64_t> next_builder_id{1};
+
+struct NameHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view name) const {
+    return std::hash<std::string_view>{}(name);
+  }
+};
+
+template <typename Value>
+using NameMap = std::unordered_map<std::string, Value, NameHash, std::equal_to<>>;
+
+// One thread's memo (RecordBuilder): of one builder at a time.
+struct NameMemo {
+  std::uint64_t builder = 0;
+  NameMap<std::vector<NameToken>> given;
+  NameMap<FamilyName> family;
+};
+
+NameMemo& MemoOf(std::uint64_t builder) {
+  thread_local NameMemo memo;
+  if (memo.builder != builder) {
+    memo.given.clear();
+    memo.family.clear();
+    memo.builder = builder;
+  }
+  return memo;
+}
+
+// What `map` holds for `name`, else compute(name), kept.
+template <typename Value, typename Compute>
+Value Remembered(NameMap<Value>& map, std::string_view name, Compute compute) {
+  if (auto it = map.find(name); it != map.end()) return it->second;
+  Value value = compute(name);
+  if (map.size() >= RecordBuilder::kNameMemoLimit) map.clear();
+  map.emplace(std::string(name), value);
+  return value;
+}
 
 // Up to 8 ASCII bytes packed big-endian; 0 only for the empty string.
 std::uint64_t PackAscii(std::string_view text) {
@@ -106,9 +148,20 @@ RecordBuilder::RecordBuilder(const NameNormaliser& normaliser,
       family_variants_(family_variants),
       given_frequencies_(given_frequencies),
       family_frequencies_(family_frequencies),
-      known_given_names_(known_given_names) {}
+      known_given_names_(known_given_names),
+      id_(next_builder_id.fetch_add(1, std::memory_order_relaxed)) {}
 
 std::vector<NameToken> RecordBuilder::GivenNames(std::string_view given_names) const {
+  return Remembered(MemoOf(id_).given, given_names,
+                    [this](std::string_view name) { return ComputeGivenNames(name); });
+}
+
+FamilyName RecordBuilder::Family(std::string_view family_name) const {
+  return Remembered(MemoOf(id_).family, family_name,
+                    [this](std::string_view name) { return ComputeFamily(name); });
+}
+
+std::vector<NameToken> RecordBuilder::ComputeGivenNames(std::string_view given_names) const {
   std::vector<NameToken> tokens;
   for (std::string& text : normaliser_.Tokens(given_names)) {
     NameToken token;
@@ -121,7 +174,7 @@ std::vector<NameToken> RecordBuilder::GivenNames(std::string_view given_names) c
   return tokens;
 }
 
-FamilyName RecordBuilder::Family(std::string_view family_name) const {
+FamilyName RecordBuilder::ComputeFamily(std::string_view family_name) const {
   FamilyName family;
   family.keys = MakeFamilyNameKeys(normaliser_.Tokens(family_name));
   family.phonetic = Nysiis(family.keys.core);

@@ -33,12 +33,14 @@ struct NameToken {
   // A name registered for babies in England and Wales (known_names.h); false
   // for a typing error such as "jonh", and when the builder has no list.
   bool known = false;
+  friend bool operator==(const NameToken&, const NameToken&) = default;
 };
 
 struct FamilyName {
   FamilyNameKeys keys;   // full, core, parts
   std::string phonetic;  // NYSIIS of keys.core
   GroupIds groups;       // surname variant groups of full (else of core)
+  friend bool operator==(const FamilyName&, const FamilyName&) = default;
 };
 
 // Hashes of one name for cross-name comparison (aliases, carers): 0 = none.
@@ -95,6 +97,14 @@ std::uint64_t PackPhone(std::string_view phone);
 // Derives LinkageRecords. Borrows everything it is given (they must outlive
 // it); immutable after construction, so thread-safe for concurrent Build
 // calls (NameNormaliser is thread-safe).
+//
+// Names repeat (a feed's children, their carers and the candidates' records
+// share a few thousand given and family names), so each thread keeps what
+// GivenNames and Family gave for the last names it asked this builder about
+// (up to kNameMemoLimit of each, then it starts again) and gives the same
+// again: a pure function of the name, so a Build is the same with or without
+// it. The memo holds normalised names, as the candidate index does: personal
+// data in memory only, never logged; it goes with its thread.
 class RecordBuilder {
  public:
   RecordBuilder(const NameNormaliser& normaliser, const NameEquivalence& given_variants,
@@ -109,7 +119,16 @@ class RecordBuilder {
   std::vector<NameToken> GivenNames(std::string_view given_names) const;
   FamilyName Family(std::string_view family_name) const;
 
+  // Names each thread's memo keeps of each kind before it starts again.
+  static constexpr std::size_t kNameMemoLimit = 1 << 15;
+
  private:
+  std::vector<NameToken> ComputeGivenNames(std::string_view given_names) const;
+  FamilyName ComputeFamily(std::string_view family_name) const;
+
+  // Tells one builder's memo entries from another's (a builder destroyed
+  // and another made at the same address must not see them).
+  std::uint64_t id_;
   const NameNormaliser& normaliser_;
   const NameEquivalence& given_variants_;
   const NameEquivalence& family_variants_;
