@@ -398,7 +398,7 @@ TEST(RecordJsonTest, TheHandWrittenEncodersRefuseTextThatIsNotUtf8) {
   EXPECT_TRUE(HasCode(EncodeDecisionJson(d), ErrorCode::kInvalidRecord));
 }
 
-TEST(RecordJsonTest, ProvenanceGroupsConsecutiveFieldsOfOneSourceRecordAndReadsTheOldShape) {
+TEST(RecordJsonTest, ProvenanceIsTuplesOfConsecutiveFieldsOfOneSourceRecordAndReadsTheOldShapes) {
   const auto at = core::FromUnixMillis(1743386400000);
   auto from = [&](const char* field, const char* source, const char* key) {
     return domain::FieldProvenance{field, domain::SourceId(source), domain::SourceKey(key),
@@ -409,16 +409,24 @@ TEST(RecordJsonTest, ProvenanceGroupsConsecutiveFieldsOfOneSourceRecordAndReadsT
       from("upn", "school", "S1"), from("address", "nhs-pds", "P1")};
   auto json = EncodeProvenanceJson(provenance);
   ASSERT_TRUE(json.ok()) << json.status().ToString();
+  // Each entry a tuple: source, key, batch, extracted_at_ms, then its fields.
   EXPECT_EQ(*json,
-            "[{\"batch\":\"b1\",\"extracted_at_ms\":1743386400000,\"fields\":[\"name\",\"gender\"],"
-            "\"key\":\"P1\",\"source\":\"nhs-pds\"},"
-            "{\"batch\":\"b1\",\"extracted_at_ms\":1743386400000,\"fields\":[\"upn\"],"
-            "\"key\":\"S1\",\"source\":\"school\"},"
-            "{\"batch\":\"b1\",\"extracted_at_ms\":1743386400000,\"fields\":[\"address\"],"
-            "\"key\":\"P1\",\"source\":\"nhs-pds\"}]");
+            "[[\"nhs-pds\",\"P1\",\"b1\",1743386400000,\"name\",\"gender\"],"
+            "[\"school\",\"S1\",\"b1\",1743386400000,\"upn\"],"
+            "[\"nhs-pds\",\"P1\",\"b1\",1743386400000,\"address\"]]");
   auto back = DecodeProvenanceJson(*json);
   ASSERT_TRUE(back.ok()) << back.status().ToString();
   EXPECT_EQ(*back, provenance);
+  // Stores written before the tuples hold objects with key names.
+  auto grouped = DecodeProvenanceJson(
+      "[{\"batch\":\"b1\",\"extracted_at_ms\":1743386400000,\"fields\":[\"name\",\"gender\"],"
+      "\"key\":\"P1\",\"source\":\"nhs-pds\"},"
+      "{\"batch\":\"b1\",\"extracted_at_ms\":1743386400000,\"fields\":[\"upn\"],"
+      "\"key\":\"S1\",\"source\":\"school\"},"
+      "{\"batch\":\"b1\",\"extracted_at_ms\":1743386400000,\"fields\":[\"address\"],"
+      "\"key\":\"P1\",\"source\":\"nhs-pds\"}]");
+  ASSERT_TRUE(grouped.ok()) << grouped.status().ToString();
+  EXPECT_EQ(*grouped, provenance);
   // Stores written before grouping hold one entry per field.
   auto old = DecodeProvenanceJson(
       "[{\"batch\":\"b1\",\"extracted_at_ms\":1743386400000,\"field\":\"name\",\"key\":\"P1\","
@@ -430,7 +438,10 @@ TEST(RecordJsonTest, ProvenanceGroupsConsecutiveFieldsOfOneSourceRecordAndReadsT
   for (const char* corrupt :
        {"[{\"fields\":[],\"source\":\"s\",\"key\":\"k\",\"batch\":\"b\",\"extracted_at_ms\":0}]",
         "[{\"fields\":\"name\",\"source\":\"s\",\"key\":\"k\",\"batch\":\"b\",\"extracted_at_ms\":0}]",
-        "[{\"fields\":[1],\"source\":\"s\",\"key\":\"k\",\"batch\":\"b\",\"extracted_at_ms\":0}]"}) {
+        "[{\"fields\":[1],\"source\":\"s\",\"key\":\"k\",\"batch\":\"b\",\"extracted_at_ms\":0}]",
+        "[[]]", "[[\"s\",\"k\",\"b\",0]]", "[[\"s\",\"k\",\"b\",\"0\",\"name\"]]",
+        "[[\"s\",\"k\",1,0,\"name\"]]", "[[\"s\",\"k\",\"b\",0,[\"name\"]]]",
+        "[[\"s\",\"k\",\"b\",0.5,\"name\"]]"}) {
     EXPECT_FALSE(DecodeProvenanceJson(corrupt).ok()) << corrupt;
   }
 }

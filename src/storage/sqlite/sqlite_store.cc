@@ -487,10 +487,11 @@ StatusOr<SourceRecord> SourceRecordFrom(const Statement& stmt) {
   record.batch = domain::BatchId(stmt.Text(4));
   record.extracted_at = core::FromUnixMillis(stmt.Int64(5));
   record.received_at = core::FromUnixMillis(stmt.Int64(6));
-  ASSIGN_OR_RETURN(record.data, DecodeChildJson(stmt.Text(7)));
-  ASSIGN_OR_RETURN(record.events, DecodeEventsJson(stmt.Text(8)));
-  if (auto decision = stmt.OptionalText(9)) {
-    ASSIGN_OR_RETURN(record.decision, DecodeDecisionJson(*decision));
+  // Decoded where SQLite holds the text, not copied first.
+  ASSIGN_OR_RETURN(record.data, DecodeChildJson(stmt.TextView(7)));
+  ASSIGN_OR_RETURN(record.events, DecodeEventsJson(stmt.TextView(8)));
+  if (!stmt.IsNull(9)) {
+    ASSIGN_OR_RETURN(record.decision, DecodeDecisionJson(stmt.TextView(9)));
   }
   return record;
 }

@@ -189,10 +189,12 @@ bool Statement::IsNull(int column) const {
 
 std::int64_t Statement::Int64(int column) const { return sqlite3_column_int64(stmt_, column); }
 
-std::string Statement::Text(int column) const {
+std::string Statement::Text(int column) const { return std::string(TextView(column)); }
+
+std::string_view Statement::TextView(int column) const {
   const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
-  if (text == nullptr) return std::string();
-  return std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
+  if (text == nullptr) return std::string_view();
+  return std::string_view(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
 }
 
 std::string Statement::Blob(int column) const {

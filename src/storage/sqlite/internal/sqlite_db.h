@@ -98,6 +98,10 @@ class Statement {
   bool IsNull(int column) const;
   std::int64_t Int64(int column) const;
   std::string Text(int column) const;
+  // The column's text where SQLite holds it: valid until the statement steps,
+  // is reset or is finalised, and until another call reads the column as
+  // another type. For text that is decoded at once (stored JSON).
+  std::string_view TextView(int column) const;
   std::string Blob(int column) const;
   std::optional<std::string> OptionalText(int column) const;
   std::optional<std::int64_t> OptionalInt64(int column) const;
