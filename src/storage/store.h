@@ -251,7 +251,9 @@ class Transaction {
   virtual core::StatusOr<domain::ContactPointId> AllocateChildId(core::Random& random) = 0;
 
   // Creates or replaces the whole best-view record child.id (which must have
-  // been allocated). Names, aliases, carers and involvements are replaced.
+  // been allocated: kInvalidContactPointId otherwise, which in kAllOrNothing
+  // mode may be reported by a later call or by Commit). Names, aliases,
+  // carers and involvements are replaced.
   virtual core::Status PutChild(const domain::Child& child) = 0;
 
   // The record with exactly this ID (redirects are not followed; see Resolve).

@@ -1986,6 +1986,74 @@ TEST_P(StoreContractTest, AnAuthoritysCurrentChildrenAreFoundByItsId) {
             stop);
 }
 
+// The accountable authority is part of every rewrite of a child, whatever
+// else changes or stays, and the authority's list follows it.
+TEST_P(StoreContractTest, AChildsAuthorityFollowsEachRewrite) {
+  ScriptedRandom random({97});
+  domain::Child child = contract::MinimalChild(domain::ContactPointId());
+  child.accountable = domain::Accountability{"la:E08000035", true};
+  const ContactPointId id = CreateChild(random, child);
+  child.id = id;
+  CreateSourceRecord(FullSourceRecord("gro-births", "F", id));
+  auto listed_under = [&](const std::string& accountable) {
+    auto tx = store_->Begin(TxMode::kReadOnly);
+    std::vector<ContactPointId> seen;
+    EXPECT_TRUE(IsOk((*tx)->ForEachCurrentChildOf(accountable, [&](const domain::Child& c) {
+      seen.push_back(c.id);
+      return core::Status::Ok();
+    })));
+    return seen;
+  };
+  const std::vector<ContactPointId> just = {id};
+  struct Step {
+    std::optional<domain::Accountability> accountable;
+    std::string family_name;
+  };
+  const Step steps[] = {
+      {domain::Accountability{"la:E06000014", true}, "Smith"},   // only the authority
+      {domain::Accountability{"la:E06000014", false}, "Smith"},  // only provisional
+      {domain::Accountability{"la:E06000014", false}, "Jones"},  // all but the authority
+      {std::nullopt, "Jones"},                                   // none
+      {domain::Accountability{"national:no-postcode", false}, "Jones"},
+  };
+  for (TxMode mode : {TxMode::kReadWrite, TxMode::kAllOrNothing}) {
+    for (const Step& step : steps) {
+      child.accountable = step.accountable;
+      child.name.family_name = domain::PersonalText(step.family_name);
+      {
+        CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(mode));
+        CP_ASSERT_OK(tx->PutChild(child));
+        CP_ASSERT_OK(tx->Commit());
+      }
+      CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kReadOnly));
+      CP_ASSERT_OK_AND_ASSIGN(domain::Child got, tx->GetChild(id));
+      EXPECT_TRUE(SameChild(child, got));
+      EXPECT_EQ(got.accountable, step.accountable);
+      for (const char* authority : {"la:E08000035", "la:E06000014", "national:no-postcode"}) {
+        const bool here = step.accountable && step.accountable->assignee == authority;
+        EXPECT_EQ(listed_under(authority), here ? just : std::vector<ContactPointId>{})
+            << authority;
+      }
+    }
+    // Back to the start for the other mode.
+    child.accountable = domain::Accountability{"la:E08000035", true};
+    CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(mode));
+    CP_ASSERT_OK(tx->PutChild(child));
+    CP_ASSERT_OK(tx->Commit());
+  }
+  // Two versions in one all-or-nothing transaction: the second's authority.
+  {
+    CP_ASSERT_OK_AND_ASSIGN(auto tx, store_->Begin(TxMode::kAllOrNothing));
+    child.accountable = domain::Accountability{"la:E06000014", false};
+    CP_ASSERT_OK(tx->PutChild(child));
+    child.accountable = domain::Accountability{"la:E08000035", false};
+    CP_ASSERT_OK(tx->PutChild(child));
+    CP_ASSERT_OK(tx->Commit());
+  }
+  EXPECT_EQ(listed_under("la:E08000035"), just);
+  EXPECT_TRUE(listed_under("la:E06000014").empty());
+}
+
 TEST_P(StoreContractTest, CurrentChildrenAreThoseASourceStillSupplies) {
   const ContactPointId linked = CreateChild(71);
   const ContactPointId review = CreateChild(72);
