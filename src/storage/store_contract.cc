@@ -1998,6 +1998,10 @@ TEST_P(StoreContractTest, AChildsAuthorityFollowsEachRewrite) {
   auto listed_under = [&](const std::string& accountable) {
     auto tx = store_->Begin(TxMode::kReadOnly);
     std::vector<ContactPointId> seen;
+    if (!tx.ok()) {
+      ADD_FAILURE() << tx.status().ToString();
+      return seen;
+    }
     EXPECT_TRUE(IsOk((*tx)->ForEachCurrentChildOf(accountable, [&](const domain::Child& c) {
       seen.push_back(c.id);
       return core::Status::Ok();

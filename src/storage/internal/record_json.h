@@ -62,7 +62,11 @@ core::Status DecodeChildListsJson(std::string_view json, domain::Child& child);
 core::StatusOr<std::string> EncodeDecisionJson(const LinkDecision& decision);
 core::StatusOr<LinkDecision> DecodeDecisionJson(std::string_view json);
 
-// A best view's provenance (domain::FieldProvenance list), codes only.
+// A best view's provenance (domain::FieldProvenance list), codes only: a list
+// of tuples [source, key, batch, extracted_at_ms, field, field...], one for
+// each run of consecutive fields from one source record. Lists written
+// before the seventeenth session (objects with key names, one field or
+// several per entry) are still read.
 core::StatusOr<std::string> EncodeProvenanceJson(
     const std::vector<domain::FieldProvenance>& provenance);
 core::StatusOr<std::vector<domain::FieldProvenance>> DecodeProvenanceJson(std::string_view json);
