@@ -160,6 +160,11 @@ StatusOr<std::unique_ptr<Connection>> OpenConnection(const std::string& path,
   // that SQLite does not wait for, so when another process is creating the
   // same store at this moment, retry for up to the busy timeout.
   constexpr std::chrono::milliseconds kRetryPause{10};
+  // A new file gets pages of kSqlitePageBytes (SQLite ignores this for a
+  // file that already has pages: a store keeps the page size it was made with).
+  RETURN_IF_ERROR(Run(*conn, "PRAGMA page_size = " + std::to_string(kSqlitePageBytes),
+                      "setting the page size")
+                      .WithContext(context));
   auto mode = QueryText(*conn, "PRAGMA journal_mode = WAL", "setting the journal mode");
   for (auto waited = std::chrono::milliseconds(0);
        !mode.ok() && mode.status().code() == ErrorCode::kStoreBusy &&
@@ -2224,6 +2229,9 @@ StatusOr<SqliteSettings> SqliteStore::Settings() {
   ASSIGN_OR_RETURN(std::int64_t timeout,
                    internal::QueryInt(conn, "PRAGMA busy_timeout", "reading settings"));
   settings.busy_timeout_ms = static_cast<int>(timeout);
+  ASSIGN_OR_RETURN(std::int64_t page_size,
+                   internal::QueryInt(conn, "PRAGMA page_size", "reading settings"));
+  settings.page_size = static_cast<int>(page_size);
   return settings;
 }
 

@@ -181,6 +181,33 @@ TEST_F(SqliteStoreTest, OpensWithWalForeignKeysAndDurableCommits) {
   EXPECT_TRUE(settings.foreign_keys);
   EXPECT_EQ(settings.synchronous, 1);  // NORMAL: the store syncs each commit itself
   EXPECT_EQ(settings.busy_timeout_ms, 5000);
+  EXPECT_EQ(settings.page_size, kSqlitePageBytes);
+  RawDb raw(store->path());
+  EXPECT_EQ(raw.Column("PRAGMA page_size"), std::vector<std::string>{"8192"});
+}
+
+// The page size is fixed when a file is created: a store made with SQLite's
+// 4 KiB pages (before kSqlitePageBytes) keeps them, opens and takes writes.
+TEST_F(SqliteStoreTest, AStoreCreatedWithSmallerPagesKeepsThemAndWorks) {
+  const std::string path = Temp().NewPath();
+  {
+    RawDb raw(path);
+    ASSERT_EQ(raw.Exec("PRAGMA page_size = 4096; PRAGMA journal_mode = WAL; "
+                       "CREATE TABLE made_before (x); DROP TABLE made_before;"),
+              SQLITE_OK);
+  }
+  {
+    CP_ASSERT_OK_AND_ASSIGN(auto store, Open(path));
+    CP_ASSERT_OK_AND_ASSIGN(SqliteSettings settings, store->Settings());
+    EXPECT_EQ(settings.page_size, 4096);
+    CP_ASSERT_OK(PutOne(*store, 7).status());
+  }
+  CP_ASSERT_OK_AND_ASSIGN(auto reopened, Open(path));
+  CP_ASSERT_OK_AND_ASSIGN(StoreInfo info, reopened->Info());
+  EXPECT_EQ(info.children, 1);
+  RawDb raw(path);
+  EXPECT_EQ(raw.Column("PRAGMA page_size"), std::vector<std::string>{"4096"});
+  EXPECT_EQ(raw.Column("PRAGMA integrity_check"), std::vector<std::string>{"ok"});
 }
 
 // Group commit: concurrent writers each get a durable commit (Commit returns
@@ -233,8 +260,9 @@ TEST_F(SqliteStoreTest, CheckpointsRunInTheBackgroundAndTheWalStaysBounded) {
   constexpr int kCommits = 40;
   constexpr int kChildrenEach = 40;
   SqliteOpenOptions options;
-  options.checkpoint_pages = 8;
-  options.wal_restart_pages = 400;
+  // The same sizes in bytes as with 4 KiB pages: 32 KiB and 1.6 MB.
+  options.checkpoint_pages = 4;
+  options.wal_restart_pages = 200;
   auto wal_bytes = [&] { return std::filesystem::file_size(path + "-wal"); };
   std::uintmax_t one_commit = 0;
   std::uintmax_t largest = 0;
@@ -259,10 +287,11 @@ TEST_F(SqliteStoreTest, CheckpointsRunInTheBackgroundAndTheWalStaysBounded) {
     EXPECT_GE(store->checkpoints(), 1u);
     EXPECT_EQ(store->checkpoint_failures(), 0u);
   }
-  // A commit asks for a checkpoint; the WAL restarts once past 400 pages
+  // A commit asks for a checkpoint; the WAL restarts once past 200 pages
   // (about three commits). Without restarts it would hold all 40 commits.
-  EXPECT_GT(one_commit, 8u * 4096u);
-  EXPECT_LE(largest, 400u * 4096u + 2 * one_commit);
+  constexpr std::uintmax_t kPage = kSqlitePageBytes;
+  EXPECT_GT(one_commit, 4u * kPage);
+  EXPECT_LE(largest, 200u * kPage + 2 * one_commit);
   CP_ASSERT_OK_AND_ASSIGN(auto reopened, Open(path));
   CP_ASSERT_OK_AND_ASSIGN(StoreInfo info, reopened->Info());
   EXPECT_EQ(info.children, kCommits * kChildrenEach);
