@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/csv_line.h"
+#include "core/json_string.h"
 
 namespace cp::synth {
 namespace {
@@ -135,7 +136,9 @@ core::StatusOr<LinkageScore> ScoreLinks(const std::filesystem::path& synth_dir,
     score.linked_pairs += Pairs(n);
     if (identities.size() > 1) ++score.mixed_children;
     for (const auto& [maternity, persons] : by_maternity) {
-      if (persons.size() > 1) ++score.twin_merges;
+      if (persons.size() < 2) continue;
+      ++score.twin_merges;
+      score.twin_merged.push_back({child, {persons.begin(), persons.end()}});
     }
     for (const auto& [person, sides] : adoption_sides) {
       if (sides == 3) ++score.adoption_cross_links;
@@ -164,8 +167,13 @@ std::string LinkageScore::ToText() const {
       << "pairwise recall    " << recall << " (" << correct_pairs << " of " << true_pairs
       << " true pairs)\n"
       << "to review          " << review_records << " (" << review_share * 100 << " %)\n"
-      << "twin merges        " << twin_merges << "\n"
-      << "adoption cross-links " << adoption_cross_links << "\n"
+      << "twin merges        " << twin_merges << "\n";
+  for (const TwinMerge& merge : twin_merged) {
+    out << "  child " << merge.child << " holds";
+    for (const std::string& person : merge.persons) out << " " << person;
+    out << "\n";
+  }
+  out << "adoption cross-links " << adoption_cross_links << "\n"
       << "children mixing identities " << mixed_children << "; identities split "
       << split_identities << "\n";
   return out.str();
@@ -179,7 +187,21 @@ std::string LinkageScore::ToJson() const {
       << ",\"linked_pairs\":" << linked_pairs << ",\"correct_pairs\":" << correct_pairs
       << ",\"precision\":" << precision << ",\"recall\":" << recall
       << ",\"review_records\":" << review_records << ",\"review_share\":" << review_share
-      << ",\"twin_merges\":" << twin_merges << ",\"adoption_cross_links\":" << adoption_cross_links
+      << ",\"twin_merges\":" << twin_merges << ",\"twin_merged\":[";
+  // The IDs come from the files read: written as JSON strings, escaped.
+  auto text = [](const std::string& value) {
+    std::string json;
+    core::AppendJsonString(value, json);
+    return json;
+  };
+  for (std::size_t i = 0; i < twin_merged.size(); ++i) {
+    out << (i == 0 ? "" : ",") << "{\"child\":" << text(twin_merged[i].child) << ",\"persons\":[";
+    for (std::size_t j = 0; j < twin_merged[i].persons.size(); ++j) {
+      out << (j == 0 ? "" : ",") << text(twin_merged[i].persons[j]);
+    }
+    out << "]}";
+  }
+  out << "],\"adoption_cross_links\":" << adoption_cross_links
       << ",\"mixed_children\":" << mixed_children << ",\"split_identities\":" << split_identities
       << "}";
   return out.str();

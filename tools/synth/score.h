@@ -13,7 +13,8 @@
 //   child (pre- and post-adoption identities of a person are two identities:
 //   their pairs are not expected to be linked, and count as cross-links if
 //   they are);
-// - twin merges: children holding records of two people of one maternity;
+// - twin merges: children holding records of two people of one maternity,
+//   each listed (the child and the people) so that it can be looked into;
 // - adoption cross-links: children holding a pre-adoption record (the birth
 //   registration, or the PDS record under the birth NHS number) and a
 //   post-adoption one of the same person.
@@ -24,6 +25,7 @@
 #include <filesystem>
 #include <istream>
 #include <string>
+#include <vector>
 
 #include "core/status.h"
 
@@ -42,6 +44,13 @@ struct LinkageScore {
   std::int64_t review_records = 0;
   double review_share = 0;
   std::int64_t twin_merges = 0;
+  // One per twin merge, in child order: the child and the people of one
+  // maternity it holds.
+  struct TwinMerge {
+    std::string child;
+    std::vector<std::string> persons;
+  };
+  std::vector<TwinMerge> twin_merged;
   std::int64_t adoption_cross_links = 0;
   std::int64_t mixed_children = 0;  // children holding more than one identity
   std::int64_t split_identities = 0;  // identities spread over more than one child
