@@ -33,6 +33,28 @@ bool SharesLaterGivenName(const linkage::LinkageRecord& a, const linkage::Linkag
   return false;
 }
 
+// Whether both records have given names after the first and none of one's
+// agrees with any of the other's: agreeing is being the same name, variants
+// of one name, a keystroke apart, or an initial of it ("Ben Jesse Lewis" and
+// "Benjamin Luke" disagree; "Ben J" and "Benjamin James" agree).
+bool LaterGivenNamesDisagree(const linkage::LinkageRecord& a, const linkage::LinkageRecord& b) {
+  if (a.given_names.size() < 2 || b.given_names.size() < 2) return false;
+  for (std::size_t i = 1; i < a.given_names.size(); ++i) {
+    for (std::size_t j = 1; j < b.given_names.size(); ++j) {
+      const linkage::NameToken& x = a.given_names[i];
+      const linkage::NameToken& y = b.given_names[j];
+      if (x.text.empty() || y.text.empty()) return false;
+      const bool initial = (x.text.size() == 1 || y.text.size() == 1) &&
+                           x.text.front() == y.text.front();
+      if (x.text == y.text || x.groups.Intersects(y.groups) || initial ||
+          linkage::DamerauLevenshteinDistance(x.text, y.text) <= 1) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
 // Whether the first given names of two records are one keystroke apart
 // (Damerau-Levenshtein distance 1).
 bool OneKeystrokeApart(const linkage::LinkageRecord& a, const linkage::LinkageRecord& b) {
@@ -372,6 +394,18 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
           (named || (other != nullptr && (SharesLaterGivenName(record, *other) ||
                                           OneKeystrokeTypo(record, *other, v))))) {
         member_rule = TwinRule::kClear;
+      }
+      // In the twin setting, first names that are variants of one name
+      // ("Ben", "Benjamin") with second names that disagree ("Ben Jesse
+      // Lewis", "Benjamin Luke") are two children as likely as one: twins
+      // may be given variants of one name, and one child's second names
+      // seldom change from source to source. (After the rule above: that
+      // the child has the record's first name does not answer it.)
+      if (member_rule == TwinRule::kClear && other != nullptr && TwinSetting(v) &&
+          LevelOf<linkage::GivenNameLevel>(v, Field::kGivenName) ==
+              linkage::GivenNameLevel::kNickname &&
+          SameFirstName(record, *other) && LaterGivenNamesDisagree(record, *other)) {
+        member_rule = TwinRule::kCloseNames;
       }
       // In the twin setting, records carrying different pupil or learner
       // numbers are two children unless their first names are the same

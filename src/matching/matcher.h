@@ -164,7 +164,11 @@ struct MatchOutcome {
 // error of the date) at one home with no identifier in common ("Rose" and
 // her younger sister "Rosie") are a question too.
 // First names a keystroke apart are close names even when Jaro-Winkler rates
-// them as different (short names: "Orla", "Orlq").
+// them as different (short names: "Orla", "Orlq"). Variants of one first
+// name (not exact) whose records both carry later given names, none agreeing
+// (the same, variants, a keystroke apart or an initial: "Ben Jesse Lewis"
+// beside "Benjamin Luke"), are a question too, whatever the child's other
+// records are called.
 enum class TwinRule { kClear, kCloseNames, kDifferentNames };
 TwinRule CheckTwinRule(const linkage::ComparisonVector& vector);
 

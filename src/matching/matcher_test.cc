@@ -219,6 +219,36 @@ TEST_F(MatcherTest, AFirstNameTypoWithTheSameMiddleNameIsNotATwin) {
   EXPECT_EQ(Match(typo).reason, "twin_rule_close_names");
 }
 
+TEST_F(MatcherTest, VariantFirstNamesWithSecondNamesThatDisagreeAreATwinQuestion) {
+  // Same birth, family and home, no identifier: "Bill" is a variant of
+  // "William" (the default child is William James).
+  const ContactPointId william = Add(ChildSpec{});
+  MatchOutcome outcome = Match(ChildSpec{.given = "Bill Oscar"});
+  EXPECT_EQ(outcome.decision, Decision::kReview) << outcome.reason;
+  EXPECT_EQ(outcome.reason, "twin_rule_close_names");
+  EXPECT_EQ(outcome.child, william);
+  // Two second names against one, none agreeing: the same question; and so
+  // when one of the child's records carries the record's first name.
+  EXPECT_EQ(Match(ChildSpec{.given = "Bill Oscar Leo"}).reason, "twin_rule_close_names");
+  members_[william.number()] = {builder_->Build(ChildOf(ChildSpec{})),
+                                builder_->Build(ChildOf(ChildSpec{.given = "Bill"}))};
+  EXPECT_EQ(Match(ChildSpec{.given = "Bill Oscar"}).reason, "twin_rule_close_names");
+  members_.clear();
+  // A second name that agrees (the same, a keystroke apart, an initial of
+  // it), or none on one side, leaves the variant the same child's.
+  for (const char* given : {"Bill", "Bill James", "Bill Jmaes", "Bill J", "Bill Oscar James"}) {
+    outcome = Match(ChildSpec{.given = given});
+    EXPECT_EQ(outcome.decision, Decision::kLink) << given << ": " << outcome.reason;
+    EXPECT_EQ(outcome.child, william) << given;
+  }
+  // An identifier shared settles it.
+  const ContactPointId numbered =
+      Add(ChildSpec{.given = "Benjamin Luke", .family = "Barclay", .nhs = "9434765919"});
+  outcome = Match(ChildSpec{.given = "Ben Jesse", .family = "Barclay", .nhs = "9434765919"});
+  EXPECT_EQ(outcome.decision, Decision::kLink) << outcome.reason;
+  EXPECT_EQ(outcome.child, numbered);
+}
+
 TEST_F(MatcherTest, AMembersMisspellingRaisesNoTwinQuestionWhenTheChildHasTheName) {
   // The child is William; one of its records (a local source, no
   // identifier) says "Wiliam", a registered name a keystroke away.
