@@ -783,23 +783,31 @@ TEST_P(LoaderCacheTest, RecordsInReviewThatAreOneChildWaitOnOneProvisionalChild)
 // joins Joseph's child through his middle name (a child called by a middle
 // name looks the same); when the register's "Joseph George" arrives, called
 // what the child's records call it, the register lists two children there:
-// "George" goes back to review as Joseph's twin. A twin with another name
-// ("Thomas") shows nothing of the kind: "George" stays.
-TEST_P(LoaderCacheTest, ARegisterRecordOfTheChildSendsItsTwinLinkedThroughAMiddleNameBackToReview) {
+// "George" goes back to review as Joseph's twin. The same for twins
+// "William" and "Bill", whose register record "Bill" joins William's child
+// through a variant of one name. A twin with another name ("Thomas") shows
+// nothing of the kind: the register's first record stays.
+TEST_P(LoaderCacheTest,
+       ARegisterRecordOfTheChildSendsItsTwinLinkedThroughAMiddleNameOrAVariantBackToReview) {
+  struct Twins {
+    const char* child;
+    const char* twin;
+  };
+  for (const Twins names : {Twins{"Joseph George", "George"}, Twins{"William", "Bill"}})
   for (const bool telling : {true, false}) {
-    SCOPED_TRACE(telling ? "Joseph George" : "Thomas");
+    SCOPED_TRACE(std::string(names.child) + (telling ? " listed" : ", Thomas listed"));
     TearDown();
     SetUp();
     ASSERT_TRUE(Load("nhs-pds", Write("1.jsonl", Header("nhs-pds", "p1", "delta", 1) +
-                                                     AtHome("P1", "Joseph George", kNhsA)))
+                                                     AtHome("P1", names.child, kNhsA)))
                     .ok());
     ASSERT_TRUE(Load("gro-births", Write("2.jsonl", Header("gro-births", "b1", "delta", 1) +
-                                                        AtHome("G1", "George")))
+                                                        AtHome("G1", names.twin)))
                     .ok());
     const storage::SourceRecord p1 = Record("nhs-pds", "P1");
-    ASSERT_EQ(Record("gro-births", "G1").child, p1.child);  // through the middle name
+    ASSERT_EQ(Record("gro-births", "G1").child, p1.child);  // through the name
     auto second = Load("gro-births", Write("3.jsonl", Header("gro-births", "b2", "delta", 2) +
-                                                          AtHome("G2", telling ? "Joseph George"
+                                                          AtHome("G2", telling ? names.child
                                                                                : "Thomas")));
     ASSERT_TRUE(second.ok()) << second.status().ToString();
     const storage::SourceRecord g1 = Record("gro-births", "G1");

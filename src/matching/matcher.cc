@@ -224,6 +224,30 @@ std::vector<std::size_t> OddFirstNames(const linkage::Comparator& comparator,
   return odd;
 }
 
+std::vector<std::size_t> VariantFirstNames(const linkage::Comparator& comparator,
+                                           const std::vector<linkage::LinkageRecord>& members) {
+  std::vector<std::size_t> held;
+  if (members.size() < 2) return held;
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    const linkage::LinkageRecord& m = members[i];
+    if (m.given_names.empty()) continue;
+    bool same_elsewhere = false;
+    bool variant_elsewhere = false;
+    for (std::size_t j = 0; j < members.size() && !same_elsewhere; ++j) {
+      const linkage::LinkageRecord& other = members[j];
+      if (j == i || other.given_names.empty()) continue;
+      if (m.given_names.front().text == other.given_names.front().text || Reordered(m, other) ||
+          SharesIdentifier(comparator.Compare(m, other))) {
+        same_elsewhere = true;
+      } else if (SameFirstName(m, other)) {
+        variant_elsewhere = true;
+      }
+    }
+    if (!same_elsewhere && variant_elsewhere) held.push_back(i);
+  }
+  return held;
+}
+
 std::vector<std::size_t> RegisterTwins(const linkage::Comparator& comparator,
                                        const linkage::LinkageRecord& record,
                                        const std::vector<linkage::LinkageRecord>& members,
@@ -251,6 +275,29 @@ std::vector<std::size_t> RegisterTwins(const linkage::Comparator& comparator,
     const bool called_as_member = !called_as_child && SameFirstName(record, members[i]);
     if (register_lists_two || called_as_member) twins.push_back(i);
   }
+  // A member held through a variant of its first name, where the record is
+  // called exactly what the child's other records call it and comes from the
+  // member's register (the register lists two children, the member the
+  // other); or is called exactly what the member is called and nothing the
+  // child's other records call it (the member is the record's child).
+  const std::string& called = record.given_names.front().text;
+  for (const std::size_t i : VariantFirstNames(comparator, members)) {
+    if (i >= movable.size() || !movable[i]) continue;
+    const bool own_name = members[i].given_names.front().text == called;
+    const bool called_as_child = std::any_of(
+        members.begin(), members.end(), [&](const linkage::LinkageRecord& m) {
+          return &m != &members[i] && !m.given_names.empty() &&
+                 m.given_names.front().text == called;
+        });
+    const bool register_lists_two =
+        !own_name && called_as_child && i < same_register.size() && same_register[i];
+    const bool called_as_member = own_name && !called_as_child;
+    if ((register_lists_two || called_as_member) &&
+        std::find(twins.begin(), twins.end(), i) == twins.end()) {
+      twins.push_back(i);
+    }
+  }
+  std::sort(twins.begin(), twins.end());
   return twins;
 }
 
@@ -395,15 +442,18 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
                                           OneKeystrokeTypo(record, *other, v))))) {
         member_rule = TwinRule::kClear;
       }
-      // In the twin setting, first names that are variants of one name
-      // ("Ben", "Benjamin") with second names that disagree ("Ben Jesse
+      // In the twin setting, first names that are one name or variants of
+      // it ("Ben", "Benjamin") with second names that disagree ("Ben Jesse
       // Lewis", "Benjamin Luke") are two children as likely as one: twins
-      // may be given variants of one name, and one child's second names
-      // seldom change from source to source. (After the rule above: that
-      // the child has the record's first name does not answer it.)
+      // may be given variants of one name, a source may give a child's
+      // names in another order ("Hannah Alexa" for "Alexa Hannah", beside
+      // her twin "Hannah Rosemary"), and one child's second names seldom
+      // change from source to source. (After the rule above: that the child
+      // has the record's first name does not answer it.)
+      const auto given_level = LevelOf<linkage::GivenNameLevel>(v, Field::kGivenName);
       if (member_rule == TwinRule::kClear && other != nullptr && TwinSetting(v) &&
-          LevelOf<linkage::GivenNameLevel>(v, Field::kGivenName) ==
-              linkage::GivenNameLevel::kNickname &&
+          (given_level == linkage::GivenNameLevel::kNickname ||
+           given_level == linkage::GivenNameLevel::kExact) &&
           SameFirstName(record, *other) && LaterGivenNamesDisagree(record, *other)) {
         member_rule = TwinRule::kCloseNames;
       }

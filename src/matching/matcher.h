@@ -164,8 +164,8 @@ struct MatchOutcome {
 // error of the date) at one home with no identifier in common ("Rose" and
 // her younger sister "Rosie") are a question too.
 // First names a keystroke apart are close names even when Jaro-Winkler rates
-// them as different (short names: "Orla", "Orlq"). Variants of one first
-// name (not exact) whose records both carry later given names, none agreeing
+// them as different (short names: "Orla", "Orlq"). One first name, or
+// variants of it, whose records both carry later given names, none agreeing
 // (the same, variants, a keystroke apart or an initial: "Ben Jesse Lewis"
 // beside "Benjamin Luke"), are a question too, whatever the child's other
 // records are called.
@@ -198,6 +198,15 @@ TwinRule CheckCannotLink(const linkage::ComparisonVector& vector);
 std::vector<std::size_t> OddFirstNames(const linkage::Comparator& comparator,
                                        const std::vector<linkage::LinkageRecord>& members);
 
+// The members of one child held to it only through a variant of their first
+// name ("Isabella" beside "Isabelle"; "Jack" beside "John"): no other member
+// has the same first name or the same given names in another order, none
+// shares an identifier with them, and another member's first name is a
+// variant of theirs. Indexes into `members`, in order; none when fewer than
+// two members.
+std::vector<std::size_t> VariantFirstNames(const linkage::Comparator& comparator,
+                                           const std::vector<linkage::LinkageRecord>& members);
+
 // A record that a twin rule set apart from a child, or asked about as its
 // twin, may show that a member held to the child only through a middle name
 // (OddFirstNames) is the other twin's:
@@ -209,7 +218,15 @@ std::vector<std::size_t> OddFirstNames(const linkage::Comparator& comparator,
 //     other one; or
 //   - the record is called what the member is called (the same first name or
 //     a nickname of it) and nothing the child's other records call it: the
-//     member is the record's child, not this one.
+//     member is the record's child, not this one;
+// and that a member held only through a variant of its first name
+// (VariantFirstNames) is: when the record comes from the member's national
+// register and has exactly the first name another member has ("Isabelle"
+// from child benefit, where the child is the census's "Isabelle" and child
+// benefit's "Isabella"); or when the record, of any source, has exactly the
+// member's first name and no other member has it ("Jack" from the birth
+// register, where the child is the census's "John" and child benefit's
+// "Jack").
 // Returns the indexes of such members among those `movable` (the caller's
 // choice: a member that made the child, or that a person decided, defines
 // the child and never moves); `same_register[i]` says whether members[i]

@@ -78,6 +78,18 @@ class MatcherTest : public ::testing::Test {
     });
   }
 
+  // Comparison records of a child's members, each (given names, NHS number).
+  std::vector<linkage::LinkageRecord> Members(
+      const std::vector<std::pair<std::string, std::string>>& names) {
+    std::vector<linkage::LinkageRecord> out;
+    for (const auto& [given, nhs] : names) {
+      ChildSpec spec{.given = given};
+      spec.nhs = nhs;
+      out.push_back(builder_->Build(ChildOf(spec)));
+    }
+    return out;
+  }
+
   static linkage::NameNormaliser* normaliser_;
   static linkage::LinkageData* data_;
   static linkage::RecordBuilder* builder_;
@@ -227,6 +239,8 @@ TEST_F(MatcherTest, VariantFirstNamesWithSecondNamesThatDisagreeAreATwinQuestion
   EXPECT_EQ(outcome.decision, Decision::kReview) << outcome.reason;
   EXPECT_EQ(outcome.reason, "twin_rule_close_names");
   EXPECT_EQ(outcome.child, william);
+  // The same first name with second names that disagree: the same question.
+  EXPECT_EQ(Match(ChildSpec{.given = "William Oscar"}).reason, "twin_rule_close_names");
   // Two second names against one, none agreeing: the same question; and so
   // when one of the child's records carries the record's first name.
   EXPECT_EQ(Match(ChildSpec{.given = "Bill Oscar Leo"}).reason, "twin_rule_close_names");
@@ -612,14 +626,8 @@ TEST_F(MatcherTest, ARecordClearlyMoreLikeAProvisionalChildJoinsIt) {
 }
 
 TEST_F(MatcherTest, OddFirstNamesAreMembersHeldOnlyThroughAMiddleName) {
-  auto members = [&](std::vector<std::pair<std::string, std::string>> names) {
-    std::vector<linkage::LinkageRecord> out;
-    for (const auto& [given, nhs] : names) {
-      ChildSpec spec{.given = given};
-      spec.nhs = nhs;
-      out.push_back(builder_->Build(ChildOf(spec)));
-    }
-    return out;
+  auto members = [&](const std::vector<std::pair<std::string, std::string>>& names) {
+    return Members(names);
   };
   using Indexes = std::vector<std::size_t>;
   // Called by a middle name, either way round.
@@ -663,6 +671,52 @@ TEST_F(MatcherTest, OddFirstNamesAreMembersHeldOnlyThroughAMiddleName) {
   const auto zara_lila = members({{"Zara Lila", ""}, {"Lila", ""}});
   const auto lila_zara = builder_->Build(ChildOf(ChildSpec{.given = "Lila Zara"}));
   EXPECT_TRUE(RegisterTwins(comparator_, lila_zara, zara_lila, {false, false}, {false, true}).empty());
+}
+
+TEST_F(MatcherTest, AMemberHeldThroughAVariantOfItsFirstNameIsMovedWhenItsRegisterListsTheChild) {
+  auto members = [&](const std::vector<std::pair<std::string, std::string>>& names) {
+    return Members(names);
+  };
+  using Indexes = std::vector<std::size_t>;
+  // "Bill" is a variant of "William": held only through it.
+  EXPECT_EQ(VariantFirstNames(comparator_, members({{"William", ""}, {"Bill", ""}})),
+            (Indexes{0, 1}));
+  EXPECT_EQ(
+      VariantFirstNames(comparator_, members({{"William", ""}, {"Bill", ""}, {"William", ""}})),
+      (Indexes{1}));
+  // The same first name, names reordered, an identifier in common, another
+  // name altogether, one member: none is held through a variant.
+  EXPECT_TRUE(
+      VariantFirstNames(comparator_, members({{"William", ""}, {"William James", ""}})).empty());
+  EXPECT_TRUE(
+      VariantFirstNames(comparator_, members({{"Bill James", ""}, {"James Bill", ""}})).empty());
+  EXPECT_TRUE(VariantFirstNames(comparator_, members({{"William", "9434765919"},
+                                                      {"Bill", "9434765919"}}))
+                  .empty());
+  EXPECT_TRUE(VariantFirstNames(comparator_, members({{"William", ""}, {"Harry", ""}})).empty());
+  EXPECT_TRUE(VariantFirstNames(comparator_, members({{"Bill", ""}})).empty());
+
+  // The child is the census's "William" and a register's "Bill"; the same
+  // register now lists "William": two children there, "Bill" the other.
+  const auto child = members({{"William", ""}, {"Bill", ""}});
+  const auto william = builder_->Build(ChildOf(ChildSpec{.given = "William Oscar"}));
+  const auto billy = builder_->Build(ChildOf(ChildSpec{.given = "Billy"}));
+  const auto bill = builder_->Build(ChildOf(ChildSpec{.given = "Bill"}));
+  EXPECT_EQ(RegisterTwins(comparator_, william, child, {false, true}, {false, true}), (Indexes{1}));
+  // Not from the member's register, or not called exactly what the child's
+  // other record is: nothing moves.
+  EXPECT_TRUE(RegisterTwins(comparator_, william, child, {false, false}, {false, true}).empty());
+  EXPECT_TRUE(RegisterTwins(comparator_, billy, child, {false, true}, {false, true}).empty());
+  // A record of any source called exactly what the member is called, and
+  // nothing the child's other records call it, takes the member as its own
+  // child; not when another member is called that too.
+  EXPECT_EQ(RegisterTwins(comparator_, bill, child, {false, false}, {false, true}), (Indexes{1}));
+  const auto bills = members({{"William", ""}, {"Bill", ""}, {"Bill", ""}});
+  EXPECT_TRUE(RegisterTwins(comparator_, bill, bills, {false, false, false}, {false, true, true})
+                  .empty());
+  // The member that made the child, or that a person decided, never moves.
+  EXPECT_TRUE(RegisterTwins(comparator_, bill, child, {true, true}, {false, false}).empty());
+  EXPECT_TRUE(RegisterTwins(comparator_, william, child, {false, true}, {false, false}).empty());
 }
 
 // Records of one child sent to review one by one (the school's misspelling
