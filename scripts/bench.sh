@@ -35,8 +35,14 @@ done
 # disk under TMPDIR; LINKAGE_BIG_CHILDREN=0 skips it.
 linkage_eval() {  # CHILDREN NAME
   local out="bench/results/$2-${stamp}.json" work="${TMPDIR:-/tmp}/cp-$2-$$"
-  ./scripts/linkage_eval.sh "$build/src/cli/contactpoint" "$1" 202 "$work" --json "$out" 2>/dev/null
-  rm -rf "$work"
+  local log="bench/results/$2-${stamp}.log"
+  if ! ./scripts/linkage_eval.sh "$build/src/cli/contactpoint" "$1" 202 "$work" \
+       --json "$out" 2>"$log"; then
+    rm -rf "$work"  # a national-scale store is gigabytes
+    echo "   linkage evaluation of $1 children failed: see $log" >&2
+    return 1
+  fi
+  rm -rf "$work" "$log"
   cp "$out" "bench/results/$2-latest.json"
   echo "   JSON: $out"
 }

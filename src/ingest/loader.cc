@@ -430,12 +430,13 @@ class Applier {
 
   // A record (`probe`) was just set apart from `child` as its twin, or
   // asked about as one. A record the matcher linked to `child` only through
-  // a middle name that it shows to be the other twin's
-  // (matching::RegisterTwins: the same national register lists the child
-  // again under its own name, "Joseph George" beside the child's "Joseph
-  // George" and "George"; or the probe is called what that record is called
-  // and nothing the child is called, "Charlotte" beside the child's "Eliza"
-  // and "Charlotte Eliza") goes back to review, on a provisional child of
+  // a middle name, or through a variant of its first name, that the probe
+  // shows to be the other twin's (matching::RegisterTwins: the same national
+  // register lists the child again under its own name, "Joseph George"
+  // beside the child's "Joseph George" and "George", "Isabelle" beside the
+  // child's "Isabelle" and "Isabella"; or the probe is called what that
+  // record is called and nothing the child is called, "Charlotte" beside the
+  // child's "Eliza" and "Charlotte Eliza") goes back to review, on a provisional child of
   // its own with `child` as its candidate ("twin_reopened"). The record that
   // made the child, and a person's decisions, stand; a shielded child is
   // left as it is (its records' whereabouts stay with its shield).

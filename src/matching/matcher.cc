@@ -33,23 +33,42 @@ bool SharesLaterGivenName(const linkage::LinkageRecord& a, const linkage::Linkag
   return false;
 }
 
-// Whether both records have given names after the first and none of one's
-// agrees with any of the other's: agreeing is being the same name, variants
-// of one name, a keystroke apart, or an initial of it ("Ben Jesse Lewis" and
-// "Benjamin Luke" disagree; "Ben J" and "Benjamin James" agree).
+// Whether two given names agree: the same name, variants of one name, the
+// same sound, a keystroke apart, or one an initial of the other.
+bool GivenNamesAgree(const linkage::NameToken& x, const linkage::NameToken& y) {
+  if (x.text.empty() || y.text.empty()) return false;
+  const bool initial =
+      (x.text.size() == 1 || y.text.size() == 1) && x.text.front() == y.text.front();
+  return x.text == y.text || x.groups.Intersects(y.groups) || initial ||
+         (!x.phonetic.empty() && x.phonetic == y.phonetic) ||
+         linkage::DamerauLevenshteinDistance(x.text, y.text) <= 1;
+}
+
+// Whether both records have later given names, leaving out any that is
+// either record's first name or a variant of it ("William Bill", a name the
+// child is known by), and none of one's agrees with any of the other's
+// (GivenNamesAgree): "Ben Jesse Lewis" and "Benjamin Luke" disagree; "Ben J"
+// and "Benjamin James", "Yusuf" and "Yousef" agree.
 bool LaterGivenNamesDisagree(const linkage::LinkageRecord& a, const linkage::LinkageRecord& b) {
-  if (a.given_names.size() < 2 || b.given_names.size() < 2) return false;
-  for (std::size_t i = 1; i < a.given_names.size(); ++i) {
-    for (std::size_t j = 1; j < b.given_names.size(); ++j) {
-      const linkage::NameToken& x = a.given_names[i];
-      const linkage::NameToken& y = b.given_names[j];
-      if (x.text.empty() || y.text.empty()) return false;
-      const bool initial = (x.text.size() == 1 || y.text.size() == 1) &&
-                           x.text.front() == y.text.front();
-      if (x.text == y.text || x.groups.Intersects(y.groups) || initial ||
-          linkage::DamerauLevenshteinDistance(x.text, y.text) <= 1) {
-        return false;
-      }
+  if (a.given_names.empty() || b.given_names.empty()) return false;
+  const linkage::NameToken& first_a = a.given_names.front();
+  const linkage::NameToken& first_b = b.given_names.front();
+  auto later = [&](const linkage::LinkageRecord& r) {
+    std::vector<const linkage::NameToken*> names;
+    for (std::size_t i = 1; i < r.given_names.size(); ++i) {
+      const linkage::NameToken& t = r.given_names[i];
+      const bool a_first = t.text == first_a.text || t.groups.Intersects(first_a.groups);
+      const bool b_first = t.text == first_b.text || t.groups.Intersects(first_b.groups);
+      if (!a_first && !b_first) names.push_back(&t);
+    }
+    return names;
+  };
+  const std::vector<const linkage::NameToken*> later_a = later(a);
+  const std::vector<const linkage::NameToken*> later_b = later(b);
+  if (later_a.empty() || later_b.empty()) return false;
+  for (const linkage::NameToken* x : later_a) {
+    for (const linkage::NameToken* y : later_b) {
+      if (GivenNamesAgree(*x, *y)) return false;
     }
   }
   return true;
@@ -237,7 +256,7 @@ std::vector<std::size_t> VariantFirstNames(const linkage::Comparator& comparator
       const linkage::LinkageRecord& other = members[j];
       if (j == i || other.given_names.empty()) continue;
       if (m.given_names.front().text == other.given_names.front().text || Reordered(m, other) ||
-          SharesIdentifier(comparator.Compare(m, other))) {
+          SharesLaterGivenName(m, other) || SharesIdentifier(comparator.Compare(m, other))) {
         same_elsewhere = true;
       } else if (SameFirstName(m, other)) {
         variant_elsewhere = true;
@@ -275,27 +294,25 @@ std::vector<std::size_t> RegisterTwins(const linkage::Comparator& comparator,
     const bool called_as_member = !called_as_child && SameFirstName(record, members[i]);
     if (register_lists_two || called_as_member) twins.push_back(i);
   }
-  // A member held through a variant of its first name, where the record is
-  // called exactly what the child's other records call it and comes from the
-  // member's register (the register lists two children, the member the
-  // other); or is called exactly what the member is called and nothing the
-  // child's other records call it (the member is the record's child).
+  // A member held through a variant of its first name (VariantFirstNames:
+  // no other member has its first name, so it and the members above are
+  // never the same), where the record is called exactly what another member
+  // is called and comes from the member's register (the register lists two
+  // children, the member the other); or is called exactly what the member is
+  // called, with no later given name that disagrees with the member's (the
+  // member is the record's child).
   const std::string& called = record.given_names.front().text;
   for (const std::size_t i : VariantFirstNames(comparator, members)) {
     if (i >= movable.size() || !movable[i]) continue;
     const bool own_name = members[i].given_names.front().text == called;
     const bool called_as_child = std::any_of(
         members.begin(), members.end(), [&](const linkage::LinkageRecord& m) {
-          return &m != &members[i] && !m.given_names.empty() &&
-                 m.given_names.front().text == called;
+          return !m.given_names.empty() && m.given_names.front().text == called;
         });
     const bool register_lists_two =
         !own_name && called_as_child && i < same_register.size() && same_register[i];
-    const bool called_as_member = own_name && !called_as_child;
-    if ((register_lists_two || called_as_member) &&
-        std::find(twins.begin(), twins.end(), i) == twins.end()) {
-      twins.push_back(i);
-    }
+    const bool called_as_member = own_name && !LaterGivenNamesDisagree(record, members[i]);
+    if (register_lists_two || called_as_member) twins.push_back(i);
   }
   std::sort(twins.begin(), twins.end());
   return twins;
@@ -412,6 +429,12 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
     const bool named = std::any_of(vectors.begin(), vectors.end(), [&](const auto& v) {
       return v.second != nullptr && SameFirstName(record, *v.second);
     });
+    // And some record of the child carries its first and second names (a
+    // person may have put it there).
+    const bool named_fully = std::any_of(vectors.begin(), vectors.end(), [&](const auto& v) {
+      return v.second != nullptr && SameFirstName(record, *v.second) &&
+             (SharesLaterGivenName(record, *v.second) || Reordered(record, *v.second));
+    });
     TwinRule rule = TwinRule::kClear;
     for (const auto& [v, other] : vectors) {
       if (identified || rule == TwinRule::kDifferentNames) break;
@@ -442,18 +465,18 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
                                           OneKeystrokeTypo(record, *other, v))))) {
         member_rule = TwinRule::kClear;
       }
-      // In the twin setting, first names that are one name or variants of
-      // it ("Ben", "Benjamin") with second names that disagree ("Ben Jesse
-      // Lewis", "Benjamin Luke") are two children as likely as one: twins
-      // may be given variants of one name, a source may give a child's
-      // names in another order ("Hannah Alexa" for "Alexa Hannah", beside
-      // her twin "Hannah Rosemary"), and one child's second names seldom
-      // change from source to source. (After the rule above: that the child
-      // has the record's first name does not answer it.)
-      const auto given_level = LevelOf<linkage::GivenNameLevel>(v, Field::kGivenName);
-      if (member_rule == TwinRule::kClear && other != nullptr && TwinSetting(v) &&
-          (given_level == linkage::GivenNameLevel::kNickname ||
-           given_level == linkage::GivenNameLevel::kExact) &&
+      // In the twin setting, first names that are variants of one name
+      // ("Ben", "Benjamin"; not the same name) with second names that
+      // disagree ("Ben Jesse Lewis", "Benjamin Luke") are two children as
+      // likely as one: twins may be given variants of one name, and one
+      // child's second names seldom change from source to source. (After the
+      // rule above: that the child has the record's first name does not
+      // answer it; that it has a record with the record's first and second
+      // names does.)
+      if (member_rule == TwinRule::kClear && other != nullptr && !named_fully &&
+          TwinSetting(v) &&
+          LevelOf<linkage::GivenNameLevel>(v, Field::kGivenName) ==
+              linkage::GivenNameLevel::kNickname &&
           SameFirstName(record, *other) && LaterGivenNamesDisagree(record, *other)) {
         member_rule = TwinRule::kCloseNames;
       }

@@ -164,11 +164,15 @@ struct MatchOutcome {
 // error of the date) at one home with no identifier in common ("Rose" and
 // her younger sister "Rosie") are a question too.
 // First names a keystroke apart are close names even when Jaro-Winkler rates
-// them as different (short names: "Orla", "Orlq"). One first name, or
-// variants of it, whose records both carry later given names, none agreeing
-// (the same, variants, a keystroke apart or an initial: "Ben Jesse Lewis"
-// beside "Benjamin Luke"), are a question too, whatever the child's other
-// records are called.
+// them as different (short names: "Orla", "Orlq"). The Matcher also asks
+// (kCloseNames) about variants of one first name (not the same name: a
+// hyphenated "Daisy-Mae" reads as "Daisy" with a second name "Mae") where
+// both records carry later given names and none agrees (the same name,
+// variants, the same sound, a keystroke apart or an initial; a later name
+// that is either record's first name, "William Bill", is left out): "Ben
+// Jesse Lewis" beside "Benjamin Luke". That the child's other records carry
+// the first name does not answer it; that one carries the first and a
+// second name does.
 enum class TwinRule { kClear, kCloseNames, kDifferentNames };
 TwinRule CheckTwinRule(const linkage::ComparisonVector& vector);
 
@@ -200,9 +204,9 @@ std::vector<std::size_t> OddFirstNames(const linkage::Comparator& comparator,
 
 // The members of one child held to it only through a variant of their first
 // name ("Isabella" beside "Isabelle"; "Jack" beside "John"): no other member
-// has the same first name or the same given names in another order, none
-// shares an identifier with them, and another member's first name is a
-// variant of theirs. Indexes into `members`, in order; none when fewer than
+// has the same first name, the same given names in another order or a later
+// given name in common with them, none shares an identifier with them, and
+// another member's first name is a variant of theirs. Indexes into `members`, in order; none when fewer than
 // two members.
 std::vector<std::size_t> VariantFirstNames(const linkage::Comparator& comparator,
                                            const std::vector<linkage::LinkageRecord>& members);
@@ -224,9 +228,9 @@ std::vector<std::size_t> VariantFirstNames(const linkage::Comparator& comparator
 // register and has exactly the first name another member has ("Isabelle"
 // from child benefit, where the child is the census's "Isabelle" and child
 // benefit's "Isabella"); or when the record, of any source, has exactly the
-// member's first name and no other member has it ("Jack" from the birth
-// register, where the child is the census's "John" and child benefit's
-// "Jack").
+// member's first name and no later given name that disagrees with the
+// member's ("Jack Harry" from the birth register, where the child is the
+// census's "John" and child benefit's "Jack").
 // Returns the indexes of such members among those `movable` (the caller's
 // choice: a member that made the child, or that a person decided, defines
 // the child and never moves); `same_register[i]` says whether members[i]

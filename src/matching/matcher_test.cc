@@ -239,8 +239,10 @@ TEST_F(MatcherTest, VariantFirstNamesWithSecondNamesThatDisagreeAreATwinQuestion
   EXPECT_EQ(outcome.decision, Decision::kReview) << outcome.reason;
   EXPECT_EQ(outcome.reason, "twin_rule_close_names");
   EXPECT_EQ(outcome.child, william);
-  // The same first name with second names that disagree: the same question.
-  EXPECT_EQ(Match(ChildSpec{.given = "William Oscar"}).reason, "twin_rule_close_names");
+  // The same first name is left alone: a hyphenated name ("Daisy-Mae")
+  // reads as a first name and a second.
+  outcome = Match(ChildSpec{.given = "William Oscar"});
+  EXPECT_EQ(outcome.decision, Decision::kLink) << outcome.reason;
   // Two second names against one, none agreeing: the same question; and so
   // when one of the child's records carries the record's first name.
   EXPECT_EQ(Match(ChildSpec{.given = "Bill Oscar Leo"}).reason, "twin_rule_close_names");
@@ -249,12 +251,32 @@ TEST_F(MatcherTest, VariantFirstNamesWithSecondNamesThatDisagreeAreATwinQuestion
   EXPECT_EQ(Match(ChildSpec{.given = "Bill Oscar"}).reason, "twin_rule_close_names");
   members_.clear();
   // A second name that agrees (the same, a keystroke apart, an initial of
-  // it), or none on one side, leaves the variant the same child's.
-  for (const char* given : {"Bill", "Bill James", "Bill Jmaes", "Bill J", "Bill Oscar James"}) {
+  // it), none on one side, or only a name the child is known by ("William
+  // Bill"), leaves the variant the same child's.
+  for (const char* given :
+       {"Bill", "Bill James", "Bill Jmaes", "Bill J", "Bill Oscar James", "William Bill"}) {
     outcome = Match(ChildSpec{.given = given});
     EXPECT_EQ(outcome.decision, Decision::kLink) << given << ": " << outcome.reason;
     EXPECT_EQ(outcome.child, william) << given;
   }
+  // Second names with one sound (NYSIIS) agree: transliterations.
+  const ContactPointId benjamin =
+      Add(ChildSpec{.given = "Benjamin Yusuf", .family = "Barakat"});
+  outcome = Match(ChildSpec{.given = "Ben Yousef", .family = "Barakat"});
+  EXPECT_EQ(outcome.decision, Decision::kLink) << outcome.reason;
+  EXPECT_EQ(outcome.child, benjamin);
+  // A record of the child that has the record's first and second names (a
+  // person may have put it there) answers the question.
+  members_[william.number()] = {builder_->Build(ChildOf(ChildSpec{})),
+                                builder_->Build(ChildOf(ChildSpec{.given = "Bill Oscar"}))};
+  outcome = Match(ChildSpec{.given = "Bill Oscar"});
+  EXPECT_EQ(outcome.decision, Decision::kLink) << outcome.reason;
+  EXPECT_EQ(outcome.child, william);
+  members_.clear();
+  // Somewhere else, not living together: no twin question.
+  outcome = Match(ChildSpec{.given = "Bill Oscar", .postcode = "LS9 9ZZ",
+                            .address = {"1 Far Street", "Leeds"}, .carers = {}, .phones = {}});
+  EXPECT_NE(outcome.reason, "twin_rule_close_names");
   // An identifier shared settles it.
   const ContactPointId numbered =
       Add(ChildSpec{.given = "Benjamin Luke", .family = "Barclay", .nhs = "9434765919"});
@@ -688,8 +710,11 @@ TEST_F(MatcherTest, AMemberHeldThroughAVariantOfItsFirstNameIsMovedWhenItsRegist
   // name altogether, one member: none is held through a variant.
   EXPECT_TRUE(
       VariantFirstNames(comparator_, members({{"William", ""}, {"William James", ""}})).empty());
+  EXPECT_EQ(VariantFirstNames(comparator_,
+                              members({{"Bill James", ""}, {"James Bill", ""}, {"William", ""}})),
+            (Indexes{2}));
   EXPECT_TRUE(
-      VariantFirstNames(comparator_, members({{"Bill James", ""}, {"James Bill", ""}})).empty());
+      VariantFirstNames(comparator_, members({{"William James", ""}, {"Bill James", ""}})).empty());
   EXPECT_TRUE(VariantFirstNames(comparator_, members({{"William", "9434765919"},
                                                       {"Bill", "9434765919"}}))
                   .empty());
@@ -707,13 +732,22 @@ TEST_F(MatcherTest, AMemberHeldThroughAVariantOfItsFirstNameIsMovedWhenItsRegist
   // other record is: nothing moves.
   EXPECT_TRUE(RegisterTwins(comparator_, william, child, {false, false}, {false, true}).empty());
   EXPECT_TRUE(RegisterTwins(comparator_, billy, child, {false, true}, {false, true}).empty());
-  // A record of any source called exactly what the member is called, and
-  // nothing the child's other records call it, takes the member as its own
-  // child; not when another member is called that too.
+  // A record of any source called exactly what the member is called, with
+  // no second name that disagrees with the member's, takes the member as its
+  // own child.
   EXPECT_EQ(RegisterTwins(comparator_, bill, child, {false, false}, {false, true}), (Indexes{1}));
-  const auto bills = members({{"William", ""}, {"Bill", ""}, {"Bill", ""}});
-  EXPECT_TRUE(RegisterTwins(comparator_, bill, bills, {false, false, false}, {false, true, true})
-                  .empty());
+  const auto bill_oscar = builder_->Build(ChildOf(ChildSpec{.given = "Bill Oscar"}));
+  EXPECT_EQ(RegisterTwins(comparator_, bill_oscar, child, {false, false}, {false, true}),
+            (Indexes{1}));
+  const auto henry = members({{"William", ""}, {"Bill Henry", ""}});
+  EXPECT_TRUE(RegisterTwins(comparator_, bill_oscar, henry, {false, false}, {false, true}).empty());
+  // A member whose second name the child's other record has is no variant's
+  // alone: "Bill James" beside "William James" stays.
+  const auto james = members({{"William James", ""}, {"Bill James", ""}});
+  EXPECT_TRUE(RegisterTwins(comparator_, bill_oscar, james, {false, false}, {false, true}).empty());
+  const auto william_oscar = builder_->Build(ChildOf(ChildSpec{.given = "William Oscar"}));
+  EXPECT_TRUE(
+      RegisterTwins(comparator_, william_oscar, james, {false, true}, {false, true}).empty());
   // The member that made the child, or that a person decided, never moves.
   EXPECT_TRUE(RegisterTwins(comparator_, bill, child, {true, true}, {false, false}).empty());
   EXPECT_TRUE(RegisterTwins(comparator_, william, child, {false, true}, {false, false}).empty());

@@ -99,14 +99,15 @@ std::string MatcherReason(const std::string& code) {
       {"between_thresholds", "Alike, but not enough to link without a person's decision"},
       {"ambiguous", "Two or more children are almost equally likely"},
       {"twin_rule_close_names",
-       "Could be a twin: the given names are close but not the same"},
+       "Could be a twin: the given names are close but not the same, or the second given "
+       "names disagree"},
       {"provisional_candidate", "The likely child is itself waiting for review"},
       {"provisional_rival",
        "More like records already waiting for review than like the likely child: could be "
        "the same child as those records, or that child's twin"},
       {"twin_reopened",
-       "Linked through a middle name, until the same register listed the child again under "
-       "its own name: could be the child's twin"},
+       "Linked through a middle name or a variant of the first name, until a later record "
+       "showed the child's twin under it: could be the child's twin"},
       {"candidates_capped", "Too many possible children to compare"},
       {"shielded_candidate", "The likely child's record is shielded"},
       {"another_register_record",
