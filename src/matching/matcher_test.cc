@@ -648,29 +648,26 @@ TEST_F(MatcherTest, ARecordClearlyMoreLikeAProvisionalChildJoinsIt) {
 }
 
 TEST_F(MatcherTest, OddFirstNamesAreMembersHeldOnlyThroughAMiddleName) {
-  auto members = [&](const std::vector<std::pair<std::string, std::string>>& names) {
-    return Members(names);
-  };
   using Indexes = std::vector<std::size_t>;
   // Called by a middle name, either way round.
-  EXPECT_EQ(OddFirstNames(comparator_, members({{"Jack", ""}, {"Caspar Jack", ""}})),
+  EXPECT_EQ(OddFirstNames(comparator_, Members({{"Jack", ""}, {"Caspar Jack", ""}})),
             (Indexes{0, 1}));
-  EXPECT_EQ(OddFirstNames(comparator_, members({{"Jack", ""}, {"Caspar Jack", ""}, {"Jack", ""}})),
+  EXPECT_EQ(OddFirstNames(comparator_, Members({{"Jack", ""}, {"Caspar Jack", ""}, {"Jack", ""}})),
             (Indexes{1}));
   // One first name (exact or a nickname), names reordered, a typo, an
   // identifier in common, one member: none stands out.
-  EXPECT_TRUE(OddFirstNames(comparator_, members({{"William", ""}, {"Bill James", ""}})).empty());
+  EXPECT_TRUE(OddFirstNames(comparator_, Members({{"William", ""}, {"Bill James", ""}})).empty());
   EXPECT_TRUE(
-      OddFirstNames(comparator_, members({{"Filip Mason", ""}, {"Mason Filip", ""}})).empty());
-  EXPECT_TRUE(OddFirstNames(comparator_, members({{"Jak", ""}, {"Jack", ""}})).empty());
-  EXPECT_TRUE(OddFirstNames(comparator_, members({{"George", "9434765919"},
+      OddFirstNames(comparator_, Members({{"Filip Mason", ""}, {"Mason Filip", ""}})).empty());
+  EXPECT_TRUE(OddFirstNames(comparator_, Members({{"Jak", ""}, {"Jack", ""}})).empty());
+  EXPECT_TRUE(OddFirstNames(comparator_, Members({{"George", "9434765919"},
                                                   {"Joseph George", "9434765919"}}))
                   .empty());
-  EXPECT_TRUE(OddFirstNames(comparator_, members({{"Caspar Jack", ""}})).empty());
+  EXPECT_TRUE(OddFirstNames(comparator_, Members({{"Caspar Jack", ""}})).empty());
 
   // A register record called what the child's records call it shows that
   // the register's member held through a middle name is another child.
-  const auto child = members({{"Joseph George", ""}, {"George", ""}});
+  const auto child = Members({{"Joseph George", ""}, {"George", ""}});
   const auto joseph = builder_->Build(ChildOf(ChildSpec{.given = "Joseph George"}));
   const auto josef = builder_->Build(ChildOf(ChildSpec{.given = "Josep George"}));  // a typo
   const auto thomas = builder_->Build(ChildOf(ChildSpec{.given = "Thomas"}));
@@ -685,45 +682,42 @@ TEST_F(MatcherTest, OddFirstNamesAreMembersHeldOnlyThroughAMiddleName) {
   EXPECT_EQ(RegisterTwins(comparator_, george_joseph, child, {false, true}, {false, true}), (Indexes{1}));
   // A record of any source called what the member is called, and nothing
   // the child's other records call it, takes the member as its own child.
-  const auto eliza = members({{"Eliza", ""}, {"Charlotte Eliza", ""}});
+  const auto eliza = Members({{"Eliza", ""}, {"Charlotte Eliza", ""}});
   const auto charlotte = builder_->Build(ChildOf(ChildSpec{.given = "Charlotte"}));
   EXPECT_EQ(RegisterTwins(comparator_, charlotte, eliza, {false, false}, {false, true}), (Indexes{1}));
   const auto eliza_again = builder_->Build(ChildOf(ChildSpec{.given = "Eliza Rose"}));
   EXPECT_TRUE(RegisterTwins(comparator_, eliza_again, eliza, {false, false}, {false, true}).empty());
-  const auto zara_lila = members({{"Zara Lila", ""}, {"Lila", ""}});
+  const auto zara_lila = Members({{"Zara Lila", ""}, {"Lila", ""}});
   const auto lila_zara = builder_->Build(ChildOf(ChildSpec{.given = "Lila Zara"}));
   EXPECT_TRUE(RegisterTwins(comparator_, lila_zara, zara_lila, {false, false}, {false, true}).empty());
 }
 
 TEST_F(MatcherTest, AMemberHeldThroughAVariantOfItsFirstNameIsMovedWhenItsRegisterListsTheChild) {
-  auto members = [&](const std::vector<std::pair<std::string, std::string>>& names) {
-    return Members(names);
-  };
   using Indexes = std::vector<std::size_t>;
   // "Bill" is a variant of "William": held only through it.
-  EXPECT_EQ(VariantFirstNames(comparator_, members({{"William", ""}, {"Bill", ""}})),
+  EXPECT_EQ(VariantFirstNames(comparator_, Members({{"William", ""}, {"Bill", ""}})),
             (Indexes{0, 1}));
   EXPECT_EQ(
-      VariantFirstNames(comparator_, members({{"William", ""}, {"Bill", ""}, {"William", ""}})),
+      VariantFirstNames(comparator_, Members({{"William", ""}, {"Bill", ""}, {"William", ""}})),
       (Indexes{1}));
   // The same first name, names reordered, an identifier in common, another
   // name altogether, one member: none is held through a variant.
   EXPECT_TRUE(
-      VariantFirstNames(comparator_, members({{"William", ""}, {"William James", ""}})).empty());
+      VariantFirstNames(comparator_, Members({{"William", ""}, {"William James", ""}})).empty());
   EXPECT_EQ(VariantFirstNames(comparator_,
-                              members({{"Bill James", ""}, {"James Bill", ""}, {"William", ""}})),
+                              Members({{"Bill James", ""}, {"James Bill", ""}, {"William", ""}})),
             (Indexes{2}));
   EXPECT_TRUE(
-      VariantFirstNames(comparator_, members({{"William James", ""}, {"Bill James", ""}})).empty());
-  EXPECT_TRUE(VariantFirstNames(comparator_, members({{"William", "9434765919"},
+      VariantFirstNames(comparator_, Members({{"William James", ""}, {"Bill James", ""}})).empty());
+  EXPECT_TRUE(VariantFirstNames(comparator_, Members({{"William", "9434765919"},
                                                       {"Bill", "9434765919"}}))
                   .empty());
-  EXPECT_TRUE(VariantFirstNames(comparator_, members({{"William", ""}, {"Harry", ""}})).empty());
-  EXPECT_TRUE(VariantFirstNames(comparator_, members({{"Bill", ""}})).empty());
+  EXPECT_TRUE(VariantFirstNames(comparator_, Members({{"William", ""}, {"Harry", ""}})).empty());
+  EXPECT_TRUE(VariantFirstNames(comparator_, Members({{"Bill", ""}})).empty());
 
   // The child is the census's "William" and a register's "Bill"; the same
   // register now lists "William": two children there, "Bill" the other.
-  const auto child = members({{"William", ""}, {"Bill", ""}});
+  const auto child = Members({{"William", ""}, {"Bill", ""}});
   const auto william = builder_->Build(ChildOf(ChildSpec{.given = "William Oscar"}));
   const auto billy = builder_->Build(ChildOf(ChildSpec{.given = "Billy"}));
   const auto bill = builder_->Build(ChildOf(ChildSpec{.given = "Bill"}));
@@ -739,11 +733,11 @@ TEST_F(MatcherTest, AMemberHeldThroughAVariantOfItsFirstNameIsMovedWhenItsRegist
   const auto bill_oscar = builder_->Build(ChildOf(ChildSpec{.given = "Bill Oscar"}));
   EXPECT_EQ(RegisterTwins(comparator_, bill_oscar, child, {false, false}, {false, true}),
             (Indexes{1}));
-  const auto henry = members({{"William", ""}, {"Bill Henry", ""}});
+  const auto henry = Members({{"William", ""}, {"Bill Henry", ""}});
   EXPECT_TRUE(RegisterTwins(comparator_, bill_oscar, henry, {false, false}, {false, true}).empty());
   // A member whose second name the child's other record has is no variant's
   // alone: "Bill James" beside "William James" stays.
-  const auto james = members({{"William James", ""}, {"Bill James", ""}});
+  const auto james = Members({{"William James", ""}, {"Bill James", ""}});
   EXPECT_TRUE(RegisterTwins(comparator_, bill_oscar, james, {false, false}, {false, true}).empty());
   const auto william_oscar = builder_->Build(ChildOf(ChildSpec{.given = "William Oscar"}));
   EXPECT_TRUE(

@@ -137,7 +137,6 @@ core::StatusOr<LinkageScore> ScoreLinks(const std::filesystem::path& synth_dir,
     if (identities.size() > 1) ++score.mixed_children;
     for (const auto& [maternity, persons] : by_maternity) {
       if (persons.size() < 2) continue;
-      ++score.twin_merges;
       score.twin_merged.push_back({child, {persons.begin(), persons.end()}});
     }
     for (const auto& [person, sides] : adoption_sides) {
@@ -167,7 +166,7 @@ std::string LinkageScore::ToText() const {
       << "pairwise recall    " << recall << " (" << correct_pairs << " of " << true_pairs
       << " true pairs)\n"
       << "to review          " << review_records << " (" << review_share * 100 << " %)\n"
-      << "twin merges        " << twin_merges << "\n";
+      << "twin merges        " << twin_merges() << "\n";
   for (const TwinMerge& merge : twin_merged) {
     out << "  child " << merge.child << " holds";
     for (const std::string& person : merge.persons) out << " " << person;
@@ -187,7 +186,7 @@ std::string LinkageScore::ToJson() const {
       << ",\"linked_pairs\":" << linked_pairs << ",\"correct_pairs\":" << correct_pairs
       << ",\"precision\":" << precision << ",\"recall\":" << recall
       << ",\"review_records\":" << review_records << ",\"review_share\":" << review_share
-      << ",\"twin_merges\":" << twin_merges << ",\"twin_merged\":[";
+      << ",\"twin_merges\":" << twin_merges() << ",\"twin_merged\":[";
   // The IDs come from the files read: written as JSON strings, escaped.
   auto text = [](const std::string& value) {
     std::string json;

@@ -43,14 +43,14 @@ struct LinkageScore {
   double recall = 1;
   std::int64_t review_records = 0;
   double review_share = 0;
-  std::int64_t twin_merges = 0;
-  // One per twin merge, in child order: the child and the people of one
-  // maternity it holds.
+  // One per twin merge, in the string order of the child IDs: the child and
+  // the people of one maternity it holds.
   struct TwinMerge {
     std::string child;
     std::vector<std::string> persons;
   };
   std::vector<TwinMerge> twin_merged;
+  std::int64_t twin_merges() const { return static_cast<std::int64_t>(twin_merged.size()); }
   std::int64_t adoption_cross_links = 0;
   std::int64_t mixed_children = 0;  // children holding more than one identity
   std::int64_t split_identities = 0;  // identities spread over more than one child

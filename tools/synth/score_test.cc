@@ -86,7 +86,7 @@ TEST_F(ScoreTest, ARightLinkageScoresOneAndCountsReviewAndSealedRecords) {
   EXPECT_DOUBLE_EQ(score->recall, 1.0);
   EXPECT_EQ(score->review_records, 1);
   EXPECT_DOUBLE_EQ(score->review_share, 1.0 / 9);
-  EXPECT_EQ(score->twin_merges, 0);
+  EXPECT_EQ(score->twin_merges(), 0);
   EXPECT_TRUE(score->twin_merged.empty());
   EXPECT_EQ(score->adoption_cross_links, 0);
   EXPECT_EQ(score->mixed_children, 0);
@@ -103,7 +103,7 @@ TEST_F(ScoreTest, TwinsInOneChildAreATwinMergeThatNamesTheChildAndBothTwins) {
       "nhs-pds,PDS-3,300,linked\n"
       "dcsf-school-census,UPN-3,301,linked\n");  // P3 split in two
   ASSERT_TRUE(score.ok()) << score.status().ToString();
-  EXPECT_EQ(score->twin_merges, 1);
+  EXPECT_EQ(score->twin_merges(), 1);
   ASSERT_EQ(score->twin_merged.size(), 1u);
   EXPECT_EQ(score->twin_merged[0].child, "100");
   EXPECT_THAT(score->twin_merged[0].persons, ElementsAre("P1", "P2"));
@@ -128,7 +128,7 @@ TEST_F(ScoreTest, APreAdoptionRecordWithAPostAdoptionOneIsACrossLinkNotARightPai
       "nhs-pds,PDS-2222222222,400,linked\n");
   ASSERT_TRUE(score.ok()) << score.status().ToString();
   EXPECT_EQ(score->adoption_cross_links, 1);
-  EXPECT_EQ(score->twin_merges, 0);
+  EXPECT_EQ(score->twin_merges(), 0);
   // The two identities of one person: only the post-adoption pair is right.
   EXPECT_EQ(score->identities, 2);
   EXPECT_EQ(score->linked_pairs, 3);
