@@ -846,6 +846,61 @@ TEST_P(LoaderCacheTest,
   }
 }
 
+// Twins "Oliver" and "Finley Oliver": Oliver's local record made a child,
+// and Finley's birth registration joined it through his middle name. Oliver's
+// own registration, under another NHS number, is kept apart from the child
+// (two NHS numbers are two children) and shows the register lists two
+// children there: Finley's record goes back to review. In the same way a
+// registration under another NHS number with exactly the given names of the
+// record that made the child ("Alexa Hannah" beside that record's "Hannah
+// Alexa") sends back a record with a given name it lacks ("Hannah Rosemary"),
+// or one called by its second name alone ("Sophie" beside "Sophie Myla" and
+// the registration's "Myla Sophie").
+TEST_P(LoaderCacheTest, ATwinsRecordUnderAnotherNhsNumberSendsTheTwinsRecordBackToReview) {
+  struct Twins {
+    const char* first;   // the record that made the child
+    const char* joined;  // the twin's register record, linked by the matcher
+    const char* own;     // the child's own register record, another NHS number
+  };
+  for (const Twins names : {Twins{"Oliver", "Finley Oliver", "Oliver"},
+                            Twins{"Hannah Alexa", "Hannah Rosemary", "Alexa Hannah"},
+                            Twins{"Sophie Myla", "Sophie", "Myla Sophie"}}) {
+    for (const bool telling : {true, false}) {
+      SCOPED_TRACE(std::string(names.joined) + (telling ? "" : ", Thomas listed"));
+      TearDown();
+      SetUp();
+      Register("la-visits", domain::SourceState::kActive, domain::SourceKind::kLocal);
+      ASSERT_TRUE(Load("la-visits", Write("1.jsonl", Header("la-visits", "v1", "delta", 1) +
+                                                         AtHome("V1", names.first)))
+                      .ok());
+      ASSERT_TRUE(Load("gro-births", Write("2.jsonl", Header("gro-births", "b1", "delta", 1) +
+                                                          AtHome("G1", names.joined, kNhsA)))
+                      .ok());
+      const storage::SourceRecord v1 = Record("la-visits", "V1");
+      ASSERT_EQ(Record("gro-births", "G1").child, v1.child);
+      auto second = Load("gro-births",
+                         Write("3.jsonl", Header("gro-births", "b2", "delta", 2) +
+                                              AtHome("G2", telling ? names.own : "Thomas", kNhsB)));
+      ASSERT_TRUE(second.ok()) << second.status().ToString();
+      const storage::SourceRecord g1 = Record("gro-births", "G1");
+      const storage::SourceRecord g2 = Record("gro-births", "G2");
+      EXPECT_NE(g2.child, v1.child);
+      EXPECT_EQ(Record("la-visits", "V1").child, v1.child);
+      if (telling) {
+        EXPECT_EQ(g2.decision->reason, "other_nhs_number");
+        ASSERT_EQ(g1.state, storage::LinkState::kReview);
+        EXPECT_EQ(g1.decision->reason, "twin_reopened");
+        EXPECT_EQ(g1.decision->candidate, v1.child);
+        EXPECT_NE(g1.child, v1.child);
+        EXPECT_NE(g1.child, g2.child);
+      } else {
+        EXPECT_EQ(g1.state, storage::LinkState::kLinked);
+        EXPECT_EQ(g1.child, v1.child);
+      }
+    }
+  }
+}
+
 // Twins "Eliza" and "Charlotte Eliza": Charlotte's register record joins
 // Eliza's child through her middle name. A local record of "Charlotte", set
 // apart from Eliza's child as her twin, is called what that record is

@@ -103,16 +103,19 @@ bool SameFirstName(const linkage::LinkageRecord& a, const linkage::LinkageRecord
   return x.text == y.text || x.groups.Intersects(y.groups);
 }
 
+// Whether every given name of `inner` is among those of `outer`.
+bool NamesAmong(const linkage::LinkageRecord& inner, const linkage::LinkageRecord& outer) {
+  return std::all_of(
+      inner.given_names.begin(), inner.given_names.end(), [&](const linkage::NameToken& t) {
+        return std::any_of(outer.given_names.begin(), outer.given_names.end(),
+                           [&](const linkage::NameToken& u) { return u.text == t.text; });
+      });
+}
+
 // Whether every given name of one record is among the other's ("Leo" and
 // "Jack Leo"; "Jack Leo" and "Leo Jack"): one child, named more or less fully.
 bool NamesNested(const linkage::LinkageRecord& a, const linkage::LinkageRecord& b) {
-  const auto& shorter = a.given_names.size() <= b.given_names.size() ? a.given_names
-                                                                      : b.given_names;
-  const auto& longer = &shorter == &a.given_names ? b.given_names : a.given_names;
-  return std::all_of(shorter.begin(), shorter.end(), [&](const linkage::NameToken& t) {
-    return std::any_of(longer.begin(), longer.end(),
-                       [&](const linkage::NameToken& u) { return u.text == t.text; });
-  });
+  return a.given_names.size() <= b.given_names.size() ? NamesAmong(a, b) : NamesAmong(b, a);
 }
 
 // Whether two records hold the same given names in another order ("Filip
@@ -314,6 +317,27 @@ std::vector<std::size_t> RegisterTwins(const linkage::Comparator& comparator,
     const bool called_as_member = own_name && !LaterGivenNamesDisagree(record, members[i]);
     if (register_lists_two || called_as_member) twins.push_back(i);
   }
+  // The member that made the child has exactly the record's given names,
+  // two or more, perhaps in another order ("Hannah Alexa" beside the
+  // record's "Alexa Hannah"): the child began as the record's child, and the
+  // record was set apart from it by its twin's records. A member is the
+  // twin's unless its given names are all the record's and it has the
+  // record's first name (or all its names): "Hannah Rosemary" has a name the
+  // record lacks; "Hannah" is the twin called by her first name sooner than
+  // the record's child called by a middle name; "Alexa" stays.
+  bool made_by_record_names = false;
+  for (std::size_t i = 0; i < members.size() && record.given_names.size() >= 2; ++i) {
+    const bool made_child = i >= movable.size() || !movable[i];
+    made_by_record_names = made_by_record_names || (made_child && Reordered(record, members[i]));
+  }
+  for (std::size_t i = 0; made_by_record_names && i < members.size(); ++i) {
+    if (i >= movable.size() || !movable[i] || members[i].given_names.empty()) continue;
+    const linkage::LinkageRecord& m = members[i];
+    const bool records_child =
+        NamesAmong(m, record) && (SameFirstName(record, m) || Reordered(record, m));
+    const bool listed = std::find(twins.begin(), twins.end(), i) != twins.end();
+    if (!records_child && !listed) twins.push_back(i);
+  }
   std::sort(twins.begin(), twins.end());
   return twins;
 }
@@ -372,6 +396,11 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
   // same child as, not on a child of its own; a record with no other
   // candidate joins it (see "provisional_match" below).
   std::vector<std::pair<ScoredCandidate, bool>> provisional_matches;
+  // Children examined that have a record with exactly the record's first
+  // name, and provisional children that have a record with that name or a
+  // variant of it (SameFirstName).
+  std::vector<domain::ContactPointId> named_exactly;
+  std::vector<domain::ContactPointId> provisional_named;
   auto by_score = [&](const auto& a, const auto& b) { return better(a.first, b.first); };
   auto finish = [&]() -> MatchOutcome {
     if (out.decision == Decision::kReview && !provisional_matches.empty()) {
@@ -409,6 +438,10 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
     };
     if (nhs_number(linkage::AgreeLevel::kDisagree) && !nhs_number(linkage::AgreeLevel::kAgree)) {
       other_nhs_number = true;
+      // Born the same day to the same family at the same home under another
+      // NHS number: the child's twin, whose records may show which of the
+      // child's records is really its own (RegisterTwins).
+      if (TwinSetting(s.vector)) out.twins_apart.push_back(s.child);
       continue;
     }
     // The child scores as its best-matching record: its best view keeps one
@@ -435,6 +468,13 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
       return v.second != nullptr && SameFirstName(record, *v.second) &&
              (SharesLaterGivenName(record, *v.second) || Reordered(record, *v.second));
     });
+    if (!record.given_names.empty() &&
+        std::any_of(vectors.begin(), vectors.end(), [&](const auto& v) {
+          return v.second != nullptr && !v.second->given_names.empty() &&
+                 v.second->given_names.front().text == record.given_names.front().text;
+        })) {
+      named_exactly.push_back(s.child);
+    }
     TwinRule rule = TwinRule::kClear;
     for (const auto& [v, other] : vectors) {
       if (identified || rule == TwinRule::kDifferentNames) break;
@@ -528,6 +568,7 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
       // Set aside: a record awaiting review is no rival of another child.
       if (rule == TwinRule::kClear && !child.register_holds_another && s.score >= link_score_) {
         provisional_matches.emplace_back(s, child.shielded);
+        if (named) provisional_named.push_back(s.child);
       }
       if (!provisional) provisional.emplace(s, std::move(child));
       continue;
@@ -624,7 +665,21 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
   // provisional child and not held shielded, the record joins them, as a
   // provisional match does, and the answer to their question takes it
   // along; otherwise it waits with them for that answer.
-  if (!provisional_matches.empty() && provisional_matches.front().first.score > best.score) {
+  // Unless the best child has a record with exactly the record's first name
+  // and the provisional child none with that name or a variant of it ("Max"
+  // beside the best child's "Max Victor" and a provisional "Timothy Rocco
+  // Max", in review as that child's twin): a child is called by its first
+  // name far more often than by a middle name, and the question about the
+  // provisional child is exactly whether it is another child.
+  auto holds = [](const std::vector<domain::ContactPointId>& ids,
+                  const domain::ContactPointId& id) {
+    return std::find(ids.begin(), ids.end(), id) != ids.end();
+  };
+  const bool first_name_over_middle =
+      !provisional_matches.empty() && holds(named_exactly, best.child) &&
+      !holds(provisional_named, provisional_matches.front().first.child);
+  if (!provisional_matches.empty() && provisional_matches.front().first.score > best.score &&
+      !first_name_over_middle) {
     const auto& [match, shielded] = provisional_matches.front();
     if (joinable() && match.score > best.score + options_.ambiguity_margin_bits) {
       out.decision = Decision::kLink;

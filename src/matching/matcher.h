@@ -136,9 +136,9 @@ struct MatchOutcome {
   std::optional<domain::ContactPointId> wait_with;
   // Children the record may be the twin of: in the twin rule's setting
   // with it (same date of birth and family name, living together, no
-  // identifier in common) and set apart by a cannot-link rule, or the child
-  // proposed when the reason is "twin_rule_close_names" or
-  // "another_register_record". Such a household holds two children born
+  // identifier in common) and set apart by a cannot-link rule or by another
+  // NHS number, or the child proposed when the reason is
+  // "twin_rule_close_names" or "another_register_record". Such a household holds two children born
   // together (see RegisterTwins).
   std::vector<domain::ContactPointId> twins_apart;
 };
@@ -206,8 +206,8 @@ std::vector<std::size_t> OddFirstNames(const linkage::Comparator& comparator,
 // name ("Isabella" beside "Isabelle"; "Jack" beside "John"): no other member
 // has the same first name, the same given names in another order or a later
 // given name in common with them, none shares an identifier with them, and
-// another member's first name is a variant of theirs. Indexes into `members`, in order; none when fewer than
-// two members.
+// another member's first name is a variant of theirs. Indexes into
+// `members`, in order; none when fewer than two members.
 std::vector<std::size_t> VariantFirstNames(const linkage::Comparator& comparator,
                                            const std::vector<linkage::LinkageRecord>& members);
 
@@ -230,7 +230,12 @@ std::vector<std::size_t> VariantFirstNames(const linkage::Comparator& comparator
 // benefit's "Isabella"); or when the record, of any source, has exactly the
 // member's first name and no later given name that disagrees with the
 // member's ("Jack Harry" from the birth register, where the child is the
-// census's "John" and child benefit's "Jack").
+// census's "John" and child benefit's "Jack");
+// and that, when a member that is not movable (it made the child) has
+// exactly the record's given names, two or more, in any order ("Hannah
+// Alexa" beside the record's "Alexa Hannah"), every movable member with a
+// given name the record lacks ("Hannah Rosemary") is: the child began as
+// the record's child, and the twin's records set the record apart from it.
 // Returns the indexes of such members among those `movable` (the caller's
 // choice: a member that made the child, or that a person decided, defines
 // the child and never moves); `same_register[i]` says whether members[i]

@@ -355,6 +355,18 @@ TEST_F(MatcherTest, ARecordNeverJoinsAChildHoldingAnotherNhsNumber) {
   MatchOutcome outcome = Match(probe);
   EXPECT_EQ(outcome.decision, Decision::kNew) << outcome.reason;
   EXPECT_EQ(outcome.reason, "other_nhs_number");
+  // Born the same day at the same home: the child's twin, whose record may
+  // show which of the child's records is its own (RegisterTwins).
+  EXPECT_EQ(outcome.twins_apart, std::vector<ContactPointId>{registered});
+  // Not a twin when living elsewhere with other carers.
+  ChildSpec elsewhere = probe;
+  elsewhere.postcode = "LS99 9ZZ";
+  elsewhere.address = {"1 Far Lane", "Leeds"};
+  elsewhere.carers = {{"Ruth", "Moss"}};
+  elsewhere.phones.clear();
+  outcome = Match(elsewhere);
+  EXPECT_NE(outcome.child, registered) << outcome.reason;
+  EXPECT_TRUE(outcome.twins_apart.empty()) << outcome.reason;
   // The same when only one of the child's records carries the other number.
   ChildSpec unnumbered = Registered();
   unnumbered.nhs.clear();
@@ -618,6 +630,52 @@ TEST_F(MatcherTest, ARecordMoreLikeAProvisionalChildThanTheBestChildWaitsWithIt)
   EXPECT_EQ(outcome.child, school);
 }
 
+// Twins "Max Victor" and "Timothy Rocco Max": Max's school record made a
+// child; Timothy's, a twin question about it, waits on a provisional child.
+// Max's child-benefit record "Max", its carers and phone those of Timothy's
+// record, matches the provisional child better (through the middle name),
+// but the child has a record with exactly its first name: it links there.
+TEST_F(MatcherTest, AChildCalledByItsFirstNameIsNotTakenByATwinWithItAsAMiddleName) {
+  ChildSpec max{.given = "Max Victor", .family = "Woodward", .dob = "2017-05-21",
+                .postcode = "SY5 6QT", .address = {"51 New Gardens", "Shrewsbury"},
+                .upn = "J389308673664", .carers = {{"Chloe", "Woodward"}}};
+  max.phones.clear();
+  const ContactPointId school = Add(max);
+  ChildSpec timothy = max;
+  timothy.given = "Timothy Rocco Max";
+  timothy.upn = "E389696094167";
+  timothy.carers = {{"Chloe", "Woodward"}, {"Lewis", "Woodward"}};
+  timothy.phones = {"07700 900322"};
+  const ContactPointId waiting = Add(timothy);
+  provisional_[waiting.number()] = true;
+  ChildSpec benefit = timothy;
+  benefit.given = "Max";
+  benefit.upn.clear();
+  MatchOutcome outcome = Match(benefit);
+  EXPECT_EQ(outcome.decision, Decision::kLink) << outcome.reason;
+  EXPECT_EQ(outcome.child, school);
+  // Without a record called "Max" in the child ("Maxwell Victor", a variant
+  // of the name), the record is clearly more like the records in review and
+  // joins them.
+  index_.Remove(school);
+  max.given = "Maxwell Victor";
+  const ContactPointId maxwell = Add(max);
+  outcome = Match(benefit);
+  EXPECT_EQ(outcome.decision, Decision::kLink) << outcome.reason;
+  EXPECT_EQ(outcome.reason, "provisional_match");
+  EXPECT_EQ(outcome.child, waiting);
+  // So does it when the provisional child has a record called "Max" too.
+  index_.Remove(maxwell);
+  max.given = "Max Victor";
+  Add(max);
+  members_[waiting.number()] = {builder_->Build(ChildOf(timothy)),
+                                builder_->Build(ChildOf(benefit))};
+  outcome = Match(benefit);
+  EXPECT_EQ(outcome.decision, Decision::kLink) << outcome.reason;
+  EXPECT_EQ(outcome.reason, "provisional_match");
+  EXPECT_EQ(outcome.child, waiting);
+}
+
 // A record clearly more like a provisional child (by the ambiguity margin)
 // than the best child joins it, as a provisional match does, unless that
 // child is held shielded or another provisional child is as close.
@@ -674,7 +732,10 @@ TEST_F(MatcherTest, OddFirstNamesAreMembersHeldOnlyThroughAMiddleName) {
   EXPECT_EQ(RegisterTwins(comparator_, joseph, child, {false, true}, {false, true}), (Indexes{1}));
   EXPECT_EQ(RegisterTwins(comparator_, josef, child, {false, true}, {false, true}), (Indexes{1}));
   EXPECT_TRUE(RegisterTwins(comparator_, thomas, child, {false, true}, {false, true}).empty());
-  EXPECT_TRUE(RegisterTwins(comparator_, joseph, child, {false, false}, {false, true}).empty());  // another source
+  // From another source, the register's clause moves nothing ("Josep
+  // George": a record with exactly the names of the record that made the
+  // child is the case further down).
+  EXPECT_TRUE(RegisterTwins(comparator_, josef, child, {false, false}, {false, true}).empty());
   // The member that made the child never moves.
   EXPECT_TRUE(RegisterTwins(comparator_, joseph, child, {true, true}, {false, false}).empty());
   // The same names in another order are the child's name.
@@ -690,6 +751,28 @@ TEST_F(MatcherTest, OddFirstNamesAreMembersHeldOnlyThroughAMiddleName) {
   const auto zara_lila = Members({{"Zara Lila", ""}, {"Lila", ""}});
   const auto lila_zara = builder_->Build(ChildOf(ChildSpec{.given = "Lila Zara"}));
   EXPECT_TRUE(RegisterTwins(comparator_, lila_zara, zara_lila, {false, false}, {false, true}).empty());
+  // The record that made the child has exactly the record's given names,
+  // in another order: the child began as the record's, so a member with a
+  // given name the record lacks, or called by the record's second name
+  // alone, is the twin; one called by the record's first name, or by all
+  // its names, stays.
+  const auto hannah = Members({{"Hannah Alexa", ""}, {"Hannah Rosemary", "9434765919"},
+                               {"Hannah", ""}, {"Alexa Hannah", ""}, {"Alexa", ""},
+                               {"Alexa Rose", ""}});
+  const auto alexa = builder_->Build(ChildOf(ChildSpec{.given = "Alexa Hannah"}));
+  const std::vector<bool> local(hannah.size(), false);
+  EXPECT_EQ(RegisterTwins(comparator_, alexa, hannah, local,
+                          {false, true, true, true, true, true}),
+            (Indexes{1, 2, 5}));
+  // Not when a movable member has them (the child did not begin as the
+  // record's), nor for a record with one given name.
+  EXPECT_TRUE(
+      RegisterTwins(comparator_, alexa, hannah, local, {true, true, false, true, true, true})
+          .empty());
+  const auto just_alexa = builder_->Build(ChildOf(ChildSpec{.given = "Alexa"}));
+  const auto alexa_child = Members({{"Alexa", ""}, {"Hannah Rosemary", ""}});
+  EXPECT_TRUE(
+      RegisterTwins(comparator_, just_alexa, alexa_child, {false, false}, {false, true}).empty());
 }
 
 TEST_F(MatcherTest, AMemberHeldThroughAVariantOfItsFirstNameIsMovedWhenItsRegisterListsTheChild) {

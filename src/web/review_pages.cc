@@ -106,8 +106,9 @@ std::string MatcherReason(const std::string& code) {
        "More like records already waiting for review than like the likely child: could be "
        "the same child as those records, or that child's twin"},
       {"twin_reopened",
-       "Linked through a middle name or a variant of the first name, until a later record "
-       "showed the child's twin under it: could be the child's twin"},
+       "Linked through part of its given names (a middle name, a variant of the first name, "
+       "or the first name alone) until a later record showed the child's twin under them: "
+       "could be the child's twin"},
       {"candidates_capped", "Too many possible children to compare"},
       {"shielded_candidate", "The likely child's record is shielded"},
       {"another_register_record",
