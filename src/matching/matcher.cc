@@ -317,26 +317,46 @@ std::vector<std::size_t> RegisterTwins(const linkage::Comparator& comparator,
     const bool called_as_member = own_name && !LaterGivenNamesDisagree(record, members[i]);
     if (register_lists_two || called_as_member) twins.push_back(i);
   }
-  // The member that made the child has exactly the record's given names,
-  // two or more, perhaps in another order ("Hannah Alexa" beside the
-  // record's "Alexa Hannah"): the child began as the record's child, and the
-  // record was set apart from it by its twin's records. A member is the
-  // twin's unless its given names are all the record's and it has the
-  // record's first name (or all its names): "Hannah Rosemary" has a name the
-  // record lacks; "Hannah" is the twin called by her first name sooner than
-  // the record's child called by a middle name; "Alexa" stays.
-  bool made_by_record_names = false;
+  // A member that is not movable (the record that made the child, or one a
+  // person decided) has the record's given names, two or more, in another
+  // order ("Hannah Alexa" beside the record's "Alexa Hannah"): the child is
+  // the record's child under its names reordered, and whatever set the
+  // record apart from it is its twin's. Members that first name drew in are
+  // the twin's: every movable member not called by the record's first name
+  // (or all its names) or with a given name the record lacks, names agreeing
+  // as GivenNamesAgree has it ("Hannah Rosemary"; "Hannah", the twin called by
+  // her first name sooner than the record's child called by a middle name;
+  // not "Alexa", "Alexandra Hannah"), unless it shares an identifier with the
+  // record or with such a member.
+  std::vector<std::size_t> reordered;
   for (std::size_t i = 0; i < members.size() && record.given_names.size() >= 2; ++i) {
     const bool made_child = i >= movable.size() || !movable[i];
-    made_by_record_names = made_by_record_names || (made_child && Reordered(record, members[i]));
+    const bool same_order = std::equal(
+        record.given_names.begin(), record.given_names.end(), members[i].given_names.begin(),
+        members[i].given_names.end(),
+        [](const linkage::NameToken& x, const linkage::NameToken& y) { return x.text == y.text; });
+    if (made_child && Reordered(record, members[i]) && !same_order) reordered.push_back(i);
   }
-  for (std::size_t i = 0; made_by_record_names && i < members.size(); ++i) {
+  auto agrees_with_one = [&](const linkage::NameToken& t) {
+    return std::any_of(record.given_names.begin(), record.given_names.end(),
+                       [&](const linkage::NameToken& u) { return GivenNamesAgree(t, u); });
+  };
+  for (std::size_t i = 0; !reordered.empty() && i < members.size(); ++i) {
     if (i >= movable.size() || !movable[i] || members[i].given_names.empty()) continue;
     const linkage::LinkageRecord& m = members[i];
+    const bool called_as_record =
+        GivenNamesAgree(m.given_names.front(), record.given_names.front()) ||
+        Reordered(record, m);
     const bool records_child =
-        NamesAmong(m, record) && (SameFirstName(record, m) || Reordered(record, m));
+        called_as_record && std::all_of(m.given_names.begin(), m.given_names.end(),
+                                        agrees_with_one);
+    const bool identified =
+        SharesIdentifier(comparator.Compare(record, m)) ||
+        std::any_of(reordered.begin(), reordered.end(), [&](std::size_t k) {
+          return SharesIdentifier(comparator.Compare(members[k], m));
+        });
     const bool listed = std::find(twins.begin(), twins.end(), i) != twins.end();
-    if (!records_child && !listed) twins.push_back(i);
+    if (!records_child && !identified && !listed) twins.push_back(i);
   }
   std::sort(twins.begin(), twins.end());
   return twins;
@@ -397,10 +417,15 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
   // candidate joins it (see "provisional_match" below).
   std::vector<std::pair<ScoredCandidate, bool>> provisional_matches;
   // Children examined that have a record with exactly the record's first
-  // name, and provisional children that have a record with that name or a
-  // variant of it (SameFirstName).
+  // name and no second name that disagrees; provisional children held by
+  // more than a middle name (see first_name_over_middle below).
   std::vector<domain::ContactPointId> named_exactly;
   std::vector<domain::ContactPointId> provisional_named;
+  // Provisional children with a record of the record's first and second
+  // names (named_fully); children whose records with the record's first name
+  // all have second names that disagree with the record's.
+  std::vector<domain::ContactPointId> provisional_named_fully;
+  std::vector<domain::ContactPointId> second_names_disagree;
   auto by_score = [&](const auto& a, const auto& b) { return better(a.first, b.first); };
   auto finish = [&]() -> MatchOutcome {
     if (out.decision == Decision::kReview && !provisional_matches.empty()) {
@@ -438,10 +463,14 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
     };
     if (nhs_number(linkage::AgreeLevel::kDisagree) && !nhs_number(linkage::AgreeLevel::kAgree)) {
       other_nhs_number = true;
-      // Born the same day to the same family at the same home under another
-      // NHS number: the child's twin, whose records may show which of the
-      // child's records is really its own (RegisterTwins).
-      if (TwinSetting(s.vector)) out.twins_apart.push_back(s.child);
+      // Born the same day to the same family at the same home (as the best
+      // view or a record of the child has it) under another NHS number: the
+      // child's twin, whose records may show which of the child's records
+      // is really its own (RegisterTwins).
+      if (std::any_of(vectors.begin(), vectors.end(),
+                      [](const auto& v) { return TwinSetting(v.first); })) {
+        out.twins_apart.push_back(s.child);
+      }
       continue;
     }
     // The child scores as its best-matching record: its best view keeps one
@@ -468,12 +497,25 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
       return v.second != nullptr && SameFirstName(record, *v.second) &&
              (SharesLaterGivenName(record, *v.second) || Reordered(record, *v.second));
     });
+    // A record of the child with exactly the record's first name and no
+    // second name that disagrees ("Max Victor" for "Max"; not for "Max Rocco").
     if (!record.given_names.empty() &&
         std::any_of(vectors.begin(), vectors.end(), [&](const auto& v) {
           return v.second != nullptr && !v.second->given_names.empty() &&
-                 v.second->given_names.front().text == record.given_names.front().text;
+                 v.second->given_names.front().text == record.given_names.front().text &&
+                 !LaterGivenNamesDisagree(record, *v.second);
         })) {
       named_exactly.push_back(s.child);
+    }
+    {
+      bool any = false;
+      bool all_disagree = true;
+      for (const auto& [v, other] : vectors) {
+        if (other == nullptr || !SameFirstName(record, *other)) continue;
+        any = true;
+        all_disagree = all_disagree && LaterGivenNamesDisagree(record, *other);
+      }
+      if (any && all_disagree) second_names_disagree.push_back(s.child);
     }
     TwinRule rule = TwinRule::kClear;
     for (const auto& [v, other] : vectors) {
@@ -568,7 +610,14 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
       // Set aside: a record awaiting review is no rival of another child.
       if (rule == TwinRule::kClear && !child.register_holds_another && s.score >= link_score_) {
         provisional_matches.emplace_back(s, child.shielded);
-        if (named) provisional_named.push_back(s.child);
+        // Held by more than a middle name: its first name, all its names in
+        // another order, or an identifier.
+        const bool held = named || identified ||
+                          std::any_of(vectors.begin(), vectors.end(), [&](const auto& v) {
+                            return v.second != nullptr && Reordered(record, *v.second);
+                          });
+        if (held) provisional_named.push_back(s.child);
+        if (named_fully) provisional_named_fully.push_back(s.child);
       }
       if (!provisional) provisional.emplace(s, std::move(child));
       continue;
@@ -666,11 +715,13 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
   // provisional match does, and the answer to their question takes it
   // along; otherwise it waits with them for that answer.
   // Unless the best child has a record with exactly the record's first name
-  // and the provisional child none with that name or a variant of it ("Max"
-  // beside the best child's "Max Victor" and a provisional "Timothy Rocco
-  // Max", in review as that child's twin): a child is called by its first
-  // name far more often than by a middle name, and the question about the
-  // provisional child is exactly whether it is another child.
+  // (and no second name that disagrees) and the provisional child none with
+  // that name or a variant of it, with all the record's names in another
+  // order, or with an identifier of the record's ("Max" beside the best
+  // child's "Max Victor" and a provisional "Timothy Rocco Max", in review as
+  // that child's twin): a child is called by its first name far more often
+  // than by a middle name, and the question about the provisional child is
+  // exactly whether it is another child.
   auto holds = [](const std::vector<domain::ContactPointId>& ids,
                   const domain::ContactPointId& id) {
     return std::find(ids.begin(), ids.end(), id) != ids.end();
@@ -678,7 +729,17 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
   const bool first_name_over_middle =
       !provisional_matches.empty() && holds(named_exactly, best.child) &&
       !holds(provisional_named, provisional_matches.front().first.child);
-  if (!provisional_matches.empty() && provisional_matches.front().first.score > best.score &&
+  // And whatever the scores, when the provisional child has a record with
+  // the record's first and second names and the best child only records
+  // whose second names disagree ("Hannah Rosemary" beside a provisional
+  // "Hannah Rosemary" and the best child's "Hannah Alexa"): the scores weigh
+  // the first name alone.
+  const bool second_names_over_score =
+      !provisional_matches.empty() &&
+      holds(provisional_named_fully, provisional_matches.front().first.child) &&
+      holds(second_names_disagree, best.child);
+  if (!provisional_matches.empty() &&
+      (provisional_matches.front().first.score > best.score || second_names_over_score) &&
       !first_name_over_middle) {
     const auto& [match, shielded] = provisional_matches.front();
     if (joinable() && match.score > best.score + options_.ambiguity_margin_bits) {

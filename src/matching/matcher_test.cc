@@ -358,15 +358,12 @@ TEST_F(MatcherTest, ARecordNeverJoinsAChildHoldingAnotherNhsNumber) {
   // Born the same day at the same home: the child's twin, whose record may
   // show which of the child's records is its own (RegisterTwins).
   EXPECT_EQ(outcome.twins_apart, std::vector<ContactPointId>{registered});
-  // Not a twin when living elsewhere with other carers.
-  ChildSpec elsewhere = probe;
-  elsewhere.postcode = "LS99 9ZZ";
-  elsewhere.address = {"1 Far Lane", "Leeds"};
-  elsewhere.carers = {{"Ruth", "Moss"}};
-  elsewhere.phones.clear();
-  outcome = Match(elsewhere);
-  EXPECT_NE(outcome.child, registered) << outcome.reason;
-  EXPECT_TRUE(outcome.twins_apart.empty()) << outcome.reason;
+  // Not a twin when born on another day (a digit apart: still examined).
+  ChildSpec another_day = probe;
+  another_day.dob = "2015-03-08";
+  outcome = Match(another_day);
+  EXPECT_EQ(outcome.reason, "other_nhs_number");
+  EXPECT_TRUE(outcome.twins_apart.empty());
   // The same when only one of the child's records carries the other number.
   ChildSpec unnumbered = Registered();
   unnumbered.nhs.clear();
@@ -676,6 +673,84 @@ TEST_F(MatcherTest, AChildCalledByItsFirstNameIsNotTakenByATwinWithItAsAMiddleNa
   EXPECT_EQ(outcome.child, waiting);
 }
 
+// The first name outweighs a middle name only: a record with a second name
+// the best child's record disagrees with, or a provisional child holding
+// the record's names reordered or its NHS number, keeps the rule out.
+TEST_F(MatcherTest, AFirstNameDoesNotOutweighAProvisionalChildHeldByMoreThanAMiddleName) {
+  ChildSpec max{.given = "Max Victor", .family = "Woodward", .dob = "2017-05-21",
+                .postcode = "SY5 6QT", .address = {"51 New Gardens", "Shrewsbury"},
+                .upn = "J389308673664", .carers = {{"Chloe", "Woodward"}}};
+  max.phones.clear();
+  ContactPointId school = Add(max);
+  ChildSpec timothy = max;
+  timothy.given = "Timothy Rocco Max";
+  timothy.upn = "E389696094167";
+  timothy.carers = {{"Chloe", "Woodward"}, {"Lewis", "Woodward"}};
+  timothy.phones = {"07700 900322"};
+  timothy.nhs = "9434765919";
+  const ContactPointId waiting = Add(timothy);
+  provisional_[waiting.number()] = true;
+  ChildSpec benefit = timothy;
+  benefit.upn.clear();
+  benefit.nhs.clear();
+  auto not_the_school = [&](const MatchOutcome& outcome) {
+    EXPECT_FALSE(outcome.decision == Decision::kLink && outcome.child == school)
+        << outcome.reason;
+    EXPECT_TRUE(outcome.reason == "provisional_match" || outcome.reason == "provisional_rival")
+        << outcome.reason;
+  };
+  benefit.given = "Max Rocco";  // "Rocco" disagrees with "Victor"
+  not_the_school(Match(benefit));
+  benefit.given = "Max";
+  benefit.nhs = timothy.nhs;  // the provisional child's NHS number
+  not_the_school(Match(benefit));
+  // The school's "Max" alone, the provisional "Timothy Max": the record "Max
+  // Timothy" is the provisional child's names reordered.
+  index_.Remove(school);
+  max.given = "Max";
+  school = Add(max);
+  index_.Remove(waiting);
+  timothy.given = "Timothy Max";
+  timothy.nhs.clear();
+  provisional_[Add(timothy).number()] = true;
+  benefit.given = "Max Timothy";
+  benefit.nhs.clear();
+  not_the_school(Match(benefit));
+}
+
+// Twins "Alexa Hannah" (the school has "Hannah Alexa") and "Hannah
+// Rosemary": the school's "Hannah Alexa" made a child, its "Hannah Rosemary"
+// waits in review (a second school record). Child benefit's "Hannah
+// Rosemary" scores the same against both (the scores weigh first names),
+// but its second name is the provisional child's and disagrees with the
+// best child's: it waits with the provisional child, not linked to Alexa's.
+TEST_F(MatcherTest, SecondNamesSendARecordToAProvisionalChildWithThemWhateverTheScores) {
+  ChildSpec alexa{.given = "Hannah Alexa", .family = "Hanson", .dob = "2012-07-05",
+                  .postcode = "CW9 8DB", .address = {"17 Grange Street", "Northwich"},
+                  .upn = "N385487309435", .gender = domain::Gender::kFemale,
+                  .carers = {{"Olivia", "Ringwood"}}};
+  const ContactPointId school = Add(alexa);
+  ChildSpec rosemary = alexa;
+  rosemary.given = "Hannah Rosemary";
+  rosemary.upn = "M385874729938";
+  const ContactPointId waiting = Add(rosemary);
+  provisional_[waiting.number()] = true;
+  ChildSpec benefit = rosemary;
+  benefit.upn.clear();
+  MatchOutcome outcome = Match(benefit);
+  ASSERT_EQ(outcome.decision, Decision::kReview) << outcome.reason;
+  EXPECT_EQ(outcome.reason, "provisional_rival");
+  EXPECT_EQ(outcome.child, school);
+  EXPECT_EQ(outcome.wait_with, waiting);
+  // A provisional child without the second name is no such rival.
+  index_.Remove(waiting);
+  rosemary.given = "Hannah";
+  provisional_[Add(rosemary).number()] = true;
+  outcome = Match(benefit);
+  EXPECT_EQ(outcome.decision, Decision::kLink) << outcome.reason;
+  EXPECT_EQ(outcome.child, school);
+}
+
 // A record clearly more like a provisional child (by the ambiguity margin)
 // than the best child joins it, as a provisional match does, unless that
 // child is held shielded or another provisional child is as close.
@@ -732,10 +807,7 @@ TEST_F(MatcherTest, OddFirstNamesAreMembersHeldOnlyThroughAMiddleName) {
   EXPECT_EQ(RegisterTwins(comparator_, joseph, child, {false, true}, {false, true}), (Indexes{1}));
   EXPECT_EQ(RegisterTwins(comparator_, josef, child, {false, true}, {false, true}), (Indexes{1}));
   EXPECT_TRUE(RegisterTwins(comparator_, thomas, child, {false, true}, {false, true}).empty());
-  // From another source, the register's clause moves nothing ("Josep
-  // George": a record with exactly the names of the record that made the
-  // child is the case further down).
-  EXPECT_TRUE(RegisterTwins(comparator_, josef, child, {false, false}, {false, true}).empty());
+  EXPECT_TRUE(RegisterTwins(comparator_, joseph, child, {false, false}, {false, true}).empty());  // another source
   // The member that made the child never moves.
   EXPECT_TRUE(RegisterTwins(comparator_, joseph, child, {true, true}, {false, false}).empty());
   // The same names in another order are the child's name.
@@ -765,10 +837,26 @@ TEST_F(MatcherTest, OddFirstNamesAreMembersHeldOnlyThroughAMiddleName) {
                           {false, true, true, true, true, true}),
             (Indexes{1, 2, 5}));
   // Not when a movable member has them (the child did not begin as the
-  // record's), nor for a record with one given name.
+  // record's), nor when they are in the same order (no name reordered drew
+  // the others in), nor for a record with one given name.
   EXPECT_TRUE(
       RegisterTwins(comparator_, alexa, hannah, local, {true, true, false, true, true, true})
           .empty());
+  const auto hannah_alexa = builder_->Build(ChildOf(ChildSpec{.given = "Hannah Alexa"}));
+  EXPECT_TRUE(RegisterTwins(comparator_, hannah_alexa, hannah, local,
+                            {false, true, true, true, true, true})
+                  .empty());
+  // A variant or a misspelling of the record's names is the record's child;
+  // a member sharing an identifier with the record that made the child is
+  // that child.
+  const auto variant = Members({{"Hannah Alexa", "9434765919"}, {"Alexandra Hannah", ""},
+                                {"Hannah Rosemary", "9434765919"}, {"Hannah Rosemary", ""}});
+  EXPECT_EQ(RegisterTwins(comparator_, alexa, variant, {false, false, false, false},
+                          {false, true, true, true}),
+            (Indexes{3}));
+  const auto spelt = Members({{"Hannah Alexa", ""}, {"Alexa Hanna", ""}, {"Hannah", ""}});
+  EXPECT_EQ(RegisterTwins(comparator_, alexa, spelt, {false, false, false}, {false, true, true}),
+            (Indexes{2}));
   const auto just_alexa = builder_->Build(ChildOf(ChildSpec{.given = "Alexa"}));
   const auto alexa_child = Members({{"Alexa", ""}, {"Hannah Rosemary", ""}});
   EXPECT_TRUE(
