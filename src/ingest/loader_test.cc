@@ -107,9 +107,11 @@ class LoaderTest : public testing::LinkerSuite {
     linker_->Invalidate();  // each test has a store of its own
     linker_->set_cluster_cache_limit(Linker::kDefaultClusterCacheLimit);
     linker_->set_rebuild_chunk(Linker::kDefaultRebuildChunk);
-    dir_ = fs::temp_directory_path() /
-           ("cp_loader_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    // A parameterised test's name has a '/' in it ("Name/Default"): one
+    // directory, so that TearDown removes all of it.
+    std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::replace(name.begin(), name.end(), '/', '_');
+    dir_ = fs::temp_directory_path() / ("cp_loader_" + std::to_string(::getpid()) + "_" + name);
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     path_ = (dir_ / "store.db").string();

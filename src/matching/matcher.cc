@@ -422,8 +422,9 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
   std::vector<domain::ContactPointId> named_exactly;
   std::vector<domain::ContactPointId> provisional_named;
   // Provisional children with a record of the record's first and second
-  // names (named_fully); children whose records with the record's first name
-  // all have second names that disagree with the record's.
+  // names (named_fully); children sharing no identifier with the record whose
+  // records with the record's first name all have second names that disagree
+  // with the record's.
   std::vector<domain::ContactPointId> provisional_named_fully;
   std::vector<domain::ContactPointId> second_names_disagree;
   auto by_score = [&](const auto& a, const auto& b) { return better(a.first, b.first); };
@@ -515,7 +516,7 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
         any = true;
         all_disagree = all_disagree && LaterGivenNamesDisagree(record, *other);
       }
-      if (any && all_disagree) second_names_disagree.push_back(s.child);
+      if (any && all_disagree && !identified) second_names_disagree.push_back(s.child);
     }
     TwinRule rule = TwinRule::kClear;
     for (const auto& [v, other] : vectors) {

@@ -742,6 +742,12 @@ TEST_F(MatcherTest, SecondNamesSendARecordToAProvisionalChildWithThemWhateverThe
   EXPECT_EQ(outcome.reason, "provisional_rival");
   EXPECT_EQ(outcome.child, school);
   EXPECT_EQ(outcome.wait_with, waiting);
+  // Not when the record shares an identifier with the best child: one child.
+  ChildSpec pupil = benefit;
+  pupil.upn = alexa.upn;
+  outcome = Match(pupil);
+  EXPECT_EQ(outcome.decision, Decision::kLink) << outcome.reason;
+  EXPECT_EQ(outcome.child, school);
   // A provisional child without the second name is no such rival.
   index_.Remove(waiting);
   rosemary.given = "Hannah";
