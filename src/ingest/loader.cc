@@ -430,19 +430,20 @@ class Applier {
 
   // A record (`probe`) was just set apart from `child` as its twin, or
   // asked about as one. A record the matcher linked to `child` only through
-  // a middle name, a variant of its first name or its first name alone, that the probe
-  // shows to be the other twin's (matching::RegisterTwins: the same national
-  // register lists the child again under its own name, "Joseph George"
-  // beside the child's "Joseph George" and "George", "Isabelle" beside the
-  // child's "Isabelle" and "Isabella"; or the probe is called what that
-  // record is called and nothing the child is called, "Charlotte" beside the
-  // child's "Eliza" and "Charlotte Eliza"; or the record that made the child
-  // has exactly the probe's given names, "Hannah Alexa" beside the probe's
-  // "Alexa Hannah", and the record has a given name the probe lacks, "Hannah
-  // Rosemary") goes back to review, on a provisional child of its own with
-  // `child` as its candidate ("twin_reopened"). The record that
-  // made the child, and a person's decisions, stand; a shielded child is
-  // left as it is (its records' whereabouts stay with its shield).
+  // a middle name, a variant of its first name or its first name alone,
+  // that the probe shows to be the other twin's (matching::RegisterTwins:
+  // the same national register lists the child again under its own name,
+  // "Joseph George" beside the child's "Joseph George" and "George",
+  // "Isabelle" beside the child's "Isabelle" and "Isabella"; or the probe is
+  // called what that record is called and nothing the child is called,
+  // "Charlotte" beside the child's "Eliza" and "Charlotte Eliza"; or the
+  // record that made the child has the probe's given names in another
+  // order, "Hannah Alexa" beside the probe's "Alexa Hannah", and the record
+  // has a given name the probe lacks or is not called by the probe's first
+  // name, "Hannah Rosemary", "Hannah") goes back to review, on a provisional
+  // child of its own with `child` as its candidate ("twin_reopened"). The
+  // record that made the child, and a person's decisions, stand; a shielded
+  // child is left as it is (its records' whereabouts stay with its shield).
   Status ReopenTwinMembers(const domain::ContactPointId& child,
                            const linkage::LinkageRecord& probe) {
     ASSIGN_OR_RETURN(std::optional<storage::ShieldEntry> shield, ShieldOf(child));

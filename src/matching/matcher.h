@@ -138,8 +138,8 @@ struct MatchOutcome {
   // with it (same date of birth and family name, living together, no
   // identifier in common) and set apart by a cannot-link rule or by another
   // NHS number, or the child proposed when the reason is
-  // "twin_rule_close_names" or "another_register_record". Such a household holds two children born
-  // together (see RegisterTwins).
+  // "twin_rule_close_names" or "another_register_record". Such a household
+  // holds two children born together (see RegisterTwins).
   std::vector<domain::ContactPointId> twins_apart;
 };
 
@@ -231,11 +231,14 @@ std::vector<std::size_t> VariantFirstNames(const linkage::Comparator& comparator
 // member's first name and no later given name that disagrees with the
 // member's ("Jack Harry" from the birth register, where the child is the
 // census's "John" and child benefit's "Jack");
-// and that, when a member that is not movable (it made the child) has
-// exactly the record's given names, two or more, in any order ("Hannah
-// Alexa" beside the record's "Alexa Hannah"), every movable member with a
-// given name the record lacks ("Hannah Rosemary") is: the child began as
-// the record's child, and the twin's records set the record apart from it.
+// and that, when a member that is not movable (it made the child, or a
+// person decided it) has the record's given names, two or more, in another
+// order ("Hannah Alexa" beside the record's "Alexa Hannah"), the child is
+// the record's child and the members that reordered first name drew in are
+// the twin's: every movable member with a given name the record lacks
+// ("Hannah Rosemary") or not called by the record's first name ("Hannah"),
+// names agreeing as variants, a keystroke or an initial, unless it shares an
+// identifier with the record or with that member.
 // Returns the indexes of such members among those `movable` (the caller's
 // choice: a member that made the child, or that a person decided, defines
 // the child and never moves); `same_register[i]` says whether members[i]
