@@ -853,9 +853,9 @@ TEST_P(LoaderCacheTest,
 // own registration, under another NHS number, is kept apart from the child
 // (two NHS numbers are two children) and shows the register lists two
 // children there: Finley's record goes back to review. In the same way a
-// registration under another NHS number with exactly the given names of the
-// record that made the child ("Alexa Hannah" beside that record's "Hannah
-// Alexa") sends back a record with a given name it lacks ("Hannah Rosemary"),
+// registration under another NHS number with the given names of the record
+// that made the child in another order ("Alexa Hannah" beside that record's
+// "Hannah Alexa") sends back a record with a given name it lacks ("Hannah Rosemary"),
 // or one called by its second name alone ("Sophie" beside "Sophie Myla" and
 // the registration's "Myla Sophie").
 TEST_P(LoaderCacheTest, ATwinsRecordUnderAnotherNhsNumberSendsTheTwinsRecordBackToReview) {
