@@ -416,17 +416,29 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
   // same child as, not on a child of its own; a record with no other
   // candidate joins it (see "provisional_match" below).
   std::vector<std::pair<ScoredCandidate, bool>> provisional_matches;
-  // Children examined that have a record with exactly the record's first
-  // name and no second name that disagrees; provisional children held by
-  // more than a middle name (see first_name_over_middle below).
-  std::vector<domain::ContactPointId> named_exactly;
-  std::vector<domain::ContactPointId> provisional_named;
-  // Provisional children with a record of the record's first and second
-  // names (named_fully); children sharing no identifier with the record whose
-  // records with the record's first name all have second names that disagree
-  // with the record's.
-  std::vector<domain::ContactPointId> provisional_named_fully;
-  std::vector<domain::ContactPointId> second_names_disagree;
+  // What the given names of each child examined say about the record, for
+  // the choice between the best child and a provisional one below.
+  struct NameEvidence {
+    // A record with exactly the record's first name and no second name that
+    // disagrees ("Max Victor" for "Max"; not for "Max Rocco").
+    bool first_name_exactly = false;
+    // Held by more than a middle name: a record with the record's first
+    // name or a variant of it, or all its names in another order, or an
+    // identifier of the record's.
+    bool held = false;
+    // A record with the record's first and second names (named_fully).
+    bool named_fully = false;
+    // No identifier of the record's, and every record with the record's
+    // first name has second names that disagree with the record's.
+    bool second_names_disagree = false;
+  };
+  std::vector<std::pair<domain::ContactPointId, NameEvidence>> evidence;
+  auto evidence_of = [&](const domain::ContactPointId& child) {
+    for (const auto& [id, e] : evidence) {
+      if (id == child) return e;
+    }
+    return NameEvidence{};
+  };
   auto by_score = [&](const auto& a, const auto& b) { return better(a.first, b.first); };
   auto finish = [&]() -> MatchOutcome {
     if (out.decision == Decision::kReview && !provisional_matches.empty()) {
@@ -498,25 +510,23 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
       return v.second != nullptr && SameFirstName(record, *v.second) &&
              (SharesLaterGivenName(record, *v.second) || Reordered(record, *v.second));
     });
-    // A record of the child with exactly the record's first name and no
-    // second name that disagrees ("Max Victor" for "Max"; not for "Max Rocco").
-    if (!record.given_names.empty() &&
-        std::any_of(vectors.begin(), vectors.end(), [&](const auto& v) {
-          return v.second != nullptr && !v.second->given_names.empty() &&
-                 v.second->given_names.front().text == record.given_names.front().text &&
-                 !LaterGivenNamesDisagree(record, *v.second);
-        })) {
-      named_exactly.push_back(s.child);
-    }
     {
-      bool any = false;
-      bool all_disagree = true;
+      NameEvidence e;
+      e.held = named || identified;
+      e.named_fully = named_fully;
+      bool all_disagree = named && !identified;
       for (const auto& [v, other] : vectors) {
-        if (other == nullptr || !SameFirstName(record, *other)) continue;
-        any = true;
-        all_disagree = all_disagree && LaterGivenNamesDisagree(record, *other);
+        if (other == nullptr) continue;
+        const bool same_first = SameFirstName(record, *other);  // both have names
+        const bool disagree = same_first && LaterGivenNamesDisagree(record, *other);
+        const bool exact = same_first && other->given_names.front().text ==
+                                             record.given_names.front().text;
+        e.first_name_exactly = e.first_name_exactly || (exact && !disagree);
+        e.held = e.held || Reordered(record, *other);
+        if (same_first) all_disagree = all_disagree && disagree;
       }
-      if (any && all_disagree && !identified) second_names_disagree.push_back(s.child);
+      e.second_names_disagree = all_disagree;
+      evidence.emplace_back(s.child, e);
     }
     TwinRule rule = TwinRule::kClear;
     for (const auto& [v, other] : vectors) {
@@ -611,14 +621,6 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
       // Set aside: a record awaiting review is no rival of another child.
       if (rule == TwinRule::kClear && !child.register_holds_another && s.score >= link_score_) {
         provisional_matches.emplace_back(s, child.shielded);
-        // Held by more than a middle name: its first name, all its names in
-        // another order, or an identifier.
-        const bool held = named || identified ||
-                          std::any_of(vectors.begin(), vectors.end(), [&](const auto& v) {
-                            return v.second != nullptr && Reordered(record, *v.second);
-                          });
-        if (held) provisional_named.push_back(s.child);
-        if (named_fully) provisional_named_fully.push_back(s.child);
       }
       if (!provisional) provisional.emplace(s, std::move(child));
       continue;
@@ -723,22 +725,20 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
   // that child's twin): a child is called by its first name far more often
   // than by a middle name, and the question about the provisional child is
   // exactly whether it is another child.
-  auto holds = [](const std::vector<domain::ContactPointId>& ids,
-                  const domain::ContactPointId& id) {
-    return std::find(ids.begin(), ids.end(), id) != ids.end();
-  };
-  const bool first_name_over_middle =
-      !provisional_matches.empty() && holds(named_exactly, best.child) &&
-      !holds(provisional_named, provisional_matches.front().first.child);
+  const NameEvidence best_names = evidence_of(best.child);
+  const NameEvidence provisional_names =
+      provisional_matches.empty() ? NameEvidence{}
+                                  : evidence_of(provisional_matches.front().first.child);
+  const bool first_name_over_middle = !provisional_matches.empty() &&
+                                      best_names.first_name_exactly && !provisional_names.held;
   // And whatever the scores, when the provisional child has a record with
   // the record's first and second names and the best child only records
   // whose second names disagree ("Hannah Rosemary" beside a provisional
   // "Hannah Rosemary" and the best child's "Hannah Alexa"): the scores weigh
   // the first name alone.
-  const bool second_names_over_score =
-      !provisional_matches.empty() &&
-      holds(provisional_named_fully, provisional_matches.front().first.child) &&
-      holds(second_names_disagree, best.child);
+  const bool second_names_over_score = !provisional_matches.empty() &&
+                                       provisional_names.named_fully &&
+                                       best_names.second_names_disagree;
   if (!provisional_matches.empty() &&
       (provisional_matches.front().first.score > best.score || second_names_over_score) &&
       !first_name_over_middle) {

@@ -627,22 +627,27 @@ TEST_F(MatcherTest, ARecordMoreLikeAProvisionalChildThanTheBestChildWaitsWithIt)
   EXPECT_EQ(outcome.child, school);
 }
 
+// Twins at one home: Max's school record "Max Victor", and Timothy's,
+// "Timothy Rocco Max", with another pupil number, both carers and a phone.
+struct WoodwardTwins {
+  ChildSpec max{.given = "Max Victor", .family = "Woodward", .dob = "2017-05-21",
+                .postcode = "SY5 6QT", .address = {"51 New Gardens", "Shrewsbury"},
+                .upn = "J389308673664", .carers = {{"Chloe", "Woodward"}}, .phones = {}};
+  ChildSpec timothy{.given = "Timothy Rocco Max", .family = "Woodward", .dob = "2017-05-21",
+                    .postcode = "SY5 6QT", .address = {"51 New Gardens", "Shrewsbury"},
+                    .upn = "E389696094167",
+                    .carers = {{"Chloe", "Woodward"}, {"Lewis", "Woodward"}},
+                    .phones = {"07700 900322"}};
+};
+
 // Twins "Max Victor" and "Timothy Rocco Max": Max's school record made a
 // child; Timothy's, a twin question about it, waits on a provisional child.
 // Max's child-benefit record "Max", its carers and phone those of Timothy's
 // record, matches the provisional child better (through the middle name),
 // but the child has a record with exactly its first name: it links there.
 TEST_F(MatcherTest, AChildCalledByItsFirstNameIsNotTakenByATwinWithItAsAMiddleName) {
-  ChildSpec max{.given = "Max Victor", .family = "Woodward", .dob = "2017-05-21",
-                .postcode = "SY5 6QT", .address = {"51 New Gardens", "Shrewsbury"},
-                .upn = "J389308673664", .carers = {{"Chloe", "Woodward"}}};
-  max.phones.clear();
+  auto [max, timothy] = WoodwardTwins{};
   const ContactPointId school = Add(max);
-  ChildSpec timothy = max;
-  timothy.given = "Timothy Rocco Max";
-  timothy.upn = "E389696094167";
-  timothy.carers = {{"Chloe", "Woodward"}, {"Lewis", "Woodward"}};
-  timothy.phones = {"07700 900322"};
   const ContactPointId waiting = Add(timothy);
   provisional_[waiting.number()] = true;
   ChildSpec benefit = timothy;
@@ -677,16 +682,8 @@ TEST_F(MatcherTest, AChildCalledByItsFirstNameIsNotTakenByATwinWithItAsAMiddleNa
 // the best child's record disagrees with, or a provisional child holding
 // the record's names reordered or its NHS number, keeps the rule out.
 TEST_F(MatcherTest, AFirstNameDoesNotOutweighAProvisionalChildHeldByMoreThanAMiddleName) {
-  ChildSpec max{.given = "Max Victor", .family = "Woodward", .dob = "2017-05-21",
-                .postcode = "SY5 6QT", .address = {"51 New Gardens", "Shrewsbury"},
-                .upn = "J389308673664", .carers = {{"Chloe", "Woodward"}}};
-  max.phones.clear();
+  auto [max, timothy] = WoodwardTwins{};
   ContactPointId school = Add(max);
-  ChildSpec timothy = max;
-  timothy.given = "Timothy Rocco Max";
-  timothy.upn = "E389696094167";
-  timothy.carers = {{"Chloe", "Woodward"}, {"Lewis", "Woodward"}};
-  timothy.phones = {"07700 900322"};
   timothy.nhs = "9434765919";
   const ContactPointId waiting = Add(timothy);
   provisional_[waiting.number()] = true;
