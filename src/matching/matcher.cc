@@ -153,6 +153,14 @@ bool TwinSettingApartFromBirth(linkage::ComparisonVector v) {
   return TwinSetting(v);
 }
 
+// Whether the twin rule's setting holds whatever the family names say (one
+// of them mistyped, perhaps): same date of birth, living together, no
+// identifier shared.
+bool BornTogether(linkage::ComparisonVector v) {
+  v.Set(Field::kFamilyName, linkage::FamilyNameLevel::kExact);
+  return TwinSetting(v);
+}
+
 // The score at which the model's posterior match probability is `p`.
 double ScoreFor(const linkage::Model& model, double p) {
   const double prior = model.parameters().match_prior;
@@ -422,6 +430,12 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
     // A record with exactly the record's first name and no second name that
     // disagrees ("Max Victor" for "Max"; not for "Max Rocco").
     bool first_name_exactly = false;
+    // A record with exactly the record's first name, whatever its second.
+    bool first_name_exact = false;
+    // An identifier of the record's (NHS, pupil or learner number).
+    bool identified = false;
+    // Born the same day as the record's child, living with it (BornTogether).
+    bool born_together = false;
     // Held by more than a middle name: a record with the record's first
     // name or a variant of it, or all its names in another order, or an
     // identifier of the record's.
@@ -440,14 +454,59 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
     return NameEvidence{};
   };
   auto by_score = [&](const auto& a, const auto& b) { return better(a.first, b.first); };
+  // Whether a child examined is called exactly by the record's first name
+  // or shares an identifier with it: more than a variant or middle name.
+  auto called_exactly = [&](const domain::ContactPointId& child) {
+    const NameEvidence e = evidence_of(child);
+    return e.first_name_exact || e.identified;
+  };
+  // A record in review waits with the best provisional child it matches,
+  // and joins one automatically, only where that puts no twin with it:
+  // - not a child whose every record with the record's first name has second
+  //   names that disagree ("Oliver Mohammed" for "Oliver Jake");
+  // - when some child examined is called exactly by the record's first
+  //   name, or two children examined live together and were born the same
+  //   day (twins at hand: BornTogether, or set apart by a twin rule or
+  //   another NHS number), only a child called exactly so or sharing an
+  //   identifier: one holding a variant or middle name of it ("John" for
+  //   "Jac", "Joshua" for "Samuel Joshua") may be a twin given a name close
+  //   to the record's child's.
+  // - when a provisional child it matches shares an identifier with it,
+  //   only such a child: the twin called by the record's name, with none of
+  //   its identifiers, may score higher (a child scores as its best record,
+  //   and the one with the identifier may have another address).
+  // Otherwise it waits alone: one question about two children would be
+  // answered for both at once.
+  auto may_wait_with = [&](const domain::ContactPointId& child) {
+    const NameEvidence e = evidence_of(child);
+    if (e.second_names_disagree) return false;
+    const bool identified_somewhere =
+        std::any_of(provisional_matches.begin(), provisional_matches.end(),
+                    [&](const auto& m) { return evidence_of(m.first.child).identified; });
+    if (identified_somewhere) return e.identified;
+    const bool exact_somewhere = std::any_of(
+        evidence.begin(), evidence.end(), [](const auto& x) { return x.second.first_name_exact; });
+    const auto born_together = std::count_if(
+        evidence.begin(), evidence.end(), [](const auto& x) { return x.second.born_together; });
+    const bool twins_at_hand =
+        born_together + static_cast<std::ptrdiff_t>(out.twins_apart.size()) >= 2;
+    return (!exact_somewhere && !twins_at_hand) || called_exactly(child);
+  };
   auto finish = [&]() -> MatchOutcome {
-    if (out.decision == Decision::kReview && !provisional_matches.empty()) {
-      out.wait_with =
-          std::min_element(provisional_matches.begin(), provisional_matches.end(), by_score)
-              ->first.child;
+    if (out.decision == Decision::kReview && !out.wait_with) {
+      std::optional<ScoredCandidate> wait;
+      for (const auto& [match, shielded] : provisional_matches) {
+        if (!may_wait_with(match.child)) continue;
+        if (!wait || better(match, *wait)) wait = match;
+      }
+      if (wait) out.wait_with = wait->child;
     }
     return std::move(out);
   };
+  // Provisional children examined, no cannot-link rule against them and no
+  // record of the record's register, with a record called exactly by the
+  // record's first name and no second name that disagrees (best first).
+  std::vector<std::pair<ScoredCandidate, bool>> provisional_named;
   for (ScoredCandidate& s : scored) {
     if (s.score < review_score_ || eligible.size() == 2) break;
     if (examined == options_.examined_candidates) {
@@ -513,6 +572,8 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
     {
       NameEvidence e;
       e.held = named || identified;
+      e.identified = identified;
+      e.born_together = BornTogether(s.vector);
       e.named_fully = named_fully;
       bool all_disagree = named && !identified;
       for (const auto& [v, other] : vectors) {
@@ -522,6 +583,7 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
         const bool exact = same_first && other->given_names.front().text ==
                                              record.given_names.front().text;
         e.first_name_exactly = e.first_name_exactly || (exact && !disagree);
+        e.first_name_exact = e.first_name_exact || exact;
         e.held = e.held || Reordered(record, *other);
         if (same_first) all_disagree = all_disagree && disagree;
       }
@@ -622,6 +684,10 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
       if (rule == TwinRule::kClear && !child.register_holds_another && s.score >= link_score_) {
         provisional_matches.emplace_back(s, child.shielded);
       }
+      if (rule == TwinRule::kClear && !child.register_holds_another &&
+          evidence_of(s.child).first_name_exactly) {
+        provisional_named.emplace_back(s, child.shielded);
+      }
       if (!provisional) provisional.emplace(s, std::move(child));
       continue;
     }
@@ -634,10 +700,13 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
   // Whether the record may join the best provisional child it matches: no
   // second provisional child within the ambiguity margin, that child not
   // held shielded (perhaps a shielded child's: its records all wait for a
-  // person), and the candidate list complete.
+  // person), one the record may wait with (may_wait_with: not a child with a
+  // variant of its first name beside one with the name itself), and the
+  // candidate list complete.
   auto joinable = [&] {
     if (provisional_matches.empty() || !found.complete()) return false;
     const auto& [match, shielded] = provisional_matches.front();
+    if (!may_wait_with(match.child)) return false;  // a twin's, perhaps
     const bool rival = provisional_matches.size() > 1 &&
                        provisional_matches[1].first.score >
                            match.score - options_.ambiguity_margin_bits;
@@ -726,6 +795,21 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
   // than by a middle name, and the question about the provisional child is
   // exactly whether it is another child.
   const NameEvidence best_names = evidence_of(best.child);
+  // The best child holds only a variant or middle name of the record's first
+  // name ("Sophie", "Sophie Ella" for "Sofia") and no identifier of the
+  // record's, while a provisional child holds the name itself ("Sofia", in
+  // review as that child's twin): a child is called by its own name sooner
+  // than by a variant of it, and the question about the provisional child is
+  // exactly whether it is another child. The record waits with it.
+  std::sort(provisional_named.begin(), provisional_named.end(), by_score);
+  if (!provisional_named.empty() && !best_names.first_name_exact && !best_names.identified) {
+    const auto& [named, shielded] = provisional_named.front();
+    out.decision = Decision::kReview;
+    out.reason = "provisional_named";
+    out.wait_with = named.child;
+    out.hold_shielded = out.hold_shielded || shielded;  // perhaps a shielded child's
+    return finish();
+  }
   const NameEvidence provisional_names =
       provisional_matches.empty() ? NameEvidence{}
                                   : evidence_of(provisional_matches.front().first.child);

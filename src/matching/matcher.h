@@ -18,7 +18,10 @@
 //            (itself awaiting review) and not matched as a link would be, or
 //            shielded, or rivalled by another, a provisional child matches
 //            the record better than the best child but not clearly, or is
-//            shielded ("provisional_rival"), a twin rule holds a high score
+//            shielded ("provisional_rival"), the best child holds only a
+//            variant or middle name of the record's first name and a
+//            provisional child the name itself ("provisional_named": the
+//            record waits with it), a twin rule holds a high score
 //            back where the given names are close (a typo or twins?), the
 //            candidate list was capped, more candidates scored high than
 //            the Matcher examines (MatchOptions::examined_candidates), or
@@ -124,7 +127,9 @@ struct MatchOutcome {
   // "candidates_capped" (the index capped the candidate list, or more
   // candidates scored high than MatchOptions::examined_candidates),
   // "shielded_candidate", "provisional_candidate", "provisional_rival" (a
-  // provisional child matches better than the best child), "another_register_record"
+  // provisional child matches better than the best child), "provisional_named"
+  // (the best child holds only a variant or middle name of the record's first
+  // name, a provisional child the name itself), "another_register_record"
   // (ChildFacts::register_holds_another).
   std::string reason;
   std::vector<ScoredCandidate> best;  // best first, at most reported_candidates

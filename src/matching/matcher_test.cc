@@ -597,8 +597,8 @@ TEST_F(MatcherTest, AProvisionalChildIsNoRivalAndTakesOnlyARecordThatMatchesNoth
 // a child; Jack's child-benefit record, a twin question about it, waits in
 // review on a provisional child. Jack's NHS record, its family name
 // mistyped (so the twin rule's setting no longer holds), would link to
-// Jake's child as a plain match ("Jack" and "Jake" are variants), but it
-// matches the provisional child better: it waits with Jack's record.
+// Jake's child as a plain match ("Jack" and "Jake" are variants), but the
+// provisional child holds "Jack" itself: it waits with Jack's record.
 TEST_F(MatcherTest, ARecordMoreLikeAProvisionalChildThanTheBestChildWaitsWithIt) {
   ChildSpec jake{.given = "Jake Jacob", .family = "Pollard", .dob = "2007-06-10",
                  .postcode = "GL10 3NH", .address = {"4 Mill Lane", "Stroud"},
@@ -616,7 +616,7 @@ TEST_F(MatcherTest, ARecordMoreLikeAProvisionalChildThanTheBestChildWaitsWithIt)
   pds.phones.clear();
   MatchOutcome outcome = Match(pds);
   ASSERT_EQ(outcome.decision, Decision::kReview) << outcome.reason;
-  EXPECT_EQ(outcome.reason, "provisional_rival");
+  EXPECT_EQ(outcome.reason, "provisional_named");
   EXPECT_EQ(outcome.child, school);
   EXPECT_EQ(outcome.wait_with, waiting);
   // Jake's child alone would have taken it.
@@ -625,6 +625,195 @@ TEST_F(MatcherTest, ARecordMoreLikeAProvisionalChildThanTheBestChildWaitsWithIt)
   outcome = Match(pds);
   EXPECT_EQ(outcome.decision, Decision::kLink) << outcome.reason;
   EXPECT_EQ(outcome.child, school);
+}
+
+// Twins "Sophie Ella" and "Sofia" at one home. Sophie's school record
+// ("Sophie") and child-benefit record ("Sophie Ella") made her child; Sofia's
+// child-benefit record waits in review on a provisional child, as the
+// register's second child there. Sofia's birth registration matches Sophie's
+// child as a link would ("Sofia" and "Sophie" are variants of one name),
+// but that child holds only the variant and the provisional child the name
+// itself: the record waits with Sofia's.
+TEST_F(MatcherTest, AVariantOfTheBestChildsNameWaitsWithAProvisionalChildCalledByTheName) {
+  ChildSpec sophie{.given = "Sophie Ella", .family = "Dryden", .dob = "2018-08-15",
+                   .postcode = "SO23 8BS", .address = {"245 Orchard Crescent", "Winchester"},
+                   .carers = {{"Chelsey", "Woolley"}}, .phones = {"07700 900629"}};
+  sophie.gender = domain::Gender::kFemale;
+  ChildSpec school = sophie;
+  school.given = "Sophie";
+  school.upn = "M753526484660";
+  const ContactPointId sophies = Add(sophie);
+  members_[sophies.number()] = {builder_->Build(ChildOf(school)),
+                                builder_->Build(ChildOf(sophie))};
+  ChildSpec sofia = sophie;
+  sofia.given = "Sofia";
+  const ContactPointId waiting = Add(sofia);
+  provisional_[waiting.number()] = true;
+  members_[waiting.number()] = {builder_->Build(ChildOf(sofia))};
+  ChildSpec birth = sofia;
+  birth.carers = {{"Chelsey", "Woolley"}, {"George", "Dryden"}};
+  birth.phones.clear();
+  birth.nhs = "9434765919";
+  MatchOutcome outcome = Match(birth);
+  ASSERT_EQ(outcome.decision, Decision::kReview) << outcome.reason;
+  EXPECT_EQ(outcome.reason, "provisional_named");
+  EXPECT_EQ(outcome.child, sophies);
+  EXPECT_EQ(outcome.wait_with, waiting);
+  // A record called "Sophie" is Sophie's, whatever the provisional child holds.
+  ChildSpec sophie_again = birth;
+  sophie_again.given = "Sophie";
+  outcome = Match(sophie_again);
+  EXPECT_EQ(outcome.decision, Decision::kLink) << outcome.reason;
+  EXPECT_EQ(outcome.child, sophies);
+  // Sophie's child alone would have taken it: a variant of one name links.
+  provisional_.clear();
+  index_.Remove(waiting);
+  outcome = Match(birth);
+  EXPECT_EQ(outcome.decision, Decision::kLink) << outcome.reason;
+  EXPECT_EQ(outcome.child, sophies);
+}
+
+// Twins "Jac" and "John Wyatt" at one home. A record called "Jac" in review
+// (its best child, Jac's, is shielded) never waits with a provisional child
+// called only "John", a variant of its name, while a child examined is
+// called "Jac" itself: it waits alone. Nor does it join such a child
+// automatically when it is the record's only match as a link would be.
+TEST_F(MatcherTest, ARecordWaitsOnlyWithAChildCalledByItsNameWhenOneIsAtHand) {
+  ChildSpec jac{.given = "Jac", .family = "Brain", .dob = "2023-03-11",
+                .postcode = "CT19 4JX", .address = {"38 North Crescent", "Folkestone"},
+                .carers = {{"Katie", "Lee"}}, .phones = {"07700 900530"}};
+  const ContactPointId jacs = Add(jac, /*shielded=*/true);
+  ChildSpec john = jac;
+  john.given = "John";
+  const ContactPointId waiting = Add(john);
+  provisional_[waiting.number()] = true;
+  MatchOutcome outcome = Match(jac);
+  ASSERT_EQ(outcome.decision, Decision::kReview) << outcome.reason;
+  EXPECT_EQ(outcome.reason, "shielded_candidate");
+  EXPECT_EQ(outcome.child, jacs);
+  EXPECT_FALSE(outcome.wait_with.has_value()) << outcome.wait_with->number();
+  // Called "Jac" too, the provisional child is one to wait with.
+  ChildSpec jac_too = jac;
+  jac_too.phones = {"07700 900999"};
+  const ContactPointId also = Add(jac_too);
+  provisional_[also.number()] = true;
+  outcome = Match(jac);
+  ASSERT_EQ(outcome.decision, Decision::kReview) << outcome.reason;
+  EXPECT_EQ(outcome.wait_with, also);
+  provisional_.erase(also.number());
+  index_.Remove(also);
+  // Jac's child itself provisional and holding a record of the register the
+  // record comes from (so no match for it): "John" would be the only match
+  // as a link would be, but it is not called "Jac". A question of its own.
+  shielded_.clear();
+  provisional_[jacs.number()] = true;
+  register_holds_another_[jacs.number()] = true;
+  outcome = Match(jac);
+  EXPECT_EQ(outcome.decision, Decision::kReview) << outcome.reason;
+  EXPECT_EQ(outcome.reason, "provisional_candidate");
+  EXPECT_FALSE(outcome.wait_with.has_value());
+  // Without Jac's child the record joins "John" as before.
+  index_.Remove(jacs);
+  outcome = Match(jac);
+  EXPECT_EQ(outcome.decision, Decision::kLink) << outcome.reason;
+  EXPECT_EQ(outcome.child, waiting);
+}
+
+// Twins "Samuel Joshua" and "Joshua" at one home, each in review on a
+// provisional child (Samuel's school record with its family name mistyped).
+// Samuel's birth registration, its first name mistyped ("Sameul"), would join
+// Joshua's child through the middle name; with both twins at hand and
+// neither called "Sameul", it waits alone.
+TEST_F(MatcherTest, WithTwinsAtHandARecordWaitsOnlyWithAChildCalledByItsName) {
+  ChildSpec joshua{.given = "Joshua", .family = "Parker", .dob = "2013-01-31",
+                   .postcode = "WN8 0ZY", .address = {"14 Chapel Close", "West Lancashire"},
+                   .upn = "Q765500273942", .carers = {{"Rachel", "Parker"}, {"Nico", "Wickers"}},
+                   .phones = {"07700 900942", "07700 900024"}};
+  const ContactPointId joshuas = Add(joshua);
+  provisional_[joshuas.number()] = true;
+  ChildSpec birth = joshua;
+  birth.given = "Sameul Joshua";
+  birth.upn.clear();
+  birth.phones.clear();
+  birth.nhs = "9434765919";
+  // Joshua's child alone: the record is his called by a middle name, as
+  // far as anything here says.
+  MatchOutcome outcome = Match(birth);
+  EXPECT_EQ(outcome.decision, Decision::kLink) << outcome.reason;
+  EXPECT_EQ(outcome.child, joshuas);
+  // Samuel's child at hand as well: two children born together.
+  ChildSpec samuel = joshua;
+  samuel.given = "Samuel Joshua";
+  samuel.family = "Pakrer";
+  samuel.upn = "Z765112853439";
+  const ContactPointId samuels = Add(samuel);
+  provisional_[samuels.number()] = true;
+  outcome = Match(birth);
+  EXPECT_EQ(outcome.decision, Decision::kReview) << outcome.reason;
+  EXPECT_NE(outcome.wait_with, joshuas);
+  EXPECT_FALSE(outcome.decision == Decision::kLink && outcome.child == joshuas);
+}
+
+// Twins "Jake Oliver" and "Oliver Mohammed" at one home: Oliver's school
+// record waits in review on a provisional child. Jake's child-benefit
+// record "Oliver Jake" scores better against it (the same first name) than
+// against Jake's child, but its second name disagrees with Oliver's: it
+// never waits with Oliver's record.
+TEST_F(MatcherTest, ARecordNeverWaitsWithAChildWhoseSecondNamesDisagree) {
+  ChildSpec jake{.given = "Jake Oliver", .family = "Scales", .dob = "2011-12-23",
+                 .postcode = "PO14 9RY", .address = {"78 North Terrace", "Fareham"},
+                 .upn = "F753460380225", .carers = {{"Courtney", "Scales"}}, .phones = {}};
+  const ContactPointId jakes = Add(jake);
+  ChildSpec oliver = jake;
+  oliver.given = "Oliver Mohammed";
+  oliver.upn = "K753847800728";
+  oliver.carers = {{"Courtney", "Scales"}, {"Tyler", "Scales"}};
+  oliver.phones = {"07700 900876", "07700 900310"};
+  const ContactPointId waiting = Add(oliver);
+  provisional_[waiting.number()] = true;
+  ChildSpec benefit = oliver;
+  benefit.given = "Oliver Jake";
+  benefit.upn.clear();
+  MatchOutcome outcome = Match(benefit);
+  EXPECT_NE(outcome.wait_with, waiting) << outcome.reason;
+  EXPECT_FALSE(outcome.decision == Decision::kLink && outcome.child == waiting);
+  (void)jakes;
+}
+
+// Twins "Darcey Sienna" and "Sienna" at one home, their records in review
+// on two provisional children: Darcey's child benefit and birth registration
+// (the latter with her NHS number and an old address) on one, Sienna's child
+// benefit on the other. Darcey's NHS record "Sienna Darcey" scores higher
+// against Sienna's record (the same first name, the same address) than
+// against either of Darcey's, but only Darcey's child holds its NHS number:
+// it waits with her records, never with Sienna's.
+TEST_F(MatcherTest, ARecordWaitsWithTheProvisionalChildHoldingItsNhsNumber) {
+  ChildSpec sienna{.given = "Sienna", .family = "Weldon", .dob = "2015-08-10",
+                   .postcode = "MK10 7UB", .address = {"9 Brook Place", "Milton Keynes"},
+                   .carers = {{"Sanjay", "Weldon"}}, .phones = {"07700 900423"}};
+  sienna.gender = domain::Gender::kFemale;
+  const ContactPointId siennas = Add(sienna);
+  provisional_[siennas.number()] = true;
+  ChildSpec darcey = sienna;
+  darcey.given = "Darcey Sienna";
+  ChildSpec birth = darcey;
+  birth.nhs = "9434765919";
+  birth.postcode = "MK19 7YD";
+  birth.address = {"3 Mill Road", "Milton Keynes"};
+  birth.phones.clear();
+  const ContactPointId darceys = Add(birth);
+  provisional_[darceys.number()] = true;
+  members_[darceys.number()] = {builder_->Build(ChildOf(darcey)),
+                                builder_->Build(ChildOf(birth))};
+  ChildSpec pds = sienna;
+  pds.given = "Sienna Darcey";
+  pds.nhs = birth.nhs;
+  pds.carers.clear();
+  pds.phones.clear();
+  const MatchOutcome outcome = Match(pds);
+  EXPECT_TRUE(outcome.wait_with == darceys ||
+              (outcome.decision == Decision::kLink && outcome.child == darceys))
+      << outcome.reason;
 }
 
 // Twins at one home: Max's school record "Max Victor", and Timothy's,
@@ -657,16 +846,17 @@ TEST_F(MatcherTest, AChildCalledByItsFirstNameIsNotTakenByATwinWithItAsAMiddleNa
   EXPECT_EQ(outcome.decision, Decision::kLink) << outcome.reason;
   EXPECT_EQ(outcome.child, school);
   // Without a record called "Max" in the child ("Maxwell Victor", a variant
-  // of the name), the record is clearly more like the records in review and
-  // joins them.
+  // of the name), the record is more like the records in review; but
+  // neither twin is called "Max" itself, so it neither joins nor waits with
+  // them: a question of its own.
   index_.Remove(school);
   max.given = "Maxwell Victor";
   const ContactPointId maxwell = Add(max);
   outcome = Match(benefit);
-  EXPECT_EQ(outcome.decision, Decision::kLink) << outcome.reason;
-  EXPECT_EQ(outcome.reason, "provisional_match");
-  EXPECT_EQ(outcome.child, waiting);
-  // So does it when the provisional child has a record called "Max" too.
+  EXPECT_EQ(outcome.decision, Decision::kReview) << outcome.reason;
+  EXPECT_EQ(outcome.reason, "provisional_rival");
+  EXPECT_FALSE(outcome.wait_with.has_value());
+  // It joins them when the provisional child has a record called "Max" too.
   index_.Remove(maxwell);
   max.given = "Max Victor";
   Add(max);
