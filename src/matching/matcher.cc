@@ -325,6 +325,49 @@ std::vector<std::size_t> RegisterTwins(const linkage::Comparator& comparator,
     const bool called_as_member = own_name && !LaterGivenNamesDisagree(record, members[i]);
     if (register_lists_two || called_as_member) twins.push_back(i);
   }
+  // The record comes from a national register that already lists a movable
+  // member of the child under another first name, and is called exactly
+  // what a member that is not movable (the record that made the child, or
+  // one a person decided) is called ("Ellie" from child benefit, where the
+  // child is CAMHS's "Ellie" and child benefit's "Ella Tiana"): the register
+  // lists two children there, the child is the record's name's, and that
+  // member is the twin, with every movable member called exactly as it is
+  // ("Ella Tiana" of the school census), unless one shares an identifier
+  // with the record or with a member called as the record is, or a second
+  // name with such a member ("Bill James" beside "William James": one
+  // child's names).
+  std::vector<std::size_t> called_as_record;  // not movable, called exactly so
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    const bool fixed = i >= movable.size() || !movable[i];
+    if (fixed && !members[i].given_names.empty() &&
+        members[i].given_names.front().text == called) {
+      called_as_record.push_back(i);
+    }
+  }
+  auto held_as_record = [&](const linkage::LinkageRecord& m) {
+    return SharesIdentifier(comparator.Compare(record, m)) ||
+           std::any_of(called_as_record.begin(), called_as_record.end(), [&](std::size_t k) {
+             return SharesIdentifier(comparator.Compare(members[k], m)) ||
+                    SharesLaterGivenName(members[k], m) || Reordered(members[k], m);
+           });
+  };
+  for (std::size_t i = 0; !called_as_record.empty() && i < members.size(); ++i) {
+    if (i >= movable.size() || !movable[i] || i >= same_register.size() || !same_register[i] ||
+        members[i].given_names.empty() || members[i].given_names.front().text == called) {
+      continue;
+    }
+    const std::string& other = members[i].given_names.front().text;
+    for (std::size_t j = 0; j < members.size(); ++j) {
+      if (j >= movable.size() || !movable[j] || members[j].given_names.empty() ||
+          members[j].given_names.front().text != other) {
+        continue;
+      }
+      if (!held_as_record(members[j]) &&
+          std::find(twins.begin(), twins.end(), j) == twins.end()) {
+        twins.push_back(j);
+      }
+    }
+  }
   // A member that is not movable (the record that made the child, or one a
   // person decided) has the record's given names, two or more, in another
   // order ("Hannah Alexa" beside the record's "Alexa Hannah"): the child is

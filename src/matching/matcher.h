@@ -236,6 +236,14 @@ std::vector<std::size_t> VariantFirstNames(const linkage::Comparator& comparator
 // member's first name and no later given name that disagrees with the
 // member's ("Jack Harry" from the birth register, where the child is the
 // census's "John" and child benefit's "Jack");
+// and that, when the record comes from a national register that lists a
+// movable member under another first name and is called exactly what a
+// member that is not movable is called ("Ellie" from child benefit, where
+// the child is CAMHS's "Ellie" and child benefit's "Ella Tiana"), the
+// register lists two children there: that member and every movable member
+// called exactly as it is are the twin's, unless one shares an identifier
+// with the record or with such a member, or a second name with such a
+// member;
 // and that, when a member that is not movable (it made the child, or a
 // person decided it) has the record's given names, two or more, in another
 // order ("Hannah Alexa" beside the record's "Alexa Hannah"), the child is

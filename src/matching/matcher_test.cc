@@ -1056,6 +1056,34 @@ TEST_F(MatcherTest, OddFirstNamesAreMembersHeldOnlyThroughAMiddleName) {
       RegisterTwins(comparator_, just_alexa, alexa_child, {false, false}, {false, true}).empty());
 }
 
+// The child is CAMHS's "Ellie" (the record that made it), the school
+// census's and child benefit's "Ella Tiana"; child benefit now lists
+// "Ellie" as well: two children there, the child Ellie's, and every record
+// called "Ella" (exactly as child benefit's other record is) the twin's.
+TEST_F(MatcherTest, ARegisterListingTheChildsOwnNameTakesBackTheRecordsOfItsOtherName) {
+  using Indexes = std::vector<std::size_t>;
+  const auto child = Members({{"Ellie", "9434765919"}, {"Ella Tiana", ""}, {"Ella Tiana", ""}});
+  const auto ellie = builder_->Build(ChildOf(ChildSpec{.given = "Ellie"}));
+  const std::vector<bool> benefit = {false, false, true};
+  const std::vector<bool> fixed_first = {false, true, true};
+  EXPECT_EQ(RegisterTwins(comparator_, ellie, child, benefit, fixed_first), (Indexes{1, 2}));
+  // Not from the register of the "Ella" record, not called exactly what the
+  // record that made the child is called, or that record movable: nothing.
+  EXPECT_TRUE(RegisterTwins(comparator_, ellie, child, {false, false, false}, fixed_first).empty());
+  const auto ella = builder_->Build(ChildOf(ChildSpec{.given = "Ella"}));
+  EXPECT_TRUE(RegisterTwins(comparator_, ella, child, benefit, fixed_first).empty());
+  // (With the first record movable, the record called exactly what that
+  // record alone is called takes it as its own, as VariantFirstNames has it.)
+  EXPECT_EQ(RegisterTwins(comparator_, ellie, child, benefit, {true, true, true}), (Indexes{0}));
+  // A record sharing the NHS number of the child's first record stays.
+  const auto numbered =
+      Members({{"Ellie", "9434765919"}, {"Ella Tiana", "9434765919"}, {"Ella Tiana", ""}});
+  EXPECT_EQ(RegisterTwins(comparator_, ellie, numbered, benefit, fixed_first), (Indexes{2}));
+  // Nor one with a second name of that record's: one child's names.
+  const auto james = Members({{"Ellie James", ""}, {"Ella James", ""}});
+  EXPECT_TRUE(RegisterTwins(comparator_, ellie, james, {false, true}, {false, true}).empty());
+}
+
 TEST_F(MatcherTest, AMemberHeldThroughAVariantOfItsFirstNameIsMovedWhenItsRegisterListsTheChild) {
   using Indexes = std::vector<std::size_t>;
   // "Bill" is a variant of "William": held only through it.
