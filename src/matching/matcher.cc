@@ -334,15 +334,16 @@ std::vector<std::size_t> RegisterTwins(const linkage::Comparator& comparator,
   // member is the twin, with every movable member called exactly as it is
   // ("Ella Tiana" of the school census), unless one shares an identifier
   // with the record or with a member called as the record is, or a second
-  // name with such a member ("Bill James" beside "William James": one
-  // child's names).
+  // name or all its names with such a member ("Bill James" beside "William
+  // James": one child's names); and not when a member that is not movable
+  // is called by that other name too.
   std::vector<std::size_t> called_as_record;  // not movable, called exactly so
+  std::vector<std::string_view> fixed_names;     // first names of members not movable
   for (std::size_t i = 0; i < members.size(); ++i) {
     const bool fixed = i >= movable.size() || !movable[i];
-    if (fixed && !members[i].given_names.empty() &&
-        members[i].given_names.front().text == called) {
-      called_as_record.push_back(i);
-    }
+    if (!fixed || members[i].given_names.empty()) continue;
+    fixed_names.push_back(members[i].given_names.front().text);
+    if (fixed_names.back() == called) called_as_record.push_back(i);
   }
   auto held_as_record = [&](const linkage::LinkageRecord& m) {
     return SharesIdentifier(comparator.Compare(record, m)) ||
@@ -357,13 +358,16 @@ std::vector<std::size_t> RegisterTwins(const linkage::Comparator& comparator,
       continue;
     }
     const std::string& other = members[i].given_names.front().text;
+    // A member that is not movable called so (a person decided it, or it is
+    // in review) holds the other name to the child as well.
+    if (std::find(fixed_names.begin(), fixed_names.end(), other) != fixed_names.end()) continue;
     for (std::size_t j = 0; j < members.size(); ++j) {
-      if (j >= movable.size() || !movable[j] || members[j].given_names.empty() ||
-          members[j].given_names.front().text != other) {
+      // (Movable: every member called so is, as fixed_names shows.)
+      if (members[j].given_names.empty() || members[j].given_names.front().text != other) {
         continue;
       }
-      if (!held_as_record(members[j]) &&
-          std::find(twins.begin(), twins.end(), j) == twins.end()) {
+      if (std::find(twins.begin(), twins.end(), j) == twins.end() &&
+          !held_as_record(members[j])) {
         twins.push_back(j);
       }
     }
@@ -463,9 +467,10 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
   bool examination_capped = false;
   // Provisional children this record matches as a link would, with no
   // cannot-link rule against them (and whether each is shielded). A record
-  // sent to review waits on the best of them, with the records it is the
-  // same child as, not on a child of its own; a record with no other
-  // candidate joins it (see "provisional_match" below).
+  // sent to review waits on the best of them it may wait with (may_wait_with
+  // below), with the records it is the same child as, not on a child of its
+  // own; a record with no other candidate joins it (see "provisional_match"
+  // below).
   std::vector<std::pair<ScoredCandidate, bool>> provisional_matches;
   // What the given names of each child examined say about the record, for
   // the choice between the best child and a provisional one below.
@@ -477,8 +482,10 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
     bool first_name_exact = false;
     // An identifier of the record's (NHS, pupil or learner number).
     bool identified = false;
-    // Born the same day as the record's child, living with it (BornTogether).
+    // Born the same day as the record, living with it, no identifier shared
+    // (BornTogether), and the first given name of its best view.
     bool born_together = false;
+    const linkage::NameToken* first_name = nullptr;
     // Held by more than a middle name: a record with the record's first
     // name or a variant of it, or all its names in another order, or an
     // identifier of the record's.
@@ -497,49 +504,68 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
     return NameEvidence{};
   };
   auto by_score = [&](const auto& a, const auto& b) { return better(a.first, b.first); };
-  // Whether a child examined is called exactly by the record's first name
-  // or shares an identifier with it: more than a variant or middle name.
-  auto called_exactly = [&](const domain::ContactPointId& child) {
-    const NameEvidence e = evidence_of(child);
-    return e.first_name_exact || e.identified;
+  // What decides which provisional children a record may wait with (and
+  // join automatically), read once per decision from the children examined.
+  struct WaitRules {
+    bool identified_somewhere = false;  // a provisional match shares an identifier
+    bool exact_somewhere = false;       // a child examined is called by the first name
+    bool twins_at_hand = false;
   };
   // A record in review waits with the best provisional child it matches,
   // and joins one automatically, only where that puts no twin with it:
   // - not a child whose every record with the record's first name has second
   //   names that disagree ("Oliver Mohammed" for "Oliver Jake");
-  // - when some child examined is called exactly by the record's first
-  //   name, or two children examined live together and were born the same
-  //   day (twins at hand: BornTogether, or set apart by a twin rule or
-  //   another NHS number), only a child called exactly so or sharing an
-  //   identifier: one holding a variant or middle name of it ("John" for
-  //   "Jac", "Joshua" for "Samuel Joshua") may be a twin given a name close
-  //   to the record's child's.
-  // - when a provisional child it matches shares an identifier with it,
-  //   only such a child: the twin called by the record's name, with none of
-  //   its identifiers, may score higher (a child scores as its best record,
-  //   and the one with the identifier may have another address).
+  // - when a provisional child it matches shares an identifier with it, only
+  //   such a child: the twin called by the record's name, with none of its
+  //   identifiers, may score higher (a child scores as its best record, and
+  //   the one with the identifier may have another address);
+  // - otherwise, when some child examined is called exactly by the record's
+  //   first name, or twins are at hand (a child was set apart from the record
+  //   as a twin, by a twin rule, another NHS number or its register; or two
+  //   children examined were born the same day at the record's home under
+  //   first names that are not one name, "Samuel" and "Joshua"), only a child
+  //   called exactly by it: one holding a variant or middle name of it
+  //   ("John" for "Jac", "Joshua" for "Samuel Joshua") may be a twin given a
+  //   name close to the record's child's.
   // Otherwise it waits alone: one question about two children would be
   // answered for both at once.
-  auto may_wait_with = [&](const domain::ContactPointId& child) {
-    const NameEvidence e = evidence_of(child);
-    if (e.second_names_disagree) return false;
-    const bool identified_somewhere =
+  auto wait_rules = [&] {
+    WaitRules rules;
+    rules.identified_somewhere =
         std::any_of(provisional_matches.begin(), provisional_matches.end(),
                     [&](const auto& m) { return evidence_of(m.first.child).identified; });
-    if (identified_somewhere) return e.identified;
-    const bool exact_somewhere = std::any_of(
-        evidence.begin(), evidence.end(), [](const auto& x) { return x.second.first_name_exact; });
-    const auto born_together = std::count_if(
-        evidence.begin(), evidence.end(), [](const auto& x) { return x.second.born_together; });
-    const bool twins_at_hand =
-        born_together + static_cast<std::ptrdiff_t>(out.twins_apart.size()) >= 2;
-    return (!exact_somewhere && !twins_at_hand) || called_exactly(child);
+    std::vector<const linkage::NameToken*> born_together;
+    for (const auto& [child, e] : evidence) {
+      rules.exact_somewhere = rules.exact_somewhere || e.first_name_exact;
+      if (e.born_together && e.first_name != nullptr) born_together.push_back(e.first_name);
+    }
+    rules.twins_at_hand = !out.twins_apart.empty();
+    for (std::size_t i = 0; i < born_together.size() && !rules.twins_at_hand; ++i) {
+      for (std::size_t j = i + 1; j < born_together.size(); ++j) {
+        const linkage::NameToken& x = *born_together[i];
+        const linkage::NameToken& y = *born_together[j];
+        if (x.text != y.text && !x.groups.Intersects(y.groups)) rules.twins_at_hand = true;
+      }
+    }
+    return rules;
   };
+  auto may_wait_with = [&](const domain::ContactPointId& child, const WaitRules& rules) {
+    const NameEvidence e = evidence_of(child);
+    if (e.second_names_disagree) return false;
+    if (rules.identified_somewhere) return e.identified;
+    return (!rules.exact_somewhere && !rules.twins_at_hand) || e.first_name_exact;
+  };
+  // A provisional child passed over may be a shielded child's: the record is
+  // then held shielded, as it would have been waiting with it.
   auto finish = [&]() -> MatchOutcome {
     if (out.decision == Decision::kReview && !out.wait_with) {
+      const WaitRules rules = wait_rules();
       std::optional<ScoredCandidate> wait;
       for (const auto& [match, shielded] : provisional_matches) {
-        if (!may_wait_with(match.child)) continue;
+        if (!may_wait_with(match.child, rules)) {
+          out.hold_shielded = out.hold_shielded || shielded;
+          continue;
+        }
         if (!wait || better(match, *wait)) wait = match;
       }
       if (wait) out.wait_with = wait->child;
@@ -617,6 +643,8 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
       e.held = named || identified;
       e.identified = identified;
       e.born_together = BornTogether(s.vector);
+      const linkage::LinkageRecord* view = view_of(s.child);
+      if (view != nullptr && !view->given_names.empty()) e.first_name = &view->given_names.front();
       e.named_fully = named_fully;
       bool all_disagree = named && !identified;
       for (const auto& [v, other] : vectors) {
@@ -727,7 +755,7 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
       if (rule == TwinRule::kClear && !child.register_holds_another && s.score >= link_score_) {
         provisional_matches.emplace_back(s, child.shielded);
       }
-      if (rule == TwinRule::kClear && !child.register_holds_another &&
+      if (rule == TwinRule::kClear && !child.register_holds_another && s.score >= link_score_ &&
           evidence_of(s.child).first_name_exactly) {
         provisional_named.emplace_back(s, child.shielded);
       }
@@ -749,7 +777,7 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
   auto joinable = [&] {
     if (provisional_matches.empty() || !found.complete()) return false;
     const auto& [match, shielded] = provisional_matches.front();
-    if (!may_wait_with(match.child)) return false;  // a twin's, perhaps
+    if (!may_wait_with(match.child, wait_rules())) return false;  // a twin's, perhaps
     const bool rival = provisional_matches.size() > 1 &&
                        provisional_matches[1].first.score >
                            match.score - options_.ambiguity_margin_bits;
@@ -838,20 +866,29 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
   // than by a middle name, and the question about the provisional child is
   // exactly whether it is another child.
   const NameEvidence best_names = evidence_of(best.child);
-  // The best child holds only a variant or middle name of the record's first
-  // name ("Sophie", "Sophie Ella" for "Sofia") and no identifier of the
-  // record's, while a provisional child holds the name itself ("Sofia", in
-  // review as that child's twin): a child is called by its own name sooner
-  // than by a variant of it, and the question about the provisional child is
-  // exactly whether it is another child. The record waits with it.
+  // The best child holds no record called exactly by the record's first name
+  // (only a variant, a middle name or a misspelling of it: "Sophie", "Sophie
+  // Ella" for "Sofia") and no identifier of the record's, while a provisional
+  // child matching it as a link would holds the name itself ("Sofia", in
+  // review as that child's twin) and may be waited with (may_wait_with: no
+  // other provisional child holds the record's identifier): a child is
+  // called by its own name sooner than by a variant of it, and the question
+  // about the provisional child is exactly whether it is another child. The
+  // record waits with it.
   std::sort(provisional_named.begin(), provisional_named.end(), by_score);
-  if (!provisional_named.empty() && !best_names.first_name_exact && !best_names.identified) {
-    const auto& [named, shielded] = provisional_named.front();
-    out.decision = Decision::kReview;
-    out.reason = "provisional_named";
-    out.wait_with = named.child;
-    out.hold_shielded = out.hold_shielded || shielded;  // perhaps a shielded child's
-    return finish();
+  if (!best_names.first_name_exact && !best_names.identified) {
+    const WaitRules rules = wait_rules();
+    for (const auto& [named, shielded] : provisional_named) {
+      if (!may_wait_with(named.child, rules)) continue;  // another holds its identifier
+      out.decision = Decision::kReview;
+      out.reason = "provisional_named";
+      out.wait_with = named.child;
+      // Perhaps a shielded child's: the one it waits with, or the one it
+      // matches best.
+      out.hold_shielded = out.hold_shielded || shielded ||
+                          (!provisional_matches.empty() && provisional_matches.front().second);
+      return finish();
+    }
   }
   const NameEvidence provisional_names =
       provisional_matches.empty() ? NameEvidence{}

@@ -12,16 +12,19 @@
 //            does a record that matches a provisional child better, by the
 //            ambiguity margin, than the best child it would link to (it is
 //            more like the records in review, perhaps that child's twin's,
-//            than like that child);
+//            than like that child); in both, only a provisional child the
+//            record may wait with (below);
 //   review   the best score lies between the thresholds, two children both
 //            score as matches (ambiguous), the best child is provisional
 //            (itself awaiting review) and not matched as a link would be, or
 //            shielded, or rivalled by another, a provisional child matches
 //            the record better than the best child but not clearly, or is
-//            shielded ("provisional_rival"), the best child holds only a
-//            variant or middle name of the record's first name and a
-//            provisional child the name itself ("provisional_named": the
-//            record waits with it), a twin rule holds a high score
+//            shielded, or is one the record may not wait with
+//            ("provisional_rival"), the best child holds no record called
+//            by the record's first name exactly (a variant, a middle name)
+//            and a provisional child matching as a link would holds the
+//            name itself ("provisional_named": the record waits with it),
+//            a twin rule holds a high score
 //            back where the given names are close (a typo or twins?), the
 //            candidate list was capped, more candidates scored high than
 //            the Matcher examines (MatchOptions::examined_candidates), or
@@ -91,7 +94,8 @@ struct ChildFacts {
   // a doubtful record. It makes another record's match doubtful only by
   // matching that record better than the best child does; a record is
   // linked to it automatically only when it is the record's only match, or
-  // matches it clearly better than the best child ("provisional_match").
+  // matches it clearly better than the best child ("provisional_match"), and
+  // is not perhaps the record's twin (MatchOutcome::wait_with).
   bool provisional = false;
   // The child's current source records, for cannot-link checks over the
   // whole cluster; empty means "check the best view only".
@@ -138,6 +142,13 @@ struct MatchOutcome {
   // record matches as a link would, no cannot-link rule against it. The
   // record waits in review on that child, with the records it is the same
   // child as, rather than on a child of its own: one question, not several.
+  // Not a child that may be the record's twin: not one whose records with
+  // the record's first name all have second names that disagree; when a
+  // provisional child holds the record's identifier, only such a one; when
+  // a child examined is called by the record's first name exactly, or twins
+  // are at hand (a child set apart from the record as a twin, or two
+  // children born together at its home under first names that are not one
+  // name), only one called by it exactly. Otherwise the record waits alone.
   std::optional<domain::ContactPointId> wait_with;
   // Children the record may be the twin of: in the twin rule's setting
   // with it (same date of birth and family name, living together, no

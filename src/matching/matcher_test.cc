@@ -659,12 +659,39 @@ TEST_F(MatcherTest, AVariantOfTheBestChildsNameWaitsWithAProvisionalChildCalledB
   EXPECT_EQ(outcome.reason, "provisional_named");
   EXPECT_EQ(outcome.child, sophies);
   EXPECT_EQ(outcome.wait_with, waiting);
+  // Held shielded when the provisional child is (perhaps a shielded child's).
+  shielded_[waiting.number()] = true;
+  outcome = Match(birth);
+  EXPECT_EQ(outcome.reason, "provisional_named");
+  EXPECT_TRUE(outcome.hold_shielded);
+  shielded_.clear();
   // A record called "Sophie" is Sophie's, whatever the provisional child holds.
   ChildSpec sophie_again = birth;
   sophie_again.given = "Sophie";
   outcome = Match(sophie_again);
   EXPECT_EQ(outcome.decision, Decision::kLink) << outcome.reason;
   EXPECT_EQ(outcome.child, sophies);
+  // So is one with the pupil number of Sophie's school record.
+  ChildSpec numbered = birth;
+  numbered.upn = school.upn;
+  outcome = Match(numbered);
+  EXPECT_EQ(outcome.decision, Decision::kLink) << outcome.reason;
+  EXPECT_EQ(outcome.child, sophies);
+  // A provisional child holding the record's NHS number ("Sofie", with
+  // another address) is the one to wait with, not the one called "Sofia".
+  ChildSpec sofie = birth;
+  sofie.given = "Sofie";
+  sofie.postcode = "SO22 4AA";
+  sofie.address = {"1 Other Road", "Winchester"};
+  const ContactPointId holder = Add(sofie);
+  provisional_[holder.number()] = true;
+  outcome = Match(birth);
+  EXPECT_NE(outcome.reason, "provisional_named");
+  EXPECT_TRUE(outcome.wait_with == holder ||
+              (outcome.decision == Decision::kLink && outcome.child == holder))
+      << outcome.reason;
+  provisional_.erase(holder.number());
+  index_.Remove(holder);
   // Sophie's child alone would have taken it: a variant of one name links.
   provisional_.clear();
   index_.Remove(waiting);
@@ -752,6 +779,16 @@ TEST_F(MatcherTest, WithTwinsAtHandARecordWaitsOnlyWithAChildCalledByItsName) {
   EXPECT_EQ(outcome.decision, Decision::kReview) << outcome.reason;
   EXPECT_NE(outcome.wait_with, joshuas);
   EXPECT_FALSE(outcome.decision == Decision::kLink && outcome.child == joshuas);
+  // So when Samuel's child is set apart by another NHS number instead.
+  provisional_.erase(samuels.number());
+  index_.Remove(samuels);
+  samuel.family = joshua.family;
+  samuel.nhs = "4010232137";
+  Add(samuel);
+  outcome = Match(birth);
+  EXPECT_EQ(outcome.twins_apart.size(), 1u);
+  EXPECT_EQ(outcome.decision, Decision::kReview) << outcome.reason;
+  EXPECT_NE(outcome.wait_with, joshuas);
 }
 
 // Twins "Jake Oliver" and "Oliver Mohammed" at one home: Oliver's school
@@ -811,6 +848,9 @@ TEST_F(MatcherTest, ARecordWaitsWithTheProvisionalChildHoldingItsNhsNumber) {
   pds.carers.clear();
   pds.phones.clear();
   const MatchOutcome outcome = Match(pds);
+  // Sienna's child scores higher: the clause, not the score, decides.
+  ASSERT_FALSE(outcome.best.empty());
+  EXPECT_EQ(outcome.best.front().child, siennas);
   EXPECT_TRUE(outcome.wait_with == darceys ||
               (outcome.decision == Decision::kLink && outcome.child == darceys))
       << outcome.reason;
@@ -1082,6 +1122,23 @@ TEST_F(MatcherTest, ARegisterListingTheChildsOwnNameTakesBackTheRecordsOfItsOthe
   // Nor one with a second name of that record's: one child's names.
   const auto james = Members({{"Ellie James", ""}, {"Ella James", ""}});
   EXPECT_TRUE(RegisterTwins(comparator_, ellie, james, {false, true}, {false, true}).empty());
+  // Nor one sharing an identifier with the record.
+  const auto ellie_numbered = builder_->Build(ChildOf(ChildSpec{.given = "Ellie", .nhs = "9434765919"}));
+  const auto census_numbered =
+      Members({{"Ellie", ""}, {"Ella Tiana", "9434765919"}, {"Ella Tiana", ""}});
+  EXPECT_EQ(RegisterTwins(comparator_, ellie_numbered, census_numbered, benefit, fixed_first),
+            (Indexes{2}));
+  // None moves when a member that is not movable (a person's decision, a
+  // record in review) is called "Ella" as well.
+  const auto decided =
+      Members({{"Ellie", ""}, {"Ella Tiana", ""}, {"Ella Tiana", ""}, {"Ella", ""}});
+  EXPECT_TRUE(RegisterTwins(comparator_, ellie, decided, {false, false, true, false},
+                            {false, true, true, false})
+                  .empty());
+  // A movable member called "Ellie" stays: it is called as the record is.
+  const auto called = Members({{"Ellie", ""}, {"Ellie", ""}, {"Ella Tiana", ""}});
+  EXPECT_EQ(RegisterTwins(comparator_, ellie, called, {false, true, true}, {false, true, true}),
+            (Indexes{2}));
 }
 
 TEST_F(MatcherTest, AMemberHeldThroughAVariantOfItsFirstNameIsMovedWhenItsRegisterListsTheChild) {
