@@ -904,6 +904,39 @@ TEST_P(LoaderCacheTest, ATwinsRecordUnderAnotherNhsNumberSendsTheTwinsRecordBack
   }
 }
 
+// Twins "Ellie" and "Ella Tiana": a local record of Ellie's made the child,
+// and two records of Ella's, one of them the birth register's, joined it
+// through the variant of the name. The birth register then lists "Ellie"
+// too: two children there, the child Ellie's, and both of Ella's records go
+// back to review.
+TEST_P(LoaderCacheTest, ARegisterListingTheChildsOwnNameSendsItsOtherNamesRecordsBackToReview) {
+  Register("la-visits", domain::SourceState::kActive, domain::SourceKind::kLocal);
+  Register("la-health", domain::SourceState::kActive, domain::SourceKind::kLocal);
+  ASSERT_TRUE(Load("la-visits", Write("1.jsonl", Header("la-visits", "v1", "delta", 1) +
+                                                     AtHome("V1", "Ellie")))
+                  .ok());
+  ASSERT_TRUE(Load("la-health", Write("2.jsonl", Header("la-health", "h1", "delta", 1) +
+                                                     AtHome("H1", "Ella Tiana")))
+                  .ok());
+  ASSERT_TRUE(Load("gro-births", Write("3.jsonl", Header("gro-births", "b1", "delta", 1) +
+                                                      AtHome("G1", "Ella Tiana")))
+                  .ok());
+  const storage::SourceRecord v1 = Record("la-visits", "V1");
+  ASSERT_EQ(Record("la-health", "H1").child, v1.child);
+  ASSERT_EQ(Record("gro-births", "G1").child, v1.child);
+  auto second = Load("gro-births", Write("4.jsonl", Header("gro-births", "b2", "delta", 2) +
+                                                        AtHome("G2", "Ellie")));
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(Record("gro-births", "G2").decision->reason, "another_register_record");
+  for (const storage::SourceRecord& r : {Record("la-health", "H1"), Record("gro-births", "G1")}) {
+    ASSERT_EQ(r.state, storage::LinkState::kReview) << r.source.value();
+    EXPECT_EQ(r.decision->reason, "twin_reopened");
+    EXPECT_EQ(r.decision->candidate, v1.child);
+    EXPECT_NE(r.child, v1.child);
+  }
+  EXPECT_EQ(Record("la-visits", "V1").child, v1.child);
+}
+
 // Twins "Eliza" and "Charlotte Eliza": Charlotte's register record joins
 // Eliza's child through her middle name. A local record of "Charlotte", set
 // apart from Eliza's child as her twin, is called what that record is
