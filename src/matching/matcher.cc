@@ -495,6 +495,9 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
     // No identifier of the record's, and every record with the record's
     // first name has second names that disagree with the record's.
     bool second_names_disagree = false;
+    // Some record with the record's first name has second names that
+    // disagree with the record's.
+    bool some_second_names_disagree = false;
   };
   std::vector<std::pair<domain::ContactPointId, NameEvidence>> evidence;
   auto evidence_of = [&](const domain::ContactPointId& child) {
@@ -524,9 +527,10 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
   //   as a twin, by a twin rule, another NHS number or its register; or two
   //   children examined were born the same day at the record's home under
   //   first names that are not one name, "Samuel" and "Joshua"), only a child
-  //   called exactly by it: one holding a variant or middle name of it
-  //   ("John" for "Jac", "Joshua" for "Samuel Joshua") may be a twin given a
-  //   name close to the record's child's.
+  //   called exactly by it, or holding all its names (named_fully): one
+  //   holding a variant or middle name of it ("John" for "Jac", "Joshua" for
+  //   "Samuel Joshua") may be a twin given a name close to the record's
+  //   child's.
   // Otherwise it waits alone: one question about two children would be
   // answered for both at once.
   auto wait_rules = [&] {
@@ -553,7 +557,8 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
     const NameEvidence e = evidence_of(child);
     if (e.second_names_disagree) return false;
     if (rules.identified_somewhere) return e.identified;
-    return (!rules.exact_somewhere && !rules.twins_at_hand) || e.first_name_exact;
+    return (!rules.exact_somewhere && !rules.twins_at_hand) || e.first_name_exact ||
+           e.named_fully;
   };
   // A provisional child passed over may be a shielded child's: the record is
   // then held shielded, as it would have been waiting with it.
@@ -634,8 +639,12 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
     });
     // And some record of the child carries its first and second names (a
     // person may have put it there).
+    // (Or all its names, two or more, in another order: "Daniel Alfie" for
+    // "Alfie Daniel".)
     const bool named_fully = std::any_of(vectors.begin(), vectors.end(), [&](const auto& v) {
-      return v.second != nullptr && SameFirstName(record, *v.second) &&
+      if (v.second == nullptr) return false;
+      if (record.given_names.size() >= 2 && Reordered(record, *v.second)) return true;
+      return SameFirstName(record, *v.second) &&
              (SharesLaterGivenName(record, *v.second) || Reordered(record, *v.second));
     });
     {
@@ -657,6 +666,7 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
         e.first_name_exact = e.first_name_exact || exact;
         e.held = e.held || Reordered(record, *other);
         if (same_first) all_disagree = all_disagree && disagree;
+        e.some_second_names_disagree = e.some_second_names_disagree || disagree;
       }
       e.second_names_disagree = all_disagree;
       evidence.emplace_back(s.child, e);
@@ -848,6 +858,23 @@ MatchOutcome Matcher::Match(const linkage::LinkageRecord& record,
     out.reason = "ambiguous";
     out.hold_shielded = out.hold_shielded || eligible[1].second.shielded;
     return finish();
+  }
+  // The best child holds the record's first name only with second names
+  // that disagree (and perhaps none), never its first and second names and
+  // no identifier of the record's, while the other child examined holds them
+  // ("Ivy Mae" beside the best child's "Ivy Hanna" and "Ivy", and another
+  // child's "Ivy Mae"): the record's names point elsewhere than its score, a
+  // question for a person.
+  if (eligible.size() > 1) {
+    const NameEvidence first = evidence_of(best.child);
+    const NameEvidence second = evidence_of(eligible[1].first.child);
+    if (first.some_second_names_disagree && !first.named_fully && !first.identified &&
+        second.named_fully) {
+      out.decision = Decision::kReview;
+      out.reason = "second_names_elsewhere";
+      out.hold_shielded = out.hold_shielded || eligible[1].second.shielded;
+      return finish();
+    }
   }
   // A provisional child (its records awaiting review) matches the record as
   // a link would, and better than the best child does: the record is more

@@ -24,6 +24,9 @@
 //            by the record's first name exactly (a variant, a middle name)
 //            and a provisional child matching as a link would holds the
 //            name itself ("provisional_named": the record waits with it),
+//            the best child holds the record's first name only with second
+//            names that disagree and another child examined its first and
+//            second names ("second_names_elsewhere"),
 //            a twin rule holds a high score
 //            back where the given names are close (a typo or twins?), the
 //            candidate list was capped, more candidates scored high than
@@ -133,7 +136,9 @@ struct MatchOutcome {
   // "shielded_candidate", "provisional_candidate", "provisional_rival" (a
   // provisional child matches better than the best child), "provisional_named"
   // (the best child holds only a variant or middle name of the record's first
-  // name, a provisional child the name itself), "another_register_record"
+  // name, a provisional child the name itself), "second_names_elsewhere" (the
+  // best child holds the first name only with second names that disagree,
+  // another child the first and second names), "another_register_record"
   // (ChildFacts::register_holds_another).
   std::string reason;
   std::vector<ScoredCandidate> best;  // best first, at most reported_candidates

@@ -856,6 +856,74 @@ TEST_F(MatcherTest, ARecordWaitsWithTheProvisionalChildHoldingItsNhsNumber) {
       << outcome.reason;
 }
 
+// Twins "Daniel Alfie" and "Alfie Callum" at one home. Alfie's CAMHS record
+// made a child; Daniel's school record waits in review as its twin. Daniel's
+// child benefit, his names reversed ("Alfie Daniel"), scores as well
+// against Alfie's child as against his own, but its second name disagrees
+// with Alfie's and the provisional child holds all its names: it waits with
+// Daniel's record.
+TEST_F(MatcherTest, ARecordWaitsWithAProvisionalChildHoldingItsNamesReversed) {
+  ChildSpec alfie{.given = "Alfie Callum", .family = "White-Gayler", .dob = "2008-07-12",
+                  .postcode = "M11 4ST", .address = {"2 Ash Grove", "Manchester"},
+                  .nhs = "4010232137", .carers = {{"Gemma", "White"}},
+                  .phones = {"07700 900111"}};
+  const ContactPointId alfies = Add(alfie);
+  ChildSpec daniel = alfie;
+  daniel.given = "Daniel Alfie";
+  daniel.nhs.clear();
+  daniel.upn = "Q461202638832";
+  const ContactPointId waiting = Add(daniel);
+  provisional_[waiting.number()] = true;
+  ChildSpec benefit = alfie;
+  benefit.given = "Alfie Daniel";
+  benefit.nhs.clear();
+  MatchOutcome outcome = Match(benefit);
+  EXPECT_EQ(outcome.decision, Decision::kReview) << outcome.reason;
+  EXPECT_EQ(outcome.child, alfies);
+  EXPECT_EQ(outcome.wait_with, waiting) << outcome.reason;
+}
+
+// Twins "Ivy-Mae" and "Ivy Hanna" at one home. Ivy Hanna's child holds her
+// school record and child benefit's "Ivy"; Ivy-Mae's school record, at an
+// older address, made a child of its own. Ivy-Mae's birth registration
+// scores best against Ivy Hanna's child, but only Ivy-Mae's child holds its
+// first and second names, and Ivy Hanna's holds a second name that
+// disagrees: a question, not a link.
+TEST_F(MatcherTest, SecondNamesHeldByAnotherChildMakeAQuestion) {
+  ChildSpec hanna{.given = "Ivy Hanna", .family = "Kaur", .dob = "2019-01-14",
+                  .postcode = "BL9 8XE", .address = {"7 Bank Street", "Bury"},
+                  .upn = "U457846909766", .carers = {{"Priya", "Kaur"}},
+                  .phones = {"07700 900222"}};
+  hanna.gender = domain::Gender::kFemale;
+  ChildSpec benefit = hanna;
+  benefit.given = "Ivy";
+  benefit.upn.clear();
+  const ContactPointId hannas = Add(hanna);
+  members_[hannas.number()] = {builder_->Build(ChildOf(hanna)), builder_->Build(ChildOf(benefit))};
+  ChildSpec mae = hanna;
+  mae.given = "Ivy-Mae";
+  mae.upn = "J457459489263";
+  mae.postcode = "BL9 5AA";
+  mae.address = {"40 Mill Lane", "Bury"};
+  const ContactPointId maes = Add(mae);
+  ChildSpec birth = benefit;
+  birth.given = "Ivy-Mae";
+  birth.phones.clear();
+  MatchOutcome outcome = Match(birth);
+  EXPECT_EQ(outcome.decision, Decision::kReview) << outcome.reason;
+  EXPECT_EQ(outcome.reason, "second_names_elsewhere");
+  EXPECT_EQ(outcome.child, hannas);
+  // Not when Ivy Hanna's child holds a record called "Ivy Mae" as well.
+  members_[hannas.number()].push_back(builder_->Build(ChildOf(birth)));
+  EXPECT_NE(Match(birth).reason, "second_names_elsewhere");
+  members_[hannas.number()].pop_back();
+  // Without Ivy-Mae's child, Ivy Hanna's takes it: nothing points elsewhere.
+  index_.Remove(maes);
+  outcome = Match(birth);
+  EXPECT_EQ(outcome.decision, Decision::kLink) << outcome.reason;
+  EXPECT_EQ(outcome.child, hannas);
+}
+
 // Twins at one home: Max's school record "Max Victor", and Timothy's,
 // "Timothy Rocco Max", with another pupil number, both carers and a phone.
 struct WoodwardTwins {
