@@ -1191,7 +1191,8 @@ TEST_F(MatcherTest, ARegisterListingTheChildsOwnNameTakesBackTheRecordsOfItsOthe
   const auto james = Members({{"Ellie James", ""}, {"Ella James", ""}});
   EXPECT_TRUE(RegisterTwins(comparator_, ellie, james, {false, true}, {false, true}).empty());
   // Nor one sharing an identifier with the record.
-  const auto ellie_numbered = builder_->Build(ChildOf(ChildSpec{.given = "Ellie", .nhs = "9434765919"}));
+  const auto ellie_numbered =
+      builder_->Build(ChildOf(ChildSpec{.given = "Ellie", .nhs = "9434765919"}));
   const auto census_numbered =
       Members({{"Ellie", ""}, {"Ella Tiana", "9434765919"}, {"Ella Tiana", ""}});
   EXPECT_EQ(RegisterTwins(comparator_, ellie_numbered, census_numbered, benefit, fixed_first),
