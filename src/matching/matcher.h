@@ -25,7 +25,7 @@
 //            and a provisional child matching as a link would holds the
 //            name itself ("provisional_named": the record waits with it),
 //            the best child holds the record's first name only with second
-//            names that disagree and another child examined its first and
+//            names that disagree and the other eligible child its first and
 //            second names ("second_names_elsewhere"),
 //            a twin rule holds a high score
 //            back where the given names are close (a typo or twins?), the
@@ -135,10 +135,10 @@ struct MatchOutcome {
   // candidates scored high than MatchOptions::examined_candidates),
   // "shielded_candidate", "provisional_candidate", "provisional_rival" (a
   // provisional child matches better than the best child), "provisional_named"
-  // (the best child holds only a variant or middle name of the record's first
+  // (the best child holds no record called exactly by the record's first
   // name, a provisional child the name itself), "second_names_elsewhere" (the
   // best child holds the first name only with second names that disagree,
-  // another child the first and second names), "another_register_record"
+  // the other eligible child the first and second names), "another_register_record"
   // (ChildFacts::register_holds_another).
   std::string reason;
   std::vector<ScoredCandidate> best;  // best first, at most reported_candidates
@@ -153,7 +153,8 @@ struct MatchOutcome {
   // a child examined is called by the record's first name exactly, or twins
   // are at hand (a child set apart from the record as a twin, or two
   // children born together at its home under first names that are not one
-  // name), only one called by it exactly. Otherwise the record waits alone.
+  // name), only one called by it exactly or holding all its names. Otherwise
+  // the record waits alone.
   std::optional<domain::ContactPointId> wait_with;
   // Children the record may be the twin of: in the twin rule's setting
   // with it (same date of birth and family name, living together, no
@@ -258,8 +259,9 @@ std::vector<std::size_t> VariantFirstNames(const linkage::Comparator& comparator
 // the child is CAMHS's "Ellie" and child benefit's "Ella Tiana"), the
 // register lists two children there: that member and every movable member
 // called exactly as it is are the twin's, unless one shares an identifier
-// with the record or with such a member, or a second name with such a
-// member;
+// with the record or with such a member, or a second name or all its names
+// with such a member, and none when a member that is not movable is called
+// by that other name too;
 // and that, when a member that is not movable (it made the child, or a
 // person decided it) has the record's given names, two or more, in another
 // order ("Hannah Alexa" beside the record's "Alexa Hannah"), the child is
