@@ -352,6 +352,37 @@ std::vector<std::size_t> RegisterTwins(const linkage::Comparator& comparator,
                     SharesLaterGivenName(members[k], m) || Reordered(members[k], m);
            });
   };
+  // So too when that member has the record's first name but second names
+  // that disagree with it, and the member that is not movable has all the
+  // record's names, two or more ("Olivia-Rose Eva" from child benefit, where
+  // the child is the census's "Olivia-Rose Eva" and child benefit's "Olivia
+  // Daisy"): the register lists the child again under its full names.
+  const bool named_as_record =
+      record.given_names.size() >= 2 &&
+      std::any_of(called_as_record.begin(), called_as_record.end(),
+                  [&](std::size_t k) { return Reordered(record, members[k]); });
+  for (std::size_t i = 0; named_as_record && i < members.size(); ++i) {
+    if (i >= movable.size() || !movable[i] || i >= same_register.size() || !same_register[i] ||
+        members[i].given_names.empty() || members[i].given_names.front().text != called ||
+        !LaterGivenNamesDisagree(record, members[i])) {
+      continue;
+    }
+    // Members called so whose second names agree with this one's and
+    // disagree with the record's. (Movable: one that is not is among
+    // called_as_record, and it and every member sharing its second name are
+    // held_as_record.)
+    for (std::size_t j = 0; j < members.size(); ++j) {
+      if (members[j].given_names.empty() || members[j].given_names.front().text != called ||
+          !LaterGivenNamesDisagree(record, members[j]) ||
+          LaterGivenNamesDisagree(members[i], members[j])) {
+        continue;
+      }
+      if (std::find(twins.begin(), twins.end(), j) == twins.end() &&
+          !held_as_record(members[j])) {
+        twins.push_back(j);
+      }
+    }
+  }
   for (std::size_t i = 0; !called_as_record.empty() && i < members.size(); ++i) {
     if (i >= movable.size() || !movable[i] || i >= same_register.size() || !same_register[i] ||
         members[i].given_names.empty() || members[i].given_names.front().text == called) {

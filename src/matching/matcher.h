@@ -261,7 +261,12 @@ std::vector<std::size_t> VariantFirstNames(const linkage::Comparator& comparator
 // called exactly as it is are the twin's, unless one shares an identifier
 // with the record or with such a member, or a second name or all its names
 // with such a member, and none when a member that is not movable is called
-// by that other name too;
+// by that other name too; so too, when that member has the record's first
+// name but second names that disagree with it and the member that is not
+// movable has all the record's names, two or more ("Olivia-Rose Eva" from
+// child benefit, where the child is the census's "Olivia-Rose Eva" and
+// child benefit's "Olivia Daisy"), for the members with that member's
+// names;
 // and that, when a member that is not movable (it made the child, or a
 // person decided it) has the record's given names, two or more, in another
 // order ("Hannah Alexa" beside the record's "Alexa Hannah"), the child is

@@ -1204,6 +1204,26 @@ TEST_F(MatcherTest, ARegisterListingTheChildsOwnNameTakesBackTheRecordsOfItsOthe
   EXPECT_TRUE(RegisterTwins(comparator_, ellie, decided, {false, false, true, false},
                             {false, true, true, false})
                   .empty());
+  // The register lists the child again under all the names of its first
+  // record ("Olivia-Rose Eva"), beside its "Olivia Daisy": the twin's, with
+  // every movable member of that name; not a member without a second name
+  // or with a third ("Olivia Grace"), nor any when a member that is not
+  // movable has the twin's names.
+  const auto olivia = Members({{"Olivia-Rose Eva", ""}, {"Olivia Daisy", ""},
+                               {"Olivia Daisy", ""}, {"Olivia", ""}, {"Olivia Grace", ""}});
+  const auto rose = builder_->Build(ChildOf(ChildSpec{.given = "Olivia-Rose Eva"}));
+  const std::vector<bool> listed = {false, true, false, true, false};
+  EXPECT_EQ(RegisterTwins(comparator_, rose, olivia, listed, {false, true, true, true, true}),
+            (Indexes{1, 2}));
+  EXPECT_TRUE(
+      RegisterTwins(comparator_, rose, olivia, listed, {false, true, false, true, true}).empty());
+  EXPECT_TRUE(RegisterTwins(comparator_, rose, olivia, {false, false, false, true, false},
+                            {false, true, true, true, true})
+                  .empty());
+  const auto olivia_only = builder_->Build(ChildOf(ChildSpec{.given = "Olivia"}));
+  EXPECT_TRUE(
+      RegisterTwins(comparator_, olivia_only, olivia, listed, {false, true, true, true, true})
+          .empty());
   // A movable member called "Ellie" stays: it is called as the record is.
   const auto called = Members({{"Ellie", ""}, {"Ellie", ""}, {"Ella Tiana", ""}});
   EXPECT_EQ(RegisterTwins(comparator_, ellie, called, {false, true, true}, {false, true, true}),
