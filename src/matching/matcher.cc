@@ -361,9 +361,24 @@ std::vector<std::size_t> RegisterTwins(const linkage::Comparator& comparator,
       record.given_names.size() >= 2 &&
       std::any_of(called_as_record.begin(), called_as_record.end(),
                   [&](std::size_t k) { return Reordered(record, members[k]); });
+  // A movable member from the record's register, with a name.
+  auto register_member = [&](std::size_t i) {
+    return i < movable.size() && movable[i] && i < same_register.size() && same_register[i] &&
+           !members[i].given_names.empty();
+  };
+  // Every member with a name for which `with_it` holds goes back to review
+  // unless listed already or held_as_record.
+  auto take_back = [&](auto&& with_it) {
+    for (std::size_t j = 0; j < members.size(); ++j) {
+      if (!members[j].given_names.empty() && with_it(members[j]) &&
+          std::find(twins.begin(), twins.end(), j) == twins.end() &&
+          !held_as_record(members[j])) {
+        twins.push_back(j);
+      }
+    }
+  };
   for (std::size_t i = 0; named_as_record && i < members.size(); ++i) {
-    if (i >= movable.size() || !movable[i] || i >= same_register.size() || !same_register[i] ||
-        members[i].given_names.empty() || members[i].given_names.front().text != called ||
+    if (!register_member(i) || members[i].given_names.front().text != called ||
         !LaterGivenNamesDisagree(record, members[i])) {
       continue;
     }
@@ -371,37 +386,19 @@ std::vector<std::size_t> RegisterTwins(const linkage::Comparator& comparator,
     // disagree with the record's. (Movable: one that is not is among
     // called_as_record, and it and every member sharing its second name are
     // held_as_record.)
-    for (std::size_t j = 0; j < members.size(); ++j) {
-      if (members[j].given_names.empty() || members[j].given_names.front().text != called ||
-          !LaterGivenNamesDisagree(record, members[j]) ||
-          LaterGivenNamesDisagree(members[i], members[j])) {
-        continue;
-      }
-      if (std::find(twins.begin(), twins.end(), j) == twins.end() &&
-          !held_as_record(members[j])) {
-        twins.push_back(j);
-      }
-    }
+    take_back([&](const linkage::LinkageRecord& m) {
+      return m.given_names.front().text == called && LaterGivenNamesDisagree(record, m) &&
+             !LaterGivenNamesDisagree(members[i], m);
+    });
   }
   for (std::size_t i = 0; !called_as_record.empty() && i < members.size(); ++i) {
-    if (i >= movable.size() || !movable[i] || i >= same_register.size() || !same_register[i] ||
-        members[i].given_names.empty() || members[i].given_names.front().text == called) {
-      continue;
-    }
+    if (!register_member(i) || members[i].given_names.front().text == called) continue;
     const std::string& other = members[i].given_names.front().text;
     // A member that is not movable called so (a person decided it, or it is
-    // in review) holds the other name to the child as well.
+    // in review) holds the other name to the child as well. (Movable: every
+    // member called so is, as fixed_names shows.)
     if (std::find(fixed_names.begin(), fixed_names.end(), other) != fixed_names.end()) continue;
-    for (std::size_t j = 0; j < members.size(); ++j) {
-      // (Movable: every member called so is, as fixed_names shows.)
-      if (members[j].given_names.empty() || members[j].given_names.front().text != other) {
-        continue;
-      }
-      if (std::find(twins.begin(), twins.end(), j) == twins.end() &&
-          !held_as_record(members[j])) {
-        twins.push_back(j);
-      }
-    }
+    take_back([&](const linkage::LinkageRecord& m) { return m.given_names.front().text == other; });
   }
   // A member that is not movable (the record that made the child, or one a
   // person decided) has the record's given names, two or more, in another
